@@ -1,0 +1,73 @@
+/*
+ * apply.c — the kernels that write a gradient into the shared parameters.
+ *
+ * The plain kernels are the Hogwild! path: ordinary float loads and stores so
+ * that the compiler vectorises them, racing with the other workers on purpose
+ * (an interleaved write may be lost; Niu et al. 2011 and Mnih et al. 2016
+ * accept that). The atomic kernels update each float with a compare-and-swap
+ * loop, so no write is lost, at the price of vectorisation.
+ */
+#include "hogwild_sys.h"
+
+#include <math.h>
+#include <string.h>
+
+void hw_apply_rmsprop(float *theta, float *g, const float *grad, size_t n,
+                      float lr, float alpha, float eps) {
+  const float beta = 1.0f - alpha;
+  for (size_t i = 0; i < n; i++) {
+    float d = grad[i];
+    float gi = alpha * g[i] + beta * d * d;
+    g[i] = gi;
+    theta[i] -= lr * d / sqrtf(gi + eps);
+  }
+}
+
+void hw_apply_sgd(float *theta, const float *grad, size_t n, float lr) {
+  for (size_t i = 0; i < n; i++) theta[i] -= lr * grad[i];
+}
+
+static inline float bits_to_float(uint32_t u) {
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+static inline uint32_t float_to_bits(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, size_t n,
+                             float lr, float alpha, float eps) {
+  const float beta = 1.0f - alpha;
+  uint32_t *gbits = (uint32_t *)g;
+  uint32_t *tbits = (uint32_t *)theta;
+  for (size_t i = 0; i < n; i++) {
+    float d = grad[i];
+    uint32_t old = __atomic_load_n(&gbits[i], __ATOMIC_RELAXED);
+    float gi;
+    do {
+      gi = alpha * bits_to_float(old) + beta * d * d;
+    } while (!__atomic_compare_exchange_n(&gbits[i], &old, float_to_bits(gi), 1,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    float step = lr * d / sqrtf(gi + eps);
+    uint32_t told = __atomic_load_n(&tbits[i], __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&tbits[i], &told,
+                                        float_to_bits(bits_to_float(told) - step), 1,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+  }
+}
+
+void hw_apply_sgd_atomic(float *theta, const float *grad, size_t n, float lr) {
+  uint32_t *tbits = (uint32_t *)theta;
+  for (size_t i = 0; i < n; i++) {
+    float step = lr * grad[i];
+    uint32_t told = __atomic_load_n(&tbits[i], __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&tbits[i], &told,
+                                        float_to_bits(bits_to_float(told) - step), 1,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+  }
+}

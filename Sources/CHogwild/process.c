@@ -1,0 +1,110 @@
+/*
+ * process.c — fork, child setup, waiting, and the stop-signal handlers.
+ *
+ * Swift cannot import the W* status macros, and errno must be read before
+ * anything else runs, so the few process calls the supervisor needs live here.
+ */
+#include "hogwild_sys.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int hw_fork(pid_t *out_pid) {
+  /* Buffered output would otherwise be written once by each child too. */
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) return errno;
+  *out_pid = pid;
+  return 0;
+}
+
+int hw_child_setup(pid_t supervisor) {
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return errno;
+  /* The parent may have died between fork and prctl: then we were already
+   * re-parented and the death signal will never come. */
+  if (getppid() != supervisor) return ESRCH;
+  return 0;
+}
+
+int hw_wait_child(pid_t pid, int nohang, int *out_kind, int *out_code) {
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(pid, &status, nohang ? WNOHANG : 0);
+  } while (r < 0 && errno == EINTR);
+  if (r < 0) return errno;
+  if (r == 0) {
+    *out_kind = HW_CHILD_RUNNING;
+    *out_code = 0;
+    return 0;
+  }
+  if (WIFEXITED(status)) {
+    *out_kind = HW_CHILD_EXITED;
+    *out_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    *out_kind = HW_CHILD_SIGNALED;
+    *out_code = WTERMSIG(status);
+  } else {
+    *out_kind = HW_CHILD_RUNNING;
+    *out_code = 0;
+  }
+  return 0;
+}
+
+void hw_exit_now(int code) { _exit(code); }
+
+static volatile sig_atomic_t stop_signal = 0;
+
+static void record_stop(int sig) {
+  if (stop_signal == 0) stop_signal = sig;
+}
+
+int hw_install_stop_handlers(void) {
+  struct sigaction sa;
+  sa.sa_handler = record_stop;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; /* no SA_RESTART: a sleeping supervisor wakes up at once */
+  const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+    if (sigaction(sigs[i], &sa, NULL) != 0) return errno;
+  }
+  stop_signal = 0;
+  return 0;
+}
+
+int hw_stop_signal(void) { return stop_signal; }
+
+void hw_reset_stop_handlers(void) {
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
+}
+
+uint64_t hw_monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t hw_realtime_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int hw_sleep_ns(uint64_t ns) {
+  struct timespec ts;
+  ts.tv_sec = (time_t)(ns / 1000000000ull);
+  ts.tv_nsec = (long)(ns % 1000000000ull);
+  return nanosleep(&ts, NULL) == 0 ? 0 : errno;
+}

@@ -1,0 +1,86 @@
+/*
+ * shm.c — create, attach and unlink POSIX shared-memory segments.
+ *
+ * Follows the create/attach protocol of PostgreSQL's dsm_impl_posix: exclusive
+ * create, size with posix_fallocate (a sparse tmpfs file would SIGBUS on first
+ * touch when /dev/shm is full; fallocate fails early with ENOSPC instead),
+ * close the descriptor right after mmap, and on every failure back out what
+ * was already done before reporting the saved errno.
+ */
+#include "hogwild_sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int hw_shm_create(const char *name, size_t size, void **out_base) {
+  *out_base = NULL;
+  if (size == 0) return EINVAL;
+  int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return errno;
+
+  /* posix_fallocate returns its error instead of setting errno. */
+  int rc;
+  do {
+    rc = posix_fallocate(fd, 0, (off_t)size);
+  } while (rc == EINTR);
+  if (rc == EOPNOTSUPP || rc == EINVAL) {
+    rc = ftruncate(fd, (off_t)size) == 0 ? 0 : errno;
+  }
+  if (rc != 0) {
+    /* Back out what's already been done. */
+    close(fd);
+    shm_unlink(name);
+    return rc;
+  }
+
+  void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (base == MAP_FAILED) {
+    int saved = errno;
+    close(fd);
+    shm_unlink(name);
+    return saved;
+  }
+  close(fd);
+  *out_base = base;
+  return 0;
+}
+
+int hw_shm_attach(const char *name, int writable, void **out_base, size_t *out_size) {
+  *out_base = NULL;
+  *out_size = 0;
+  int fd = shm_open(name, writable ? O_RDWR : O_RDONLY, 0);
+  if (fd < 0) return errno;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int saved = errno;
+    close(fd);
+    return saved;
+  }
+  if (st.st_size <= 0) {
+    close(fd);
+    return 0;
+  }
+  int prot = writable ? (PROT_READ | PROT_WRITE) : PROT_READ;
+  void *base = mmap(NULL, (size_t)st.st_size, prot, MAP_SHARED, fd, 0);
+  if (base == MAP_FAILED) {
+    int saved = errno;
+    close(fd);
+    return saved;
+  }
+  close(fd);
+  *out_base = base;
+  *out_size = (size_t)st.st_size;
+  return 0;
+}
+
+int hw_shm_unlink(const char *name) {
+  return shm_unlink(name) == 0 ? 0 : errno;
+}
+
+int hw_unmap(void *base, size_t size) {
+  if (base == NULL || size == 0) return 0;
+  return munmap(base, size) == 0 ? 0 : errno;
+}

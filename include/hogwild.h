@@ -1,0 +1,252 @@
+/*
+ * hogwild.h — the one definition of the hogwild-rl shared-memory segment.
+ *
+ * Any C (or Python, via ctypes/struct) program can attach to a live run with
+ * only this header: shm_open("/hogwild-rl.<pid>", O_RDONLY), mmap, check
+ * `magic` and `layout_version`, then read the regions at the offsets stored in
+ * the header.
+ *
+ * NOTES
+ * (a) Lifecycle. The supervisor creates the segment with O_CREAT|O_EXCL, sizes
+ *     it, fills the header and the initial parameters while still single-
+ *     threaded, then forks the workers, which inherit the mapping. Workers only
+ *     munmap (implicitly, at _exit). Exactly one process, the supervisor, calls
+ *     shm_unlink, when the run ends (unless --keep-segment).
+ * (b) Layout. Header, then 64-byte-aligned regions: parameters θ (float32),
+ *     shared optimizer statistics (float32, one per parameter), the episode
+ *     ring, then one hw_worker_slot per worker. All offsets are byte offsets from
+ *     the start of the segment and are stored in the header, so readers never
+ *     recompute them.
+ * (c) Races by design. θ and the optimizer statistics are written with plain,
+ *     unsynchronised float stores by every worker at once (Hogwild!, Niu et al.
+ *     2011). Lost updates are accepted. Counters (T, U, per-worker fields) use
+ *     the relaxed atomics below: they are statistics, and no other memory is
+ *     published through them, so no ordering is needed. The episode ring is the
+ *     one place that publishes data: its `seq` uses release/acquire.
+ * (d) Every struct here has only fixed-width fields and explicit padding, so its
+ *     layout is the same for every compiler; _Static_asserts pin the sizes.
+ *     (Swift drops C structs with _Alignas members, hence plain pad arrays.)
+ */
+#ifndef HOGWILD_H
+#define HOGWILD_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "HOGWILD!" read as a little-endian uint64. */
+#define HW_MAGIC 0x21444C4957474F48ULL
+#define HW_LAYOUT_VERSION 1u
+#define HW_CACHE_LINE 64u
+#define HW_MAX_WORKERS 256u
+#define HW_MAX_LAYERS 32u
+#define HW_MAX_HPARAMS 48u
+/* Staleness histogram bucket b counts staleness s with b = 0 for s = 0 and
+ * b = floor(log2 s) + 1 otherwise: 0 | 1 | 2–3 | 4–7 | … ; the last bucket
+ * also holds everything larger. */
+#define HW_STALENESS_BUCKETS 32u
+/* Episode ring capacity (a power of two). */
+#define HW_RING_CAPACITY 32768u
+
+/* Run states (hw_header.state). */
+enum {
+  HW_STATE_INITIALIZING = 0,
+  HW_STATE_RUNNING = 1,
+  HW_STATE_STOPPING = 2,
+  HW_STATE_DONE = 3,
+};
+
+/* Worker statuses (hw_worker_slot.status). */
+enum {
+  HW_WORKER_EMPTY = 0,
+  HW_WORKER_STARTING = 1,
+  HW_WORKER_RUNNING = 2,
+  HW_WORKER_DELAYED = 3,   /* sleeping inside --delay */
+  HW_WORKER_EXITED = 4,    /* left its loop normally */
+  HW_WORKER_FAILED = 5,    /* died; set by the supervisor after waitpid */
+};
+
+/* One row of the layer table: a named tensor inside the parameter region. */
+typedef struct hw_layer {
+  char name[40];         /* NUL-terminated, e.g. "torso.0.weight" */
+  uint32_t rows;         /* shape: rows × cols (cols = 1 for a bias) */
+  uint32_t cols;
+  uint64_t offset;       /* in floats, from the start of the parameter region */
+  uint64_t count;        /* rows × cols */
+} hw_layer;              /* 64 bytes */
+
+/* One hyperparameter, by name (numbers only; strings have header fields). */
+typedef struct hw_hparam {
+  char key[24];          /* NUL-terminated, e.g. "lr", "gamma" */
+  double value;
+} hw_hparam;             /* 32 bytes */
+
+/* A cache line holding one counter, so that hot counters never share a line. */
+typedef struct hw_counter_line {
+  uint64_t value;
+  uint64_t pad[7];
+} hw_counter_line;       /* 64 bytes */
+
+typedef struct hw_header {
+  /* --- identity (first cache line) --- */
+  uint64_t magic;            /* HW_MAGIC */
+  uint32_t layout_version;   /* HW_LAYOUT_VERSION */
+  uint32_t header_size;      /* sizeof(hw_header) */
+  uint64_t total_size;       /* bytes of the whole segment */
+  int32_t creator_pid;       /* the supervisor */
+  uint32_t state;            /* HW_STATE_* (relaxed atomic) */
+  uint64_t nonce;            /* random per run, to tell runs apart */
+  uint64_t created_unix_ns;  /* CLOCK_REALTIME at creation */
+  uint64_t created_mono_ns;  /* CLOCK_MONOTONIC at creation (heartbeat base) */
+  uint64_t seed;
+
+  /* --- what runs (second to fourth cache lines) --- */
+  char env_id[48];
+  char algo[16];
+  char optimizer[16];        /* shared-rmsprop | rmsprop | sgd */
+  char update_mode[16];      /* hogwild | atomic | locked */
+  char activation[16];       /* tanh | relu */
+  uint32_t procs;
+  uint32_t n_layers;
+  uint32_t n_hparams;
+  uint32_t worker_slot_size; /* sizeof(hw_worker_slot) */
+  uint32_t obs_size;
+  uint32_t n_actions;
+  uint64_t t_max;            /* stop when T >= t_max */
+
+  /* --- regions (byte offsets from the start of the segment) --- */
+  uint64_t params_offset;    /* float32[params_count]: θ */
+  uint64_t params_count;
+  uint64_t opt_offset;       /* float32[opt_count]: shared RMSProp g (0 if unused) */
+  uint64_t opt_count;
+  uint64_t ring_offset;      /* hw_episode_record[ring_capacity] */
+  uint64_t ring_capacity;
+  uint64_t slots_offset;     /* hw_worker_slot[procs] */
+  uint64_t lock_offset;      /* process-shared robust mutex (HW_LOCK_BYTES) */
+  uint64_t reserved[6];
+
+  /* --- counters, one cache line each (relaxed atomics) --- */
+  hw_counter_line T;         /* global env steps */
+  hw_counter_line U;         /* global applied updates */
+  hw_counter_line ring_head; /* next episode-ring ticket */
+
+  hw_layer layers[HW_MAX_LAYERS];
+  hw_hparam hparams[HW_MAX_HPARAMS];
+} hw_header;
+
+/* One finished episode, published by a worker through the episode ring.
+ * A writer takes ticket k = fetch_add(ring_head, 1), fills record k % capacity,
+ * then stores seq = k + 1 with release order. A reader that expects ticket k
+ * waits for seq == k + 1 (acquire); seq > k + 1 means it fell a lap behind. */
+typedef struct hw_episode_record {
+  uint64_t seq;
+  uint64_t T;                /* global step count at the episode's end */
+  uint64_t end_mono_ns;      /* CLOCK_MONOTONIC at the end */
+  uint32_t worker;           /* rank */
+  uint32_t length;
+  uint64_t episode;          /* the worker's own episode index, from 0 */
+  double ret;                /* undiscounted return */
+  uint64_t pad[2];
+} hw_episode_record;         /* 64 bytes */
+
+/* Per-worker slot: written by its worker, read by the supervisor and `dump`.
+ * Starts on a cache-line boundary and is a whole number of lines long, so
+ * workers never write each other's lines (no false sharing). */
+typedef struct hw_worker_slot {
+  /* line 0: hot, written every rollout */
+  int32_t pid;
+  uint32_t status;           /* HW_WORKER_* */
+  uint64_t t;                /* this worker's env steps */
+  uint64_t updates;          /* gradients this worker applied */
+  uint64_t heartbeat_ns;     /* CLOCK_MONOTONIC of the last sign of life */
+  uint64_t staleness_sum;
+  uint64_t staleness_max;
+  uint64_t episodes;
+  double last_return;
+  /* line 1: per-episode and rarely written */
+  uint64_t last_length;
+  uint32_t restarts;
+  uint32_t rank;
+  uint64_t dropped_grads;    /* non-finite gradients skipped */
+  uint64_t delay_ns_total;   /* time spent in --delay */
+  uint64_t reserved[4];
+  /* lines 2–5 */
+  uint64_t staleness_hist[HW_STALENESS_BUCKETS];
+} hw_worker_slot;
+
+/* Space reserved for the process-shared mutex (pthread_mutex_t is 40 bytes on
+ * x86-64 glibc); a whole cache line of its own. */
+#define HW_LOCK_BYTES 64u
+
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(hw_layer) == 64, "hw_layer is 64 bytes");
+_Static_assert(sizeof(hw_hparam) == 32, "hw_hparam is 32 bytes");
+_Static_assert(sizeof(hw_counter_line) == 64, "hw_counter_line is one line");
+_Static_assert(sizeof(hw_episode_record) == 64, "hw_episode_record is one line");
+_Static_assert(sizeof(hw_worker_slot) % 64 == 0, "slot is whole lines");
+_Static_assert(sizeof(hw_worker_slot) == 384, "slot is 6 lines");
+_Static_assert(offsetof(hw_header, T) % 64 == 0, "T on its own line");
+_Static_assert(offsetof(hw_header, U) % 64 == 0, "U on its own line");
+_Static_assert(sizeof(hw_header) % 64 == 0, "header is whole lines");
+#endif
+
+/* ---- relaxed / acquire / release atomics over plain fields --------------
+ * Swift cannot import C11 _Atomic types, so these take plain pointers and use
+ * the GCC/Clang __atomic builtins. They are static inline, so release builds
+ * inline them into Swift. */
+static inline uint64_t hw_load_u64_relaxed(const uint64_t *p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+static inline uint64_t hw_load_u64_acquire(const uint64_t *p) {
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void hw_store_u64_relaxed(uint64_t *p, uint64_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+static inline void hw_store_u64_release(uint64_t *p, uint64_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+static inline uint64_t hw_fetch_add_u64_relaxed(uint64_t *p, uint64_t v) {
+  return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+}
+static inline uint32_t hw_load_u32_relaxed(const uint32_t *p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+static inline void hw_store_u32_relaxed(uint32_t *p, uint32_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+static inline int32_t hw_load_i32_relaxed(const int32_t *p) {
+  return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+static inline void hw_store_i32_relaxed(int32_t *p, int32_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+/* Raises *p to at least v (for maxima). */
+static inline void hw_fetch_max_u64_relaxed(uint64_t *p, uint64_t v) {
+  uint64_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
+  while (cur < v &&
+         !__atomic_compare_exchange_n(p, &cur, v, 1, __ATOMIC_RELAXED,
+                                      __ATOMIC_RELAXED)) {
+  }
+}
+/* Doubles stored through their bit pattern (single writer per field). */
+static inline void hw_store_f64_relaxed(double *p, double v) {
+  uint64_t bits;
+  __builtin_memcpy(&bits, &v, sizeof bits);
+  __atomic_store_n((uint64_t *)p, bits, __ATOMIC_RELAXED);
+}
+static inline double hw_load_f64_relaxed(const double *p) {
+  uint64_t bits = __atomic_load_n((const uint64_t *)p, __ATOMIC_RELAXED);
+  double v;
+  __builtin_memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HOGWILD_H */
