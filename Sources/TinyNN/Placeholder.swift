@@ -1,1 +1,1 @@
-// placeholder
+public enum Activation: String, CaseIterable, Sendable { case tanh, relu }

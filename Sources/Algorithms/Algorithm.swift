@@ -1,0 +1,33 @@
+// Algorithm.swift — what the runtime needs from a learning algorithm: the
+// shape of θ, its initial values, and a worker loop.
+
+import Envs
+import HogwildSegment
+
+/// The algorithms `--algo` selects.
+public enum AlgorithmKind: String, CaseIterable, Sendable {
+  /// Asynchronous advantage actor-critic (Mnih et al. 2016, Algorithm S3).
+  case a3c
+}
+
+/// A learning algorithm as the supervisor and the workers see it.
+public protocol WorkerAlgorithm {
+  /// Named tensors of θ, in storage order (the segment's layer table).
+  var layers: [LayerEntry] { get }
+  /// Floats in θ.
+  var parameterCount: Int { get }
+  /// θ at the start of a run, drawn from `seed`.
+  func initialParameters(seed: UInt64) -> [Float]
+  /// One worker's loop; returns when `link.shouldStop`.
+  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64)
+}
+
+/// Builds the algorithm a run asked for.
+public enum AlgorithmFactory {
+  public static func make(_ kind: AlgorithmKind, hyperparameters: Hyperparameters,
+                          spec: EnvSpec) -> any WorkerAlgorithm {
+    switch kind {
+    case .a3c: A3C(hyperparameters: hyperparameters, spec: spec)
+    }
+  }
+}

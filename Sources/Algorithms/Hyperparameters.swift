@@ -1,0 +1,60 @@
+// Hyperparameters.swift — every learning setting of a run, with the defaults
+// `hogwild-rl run` uses. Defaults were chosen so that `run --procs 16` solves
+// CartPole-v1 reliably on a 2-core machine (see README, "Defaults").
+
+import HogwildSegment
+import TinyNN
+
+/// How the learning rate changes over the run.
+public enum LearningRateSchedule: String, CaseIterable, Sendable {
+  /// Anneals linearly from `lr` to 0 at T_max (the paper).
+  case linear
+  case constant
+
+  /// The rate at global step `t` of `tMax`.
+  @inlinable public func rate(base: Float, step t: UInt64, of tMax: UInt64) -> Float {
+    switch self {
+    case .constant: return base
+    case .linear:
+      guard tMax > 0 else { return base }
+      let frac = 1 - Double(min(t, tMax)) / Double(tMax)
+      return base * Float(frac)
+    }
+  }
+}
+
+/// Learning settings shared by the algorithms.
+public struct Hyperparameters: Equatable, Sendable {
+  /// n: steps per rollout before an update (the paper's t_max = 5).
+  public var nSteps = 5
+  public var gamma = 0.99
+  /// β, the entropy bonus weight.
+  public var entropyCoefficient = 0.01
+  /// Weight of the value loss (R − V)².
+  public var valueCoefficient = 0.5
+  public var learningRate = 0.001
+  public var learningRateSchedule = LearningRateSchedule.constant
+  /// Global gradient-norm clip (≤ 0: none).
+  public var maxGradientNorm = 5.0
+  public var optimizer = OptimizerKind.sharedRMSProp
+  /// RMSProp decay α.
+  public var rmsAlpha = 0.99
+  /// RMSProp ε, inside the square root as in the paper.
+  public var rmsEpsilon = 0.1
+  /// Hidden layer widths.
+  public var hidden = [64, 64]
+  public var activation = Activation.tanh
+  public var updateMode = UpdateMode.hogwild
+
+  public init() {}
+
+  /// The numeric settings as stored in the segment header.
+  public var table: [(key: String, value: Double)] {
+    [
+      ("n_steps", Double(nSteps)), ("gamma", gamma), ("ent_coef", entropyCoefficient),
+      ("vf_coef", valueCoefficient), ("lr", learningRate),
+      ("lr_linear", learningRateSchedule == .linear ? 1 : 0),
+      ("max_grad_norm", maxGradientNorm), ("rms_alpha", rmsAlpha), ("rms_eps", rmsEpsilon),
+    ] + hidden.enumerated().map { ("hidden_\($0.offset)", Double($0.element)) }
+  }
+}

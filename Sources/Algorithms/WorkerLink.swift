@@ -1,0 +1,142 @@
+// WorkerLink.swift — everything a worker process shares with the others:
+// reading θ, counting steps, publishing episodes, the delay, and writing its
+// gradient. Algorithms call these in the order of the paper's pseudo-code;
+// the link keeps the bookkeeping (T, U, staleness, heartbeat) out of them.
+
+import Envs
+import Glibc
+import HogwildSegment
+
+/// One worker's connection to the shared segment.
+public struct WorkerLink {
+  public let rank: Int
+  let header: SegmentHeader
+  let slot: WorkerSlot
+  let ring: EpisodeRing
+  let theta: SharedFloats
+  let T: SharedCounter
+  let U: SharedCounter
+  var applier: GradientApplier
+  public let tMax: UInt64
+  let delay: Delay
+  var delayRNG: Xoshiro256
+  /// U when θ was last read: the version the next gradient is computed on.
+  var readVersion: UInt64 = 0
+  var episodes: UInt64
+  var lastHeartbeat: UInt64 = 0
+
+  /// - Parameters:
+  ///   - delay: applied when `delayed` is true (the rank is in --delay-workers).
+  public init(segment: SharedSegment, rank: Int, optimizer: OptimizerKind, mode: UpdateMode,
+              rmsAlpha: Float, rmsEpsilon: Float, delay: Delay, seed: UInt64) {
+    self.rank = rank
+    header = segment.header
+    slot = segment.slot(rank)
+    ring = segment.episodeRing
+    theta = segment.parameters
+    T = header.globalSteps
+    U = header.globalUpdates
+    applier = segment.makeApplier(optimizer: optimizer, mode: mode, alpha: rmsAlpha, epsilon: rmsEpsilon)
+    tMax = header.tMax
+    self.delay = delay
+    // A stream of its own, so the delay never perturbs the training RNG.
+    delayRNG = Xoshiro256(seed: seed, stream: 0xDE1A_0000 &+ UInt64(rank))
+    episodes = slot.episodes
+    slot.status = .running
+    beat(force: true)
+  }
+
+  /// Global steps so far, T.
+  public var globalSteps: UInt64 { T.load() }
+
+  /// True once T reached T_max or the supervisor asked everyone to stop.
+  public var shouldStop: Bool {
+    header.state != .running || T.load() >= tMax
+  }
+
+  /// θ′ ← θ. Records the update count the copy corresponds to.
+  public mutating func pullParameters(into local: inout [Float]) {
+    readVersion = U.load()
+    theta.copy(into: &local)
+  }
+
+  /// T ← T + n and t ← t + n. Returns T before the addition.
+  /// (Counted once per rollout, not per step, to keep 16 workers from
+  /// fighting over one cache line at every step.)
+  @discardableResult
+  public mutating func addSteps(_ n: Int) -> UInt64 {
+    let before = T.add(UInt64(n))
+    slot.steps = slot.steps &+ UInt64(n)
+    beat()
+    return before
+  }
+
+  /// Publishes a finished episode to the supervisor.
+  public mutating func finishEpisode(return ret: Double, length: Int, globalStep: UInt64) {
+    ring.publish(EpisodeRecord(
+      globalStep: globalStep, endNanoseconds: Self.now(), worker: rank,
+      episode: episodes, length: length, episodeReturn: ret))
+    episodes += 1
+    slot.episodes = episodes
+    slot.lastReturn = ret
+    slot.lastLength = UInt64(length)
+  }
+
+  /// Waits out this worker's delay between reading θ and writing the
+  /// gradient. Sleeps in slices so the heartbeat stays fresh and a stop
+  /// request is noticed within 50 ms.
+  public mutating func waitDelay() {
+    let total = delay.sample(&delayRNG)
+    guard total > 0 else { return }
+    slot.status = .delayed
+    let start = Self.now()
+    var left = total
+    while left > 0, header.state == .running {
+      let slice = min(left, 50_000_000)
+      var ts = timespec(tv_sec: Int(slice / 1_000_000_000), tv_nsec: Int(slice % 1_000_000_000))
+      _ = nanosleep(&ts, nil)
+      let elapsed = Self.now() - start
+      left = elapsed >= total ? 0 : total - elapsed
+      beat(force: true)
+    }
+    slot.delayNanoseconds = slot.delayNanoseconds &+ (Self.now() - start)
+    slot.status = .running
+  }
+
+  /// Writes the gradient into θ (Hogwild!, atomic or locked, per the run),
+  /// then U ← U + 1. Returns the gradient's staleness: updates other workers
+  /// applied between this worker's read of θ and this write.
+  @discardableResult
+  public mutating func pushGradient(_ gradient: [Float], learningRate: Float) -> UInt64 {
+    let now = U.load()
+    let staleness = now >= readVersion ? now - readVersion : 0
+    applier.apply(gradient, learningRate: learningRate)
+    U.add(1)
+    slot.updates = slot.updates &+ 1
+    slot.recordStaleness(staleness)
+    return staleness
+  }
+
+  /// Counts a gradient that was not applied because it was not finite.
+  public mutating func dropGradient() {
+    slot.droppedGradients = slot.droppedGradients &+ 1
+  }
+
+  /// Marks the worker as having left its loop normally.
+  public func finish() { slot.status = .exited }
+
+  mutating func beat(force: Bool = false) {
+    let now = Self.now()
+    // A clock read costs ~20 ns; a heartbeat every millisecond is plenty.
+    if force || now &- lastHeartbeat > 1_000_000 {
+      lastHeartbeat = now
+      slot.heartbeat = now
+    }
+  }
+
+  static func now() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+  }
+}

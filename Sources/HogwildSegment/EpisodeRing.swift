@@ -1,0 +1,88 @@
+// EpisodeRing.swift — the multi-producer ring through which workers hand
+// finished episodes to the supervisor, which alone writes metrics files.
+//
+// Protocol (include/hogwild.h, hw_episode_record): a writer takes ticket k
+// with a relaxed fetch-add on `ring_head`, fills record k mod capacity, then
+// stores seq = k + 1 with release order. The reader expecting ticket k loads
+// seq with acquire: k + 1 means ready; less means not yet written; more means
+// a writer lapped the reader and the record is lost (counted, never blocking
+// a worker). The reader re-checks seq after copying, like a seqlock.
+
+import CHogwild
+
+/// One finished episode.
+public struct EpisodeRecord: Equatable, Sendable {
+  /// Global step count T at the episode's end.
+  public var globalStep: UInt64
+  /// CLOCK_MONOTONIC nanoseconds at the episode's end.
+  public var endNanoseconds: UInt64
+  public var worker: Int
+  /// The worker's own episode index, from 0.
+  public var episode: UInt64
+  public var length: Int
+  /// Undiscounted return.
+  public var episodeReturn: Double
+
+  public init(globalStep: UInt64, endNanoseconds: UInt64, worker: Int, episode: UInt64,
+              length: Int, episodeReturn: Double) {
+    self.globalStep = globalStep
+    self.endNanoseconds = endNanoseconds
+    self.worker = worker
+    self.episode = episode
+    self.length = length
+    self.episodeReturn = episodeReturn
+  }
+}
+
+/// A view of the episode ring.
+public struct EpisodeRing {
+  @usableFromInline let records: UnsafeMutablePointer<hw_episode_record>
+  public let capacity: Int
+  @usableFromInline let head: SharedCounter
+
+  init(records: UnsafeMutablePointer<hw_episode_record>, capacity: Int, head: SharedCounter) {
+    self.records = records
+    self.capacity = capacity
+    self.head = head
+  }
+
+  /// Tickets handed out so far.
+  public var published: UInt64 { head.load() }
+
+  /// Publishes one record (any worker; never blocks).
+  public func publish(_ r: EpisodeRecord) {
+    let ticket = head.add(1)
+    let rec = records + Int(ticket & UInt64(capacity - 1))
+    // Invalidate first so a reader of the previous lap sees the change.
+    hw_store_u64_release(rec.pointer(to: \.seq)!, 0)
+    rec.pointee.T = r.globalStep
+    rec.pointee.end_mono_ns = r.endNanoseconds
+    rec.pointee.worker = UInt32(r.worker)
+    rec.pointee.length = UInt32(clamping: r.length)
+    rec.pointee.episode = r.episode
+    rec.pointee.ret = r.episodeReturn
+    hw_store_u64_release(rec.pointer(to: \.seq)!, ticket + 1)
+  }
+
+  /// What reading one ticket found.
+  public enum Read: Equatable, Sendable {
+    case ready(EpisodeRecord)
+    case notYetWritten
+    /// A writer lapped the reader: this ticket's record is gone.
+    case overwritten
+  }
+
+  /// Reads ticket `ticket` (the supervisor, in order).
+  public func read(ticket: UInt64) -> Read {
+    let rec = records + Int(ticket & UInt64(capacity - 1))
+    let seqPtr = rec.pointer(to: \.seq)!
+    let before = hw_load_u64_acquire(seqPtr)
+    if before < ticket + 1 { return .notYetWritten }
+    if before > ticket + 1 { return .overwritten }
+    let r = EpisodeRecord(
+      globalStep: rec.pointee.T, endNanoseconds: rec.pointee.end_mono_ns,
+      worker: Int(rec.pointee.worker), episode: rec.pointee.episode,
+      length: Int(rec.pointee.length), episodeReturn: rec.pointee.ret)
+    return hw_load_u64_acquire(seqPtr) == before ? .ready(r) : .overwritten
+  }
+}

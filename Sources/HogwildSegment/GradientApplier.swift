@@ -1,0 +1,88 @@
+// GradientApplier.swift — writes one worker's gradient into θ, in the update
+// mode and with the optimizer the run chose. The arithmetic is in the C
+// kernels (Sources/CHogwild/apply.c) so the plain path vectorises.
+
+import CHogwild
+
+/// How gradients reach θ (`--update`).
+public enum UpdateMode: String, CaseIterable, Sendable {
+  /// Plain loads and stores, no lock; lost updates accepted (the paper).
+  case hogwild
+  /// Every float updated with a compare-and-swap loop: nothing lost.
+  case atomic
+  /// One process-shared mutex around the whole apply.
+  case locked
+}
+
+/// The optimizer that turns a gradient into a step (`--optimizer`).
+public enum OptimizerKind: String, CaseIterable, Sendable {
+  /// RMSProp with its statistics g in the segment, shared by all workers.
+  case sharedRMSProp = "shared-rmsprop"
+  /// RMSProp with statistics private to each worker.
+  case rmsprop
+  /// Plain stochastic gradient descent.
+  case sgd
+
+  /// Whether the segment holds one statistic per parameter.
+  public var usesSharedStatistics: Bool { self == .sharedRMSProp }
+}
+
+/// Applies gradients to the shared θ. One per worker process.
+public struct GradientApplier {
+  @usableFromInline let theta: UnsafeMutablePointer<Float>
+  public let count: Int
+  @usableFromInline let sharedStatistics: UnsafeMutablePointer<Float>?
+  @usableFromInline let lock: UnsafeMutableRawPointer
+  public let optimizer: OptimizerKind
+  public let mode: UpdateMode
+  public let alpha: Float
+  public let epsilon: Float
+  /// RMSProp statistics private to this worker (`--optimizer rmsprop`).
+  @usableFromInline var localStatistics: [Float]
+
+  init(theta: UnsafeMutablePointer<Float>, count: Int, sharedStatistics: UnsafeMutablePointer<Float>?,
+       lock: UnsafeMutableRawPointer, optimizer: OptimizerKind, mode: UpdateMode,
+       alpha: Float, epsilon: Float) {
+    self.theta = theta
+    self.count = count
+    self.sharedStatistics = sharedStatistics
+    self.lock = lock
+    self.optimizer = optimizer
+    self.mode = mode
+    self.alpha = alpha
+    self.epsilon = epsilon
+    self.localStatistics = optimizer == .rmsprop ? [Float](repeating: 0, count: count) : []
+  }
+
+  /// θ ← θ − step(gradient). Allocates nothing.
+  public mutating func apply(_ gradient: [Float], learningRate lr: Float) {
+    precondition(gradient.count == count, "gradient size mismatch")
+    let locked = mode == .locked
+    if locked { _ = hw_lock_acquire(lock) }
+    defer { if locked { _ = hw_lock_release(lock) } }
+    let atomic = mode == .atomic
+    let (theta, n, alpha, eps) = (self.theta, count, self.alpha, self.epsilon)
+    gradient.withUnsafeBufferPointer { g in
+      let d = g.baseAddress!
+      switch optimizer {
+      case .sgd:
+        if atomic { hw_apply_sgd_atomic(theta, d, n, lr) } else { hw_apply_sgd(theta, d, n, lr) }
+      case .sharedRMSProp:
+        let stats = sharedStatistics!
+        if atomic {
+          hw_apply_rmsprop_atomic(theta, stats, d, n, lr, alpha, eps)
+        } else {
+          hw_apply_rmsprop(theta, stats, d, n, lr, alpha, eps)
+        }
+      case .rmsprop:
+        localStatistics.withUnsafeMutableBufferPointer { s in
+          if atomic {
+            hw_apply_rmsprop_atomic(theta, s.baseAddress!, d, n, lr, alpha, eps)
+          } else {
+            hw_apply_rmsprop(theta, s.baseAddress!, d, n, lr, alpha, eps)
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,76 @@
+// SegmentLayout.swift — computes where every region of a segment lies.
+//
+// The one function that turns counts into byte offsets, with overflow-checked
+// arithmetic and 64-byte alignment for every region (PostgreSQL's
+// add_size/mul_size discipline). The struct definitions it lays out live in
+// include/hogwild.h.
+
+import CHogwild
+
+/// Byte offsets and sizes of a segment's regions.
+public struct SegmentLayout: Equatable, Sendable {
+  public var parameterCount: Int
+  public var optimizerCount: Int
+  public var workerCount: Int
+  public var ringCapacity: Int
+
+  public private(set) var parametersOffset = 0
+  public private(set) var optimizerOffset = 0
+  public private(set) var lockOffset = 0
+  public private(set) var ringOffset = 0
+  public private(set) var slotsOffset = 0
+  public private(set) var totalSize = 0
+
+  public static let headerSize = MemoryLayout<hw_header>.size
+  public static let slotSize = MemoryLayout<hw_worker_slot>.size
+  public static let recordSize = MemoryLayout<hw_episode_record>.size
+  public static let maxWorkers = Int(HW_MAX_WORKERS)
+  public static let maxLayers = Int(HW_MAX_LAYERS)
+  public static let maxHyperparameters = Int(HW_MAX_HPARAMS)
+  public static let defaultRingCapacity = Int(HW_RING_CAPACITY)
+
+  /// Lays out a segment for `parameterCount` floats of θ, `optimizerCount`
+  /// floats of shared optimizer statistics and `workerCount` slots.
+  public init(parameterCount: Int, optimizerCount: Int, workerCount: Int,
+              ringCapacity: Int = SegmentLayout.defaultRingCapacity) throws(SegmentError) {
+    guard parameterCount >= 0, optimizerCount >= 0 else { throw .layoutTooLarge("negative count") }
+    guard workerCount >= 1, workerCount <= Self.maxWorkers else {
+      throw .layoutTooLarge("\(workerCount) workers (at most \(Self.maxWorkers))")
+    }
+    guard ringCapacity > 0, ringCapacity & (ringCapacity - 1) == 0 else {
+      throw .layoutTooLarge("ring capacity \(ringCapacity) is not a power of two")
+    }
+    self.parameterCount = parameterCount
+    self.optimizerCount = optimizerCount
+    self.workerCount = workerCount
+    self.ringCapacity = ringCapacity
+
+    var cursor = Self.headerSize
+    func region(_ bytes: Int) throws(SegmentError) -> Int {
+      let start = try Self.align(cursor)
+      let (end, overflow) = start.addingReportingOverflow(bytes)
+      guard !overflow else { throw .layoutTooLarge("size overflows") }
+      cursor = end
+      return start
+    }
+    parametersOffset = try region(try Self.product(parameterCount, 4))
+    optimizerOffset = try region(try Self.product(optimizerCount, 4))
+    lockOffset = try region(Int(HW_LOCK_BYTES))
+    ringOffset = try region(try Self.product(ringCapacity, Self.recordSize))
+    slotsOffset = try region(try Self.product(workerCount, Self.slotSize))
+    totalSize = try Self.align(cursor)
+  }
+
+  static func product(_ a: Int, _ b: Int) throws(SegmentError) -> Int {
+    let (p, overflow) = a.multipliedReportingOverflow(by: b)
+    guard !overflow else { throw .layoutTooLarge("size overflows") }
+    return p
+  }
+
+  static func align(_ n: Int) throws(SegmentError) -> Int {
+    let line = Int(HW_CACHE_LINE)
+    let (p, overflow) = n.addingReportingOverflow(line - 1)
+    guard !overflow else { throw .layoutTooLarge("size overflows") }
+    return p / line * line
+  }
+}

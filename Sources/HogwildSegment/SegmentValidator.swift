@@ -1,0 +1,69 @@
+// SegmentValidator.swift — the checks that run before a mapped object is
+// trusted (modelled on PostgreSQL's dsm_control_segment_sane): each one makes
+// the next safe to evaluate, and each failure is a typed error.
+
+import CHogwild
+
+/// Validates the bytes of a segment image.
+public enum SegmentValidator {
+  /// Throws unless `bytes` hold a complete, consistent hogwild-rl segment.
+  public static func validate(_ bytes: UnsafeRawBufferPointer, name: String) throws(SegmentError) {
+    let hsize = SegmentLayout.headerSize
+    // 1. The header can be read at all.
+    guard let base = bytes.baseAddress, bytes.count >= 8 else {
+      throw .truncated(name: name, size: bytes.count, needed: hsize)
+    }
+    // 2. It is ours.
+    let magic = base.loadUnaligned(as: UInt64.self)
+    guard magic == HW_MAGIC else { throw .badMagic(name: name, found: magic) }
+    guard bytes.count >= hsize else { throw .truncated(name: name, size: bytes.count, needed: hsize) }
+    let h = base.assumingMemoryBound(to: hw_header.self)
+    // 3. It is our layout.
+    let version = h.pointee.layout_version
+    guard version == HW_LAYOUT_VERSION else {
+      throw .versionMismatch(name: name, found: version, expected: HW_LAYOUT_VERSION)
+    }
+    guard Int(h.pointee.header_size) == hsize else { throw .corruptHeader(name: name, field: "header_size") }
+    guard Int(h.pointee.worker_slot_size) == SegmentLayout.slotSize else {
+      throw .corruptHeader(name: name, field: "worker_slot_size")
+    }
+    // 4. The declared size fits in what is mapped.
+    let total = h.pointee.total_size
+    guard total >= UInt64(hsize) else { throw .corruptHeader(name: name, field: "total_size") }
+    guard total <= UInt64(bytes.count) else {
+      throw .truncated(name: name, size: bytes.count, needed: Int(clamping: total))
+    }
+    // 5. Counts are in range.
+    let procs = h.pointee.procs
+    guard procs >= 1, procs <= HW_MAX_WORKERS else { throw .corruptHeader(name: name, field: "procs") }
+    guard h.pointee.n_layers <= HW_MAX_LAYERS else { throw .corruptHeader(name: name, field: "n_layers") }
+    guard h.pointee.n_hparams <= HW_MAX_HPARAMS else { throw .corruptHeader(name: name, field: "n_hparams") }
+    let cap = h.pointee.ring_capacity
+    guard cap > 0, cap & (cap - 1) == 0, cap <= 1 << 24 else {
+      throw .corruptHeader(name: name, field: "ring_capacity")
+    }
+    // 6. Every region lies inside the segment.
+    func inside(_ region: String, offset: UInt64, count: UInt64, unit: UInt64) throws(SegmentError) {
+      let (bytes, o1) = count.multipliedReportingOverflow(by: unit)
+      let (end, o2) = offset.addingReportingOverflow(bytes)
+      guard !o1, !o2, offset >= UInt64(hsize), end <= total else {
+        throw .regionOutOfBounds(name: name, region: region)
+      }
+    }
+    try inside("parameters", offset: h.pointee.params_offset, count: h.pointee.params_count, unit: 4)
+    try inside("optimizer", offset: h.pointee.opt_offset, count: h.pointee.opt_count, unit: 4)
+    try inside("lock", offset: h.pointee.lock_offset, count: 1, unit: UInt64(HW_LOCK_BYTES))
+    try inside("episode ring", offset: h.pointee.ring_offset, count: cap,
+               unit: UInt64(SegmentLayout.recordSize))
+    try inside("worker slots", offset: h.pointee.slots_offset, count: UInt64(procs),
+               unit: UInt64(SegmentLayout.slotSize))
+    // 7. Every layer lies inside θ.
+    let layers = SegmentHeader(UnsafeMutablePointer(mutating: h)).layers
+    for layer in layers {
+      let (end, o) = layer.offset.addingReportingOverflow(layer.count)
+      guard !o, end <= Int(h.pointee.params_count) else {
+        throw .regionOutOfBounds(name: name, region: "layer \(layer.name)")
+      }
+    }
+  }
+}

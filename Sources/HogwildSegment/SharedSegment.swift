@@ -1,0 +1,166 @@
+// SharedSegment.swift — one mapped hogwild-rl segment: create, attach, unlink.
+//
+// Lifecycle (see include/hogwild.h NOTES): the supervisor creates the segment
+// with O_CREAT|O_EXCL, fills the header and publishes `magic` last, so a
+// reader attaching during initialisation sees a bad magic rather than a
+// half-written header. Workers inherit the mapping through fork and never
+// unlink. `unlink(name:)` is the single place that removes a name.
+
+import CHogwild
+import Glibc
+
+/// A mapped shared-memory segment and the typed views over it.
+///
+/// This module is the only place that handles raw pointers into the segment;
+/// everything else goes through `SegmentHeader`, `WorkerSlot`, `SharedFloats`,
+/// `GradientApplier` and `EpisodeRing`.
+public final class SharedSegment {
+  /// The POSIX name, with its leading slash.
+  public let name: String
+  /// Mapped bytes.
+  public let size: Int
+  public let isWritable: Bool
+  @usableFromInline let base: UnsafeMutableRawPointer
+
+  init(name: String, base: UnsafeMutableRawPointer, size: Int, writable: Bool) {
+    self.name = name
+    self.base = base
+    self.size = size
+    self.isWritable = writable
+  }
+
+  deinit { _ = hw_unmap(base, size) }
+
+  /// Normalises a user-given name to the POSIX form "/name".
+  public static func normalizedName(_ raw: String) throws(SegmentError) -> String {
+    let n = raw.hasPrefix("/") ? raw : "/" + raw
+    let body = n.dropFirst()
+    guard !body.isEmpty, body.utf8.count <= 250, !body.contains("/"), !body.contains("\0"),
+      body != ".", body != ".."
+    else { throw .invalidName(raw) }
+    return n
+  }
+
+  /// Creates and maps a new, zero-filled segment of `layout.totalSize` bytes.
+  /// Fails with `.create(name, .fileExists)` if the name is taken.
+  public static func create(name: String, layout: SegmentLayout) throws(SegmentError) -> SharedSegment {
+    let n = try normalizedName(name)
+    var base: UnsafeMutableRawPointer?
+    let rc = hw_shm_create(n, layout.totalSize, &base)
+    guard rc == 0, let base else { throw .create(name: n, Errno(rc)) }
+    let seg = SharedSegment(name: n, base: base, size: layout.totalSize, writable: true)
+    seg.writeLayout(layout)
+    return seg
+  }
+
+  /// Maps an existing segment and validates it before returning.
+  public static func attach(name: String, writable: Bool = false) throws(SegmentError) -> SharedSegment {
+    let n = try normalizedName(name)
+    var base: UnsafeMutableRawPointer?
+    var size = 0
+    let rc = hw_shm_attach(n, writable ? 1 : 0, &base, &size)
+    guard rc == 0 else { throw .attach(name: n, Errno(rc)) }
+    guard let base else { throw .truncated(name: n, size: 0, needed: SegmentLayout.headerSize) }
+    let seg = SharedSegment(name: n, base: base, size: size, writable: writable)
+    try SegmentValidator.validate(UnsafeRawBufferPointer(start: base, count: size), name: n)
+    return seg
+  }
+
+  /// Removes the name from /dev/shm. Mappings stay valid until unmapped.
+  public static func unlink(name: String) throws(SegmentError) {
+    let n = try normalizedName(name)
+    let rc = hw_shm_unlink(n)
+    guard rc == 0 else { throw .attach(name: n, Errno(rc)) }
+  }
+
+  // MARK: typed views
+
+  @usableFromInline var headerPointer: UnsafeMutablePointer<hw_header> {
+    base.assumingMemoryBound(to: hw_header.self)
+  }
+
+  /// The header: identity, configuration, counters, layer table.
+  public var header: SegmentHeader { SegmentHeader(headerPointer) }
+
+  /// θ, the shared parameters.
+  public var parameters: SharedFloats {
+    let h = headerPointer
+    return SharedFloats(
+      base: (base + Int(h.pointee.params_offset)).assumingMemoryBound(to: Float.self),
+      count: Int(h.pointee.params_count))
+  }
+
+  /// The shared optimizer statistics (RMSProp g); empty when unused.
+  public var optimizerStatistics: SharedFloats {
+    let h = headerPointer
+    return SharedFloats(
+      base: (base + Int(h.pointee.opt_offset)).assumingMemoryBound(to: Float.self),
+      count: Int(h.pointee.opt_count))
+  }
+
+  /// The worker slot of `rank` (0 ..< procs).
+  public func slot(_ rank: Int) -> WorkerSlot {
+    let h = headerPointer
+    precondition(rank >= 0 && rank < Int(h.pointee.procs), "worker rank out of range")
+    let p = base + Int(h.pointee.slots_offset) + rank * SegmentLayout.slotSize
+    return WorkerSlot(p.assumingMemoryBound(to: hw_worker_slot.self))
+  }
+
+  /// The episode ring through which workers publish finished episodes.
+  public var episodeRing: EpisodeRing {
+    let h = headerPointer
+    return EpisodeRing(
+      records: (base + Int(h.pointee.ring_offset)).assumingMemoryBound(to: hw_episode_record.self),
+      capacity: Int(h.pointee.ring_capacity),
+      head: SharedCounter(h.pointer(to: \.ring_head.value)!))
+  }
+
+  /// Builds the applier a worker uses to write gradients into θ.
+  public func makeApplier(optimizer: OptimizerKind, mode: UpdateMode,
+                          alpha: Float, epsilon: Float) -> GradientApplier {
+    let h = headerPointer
+    return GradientApplier(
+      theta: parameters.base, count: parameters.count,
+      sharedStatistics: optimizer == .sharedRMSProp ? optimizerStatistics.base : nil,
+      lock: base + Int(h.pointee.lock_offset),
+      optimizer: optimizer, mode: mode, alpha: alpha, epsilon: epsilon)
+  }
+
+  /// Initialises the process-shared lock (creator only, before forking).
+  public func initializeLock() throws(SegmentError) {
+    let rc = hw_lock_init(base + Int(headerPointer.pointee.lock_offset))
+    guard rc == 0 else { throw .create(name: name, Errno(rc)) }
+  }
+
+  /// Marks the header complete: stores `magic` last, with release order, so
+  /// concurrent readers never trust a half-written header.
+  public func publish() {
+    let h = headerPointer
+    hw_store_u64_release(h.pointer(to: \.magic)!, HW_MAGIC)
+  }
+
+  private func writeLayout(_ layout: SegmentLayout) {
+    let h = headerPointer
+    h.pointee.layout_version = HW_LAYOUT_VERSION
+    h.pointee.header_size = UInt32(SegmentLayout.headerSize)
+    h.pointee.total_size = UInt64(layout.totalSize)
+    h.pointee.creator_pid = getpid()
+    h.pointee.state = UInt32(HW_STATE_INITIALIZING)
+    h.pointee.procs = UInt32(layout.workerCount)
+    h.pointee.worker_slot_size = UInt32(SegmentLayout.slotSize)
+    h.pointee.params_offset = UInt64(layout.parametersOffset)
+    h.pointee.params_count = UInt64(layout.parameterCount)
+    h.pointee.opt_offset = UInt64(layout.optimizerOffset)
+    h.pointee.opt_count = UInt64(layout.optimizerCount)
+    h.pointee.lock_offset = UInt64(layout.lockOffset)
+    h.pointee.ring_offset = UInt64(layout.ringOffset)
+    h.pointee.ring_capacity = UInt64(layout.ringCapacity)
+    h.pointee.slots_offset = UInt64(layout.slotsOffset)
+    h.pointee.created_unix_ns = hw_realtime_ns()
+    h.pointee.created_mono_ns = hw_monotonic_ns()
+    for rank in 0..<layout.workerCount {
+      let s = slot(rank)
+      s.rank = rank
+    }
+  }
+}
