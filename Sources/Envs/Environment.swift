@@ -46,7 +46,9 @@ public struct StepOutcome: Equatable, Sendable {
   public var reward: Double
   /// The episode reached a terminal state.
   public var terminated: Bool
-  /// The time limit ended the episode (and it did not terminate).
+  /// The time limit was reached on this step. As in Gymnasium's TimeLimit this
+  /// is set whenever the step count reaches the limit, so it can be true
+  /// together with `terminated`; `terminated` takes precedence (no bootstrap).
   public var truncated: Bool
 
   public init(reward: Double, terminated: Bool, truncated: Bool) {

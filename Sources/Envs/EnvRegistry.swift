@@ -1,0 +1,30 @@
+// EnvRegistry.swift — environment ids → specs and constructors.
+//
+// Table-driven: adding an environment means adding one `Entry` to `entries`.
+
+/// The environments this package provides, looked up by Gymnasium id.
+public enum EnvRegistry {
+  /// One registered environment.
+  struct Entry: Sendable {
+    var spec: EnvSpec
+    var make: @Sendable () -> any Environment
+  }
+
+  /// Registration order is the order of `ids`.
+  static let entries: [Entry] = [
+    Entry(spec: CartPole.spec, make: { CartPole() }),
+  ]
+
+  /// All registered ids, in registration order.
+  public static var ids: [String] { entries.map(\.spec.id) }
+
+  /// The spec of `id`, or nil if no such environment is registered.
+  public static func spec(_ id: String) -> EnvSpec? {
+    entries.first { $0.spec.id == id }?.spec
+  }
+
+  /// A new instance of `id` (call `reset` before stepping), or nil if unknown.
+  public static func make(_ id: String) -> (any Environment)? {
+    entries.first { $0.spec.id == id }?.make()
+  }
+}
