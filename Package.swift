@@ -39,7 +39,7 @@ let package = Package(
 
     .testTarget(name: "HogwildSegmentTests", dependencies: ["HogwildSegment", "CHogwild"]),
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
-    .testTarget(name: "EnvsTests", dependencies: ["Envs"]),
+    .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "HogwildSegment"]),
     .testTarget(name: "CLITests", dependencies: ["HogwildCLI"]),

@@ -86,3 +86,38 @@ public indirect enum JSON: Equatable, Sendable {
     out += "\""
   }
 }
+
+extension JSON {
+  /// The value of `key` in an object.
+  public subscript(key: String) -> JSON? {
+    guard case .object(let pairs) = self else { return nil }
+    return pairs.first { $0.0 == key }?.1
+  }
+  public var doubleValue: Double? {
+    switch self {
+    case .int(let i): Double(i)
+    case .double(let d): d
+    default: nil
+    }
+  }
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+  public var arrayValue: [JSON]? {
+    if case .array(let a) = self { return a }
+    return nil
+  }
+  public var objectPairs: [(String, JSON)]? {
+    if case .object(let p) = self { return p }
+    return nil
+  }
+  /// Compact text of a scalar, for tables ("-" for null).
+  public var text: String {
+    switch self {
+    case .null: "-"
+    case .string(let s): s
+    default: serialized()
+    }
+  }
+}

@@ -1,1 +1,6 @@
-print("hogwild-rl")
+// The hogwild-rl executable: command-line entry only.
+
+import Glibc
+import HogwildCLI
+
+exit(CLI.main(Array(CommandLine.arguments.dropFirst())))

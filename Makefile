@@ -1,0 +1,44 @@
+# hogwild-rl — two commands set up and use the project: `make run`, `make test`.
+SWIFT   ?= swift
+PREFIX  ?= /usr/local
+CONFIG  ?= release
+BIN     := .build/$(CONFIG)/hogwild-rl
+# Extra flags for a local build, e.g. SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc native".
+SWIFTFLAGS ?=
+
+.PHONY: build run test bench install clean lint
+
+build:
+	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
+
+# Builds, then trains CartPole-v1 with the defaults (stops once solved).
+run: build
+	$(BIN) run
+
+# Builds and runs every test. Tests that need several processes drive the
+# built executable as a subprocess (HOGWILD_BIN).
+test: build
+	HOGWILD_BIN=$(CURDIR)/$(BIN) $(SWIFT) test -c $(CONFIG) $(SWIFTFLAGS)
+
+# Throughput and time-to-solve (see BENCHMARKS.md).
+bench: build
+	HOGWILD_BIN=$(CURDIR)/$(BIN) ./scripts/bench.sh
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/hogwild-rl
+
+# Raw pointers stay in the segment module (and TinyNN's kernel file).
+lint:
+	@bad=$$(grep -rln 'UnsafeMutableRawPointer\|UnsafeRawPointer\|assumingMemoryBound\|bindMemory' Sources \
+	  | grep -v '^Sources/HogwildSegment/' ); \
+	if [ -n "$$bad" ]; then echo "raw pointers outside HogwildSegment: $$bad"; exit 1; fi; echo "lint ok"
+
+# Removes build products and any /dev/shm hogwild segment whose creator is dead.
+clean:
+	@for f in /dev/shm/hogwild-rl.*; do \
+	  [ -e "$$f" ] || continue; pid=$${f##*.}; \
+	  case "$$pid" in ''|*[!0-9]*) continue;; esac; \
+	  if ! kill -0 "$$pid" 2>/dev/null; then rm -f "$$f" && echo "removed orphan $$f"; fi; \
+	done
+	rm -rf .build

@@ -1,0 +1,53 @@
+// CLI.swift — the entry point: dispatches to a subcommand and owns the exit
+// status conventions (0 ok, 1 runtime failure, 64 bad input).
+
+import Glibc
+
+/// `hogwild-rl`'s command line.
+public enum CLI {
+  public static let version = "0.1.0"
+
+  static let overview = """
+    OVERVIEW: hogwild-rl — asynchronous RL (A3C) with forked workers writing lock-free into one
+    POSIX shared-memory parameter segment (Hogwild!).
+
+    USAGE: hogwild-rl <subcommand> [options]
+
+    SUBCOMMANDS:
+      run     Train an agent (default: CartPole-v1, A3C, one worker per CPU).
+      dump    Inspect a live or kept shared segment, or list them (--list).
+
+      See 'hogwild-rl <subcommand> --help' for each subcommand's options.
+    """
+
+  /// Runs the command line `args` (without the program name); returns the
+  /// process exit status.
+  public static func main(_ args: [String]) -> Int32 {
+    guard let sub = args.first else {
+      print(overview)
+      return 0
+    }
+    let rest = Array(args.dropFirst())
+    switch sub {
+    case "run": return RunCommand.main(rest)
+    case "dump": return DumpCommand.main(rest)
+    case "-h", "--help", "help":
+      print(overview)
+      return 0
+    case "--version":
+      print("hogwild-rl \(version)")
+      return 0
+    default:
+      return usageFailure("unknown subcommand '\(sub)'; expected run or dump (see 'hogwild-rl --help')")
+    }
+  }
+
+  static func usageFailure(_ message: String) -> Int32 {
+    printError("error: \(message)")
+    return 64
+  }
+
+  static func printError(_ line: String) {
+    fputs(line + "\n", stderr)
+  }
+}

@@ -1,0 +1,76 @@
+// DumpText.swift — the text form of `dump`: header, counters,
+// hyperparameters, regions, per-layer statistics, workers.
+
+import Runtime
+
+enum DumpText {
+  static func render(_ r: JSON) -> String {
+    func s(_ k: String) -> String { r[k]?.text ?? "-" }
+    func num(_ v: JSON?, _ digits: Int = 4) -> String {
+      guard let d = v?.doubleValue else { return "-" }
+      if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+      return short(d, digits)
+    }
+    var out: [String] = []
+    out.append("segment \(s("segment"))  \(s("bytes")) bytes  layout v\(s("layout_version"))  magic \(s("magic"))")
+    out.append("creator pid \(s("creator_pid")) (\(r["creator_alive"] == .bool(true) ? "alive" : "dead"))  "
+               + "state \(s("state"))  age \(num(r["age_seconds"], 1)) s  nonce \(s("nonce"))")
+    out.append("run     \(s("env")) \(s("algo"))  procs \(s("procs"))  seed \(s("seed"))  optimizer \(s("optimizer"))  "
+               + "update \(s("update"))  activation \(s("activation"))")
+    out.append("counters T \(s("T")) / T_max \(s("T_max"))  U \(s("U"))  episodes \(s("episodes_published"))")
+    let hp = (r["hyperparameters"]?.objectPairs ?? []).map { "\($0.0) \(num($0.1))" }
+    out.append("hyperparameters " + hp.joined(separator: "  "))
+
+    var regions = TextTable(["REGION", "OFFSET", "BYTES"], numeric: [1, 2])
+    for g in r["regions"]?.arrayValue ?? [] {
+      regions.add([g["name"]?.text ?? "", g["offset"]?.text ?? "", g["bytes"]?.text ?? ""])
+    }
+    out.append("\nregions\n" + regions.render())
+
+    var layers = TextTable(["LAYER", "SHAPE", "MEAN", "STD", "MIN", "MAX", "L2", "NONFINITE"], numeric: [2, 3, 4, 5, 6, 7])
+    func statRow(_ name: String, _ shape: String, _ j: JSON) -> [String] {
+      [name, shape, num(j["mean"]), num(j["std"]), num(j["min"]), num(j["max"]), num(j["l2"]), j["non_finite"]?.text ?? "-"]
+    }
+    for l in r["layers"]?.arrayValue ?? [] {
+      layers.add(statRow(l["name"]?.text ?? "", "\(l["rows"]?.text ?? "")x\(l["cols"]?.text ?? "")", l))
+    }
+    if let p = r["parameters"] { layers.add(statRow("θ (all)", p["count"]?.text ?? "", p)) }
+    if let o = r["optimizer_statistics"], o != .null { layers.add(statRow("optimizer g", o["count"]?.text ?? "", o)) }
+    out.append("\nparameters\n" + layers.render())
+
+    if let st = r["staleness"] {
+      out.append("\nstaleness  mean \(num(st["mean"], 3))  p50 \(num(st["p50"], 3))  p99 \(num(st["p99"], 3))  "
+                 + "max \(st["max"]?.text ?? "-")  (\(st["count"]?.text ?? "0") updates)")
+    }
+    var workers = TextTable(
+      ["RANK", "PID", "ALIVE", "STATUS", "T", "EPISODES", "LAST_RETURN", "UPDATES", "STALE_P50", "STALE_P99", "HEARTBEAT", "RESTARTS"],
+      numeric: [0, 1, 4, 5, 6, 7, 8, 9, 10, 11])
+    for w in r["workers"]?.arrayValue ?? [] {
+      let hb = w["heartbeat_age_seconds"]?.doubleValue.map { short($0, 3) + "s" } ?? "-"
+      workers.add([
+        w["rank"]?.text ?? "", w["pid"]?.text ?? "", w["alive"] == .bool(true) ? "yes" : "no",
+        w["status"]?.text ?? "", w["t"]?.text ?? "", w["episodes"]?.text ?? "", num(w["last_return"], 2),
+        w["updates"]?.text ?? "", num(w["staleness_p50"], 1), num(w["staleness_p99"], 1), hb,
+        w["restarts"]?.text ?? "",
+      ])
+    }
+    out.append("\nworkers\n" + workers.render())
+    return out.joined(separator: "\n")
+  }
+
+  /// A number with about `digits` significant digits.
+  static func short(_ d: Double, _ digits: Int) -> String {
+    guard d.isFinite else { return "\(d)" }
+    if d == 0 { return "0" }
+    let mag = abs(d)
+    if mag >= 1e6 || mag < 1e-3 {
+      return "\(Float(d))"
+    }
+    var p = 1.0
+    var places = digits
+    var m = mag
+    while m >= 10, places > 0 { m /= 10; places -= 1 }
+    for _ in 0..<max(0, places) { p *= 10 }
+    return "\((d * p).rounded() / p)"
+  }
+}

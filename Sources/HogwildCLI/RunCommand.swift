@@ -1,0 +1,184 @@
+// RunCommand.swift — `hogwild-rl run`: parse, validate, train, report.
+
+import Algorithms
+import Envs
+import Glibc
+import HogwildSegment
+import Runtime
+import TinyNN
+
+struct RunOptions {
+  var config = RunConfig()
+  /// nil: the env's solved threshold; .some(nil): none.
+  var target: Double??
+  var delayWorkersList: [Int]?
+}
+
+enum RunCommand {
+  static let table = OptionTable<RunOptions>(
+    command: "run",
+    abstract: "Train an agent with N forked workers writing lock-free into one shared segment.",
+    usage: "hogwild-rl run [--procs N] [--env ID] [--t-max N] [--delay D] [options]",
+    options: runOptions,
+    positional: nil,
+    discussion: """
+      Workers stop when T reaches --t-max or, by default, as soon as the mean return of the
+      last 100 episodes reaches the environment's solved threshold (--target-return none to
+      train to --t-max). Ctrl-C stops every worker within a second and still writes every
+      output. Outputs go to --out: metrics.csv, summary.json, config.json, checkpoint.bin.
+      """)
+
+  static var runOptions: [OptionSpec<RunOptions>] {
+    let d = RunConfig()
+    let h = Hyperparameters()
+    return [
+      .init("--env", "id", "Environment: " + EnvRegistry.ids.joined(separator: ", ") + ".", default: d.envID) { o, v throws(UsageError) in
+        guard EnvRegistry.spec(v) != nil else {
+          throw ValueParsers.fail("--env", "one of " + EnvRegistry.ids.joined(separator: ", "), v)
+        }
+        o.config.envID = v
+      },
+      .init("--algo", "name", "Algorithm: " + AlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ") + ".", default: "a3c") { o, v throws(UsageError) in
+        o.config.algorithm = try ValueParsers.choice("--algo", v, AlgorithmKind.self)
+      },
+      .init("--procs", "n", "Worker processes, 1 to 256.", default: "online CPUs, here \(RunConfig.onlineCPUs)") { o, v throws(UsageError) in
+        o.config.procs = try ValueParsers.integer("--procs", v, 1...256)
+      },
+      .init("--seed", "s", "Seed; worker r uses stream r of it. --procs 1 runs are reproducible.", default: "\(d.seed)") { o, v throws(UsageError) in
+        o.config.seed = try ValueParsers.unsigned("--seed", v)
+      },
+      .init("--t-max", "n", "Stop when T, the global step count, reaches n (accepts 5e6, 500k, 2M).", default: "\(d.tMax)") { o, v throws(UsageError) in
+        o.config.tMax = UInt64(try ValueParsers.integer("--t-max", v, 1...Int(1e15)))
+      },
+      .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r.", default: "the env's solved threshold, 475 for CartPole-v1") { o, v throws(UsageError) in
+        if v == "none" { o.target = .some(nil); return }
+        o.target = .some(try ValueParsers.real("--target-return", v, "a number or 'none'") { _ in true })
+      },
+      .init("--n-steps", "n", "Rollout length before each update (the paper's t_max).", default: "\(h.nSteps)") { o, v throws(UsageError) in
+        o.config.hyperparameters.nSteps = try ValueParsers.integer("--n-steps", v, 1...10_000)
+      },
+      .init("--gamma", "g", "Discount factor, in (0, 1].", default: "\(h.gamma)") { o, v throws(UsageError) in
+        o.config.hyperparameters.gamma = try ValueParsers.real("--gamma", v, "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
+      },
+      .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient)") { o, v throws(UsageError) in
+        o.config.hyperparameters.entropyCoefficient = try ValueParsers.real("--ent-coef", v, "a number ≥ 0") { $0 >= 0 }
+      },
+      .init("--vf-coef", "c", "Weight of the value loss (R − V)².", default: "\(h.valueCoefficient)") { o, v throws(UsageError) in
+        o.config.hyperparameters.valueCoefficient = try ValueParsers.real("--vf-coef", v, "a number ≥ 0") { $0 >= 0 }
+      },
+      .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate)") { o, v throws(UsageError) in
+        o.config.hyperparameters.learningRate = try ValueParsers.real("--lr", v, "a number > 0") { $0 > 0 }
+      },
+      .init("--lr-schedule", "s", "linear (anneal to 0 at T_max, as the paper) or constant.", default: h.learningRateSchedule.rawValue) { o, v throws(UsageError) in
+        o.config.hyperparameters.learningRateSchedule = try ValueParsers.choice("--lr-schedule", v, LearningRateSchedule.self)
+      },
+      .init("--max-grad-norm", "x", "Clip each gradient's global L2 norm to x (0: no clipping).", default: "\(h.maxGradientNorm)") { o, v throws(UsageError) in
+        o.config.hyperparameters.maxGradientNorm = try ValueParsers.real("--max-grad-norm", v, "a number ≥ 0") { $0 >= 0 }
+      },
+      .init("--optimizer", "name", "shared-rmsprop (statistics in the segment), rmsprop (per worker) or sgd.", default: h.optimizer.rawValue) { o, v throws(UsageError) in
+        o.config.hyperparameters.optimizer = try ValueParsers.choice("--optimizer", v, OptimizerKind.self)
+      },
+      .init("--rms-alpha", "a", "RMSProp decay α, in [0, 1).", default: "\(h.rmsAlpha)") { o, v throws(UsageError) in
+        o.config.hyperparameters.rmsAlpha = try ValueParsers.real("--rms-alpha", v, "a number in [0, 1)") { $0 >= 0 && $0 < 1 }
+      },
+      .init("--rms-eps", "e", "RMSProp ε, inside the square root: θ −= η·d/√(g+ε).", default: "\(h.rmsEpsilon)") { o, v throws(UsageError) in
+        o.config.hyperparameters.rmsEpsilon = try ValueParsers.real("--rms-eps", v, "a number > 0") { $0 > 0 }
+      },
+      .init("--hidden", "list", "Hidden layer widths, comma-separated.", default: h.hidden.map(String.init).joined(separator: ",")) { o, v throws(UsageError) in
+        o.config.hyperparameters.hidden = try ValueParsers.integerList("--hidden", v, 1...4096)
+        guard o.config.hyperparameters.hidden.count <= 8 else {
+          throw ValueParsers.fail("--hidden", "at most 8 layers", v)
+        }
+      },
+      .init("--activation", "name", "Hidden activation: tanh or relu.", default: h.activation.rawValue) { o, v throws(UsageError) in
+        o.config.hyperparameters.activation = try ValueParsers.choice("--activation", v, Activation.self)
+      },
+      .init("--update", "mode", "hogwild (lock-free, lost updates accepted), atomic (CAS per float) or locked (one mutex).", default: h.updateMode.rawValue) { o, v throws(UsageError) in
+        o.config.hyperparameters.updateMode = try ValueParsers.choice("--update", v, UpdateMode.self)
+      },
+      .init("--delay", "d", "Wait between reading θ and writing the gradient: 0, 250us, 2ms, 1s, uniform:0-5ms, exp:2ms.", default: "0") { o, v throws(UsageError) in
+        guard let delay = Delay.parse(v) else {
+          throw ValueParsers.fail("--delay", "a duration such as 0, 250us, 2ms, 1s, uniform:0-5ms or exp:2ms", v)
+        }
+        o.config.delay = delay
+      },
+      .init("--delay-workers", "list", "Ranks that are delayed, comma-separated.", default: "all") { o, v throws(UsageError) in
+        o.delayWorkersList = try ValueParsers.integerList("--delay-workers", v, 0...255)
+      },
+      .init("--out", "dir", "Output directory.", default: "runs/<env>__<algo>__<seed>__<unixtime>") { o, v throws(UsageError) in
+        guard !v.isEmpty else { throw ValueParsers.fail("--out", "a directory path", v) }
+        o.config.outputDirectory = v
+      },
+      .init("--segment", "name", "Shared memory segment name.", default: "/hogwild-rl.<pid>") { o, v throws(UsageError) in
+        do { o.config.segmentName = try SharedSegment.normalizedName(v) } catch {
+          throw UsageError("--segment: \(error)")
+        }
+      },
+      .init("--keep-segment", nil, "Leave the segment in /dev/shm after the run, for `dump`.") { o, _ in
+        o.config.keepSegment = true
+      },
+      .init("--quiet", nil, "No progress line on stderr.") { o, _ in o.config.progress = false },
+    ]
+  }
+
+  /// Parses and validates; nil after --help.
+  static func parse(_ args: [String]) throws(UsageError) -> RunConfig? {
+    var o = RunOptions()
+    guard try table.parse(args, into: &o) else { return nil }
+    var c = o.config
+    if let list = o.delayWorkersList {
+      if let bad = list.first(where: { $0 >= c.procs }) {
+        throw UsageError("--delay-workers: rank \(bad) does not exist with --procs \(c.procs) (ranks are 0 to \(c.procs - 1))")
+      }
+      c.delayWorkers = Set(list)
+    }
+    switch o.target {
+    case .none: c.targetReturn = EnvRegistry.spec(c.envID)?.rewardThreshold
+    case .some(let t): c.targetReturn = t
+    }
+    return c
+  }
+
+  static func main(_ args: [String]) -> Int32 {
+    let config: RunConfig
+    do {
+      guard let c = try parse(args) else { return 0 }
+      config = c
+    } catch {
+      return CLI.usageFailure(error.message)
+    }
+    let summary: RunSummary
+    do {
+      let supervisor = try Supervisor(config: config) { CLI.printError($0) }
+      summary = try supervisor.run()
+    } catch {
+      if error.exitCode == 64 { return CLI.usageFailure(error.description) }
+      CLI.printError("error: \(error)")
+      return error.exitCode
+    }
+    printSummary(summary)
+    return summary.exitReason.exitCode
+  }
+
+  static func printSummary(_ s: RunSummary) {
+    let st = s.staleness
+    var lines = [
+      "exit_reason: \(s.exitReason.name)",
+      "steps: \(s.steps) in \(fmt(s.wallSeconds, 2)) s (\(Int(s.stepsPerSecond.rounded())) steps/s), updates: \(s.updates)",
+      "episodes: \(s.episodes), mean_return_100: " + (s.meanReturn100.map { fmt($0, 2) } ?? "-"),
+    ]
+    if let step = s.solvedAtStep, let sec = s.solvedAtSeconds {
+      lines.append("solved at step \(step) (\(fmt(sec, 2)) s)")
+    }
+    lines.append("staleness: mean \(fmt(st.mean, 2)), p50 \(fmt(st.p50, 1)), p99 \(fmt(st.p99, 1)), max \(st.max)")
+    lines.append("output: \(s.outputDirectory)")
+    print(lines.joined(separator: "\n"))
+  }
+
+  static func fmt(_ v: Double, _ digits: Int) -> String {
+    guard v.isFinite else { return "\(v)" }
+    var p = 1.0
+    for _ in 0..<digits { p *= 10 }
+    return "\((v * p).rounded() / p)"
+  }
+}

@@ -1,0 +1,92 @@
+// SegmentReport.swift — what `dump` shows about a segment, built once as
+// JSON and rendered either as that JSON or as text tables.
+
+import Glibc
+import HogwildSegment
+import Runtime
+
+enum SegmentReport {
+  /// The whole report (keys documented in README, "Reading dump").
+  static func json(_ seg: SharedSegment) -> JSON {
+    let h = seg.header
+    let now = monotonicNow()
+    let slots = (0..<h.procs).map(seg.slot)
+    let theta = seg.parameters
+    let layers: [JSON] = h.layers.map { l in
+      let st = theta.statistics(offset: l.offset, count: l.count)
+      return .object([
+        ("name", .string(l.name)), ("rows", .int(Int64(l.rows))), ("cols", .int(Int64(l.cols))),
+        ("offset", .int(Int64(l.offset))), ("count", .int(Int64(l.count))),
+      ] + statsFields(st))
+    }
+    let opt = seg.optimizerStatistics
+    let workers: [JSON] = slots.map { s in
+      let st = StalenessSummary(histogram: s.stalenessHistogram, sum: s.stalenessSum, max: s.stalenessMax)
+      let hb = s.heartbeat
+      return .object([
+        ("rank", .int(Int64(s.rank))),
+        ("pid", .int(Int64(s.pid))),
+        ("alive", .bool(ProcessProbe.isAlive(s.pid))),
+        ("status", .string(s.status.description)),
+        ("t", .uint(s.steps)),
+        ("episodes", .uint(s.episodes)),
+        ("last_return", .double(s.lastReturn)),
+        ("last_length", .uint(s.lastLength)),
+        ("updates", .uint(s.updates)),
+        ("staleness_mean", .double(st.mean)),
+        ("staleness_p50", .double(st.p50)),
+        ("staleness_p99", .double(st.p99)),
+        ("staleness_max", .uint(st.max)),
+        ("staleness_histogram", .array(s.stalenessHistogram.map(JSON.uint))),
+        ("heartbeat_age_seconds", hb == 0 ? .null : .double(Double(now &- hb) / 1e9)),
+        ("restarts", .int(Int64(s.restarts))),
+        ("dropped_gradients", .uint(s.droppedGradients)),
+        ("delay_seconds", .double(Double(s.delayNanoseconds) / 1e9)),
+      ])
+    }
+    return .object([
+      ("segment", .string(seg.name)),
+      ("bytes", .int(Int64(seg.size))),
+      ("magic", .string("0x" + String(h.magic, radix: 16))),
+      ("layout_version", .int(Int64(h.layoutVersion))),
+      ("creator_pid", .int(Int64(h.creatorPID))),
+      ("creator_alive", .bool(ProcessProbe.isAlive(h.creatorPID))),
+      ("nonce", .string(String(h.nonce, radix: 16))),
+      ("created_unix_ns", .uint(h.createdUnixNanoseconds)),
+      ("age_seconds", .double(Double(now &- h.createdMonotonicNanoseconds) / 1e9)),
+      ("state", .string(h.state.description)),
+      ("env", .string(h.envID)),
+      ("algo", .string(h.algorithm)),
+      ("optimizer", .string(h.optimizer)),
+      ("update", .string(h.updateMode)),
+      ("activation", .string(h.activation)),
+      ("seed", .uint(h.seed)),
+      ("procs", .int(Int64(h.procs))),
+      ("T", .uint(h.globalSteps.load())),
+      ("T_max", .uint(h.tMax)),
+      ("U", .uint(h.globalUpdates.load())),
+      ("episodes_published", .uint(seg.episodeRing.published)),
+      ("hyperparameters", .object(h.hyperparameters.map { ($0.key, .double($0.value)) })),
+      ("regions", .array(h.regions.map {
+        .object([("name", .string($0.name)), ("offset", .uint($0.offset)), ("bytes", .uint($0.bytes))])
+      })),
+      ("parameters", .object([("count", .int(Int64(theta.count)))] + statsFields(theta.statistics()))),
+      ("layers", .array(layers)),
+      ("optimizer_statistics", opt.count == 0 ? .null
+        : .object([("count", .int(Int64(opt.count)))] + statsFields(opt.statistics()))),
+      ("staleness", StalenessSummary(slots: slots).json),
+      ("workers", .array(workers)),
+    ])
+  }
+
+  static func statsFields(_ s: TensorStatistics) -> [(String, JSON)] {
+    [("mean", .double(s.mean)), ("std", .double(s.std)), ("min", .double(s.min)),
+     ("max", .double(s.max)), ("l2", .double(s.l2)), ("non_finite", .int(Int64(s.nonFinite)))]
+  }
+
+  static func monotonicNow() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+  }
+}

@@ -1,0 +1,91 @@
+// OutputFiles.swift — the files a run writes, written so that nothing is
+// lost or half-written: whole files go to a temporary name, are fsynced and
+// renamed into place; metrics.csv is appended and flushed as rows arrive.
+
+import Glibc
+import HogwildSegment
+
+/// A failure to write an output file.
+public struct OutputError: Error, CustomStringConvertible, Sendable {
+  public var path: String
+  public var errno: Errno
+  public var description: String { "could not write \(path): \(errno)" }
+}
+
+/// Creating directories and writing whole files atomically.
+public enum OutputFiles {
+  /// mkdir -p. Fails if the path exists but is not a writable directory.
+  public static func makeDirectory(_ path: String) throws(OutputError) {
+    var partial = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+      partial += partial.isEmpty || partial.hasSuffix("/") ? String(component) : "/" + component
+      if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+        throw OutputError(path: partial, errno: Errno(errno))
+      }
+    }
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw OutputError(path: path, errno: Errno(errno)) }
+    guard st.st_mode & S_IFMT == S_IFDIR else { throw OutputError(path: path, errno: Errno(ENOTDIR)) }
+    guard access(path, W_OK | X_OK) == 0 else { throw OutputError(path: path, errno: Errno(errno)) }
+  }
+
+  /// Writes `bytes` to `path` via `path.tmp`, fsync and rename.
+  public static func writeAtomically(_ path: String, bytes: [UInt8]) throws(OutputError) {
+    let tmp = path + ".tmp"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw OutputError(path: tmp, errno: Errno(errno)) }
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        let e = Errno(errno)
+        close(fd); unlink(tmp)
+        throw OutputError(path: tmp, errno: e)
+      }
+      written += n
+    }
+    if fsync(fd) != 0 {
+      let e = Errno(errno)
+      close(fd); unlink(tmp)
+      throw OutputError(path: tmp, errno: e)
+    }
+    close(fd)
+    guard rename(tmp, path) == 0 else {
+      let e = Errno(errno)
+      unlink(tmp)
+      throw OutputError(path: path, errno: e)
+    }
+  }
+
+  public static func writeAtomically(_ path: String, text: String) throws(OutputError) {
+    try writeAtomically(path, bytes: Array(text.utf8))
+  }
+}
+
+/// metrics.csv: one row per finished episode, appended as episodes arrive.
+public final class MetricsWriter {
+  public static let header = "T,wall_seconds,worker,episode,return,length\n"
+  public let path: String
+  private let file: UnsafeMutablePointer<FILE>
+
+  public init(path: String, append: Bool = false) throws(OutputError) {
+    self.path = path
+    guard let f = fopen(path, append ? "a" : "w") else { throw OutputError(path: path, errno: Errno(errno)) }
+    file = f
+    if !append || ftell(f) == 0 { fputs(Self.header, f) }
+  }
+
+  deinit { fclose(file) }
+
+  public func append(_ r: EpisodeRecord, wallSeconds: Double) {
+    let ret = r.episodeReturn
+    // Integral returns (CartPole) print without a fraction.
+    let retText = ret == ret.rounded() && abs(ret) < 1e15 ? String(Int64(ret)) : "\(ret)"
+    let wall = (wallSeconds * 1000).rounded() / 1000
+    fputs("\(r.globalStep),\(wall),\(r.worker),\(r.episode),\(retText),\(r.length)\n", file)
+  }
+
+  /// Pushes buffered rows to the kernel (once a second and at the end).
+  public func flush() { fflush(file) }
+}

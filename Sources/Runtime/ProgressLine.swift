@@ -1,0 +1,62 @@
+// ProgressLine.swift — the once-a-second status line on stderr: one line
+// rewritten in place on a terminal, plain lines otherwise (logs, CI).
+
+import Glibc
+
+struct ProgressLine {
+  let enabled: Bool
+  let isTerminal = isatty(STDERR_FILENO) != 0
+  var lastSteps: UInt64 = 0
+  var lastTime: Double = 0
+  var printed = false
+
+  init(enabled: Bool) { self.enabled = enabled }
+
+  mutating func report(seconds: Double, steps: UInt64, updates: UInt64, episodes: UInt64,
+                       mean100: Double?, staleness: Double, restarts: Int) {
+    guard enabled else { return }
+    let dt = seconds - lastTime
+    let rate = dt > 0 ? Double(steps &- lastSteps) / dt : 0
+    lastSteps = steps
+    lastTime = seconds
+    var line = "[\(Self.fixed(seconds, 1))s] T \(Self.grouped(steps))  \(Self.grouped(UInt64(rate))) steps/s"
+    line += "  episodes \(Self.grouped(episodes))"
+    line += "  mean100 " + (mean100.map { Self.fixed($0, 1) } ?? "-")
+    line += "  U \(Self.grouped(updates))  staleness \(Self.fixed(staleness, 2))"
+    if restarts > 0 { line += "  restarts \(restarts)" }
+    if isTerminal {
+      fputs("\r\u{1B}[K" + line, stderr)
+    } else {
+      fputs(line + "\n", stderr)
+    }
+    printed = true
+  }
+
+  /// Ends an in-place line so later output starts on a fresh line.
+  mutating func finish() {
+    if enabled, isTerminal, printed { fputs("\n", stderr) }
+    printed = false
+  }
+
+  static func grouped(_ n: UInt64) -> String {
+    let s = String(n)
+    var out = ""
+    for (i, c) in s.enumerated() {
+      if i > 0, (s.count - i) % 3 == 0 { out.append(",") }
+      out.append(c)
+    }
+    return out
+  }
+
+  static func fixed(_ v: Double, _ digits: Int) -> String {
+    guard v.isFinite else { return "\(v)" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (abs(v) * scale).rounded()
+    let whole = UInt64(r / scale)
+    let frac = UInt64(r) - whole * UInt64(scale)
+    var fracText = String(frac)
+    while fracText.count < digits { fracText = "0" + fracText }
+    return (v < 0 && r > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + fracText : "")
+  }
+}

@@ -1,0 +1,80 @@
+// RunConfig.swift — every effective setting of a training run.
+
+import Algorithms
+import Envs
+import Glibc
+import HogwildSegment
+
+/// Settings of one `hogwild-rl run`. The CLI validates and fills it; the
+/// supervisor only reads it.
+public struct RunConfig: Sendable {
+  public var envID = "CartPole-v1"
+  public var algorithm = AlgorithmKind.a3c
+  /// Worker processes (1 ... 256).
+  public var procs = RunConfig.onlineCPUs
+  public var seed: UInt64 = 1
+  /// Stop when T ≥ tMax.
+  public var tMax: UInt64 = 5_000_000
+  /// Stop once the last-100 mean reaches this (nil: run to tMax).
+  public var targetReturn: Double?
+  public var hyperparameters = Hyperparameters()
+  public var delay = Delay.none
+  /// Ranks that wait out `delay` (nil: all).
+  public var delayWorkers: Set<Int>?
+  /// Output directory (nil: runs/<env>__<algo>__<seed>__<unixtime>).
+  public var outputDirectory: String?
+  /// Segment name (nil: /hogwild-rl.<supervisor pid>).
+  public var segmentName: String?
+  public var keepSegment = false
+  /// Print the once-a-second progress line.
+  public var progress = true
+
+  public init() {}
+
+  /// Online CPUs, at least 1.
+  public static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+  /// Whether rank `r` is delayed.
+  public func isDelayed(_ r: Int) -> Bool { delay != .none && (delayWorkers?.contains(r) ?? true) }
+
+  /// The default output directory for a run starting at `unixTime`.
+  public func defaultOutputDirectory(unixTime: Int) -> String {
+    let env = envID.replacingSlashes
+    return "runs/\(env)__\(algorithm.rawValue)__\(seed)__\(unixTime)"
+  }
+
+  /// Every setting, for config.json.
+  public var json: JSON {
+    let h = hyperparameters
+    return .object([
+      ("env", .string(envID)),
+      ("algo", .string(algorithm.rawValue)),
+      ("procs", .int(Int64(procs))),
+      ("seed", .uint(seed)),
+      ("t_max", .uint(tMax)),
+      ("target_return", .number(targetReturn)),
+      ("n_steps", .int(Int64(h.nSteps))),
+      ("gamma", .double(h.gamma)),
+      ("ent_coef", .double(h.entropyCoefficient)),
+      ("vf_coef", .double(h.valueCoefficient)),
+      ("lr", .double(h.learningRate)),
+      ("lr_schedule", .string(h.learningRateSchedule.rawValue)),
+      ("max_grad_norm", .double(h.maxGradientNorm)),
+      ("optimizer", .string(h.optimizer.rawValue)),
+      ("rms_alpha", .double(h.rmsAlpha)),
+      ("rms_eps", .double(h.rmsEpsilon)),
+      ("hidden", .array(h.hidden.map { .int(Int64($0)) })),
+      ("activation", .string(h.activation.rawValue)),
+      ("update", .string(h.updateMode.rawValue)),
+      ("delay", .string(delay.description)),
+      ("delay_workers", delayWorkers.map { .array($0.sorted().map { .int(Int64($0)) }) } ?? .string("all")),
+      ("segment", segmentName.map(JSON.string) ?? .null),
+      ("keep_segment", .bool(keepSegment)),
+    ])
+  }
+}
+
+extension String {
+  /// "/" replaced by "-", for file names.
+  var replacingSlashes: String { String(map { $0 == "/" ? "-" : $0 }) }
+}

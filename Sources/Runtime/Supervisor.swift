@@ -1,0 +1,320 @@
+// Supervisor.swift — one training run from start to end.
+//
+// Order matters here:
+//  1. Everything that can fail because of the user's input is checked before
+//     anything is created; the segment is created next (O_EXCL), then the
+//     output directory; a failure of either backs out the other.
+//  2. The segment is filled and published, stop-signal handlers installed,
+//     and the workers are forked while this process is still single-threaded.
+//  3. The supervisor then only watches: it drains the episode ring into
+//     metrics.csv, decides when to stop, reaps workers, prints progress.
+//  4. Shutdown: state = stopping, workers get 1 s to leave, stragglers are
+//     SIGKILLed, every child is reaped, outputs are written, the segment is
+//     unlinked. No zombie, no /dev/shm entry, whatever ended the run.
+
+import Algorithms
+import CHogwild
+import Envs
+import Glibc
+import HogwildSegment
+
+/// Runs training as configured.
+public final class Supervisor {
+  public let config: RunConfig
+  public let spec: EnvSpec
+  let algorithm: any WorkerAlgorithm
+  let log: (String) -> Void
+
+  /// Stop polling more often than this and the supervisor eats a core;
+  /// less often and the episode ring may fill at very high episode rates.
+  static let pollNanoseconds: UInt64 = 5_000_000
+  /// How long workers get to leave on their own before SIGKILL.
+  static let shutdownGraceNanoseconds: UInt64 = 1_000_000_000
+
+  /// - Parameter log: receives human-readable lines (the CLI sends them to stderr).
+  public init(config: RunConfig, log: @escaping (String) -> Void) throws(RunError) {
+    guard let spec = EnvRegistry.spec(config.envID) else {
+      throw .usage("unknown environment '\(config.envID)'")
+    }
+    self.config = config
+    self.spec = spec
+    self.algorithm = AlgorithmFactory.make(config.algorithm, hyperparameters: config.hyperparameters, spec: spec)
+    self.log = log
+  }
+
+  // MARK: state of a running run
+
+  struct Child {
+    var rank: Int
+    var pid: Int32
+    var running = true
+    /// SIGKILLed by the supervisor at shutdown: its death is no failure.
+    var killedBySupervisor = false
+  }
+
+  var children: [Child] = []
+  var reason: ExitReason?
+  var window = EpisodeWindow(size: 100)
+  var nextTicket: UInt64 = 0
+  var ticketWaitSince: UInt64?
+  var lostRecords: UInt64 = 0
+  var episodesWritten: UInt64 = 0
+  var solvedAt: (step: UInt64, seconds: Double)?
+  var startNanoseconds: UInt64 = 0
+
+  /// Trains until T_max, the target return, a signal or a failure, then
+  /// writes every output and cleans up. Throws only if the run could not
+  /// start; once workers exist, problems end the run with a reason instead.
+  public func run() throws(RunError) -> RunSummary {
+    // 1. Create the segment, then the output directory.
+    let segmentName: String
+    do {
+      segmentName = try SharedSegment.normalizedName(config.segmentName ?? "/hogwild-rl.\(getpid())")
+    } catch { throw .usage("--segment: \(error)") }
+    let layout: SegmentLayout
+    do {
+      layout = try SegmentLayout(
+        parameterCount: algorithm.parameterCount,
+        optimizerCount: config.hyperparameters.optimizer.usesSharedStatistics ? algorithm.parameterCount : 0,
+        workerCount: config.procs)
+    } catch { throw .usage(error.description) }
+    let segment: SharedSegment
+    do {
+      segment = try SharedSegment.create(name: segmentName, layout: layout)
+    } catch {
+      if case .create(_, let e) = error, e == .fileExists {
+        throw .usage("--segment: shared memory segment \"\(segmentName)\" is already in use")
+      }
+      throw .runtime(error.description)
+    }
+    let outDir = config.outputDirectory ?? config.defaultOutputDirectory(unixTime: Int(hw_realtime_ns() / 1_000_000_000))
+    do {
+      try OutputFiles.makeDirectory(outDir)
+    } catch {
+      try? SharedSegment.unlink(name: segmentName)
+      throw .usage("--out: \(error)")
+    }
+    let metrics: MetricsWriter
+    do {
+      metrics = try MetricsWriter(path: outDir + "/metrics.csv")
+      try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
+    } catch {
+      try? SharedSegment.unlink(name: segmentName)
+      throw .runtime(error.description)
+    }
+
+    // 2. Fill and publish the segment, then fork.
+    fill(segment)
+    do { try segment.initializeLock() } catch {
+      try? SharedSegment.unlink(name: segmentName)
+      throw .runtime(error.description)
+    }
+    segment.publish()
+    let header = segment.header
+    header.state = .running
+    _ = hw_install_stop_handlers()
+    log("run: \(config.envID) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
+        + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
+
+    startNanoseconds = hw_monotonic_ns()
+    let me = getpid()
+    for rank in 0..<config.procs {
+      var pid: pid_t = 0
+      let rc = hw_fork(&pid)
+      if rc != 0 {
+        reason = .error("could not fork worker \(rank): \(Errno(rc))")
+        break
+      }
+      if pid == 0 {
+        WorkerProcess.main(rank: rank, supervisor: me, segment: segment, config: config, algorithm: algorithm)
+      }
+      segment.slot(rank).claim(pid: pid)
+      children.append(Child(rank: rank, pid: pid))
+    }
+
+    // 3. Watch.
+    var progress = ProgressLine(enabled: config.progress)
+    var lastReport = startNanoseconds
+    while reason == nil {
+      _ = hw_sleep_ns(Self.pollNanoseconds)
+      drain(segment, into: metrics)
+      checkSignal()
+      reap(segment, blocking: false)
+      if reason == nil, children.allSatisfy({ !$0.running }) {
+        reason = header.globalSteps.load() >= config.tMax ? .tMax : .error("every worker exited before T_max")
+      }
+      let now = hw_monotonic_ns()
+      if now - lastReport >= 1_000_000_000 {
+        lastReport = now
+        metrics.flush()
+        report(&progress, segment, now: now)
+      }
+    }
+
+    // 4. Shut down.
+    header.state = .stopping
+    let deadline = hw_monotonic_ns() + Self.shutdownGraceNanoseconds
+    while children.contains(where: \.running), hw_monotonic_ns() < deadline {
+      _ = hw_sleep_ns(Self.pollNanoseconds)
+      drain(segment, into: metrics)
+      reap(segment, blocking: false)
+    }
+    for i in children.indices where children[i].running {
+      children[i].killedBySupervisor = true
+      kill(children[i].pid, SIGKILL)
+    }
+    reap(segment, blocking: true)
+    drain(segment, into: metrics, final: true)
+    metrics.flush()
+    report(&progress, segment, now: hw_monotonic_ns())
+    progress.finish()
+    hw_reset_stop_handlers()
+
+    let summary = summarize(segment, outDir: outDir)
+    var writeFailure: String?
+    do {
+      try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: Checkpoint(segment: segment).encoded())
+      try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n")
+    } catch {
+      writeFailure = error.description
+    }
+    header.state = .done
+    if !config.keepSegment { try? SharedSegment.unlink(name: segmentName) }
+    if let writeFailure {
+      log("error: \(writeFailure)")
+      var failed = summary
+      failed.exitReason = .error(writeFailure)
+      return failed
+    }
+    return summary
+  }
+
+  // MARK: steps of the run
+
+  func fill(_ segment: SharedSegment) {
+    let h = segment.header
+    let hp = config.hyperparameters
+    h.envID = config.envID
+    h.algorithm = config.algorithm.rawValue
+    h.optimizer = hp.optimizer.rawValue
+    h.updateMode = hp.updateMode.rawValue
+    h.activation = hp.activation.rawValue
+    h.seed = config.seed
+    h.tMax = config.tMax
+    h.observationSize = spec.observationSize
+    h.actionCount = spec.discreteActionCount
+    h.nonce = hw_realtime_ns() ^ (UInt64(UInt32(bitPattern: getpid())) << 32)
+    h.layers = algorithm.layers
+    h.hyperparameters = hp.table + [("delay_mean_ns", config.delay.meanNanoseconds)]
+      + (config.targetReturn.map { [("target_return", $0)] } ?? [])
+    segment.parameters.write(algorithm.initialParameters(seed: config.seed))
+  }
+
+  /// Moves finished episodes from the ring to metrics.csv, in ticket order.
+  func drain(_ segment: SharedSegment, into metrics: MetricsWriter, final: Bool = false) {
+    let ring = segment.episodeRing
+    while nextTicket < ring.published {
+      switch ring.read(ticket: nextTicket) {
+      case .ready(let record):
+        accept(record, metrics: metrics)
+        nextTicket += 1
+        ticketWaitSince = nil
+      case .overwritten:
+        lostRecords += 1
+        nextTicket += 1
+        ticketWaitSince = nil
+      case .notYetWritten:
+        // A worker is between taking the ticket and publishing. If it died
+        // there, the ticket never fills: give up on it after a second.
+        let now = hw_monotonic_ns()
+        if final || now - (ticketWaitSince ?? now) > 1_000_000_000 {
+          lostRecords += 1
+          nextTicket += 1
+          ticketWaitSince = nil
+        } else {
+          if ticketWaitSince == nil { ticketWaitSince = now }
+          return
+        }
+      }
+    }
+  }
+
+  func accept(_ r: EpisodeRecord, metrics: MetricsWriter) {
+    // After the target is reached the run is over as far as results go;
+    // episodes that finish during shutdown are not written, so a seeded
+    // --procs 1 run writes the same rows every time.
+    guard reason != .targetReached else { return }
+    let seconds = Double(r.endNanoseconds &- startNanoseconds) / 1e9
+    metrics.append(r, wallSeconds: seconds)
+    episodesWritten += 1
+    window.add(r.episodeReturn)
+    if solvedAt == nil, window.isFull, let threshold = spec.rewardThreshold ?? config.targetReturn,
+       let mean = window.mean, mean >= threshold {
+      solvedAt = (r.globalStep, seconds)
+    }
+    if let target = config.targetReturn, reason == nil, window.isFull, let mean = window.mean, mean >= target {
+      reason = .targetReached
+    }
+  }
+
+  func checkSignal() {
+    let s = hw_stop_signal()
+    if s != 0, reason == nil { reason = .signal(s) }
+  }
+
+  /// Collects exited workers; an abnormal exit ends the run.
+  func reap(_ segment: SharedSegment, blocking: Bool) {
+    for i in children.indices where children[i].running {
+      var kind: Int32 = 0, code: Int32 = 0
+      let rc = hw_wait_child(children[i].pid, blocking ? 0 : 1, &kind, &code)
+      if rc != 0 {
+        // ECHILD: already reaped or not ours; nothing left to wait for.
+        children[i].running = false
+        continue
+      }
+      guard kind != HW_CHILD_RUNNING else { continue }
+      children[i].running = false
+      let c = children[i]
+      let slot = segment.slot(c.rank)
+      let clean = kind == HW_CHILD_EXITED && code == 0
+      if !clean, !c.killedBySupervisor {
+        slot.status = .failed
+        let what = kind == HW_CHILD_SIGNALED
+          ? "was killed by signal \(code) (\(Self.signalName(code)))"
+          : "exited with status \(code)"
+        log("error: worker \(c.rank) (pid \(c.pid)) \(what)")
+        if reason == nil { reason = .error("worker \(c.rank) (pid \(c.pid)) \(what)") }
+      }
+    }
+  }
+
+  func report(_ progress: inout ProgressLine, _ segment: SharedSegment, now: UInt64) {
+    let h = segment.header
+    let slots = (0..<config.procs).map(segment.slot)
+    let st = StalenessSummary(slots: slots)
+    progress.report(
+      seconds: Double(now - startNanoseconds) / 1e9, steps: h.globalSteps.load(),
+      updates: h.globalUpdates.load(), episodes: episodesWritten, mean100: window.mean,
+      staleness: st.mean, restarts: slots.reduce(0) { $0 + $1.restarts })
+  }
+
+  func summarize(_ segment: SharedSegment, outDir: String) -> RunSummary {
+    let h = segment.header
+    let slots = (0..<config.procs).map(segment.slot)
+    return RunSummary(
+      config: config, steps: h.globalSteps.load(), updates: h.globalUpdates.load(),
+      wallSeconds: Double(hw_monotonic_ns() - startNanoseconds) / 1e9,
+      episodes: episodesWritten, meanReturn100: window.mean,
+      solvedAtStep: solvedAt?.step, solvedAtSeconds: solvedAt?.seconds,
+      staleness: StalenessSummary(slots: slots),
+      workerRestarts: slots.reduce(0) { $0 + $1.restarts },
+      droppedGradients: slots.reduce(0) { $0 + $1.droppedGradients },
+      lostEpisodeRecords: lostRecords, exitReason: reason ?? .error("no reason"),
+      segmentName: segment.name, outputDirectory: outDir)
+  }
+
+  static func signalName(_ s: Int32) -> String {
+    guard let p = strsignal(s) else { return "signal \(s)" }
+    return String(cString: p)
+  }
+}

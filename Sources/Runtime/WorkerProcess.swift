@@ -1,0 +1,27 @@
+// WorkerProcess.swift — the body of a forked worker. It runs in the child
+// only, never returns into the parent's code, touches no Dispatch or Swift
+// concurrency, and ends with _exit.
+
+import Algorithms
+import CHogwild
+import Envs
+import HogwildSegment
+
+enum WorkerProcess {
+  /// Exit status of a worker whose supervisor died before it could start.
+  static let orphanedStatus: Int32 = 70
+
+  static func main(rank: Int, supervisor: Int32, segment: SharedSegment,
+                   config: RunConfig, algorithm: any WorkerAlgorithm) -> Never {
+    if hw_child_setup(supervisor) != 0 { hw_exit_now(orphanedStatus) }
+    guard let environment = EnvRegistry.make(config.envID) else { hw_exit_now(1) }
+    let h = config.hyperparameters
+    var link = WorkerLink(
+      segment: segment, rank: rank, optimizer: h.optimizer, mode: h.updateMode,
+      rmsAlpha: Float(h.rmsAlpha), rmsEpsilon: Float(h.rmsEpsilon),
+      delay: config.isDelayed(rank) ? config.delay : .none, seed: config.seed)
+    algorithm.runWorker(link: &link, environment: environment, seed: config.seed)
+    link.finish()
+    hw_exit_now(0)
+  }
+}

@@ -1,1 +1,0 @@
-public enum Activation: String, CaseIterable, Sendable { case tanh, relu }
