@@ -1,0 +1,279 @@
+// Kernels.swift — the only file in TinyNN with unsafe code.
+//
+// Why unsafe at all: the dense layers are the worker's hot loop, and indexing
+// `[S]` inside the inner loops costs a bounds check per element and blocks
+// vectorisation. Each kernel below therefore
+//   1. validates every offset/extent it will touch with `precondition`s
+//      (once per call, kept in release builds), then
+//   2. takes the arrays' buffer pointers in one tightly scoped
+//      `withUnsafe(Mutable)BufferPointer` and runs plain pointer loops.
+// The public API never exposes a pointer; everything outside this file passes
+// arrays plus offsets. Explicit `SIMD8` loads/stores are used so the loops
+// vectorise even where LLVM would not (reductions may not be reassociated
+// without fast-math, so the dot product keeps two SIMD8 partial sums).
+
+@usableFromInline
+enum Kernels {
+  // MARK: Pointer primitives (never called outside this file)
+
+  @inlinable @inline(__always)
+  static func load8<S: NNScalar>(_ p: UnsafePointer<S>) -> SIMD8<S> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<S>.self)
+  }
+
+  @inlinable @inline(__always)
+  static func store8<S: NNScalar>(_ v: SIMD8<S>, _ p: UnsafeMutablePointer<S>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<S>.self)
+  }
+
+  /// y[0..<n] += a · x[0..<n].
+  @inlinable @inline(__always)
+  static func axpy<S: NNScalar>(
+    _ a: S, _ x: UnsafePointer<S>, _ y: UnsafeMutablePointer<S>, _ n: Int
+  ) {
+    var j = 0
+    while j + 8 <= n {
+      store8(load8(y + j) + a * load8(x + j), y + j)
+      j += 8
+    }
+    while j < n { y[j] += a * x[j]; j += 1 }
+  }
+
+  /// Σ x[j]·y[j] for j in 0..<n, with two SIMD8 partial sums (16 lanes) so
+  /// consecutive multiply-adds do not wait on one accumulator.
+  @inlinable @inline(__always)
+  static func dot<S: NNScalar>(
+    _ x: UnsafePointer<S>, _ y: UnsafePointer<S>, _ n: Int
+  ) -> S {
+    var acc0 = SIMD8<S>(), acc1 = SIMD8<S>()
+    var j = 0
+    while j + 16 <= n {
+      acc0 += load8(x + j) * load8(y + j)
+      acc1 += load8(x + j + 8) * load8(y + j + 8)
+      j += 16
+    }
+    if j + 8 <= n {
+      acc0 += load8(x + j) * load8(y + j)
+      j += 8
+    }
+    var s = (acc0 + acc1).sum()
+    while j < n { s += x[j] * y[j]; j += 1 }
+    return s
+  }
+
+  @inlinable @inline(__always)
+  static func checkRange(_ offset: Int, _ count: Int, within total: Int) {
+    precondition(offset >= 0 && count >= 0 && offset <= total - count,
+                 "TinyNN: range \(offset)..<\(offset + count) outside 0..<\(total)")
+  }
+
+  // MARK: Array-level kernels
+
+  /// dst[dstOffset ..< dstOffset+count] = src[srcOffset ..< srcOffset+count].
+  @inlinable
+  static func copy<S: NNScalar>(
+    _ src: [S], from srcOffset: Int, to dst: inout [S], at dstOffset: Int, count: Int
+  ) {
+    checkRange(srcOffset, count, within: src.count)
+    checkRange(dstOffset, count, within: dst.count)
+    if count == 0 { return }  // an empty array may have no base address
+    src.withUnsafeBufferPointer { s in
+      dst.withUnsafeMutableBufferPointer { d in
+        let sp = s.baseAddress!, dp = d.baseAddress!
+        for k in 0..<count { dp[dstOffset + k] = sp[srcOffset + k] }
+      }
+    }
+  }
+
+  /// One row of a dense layer: y = f(b + x·W).
+  ///
+  /// - W: `fanIn × fanOut` row-major at `params[weightOffset...]`, so row i
+  ///   (W[i, :]) holds input i's weights to every output and the product is
+  ///   a sum of contiguous axpys y += x_i·W[i, :] (vectorises over outputs).
+  /// - b: `fanOut` values at `params[biasOffset...]`.
+  /// - x: `fanIn` values at `values[inputOffset...]`; y: `fanOut` values at
+  ///   `values[outputOffset...]` (same array, disjoint ranges).
+  /// - `activation == nil` leaves y linear (the output layer).
+  @inlinable
+  static func denseForwardRow<S: NNScalar>(
+    params: [S], weightOffset: Int, biasOffset: Int, fanIn: Int, fanOut: Int,
+    values: inout [S], inputOffset: Int, outputOffset: Int, activation: Activation?
+  ) {
+    checkRange(weightOffset, fanIn * fanOut, within: params.count)
+    checkRange(biasOffset, fanOut, within: params.count)
+    checkRange(inputOffset, fanIn, within: values.count)
+    checkRange(outputOffset, fanOut, within: values.count)
+    precondition(inputOffset + fanIn <= outputOffset || outputOffset + fanOut <= inputOffset)
+    params.withUnsafeBufferPointer { pb in
+      values.withUnsafeMutableBufferPointer { vb in
+        let w = UnsafePointer(pb.baseAddress! + weightOffset)
+        let b = UnsafePointer(pb.baseAddress! + biasOffset)
+        let x = UnsafePointer(vb.baseAddress! + inputOffset)
+        let y = vb.baseAddress! + outputOffset
+        for j in 0..<fanOut { y[j] = b[j] }
+        // Four input rows per sweep over y: one load/store of y per 4 axpys.
+        var i = 0
+        while i + 4 <= fanIn {
+          let x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3]
+          let w0 = w + i * fanOut, w1 = w0 + fanOut, w2 = w1 + fanOut, w3 = w2 + fanOut
+          var j = 0
+          while j + 8 <= fanOut {
+            var acc = load8(UnsafePointer(y + j))
+            acc += x0 * load8(w0 + j) + x1 * load8(w1 + j)
+            acc += x2 * load8(w2 + j) + x3 * load8(w3 + j)
+            store8(acc, y + j)
+            j += 8
+          }
+          while j < fanOut {
+            y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]
+            j += 1
+          }
+          i += 4
+        }
+        while i < fanIn {
+          axpy(x[i], w + i * fanOut, y, fanOut)
+          i += 1
+        }
+        switch activation {
+        case nil: break
+        case .relu?: for j in 0..<fanOut { y[j] = y[j] > 0 ? y[j] : 0 }
+        case .tanh?: for j in 0..<fanOut { y[j] = S.tanh(y[j]) }
+        }
+      }
+    }
+  }
+
+  /// Backward of a dense layer over rows 0..<batch.
+  ///
+  /// With x the layer input (row r at `values[inputOffset + r·fanIn]`) and
+  /// δ = dL/dz the gradient at the layer's pre-activation (row r at
+  /// `deltas[outputDeltaOffset + r·fanOut]`):
+  /// - dW[i, :] += Σ_r x[r, i]·δ[r, :]   (axpy, same layout as W)
+  /// - db       += Σ_r δ[r, :]
+  /// - if `inputDeltaOffset` is non-nil, the previous layer's pre-activation
+  ///   gradient δ_prev[r, i] = (Σ_j W[i, j]·δ[r, j])·f'(x[r, i]), written (=)
+  ///   at `deltas[inputDeltaOffset + r·fanIn]` — a dot product of row i of W
+  ///   with row r of δ, both contiguous. `inputActivation` is the f that
+  ///   produced x. The first layer passes nil: nobody needs dL/d(input).
+  @inlinable
+  static func denseBackward<S: NNScalar>(
+    params: [S], weightOffset: Int, fanIn: Int, fanOut: Int, batch: Int,
+    values: [S], inputOffset: Int,
+    deltas: inout [S], outputDeltaOffset: Int, inputDeltaOffset: Int?,
+    inputActivation: Activation,
+    gradients: inout [S], weightGradientOffset: Int, biasGradientOffset: Int
+  ) {
+    checkRange(weightOffset, fanIn * fanOut, within: params.count)
+    checkRange(inputOffset, batch * fanIn, within: values.count)
+    checkRange(outputDeltaOffset, batch * fanOut, within: deltas.count)
+    if let d = inputDeltaOffset {
+      checkRange(d, batch * fanIn, within: deltas.count)
+      precondition(d + batch * fanIn <= outputDeltaOffset
+                   || outputDeltaOffset + batch * fanOut <= d)
+    }
+    checkRange(weightGradientOffset, fanIn * fanOut, within: gradients.count)
+    checkRange(biasGradientOffset, fanOut, within: gradients.count)
+    params.withUnsafeBufferPointer { pb in
+      values.withUnsafeBufferPointer { vb in
+        deltas.withUnsafeMutableBufferPointer { db in
+          gradients.withUnsafeMutableBufferPointer { gb in
+            let w = UnsafePointer(pb.baseAddress! + weightOffset)
+            let xs = UnsafePointer(vb.baseAddress! + inputOffset)
+            let dz = UnsafePointer(db.baseAddress! + outputDeltaOffset)
+            let dW = gb.baseAddress! + weightGradientOffset
+            let dB = gb.baseAddress! + biasGradientOffset
+            for r in 0..<batch { axpy(1, dz + r * fanOut, dB, fanOut) }
+            let dx: UnsafeMutablePointer<S>? = inputDeltaOffset.map { db.baseAddress! + $0 }
+            // Rows in blocks of four: each W/dW row chunk is loaded once per
+            // block instead of once per row, and the four dot products run as
+            // four independent SIMD accumulators.
+            var r = 0
+            while r + 4 <= batch {
+              backwardBlock4(w: w, xs: xs, dz: dz, dW: dW, dx: dx, row: r,
+                             fanIn: fanIn, fanOut: fanOut, activation: inputActivation)
+              r += 4
+            }
+            while r < batch {
+              let dzRow = dz + r * fanOut
+              for i in 0..<fanIn {
+                let xi = xs[r * fanIn + i]
+                axpy(xi, dzRow, dW + i * fanOut, fanOut)
+                if let dx {
+                  dx[r * fanIn + i] = dot(w + i * fanOut, dzRow, fanOut)
+                    * inputActivation.derivative(output: xi)
+                }
+              }
+              r += 1
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// `denseBackward`'s body for rows r ..< r+4 (see there for the math).
+  @inlinable @inline(__always)
+  static func backwardBlock4<S: NNScalar>(
+    w: UnsafePointer<S>, xs: UnsafePointer<S>, dz: UnsafePointer<S>,
+    dW: UnsafeMutablePointer<S>, dx: UnsafeMutablePointer<S>?, row r: Int,
+    fanIn: Int, fanOut: Int, activation: Activation
+  ) {
+    let d0 = dz + r * fanOut, d1 = d0 + fanOut, d2 = d1 + fanOut, d3 = d2 + fanOut
+    for i in 0..<fanIn {
+      let x0 = xs[r * fanIn + i], x1 = xs[(r + 1) * fanIn + i]
+      let x2 = xs[(r + 2) * fanIn + i], x3 = xs[(r + 3) * fanIn + i]
+      let wRow = w + i * fanOut, gRow = dW + i * fanOut
+      var a0 = SIMD8<S>(), a1 = SIMD8<S>(), a2 = SIMD8<S>(), a3 = SIMD8<S>()
+      var j = 0
+      while j + 8 <= fanOut {
+        let v0 = load8(d0 + j), v1 = load8(d1 + j), v2 = load8(d2 + j), v3 = load8(d3 + j)
+        var g = load8(UnsafePointer(gRow + j))
+        g += x0 * v0 + x1 * v1
+        g += x2 * v2 + x3 * v3
+        store8(g, gRow + j)
+        if dx != nil {
+          let wv = load8(wRow + j)
+          a0 += wv * v0; a1 += wv * v1; a2 += wv * v2; a3 += wv * v3
+        }
+        j += 8
+      }
+      var s0 = a0.sum(), s1 = a1.sum(), s2 = a2.sum(), s3 = a3.sum()
+      while j < fanOut {
+        gRow[j] += x0 * d0[j] + x1 * d1[j] + x2 * d2[j] + x3 * d3[j]
+        let wj = wRow[j]
+        s0 += wj * d0[j]; s1 += wj * d1[j]; s2 += wj * d2[j]; s3 += wj * d3[j]
+        j += 1
+      }
+      if let dx {
+        dx[r * fanIn + i] = s0 * activation.derivative(output: x0)
+        dx[(r + 1) * fanIn + i] = s1 * activation.derivative(output: x1)
+        dx[(r + 2) * fanIn + i] = s2 * activation.derivative(output: x2)
+        dx[(r + 3) * fanIn + i] = s3 * activation.derivative(output: x3)
+      }
+    }
+  }
+
+  /// Σ x[k]² over `range`.
+  @inlinable
+  static func sumOfSquares<S: NNScalar>(_ x: [S], range: Range<Int>) -> S {
+    checkRange(range.lowerBound, range.count, within: x.count)
+    if range.isEmpty { return 0 }
+    return x.withUnsafeBufferPointer { b in
+      let p = UnsafePointer(b.baseAddress! + range.lowerBound)
+      return dot(p, p, range.count)
+    }
+  }
+
+  /// x[k] *= factor over `range`.
+  @inlinable
+  static func scale<S: NNScalar>(_ x: inout [S], range: Range<Int>, by factor: S) {
+    checkRange(range.lowerBound, range.count, within: x.count)
+    if range.isEmpty { return }
+    x.withUnsafeMutableBufferPointer { b in
+      let p = b.baseAddress! + range.lowerBound
+      var j = 0
+      while j + 8 <= range.count { store8(load8(UnsafePointer(p + j)) * factor, p + j); j += 8 }
+      while j < range.count { p[j] *= factor; j += 1 }
+    }
+  }
+}

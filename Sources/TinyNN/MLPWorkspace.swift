@@ -1,0 +1,87 @@
+// MLPWorkspace.swift — preallocated per-worker scratch for one MLP.
+
+/// Every buffer the forward and backward passes of an `MLP` need, allocated
+/// once by `MLP.makeWorkspace(maxBatch:)` so the hot loop never allocates.
+///
+/// Layout: with widths w = [inputs, hidden..., outputs], layer k (k = 0 is the
+/// input copy, the last is the linear output) owns a region of
+/// `maxBatch × w[k]` scalars, row-major (row r at `layerOffset(k) + r·w[k]`),
+/// in `activations` (values after the activation) and, with the same
+/// offsets, in the internal `deltas` (dL/d pre-activation, written by
+/// `backward`).
+///
+/// The caller writes dL/d(output) for rows 0..<batch into `outputGradient`
+/// (`maxBatch × outputs`, row-major) before `MLP.backward`; `backward` only
+/// reads it, so rows not rewritten keep their old values.
+public struct MLPWorkspace<S: NNScalar>: Sendable {
+  /// Rows this workspace can hold.
+  public let maxBatch: Int
+  /// [inputs, hidden..., outputs]; shared with the MLP that made it.
+  @usableFromInline let widths: [Int]
+  /// Start of layer k's region in `_activations` and `deltas`.
+  @usableFromInline let layerOffsets: [Int]
+  @usableFromInline var _activations: [S]
+  @usableFromInline var deltas: [S]
+  /// dL/d(output), `maxBatch × outputs` row-major; written by the caller.
+  /// Do not resize it.
+  public var outputGradient: [S]
+
+  @inlinable
+  init(widths: [Int], maxBatch: Int) {
+    precondition(maxBatch >= 1, "TinyNN: maxBatch must be at least 1")
+    self.maxBatch = maxBatch
+    self.widths = widths
+    var offsets: [Int] = []
+    offsets.reserveCapacity(widths.count)
+    var total = 0
+    for w in widths {
+      offsets.append(total)
+      total += maxBatch * w
+    }
+    layerOffsets = offsets
+    _activations = Array(repeating: 0, count: total)
+    deltas = Array(repeating: 0, count: total)
+    outputGradient = Array(repeating: 0, count: maxBatch * widths[widths.count - 1])
+  }
+
+  @inlinable public var inputs: Int { widths[0] }
+  @inlinable public var outputs: Int { widths[widths.count - 1] }
+
+  /// All layers' activations (see the type's layout comment). Read-only: pass
+  /// it with `outputOffset(row:)` to e.g. `CategoricalPolicy.softmax`.
+  @inlinable public var activations: [S] { _activations }
+
+  /// Start of layer `layer`'s region in `activations` (0 = input copy).
+  @inlinable public func layerOffset(_ layer: Int) -> Int { layerOffsets[layer] }
+
+  /// Index in `activations` of output row `row`'s first element.
+  @inlinable
+  public func outputOffset(row: Int) -> Int {
+    layerOffsets[layerOffsets.count - 1] + row * outputs
+  }
+
+  /// The network's output `index` for row `row` (valid after `forward`).
+  @inlinable
+  public func output(row: Int, index: Int) -> S {
+    precondition(row >= 0 && row < maxBatch && index >= 0 && index < outputs)
+    return _activations[outputOffset(row: row) + index]
+  }
+
+  /// Activation of unit `index` of layer `layer` for `row` (layer 0 = input).
+  @inlinable
+  public func activation(layer: Int, row: Int, index: Int) -> S {
+    precondition(row >= 0 && row < maxBatch && index >= 0 && index < widths[layer])
+    return _activations[layerOffsets[layer] + row * widths[layer] + index]
+  }
+
+  /// Index in `outputGradient` of row `row`'s first element.
+  @inlinable
+  public func outputGradientOffset(row: Int) -> Int { row * outputs }
+
+  /// outputGradient[row, index] = value.
+  @inlinable
+  public mutating func setOutputGradient(row: Int, index: Int, value: S) {
+    precondition(row >= 0 && row < maxBatch && index >= 0 && index < outputs)
+    outputGradient[row * outputs + index] = value
+  }
+}
