@@ -29,10 +29,10 @@ public struct Hyperparameters: Equatable, Sendable {
   public var nSteps = 5
   public var gamma = 0.99
   /// β, the entropy bonus weight.
-  public var entropyCoefficient = 0.01
+  public var entropyCoefficient = 0.001
   /// Weight of the value loss (R − V)².
   public var valueCoefficient = 0.5
-  public var learningRate = 0.001
+  public var learningRate = 0.003
   public var learningRateSchedule = LearningRateSchedule.constant
   /// Global gradient-norm clip (≤ 0: none).
   public var maxGradientNorm = 5.0

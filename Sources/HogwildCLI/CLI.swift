@@ -2,6 +2,7 @@
 // status conventions (0 ok, 1 runtime failure, 64 bad input).
 
 import Glibc
+import Runtime
 
 /// `hogwild-rl`'s command line.
 public enum CLI {
@@ -48,6 +49,6 @@ public enum CLI {
   }
 
   static func printError(_ line: String) {
-    fputs(line + "\n", stderr)
+    StandardError.write(line + "\n")
   }
 }

@@ -11,7 +11,8 @@ struct DumpOptions {
 }
 
 enum DumpCommand {
-  static let table = OptionTable<DumpOptions>(
+  static var table: OptionTable<DumpOptions> {
+    OptionTable<DumpOptions>(
     command: "dump",
     abstract: "Inspect a hogwild-rl shared segment (read-only; the run is not disturbed).",
     usage: "hogwild-rl dump [NAME] [--json] [--list]",
@@ -29,6 +30,7 @@ enum DumpCommand {
       NAME is a segment such as /hogwild-rl.12345 (the leading slash is optional). Without NAME,
       dump shows the only segment present, or lists them when there are several.
       """)
+  }
 
   static func main(_ args: [String]) -> Int32 {
     var o = DumpOptions()

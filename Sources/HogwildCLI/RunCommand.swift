@@ -15,7 +15,8 @@ struct RunOptions {
 }
 
 enum RunCommand {
-  static let table = OptionTable<RunOptions>(
+  static var table: OptionTable<RunOptions> {
+    OptionTable<RunOptions>(
     command: "run",
     abstract: "Train an agent with N forked workers writing lock-free into one shared segment.",
     usage: "hogwild-rl run [--procs N] [--env ID] [--t-max N] [--delay D] [options]",
@@ -27,6 +28,7 @@ enum RunCommand {
       train to --t-max). Ctrl-C stops every worker within a second and still writes every
       output. Outputs go to --out: metrics.csv, summary.json, config.json, checkpoint.bin.
       """)
+  }
 
   static var runOptions: [OptionSpec<RunOptions>] {
     let d = RunConfig()

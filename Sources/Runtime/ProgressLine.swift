@@ -25,16 +25,16 @@ struct ProgressLine {
     line += "  U \(Self.grouped(updates))  staleness \(Self.fixed(staleness, 2))"
     if restarts > 0 { line += "  restarts \(restarts)" }
     if isTerminal {
-      fputs("\r\u{1B}[K" + line, stderr)
+      StandardError.write("\r\u{1B}[K" + line)
     } else {
-      fputs(line + "\n", stderr)
+      StandardError.write(line + "\n")
     }
     printed = true
   }
 
   /// Ends an in-place line so later output starts on a fresh line.
   mutating func finish() {
-    if enabled, isTerminal, printed { fputs("\n", stderr) }
+    if enabled, isTerminal, printed { StandardError.write("\n") }
     printed = false
   }
 
