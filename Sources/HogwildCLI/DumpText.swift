@@ -1,6 +1,7 @@
 // DumpText.swift — the text form of `dump`: header, counters,
 // hyperparameters, regions, per-layer statistics, workers.
 
+import Glibc
 import Runtime
 
 enum DumpText {
@@ -18,7 +19,7 @@ enum DumpText {
     out.append("run     \(s("env")) \(s("algo"))  procs \(s("procs"))  seed \(s("seed"))  optimizer \(s("optimizer"))  "
                + "update \(s("update"))  activation \(s("activation"))")
     out.append("counters T \(s("T")) / T_max \(s("T_max"))  U \(s("U"))  episodes \(s("episodes_published"))")
-    let hp = (r["hyperparameters"]?.objectPairs ?? []).map { "\($0.0) \(num($0.1))" }
+    let hp = (r["hyperparameters"]?.objectPairs ?? []).map { "\($0.0) \($0.1.text)" }
     out.append("hyperparameters " + hp.joined(separator: "  "))
 
     var regions = TextTable(["REGION", "OFFSET", "BYTES"], numeric: [1, 2])
@@ -46,11 +47,11 @@ enum DumpText {
       ["RANK", "PID", "ALIVE", "STATUS", "T", "EPISODES", "LAST_RETURN", "UPDATES", "STALE_P50", "STALE_P99", "HEARTBEAT", "RESTARTS"],
       numeric: [0, 1, 4, 5, 6, 7, 8, 9, 10, 11])
     for w in r["workers"]?.arrayValue ?? [] {
-      let hb = w["heartbeat_age_seconds"]?.doubleValue.map { short($0, 3) + "s" } ?? "-"
+      let hb = w["heartbeat_age_seconds"]?.doubleValue.map { fixed($0 * 1000, 1) + " ms" } ?? "-"
       workers.add([
         w["rank"]?.text ?? "", w["pid"]?.text ?? "", w["alive"] == .bool(true) ? "yes" : "no",
         w["status"]?.text ?? "", w["t"]?.text ?? "", w["episodes"]?.text ?? "", num(w["last_return"], 2),
-        w["updates"]?.text ?? "", num(w["staleness_p50"], 1), num(w["staleness_p99"], 1), hb,
+        w["updates"]?.text ?? "", fixed(w["staleness_p50"]?.doubleValue ?? 0, 1), fixed(w["staleness_p99"]?.doubleValue ?? 0, 1), hb,
         w["restarts"]?.text ?? "",
       ])
     }
@@ -58,19 +59,30 @@ enum DumpText {
     return out.joined(separator: "\n")
   }
 
-  /// A number with about `digits` significant digits.
+  /// A number for a table: fixed-point with up to `digits` decimals in
+  /// [0.001, 1e6), otherwise scientific with three significant digits.
   static func short(_ d: Double, _ digits: Int) -> String {
     guard d.isFinite else { return "\(d)" }
     if d == 0 { return "0" }
     let mag = abs(d)
     if mag >= 1e6 || mag < 1e-3 {
-      return "\(Float(d))"
+      var e = Int((Glibc.log10(mag)).rounded(.down))
+      var m = d / Glibc.pow(10, Double(e))
+      m = (m * 100).rounded() / 100
+      if abs(m) >= 10 { m /= 10; e += 1 }
+      return fixed(m, 2) + (e < 0 ? "e-" : "e+") + (abs(e) < 10 ? "0" : "") + String(abs(e))
     }
+    return fixed(d, digits)
+  }
+
+  /// Fixed-point with exactly `digits` decimals.
+  static func fixed(_ d: Double, _ digits: Int) -> String {
     var p = 1.0
-    var places = digits
-    var m = mag
-    while m >= 10, places > 0 { m /= 10; places -= 1 }
-    for _ in 0..<max(0, places) { p *= 10 }
-    return "\((d * p).rounded() / p)"
+    for _ in 0..<digits { p *= 10 }
+    let r = (abs(d) * p).rounded()
+    let whole = UInt64(r / p)
+    var frac = String(UInt64(r) - whole * UInt64(p))
+    while frac.count < digits { frac = "0" + frac }
+    return (d < 0 && r > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + frac : "")
   }
 }

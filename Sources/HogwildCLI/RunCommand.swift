@@ -12,6 +12,9 @@ struct RunOptions {
   /// nil: the env's solved threshold; .some(nil): none.
   var target: Double??
   var delayWorkersList: [Int]?
+  /// Whether --t-max was given: then the run trains for exactly that budget
+  /// unless --target-return is given too.
+  var tMaxGiven = false
 }
 
 enum RunCommand {
@@ -23,9 +26,9 @@ enum RunCommand {
     options: runOptions,
     positional: nil,
     discussion: """
-      Workers stop when T reaches --t-max or, by default, as soon as the mean return of the
-      last 100 episodes reaches the environment's solved threshold (--target-return none to
-      train to --t-max). Ctrl-C stops every worker within a second and still writes every
+      With neither --t-max nor --target-return, a run trains until the mean return of the last
+      100 episodes reaches the environment's solved threshold (at most 5,000,000 steps). With
+      --t-max it trains for exactly that many steps, unless --target-return is also given. Ctrl-C stops every worker within a second and still writes every
       output. Outputs go to --out: metrics.csv, summary.json, config.json, checkpoint.bin.
       """)
   }
@@ -51,8 +54,9 @@ enum RunCommand {
       },
       .init("--t-max", "n", "Stop when T, the global step count, reaches n (accepts 5e6, 500k, 2M).", default: "\(d.tMax)") { o, v throws(UsageError) in
         o.config.tMax = UInt64(try ValueParsers.integer("--t-max", v, 1...Int(1e15)))
+        o.tMaxGiven = true
       },
-      .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r.", default: "the env's solved threshold, 475 for CartPole-v1") { o, v throws(UsageError) in
+      .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r.", default: "the env's solved threshold (475 for CartPole-v1); none when --t-max is given") { o, v throws(UsageError) in
         if v == "none" { o.target = .some(nil); return }
         o.target = .some(try ValueParsers.real("--target-return", v, "a number or 'none'") { _ in true })
       },
@@ -135,7 +139,7 @@ enum RunCommand {
       c.delayWorkers = Set(list)
     }
     switch o.target {
-    case .none: c.targetReturn = EnvRegistry.spec(c.envID)?.rewardThreshold
+    case .none: c.targetReturn = o.tMaxGiven ? nil : EnvRegistry.spec(c.envID)?.rewardThreshold
     case .some(let t): c.targetReturn = t
     }
     return c

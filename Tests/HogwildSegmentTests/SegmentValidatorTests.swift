@@ -22,7 +22,7 @@ func segmentImage() throws -> [UInt8] {
 func validate(_ bytes: [UInt8]) throws(SegmentError) {
   var err: SegmentError?
   bytes.withUnsafeBytes { b in
-    do { try SegmentValidator.validate(b, name: "/img") } catch { err = error }
+    do { try SegmentValidator.validate(b, name: "/img") } catch { err = error as? SegmentError }
   }
   if let err { throw err }
 }
