@@ -18,7 +18,8 @@ run: build
 # Builds and runs every test. Tests that need several processes drive the
 # built executable as a subprocess (HOGWILD_BIN).
 test: build
-	HOGWILD_BIN=$(CURDIR)/$(BIN) $(SWIFT) test -c $(CONFIG) $(SWIFTFLAGS)
+	$(SWIFT) build -c $(CONFIG) --build-tests $(SWIFTFLAGS)
+	HOGWILD_BIN=$(CURDIR)/$(BIN) $(SWIFT) test -c $(CONFIG) --skip-build $(SWIFTFLAGS)
 
 # Throughput and time-to-solve (see BENCHMARKS.md).
 bench: build

@@ -123,7 +123,7 @@ enum RunCommand {
       .init("--keep-segment", nil, "Leave the segment in /dev/shm after the run, for `dump`.") { o, _ in
         o.config.keepSegment = true
       },
-      .init("--quiet", nil, "No progress line on stderr.") { o, _ in o.config.progress = false },
+      .init("--quiet", nil, "Print nothing on stderr but errors (no start or progress lines).") { o, _ in o.config.progress = false },
     ]
   }
 

@@ -113,8 +113,10 @@ public final class Supervisor {
     let header = segment.header
     header.state = .running
     _ = hw_install_stop_handlers()
-    log("run: \(config.envID) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
+    if config.progress {
+      log("run: \(config.envID) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
         + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
+    }
 
     startNanoseconds = hw_monotonic_ns()
     let me = getpid()

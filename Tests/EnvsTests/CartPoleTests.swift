@@ -3,7 +3,7 @@
 
 import Foundation
 import Testing
-@testable import Envs
+import Envs
 
 /// One recorded step of the fixture.
 struct RecordedStep {
