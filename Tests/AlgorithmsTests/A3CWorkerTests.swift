@@ -1,0 +1,93 @@
+import Algorithms
+import Envs
+import Glibc
+import HogwildSegment
+import Testing
+
+/// Runs one A3C worker in this process (no fork) against a private segment.
+func runSingleWorker(tMax: UInt64, seed: UInt64, hyper: Hyperparameters = Hyperparameters())
+  throws -> (SharedSegment, [EpisodeRecord])
+{
+  let spec = EnvRegistry.spec("CartPole-v1")!
+  let algo = AlgorithmFactory.make(.a3c, hyperparameters: hyper, spec: spec)
+  let name = "/hogwild-rl-test.a3c.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+  let seg = try SharedSegment.create(
+    name: name,
+    layout: try SegmentLayout(parameterCount: algo.parameterCount, optimizerCount: algo.parameterCount,
+                              workerCount: 1, ringCapacity: 1 << 16))
+  try SharedSegment.unlink(name: name)
+  seg.header.tMax = tMax
+  seg.header.layers = algo.layers
+  seg.parameters.write(algo.initialParameters(seed: seed))
+  try seg.initializeLock()
+  seg.publish()
+  seg.header.state = .running
+  var link = WorkerLink(segment: seg, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
+                        rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
+                        delay: .none, seed: seed)
+  algo.runWorker(link: &link, environment: EnvRegistry.make("CartPole-v1")!, seed: seed)
+  link.finish()
+  var records: [EpisodeRecord] = []
+  let ring = seg.episodeRing
+  for t in 0..<ring.published {
+    if case .ready(let r) = ring.read(ticket: t) { records.append(r) }
+  }
+  return (seg, records)
+}
+
+@Suite(.serialized) struct A3CWorkerTests {
+  @Test func layoutNamesEveryTensorOfTheActorCritic() {
+    let algo = AlgorithmFactory.make(.a3c, hyperparameters: Hyperparameters(), spec: EnvRegistry.spec("CartPole-v1")!)
+    // 4→64→64→(2 logits + 1 value)
+    #expect(algo.parameterCount == 4 * 64 + 64 + 64 * 64 + 64 + 64 * 3 + 3)
+    #expect(algo.layers.map(\.name) == [
+      "actor_critic.0.weight", "actor_critic.0.bias", "actor_critic.1.weight",
+      "actor_critic.1.bias", "actor_critic.2.weight", "actor_critic.2.bias",
+    ])
+    #expect(algo.layers.last!.offset + algo.layers.last!.count == algo.parameterCount)
+  }
+
+  @Test func initialParametersDependOnlyOnTheSeed() {
+    let algo = AlgorithmFactory.make(.a3c, hyperparameters: Hyperparameters(), spec: EnvRegistry.spec("CartPole-v1")!)
+    #expect(algo.initialParameters(seed: 4) == algo.initialParameters(seed: 4))
+    #expect(algo.initialParameters(seed: 4) != algo.initialParameters(seed: 5))
+  }
+
+  @Test func aWorkerCountsStepsUpdatesAndEpisodes() throws {
+    let (seg, records) = try runSingleWorker(tMax: 20_000, seed: 1)
+    let h = seg.header
+    let slot = seg.slot(0)
+    #expect(h.globalSteps.load() >= 20_000 && h.globalSteps.load() < 20_000 + 5)
+    #expect(slot.steps == h.globalSteps.load())
+    // One update per rollout of ≤ 5 steps.
+    #expect(h.globalUpdates.load() >= 20_000 / 5)
+    #expect(slot.updates == h.globalUpdates.load())
+    #expect(slot.stalenessMax == 0)
+    #expect(slot.status == .exited)
+    #expect(!records.isEmpty)
+    #expect(UInt64(records.count) == slot.episodes)
+    // Records are ordered by T and their lengths add up to at most T.
+    #expect(zip(records, records.dropFirst()).allSatisfy { $0.globalStep < $1.globalStep })
+    #expect(records.reduce(0) { $0 + $1.length } <= Int(h.globalSteps.load()))
+    #expect(records.allSatisfy { Double($0.length) == $0.episodeReturn })
+    #expect(seg.parameters.statistics().nonFinite == 0)
+  }
+
+  @Test func aSingleWorkerLearnsCartPole() throws {
+    // 250k steps on one core: the mean return of the last 100 episodes goes
+    // from ~20 (random) to well above 200 with the default settings
+    // (measured: 325 for seed 2, 494 for seed 3, 465 for seed 4).
+    let (_, records) = try runSingleWorker(tMax: 250_000, seed: 2)
+    let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
+    let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
+    #expect(first < 40)
+    #expect(last > 200, "last-100 mean \(last)")
+  }
+
+  @Test func theSameSeedGivesTheSameRun() throws {
+    let a = try runSingleWorker(tMax: 10_000, seed: 9)
+    let b = try runSingleWorker(tMax: 10_000, seed: 9)
+    #expect(a.1.map(\.episodeReturn) == b.1.map(\.episodeReturn))
+    #expect(a.0.parameters.snapshot == b.0.parameters.snapshot)
+  }
+}
