@@ -37,6 +37,7 @@ lint:
 
 # Removes build products and any /dev/shm hogwild segment whose creator is dead.
 clean:
+	-@if [ -x $(BIN) ]; then $(BIN) clean; fi
 	@for f in /dev/shm/hogwild-rl.*; do \
 	  [ -e "$$f" ] || continue; pid=$${f##*.}; \
 	  case "$$pid" in ''|*[!0-9]*) continue;; esac; \

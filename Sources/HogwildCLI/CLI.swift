@@ -17,6 +17,7 @@ public enum CLI {
     SUBCOMMANDS:
       run     Train an agent (default: CartPole-v1, A3C, one worker per CPU).
       dump    Inspect a live or kept shared segment, or list them (--list).
+      clean   Remove segments left behind by a supervisor that died.
 
       See 'hogwild-rl <subcommand> --help' for each subcommand's options.
     """
@@ -32,6 +33,7 @@ public enum CLI {
     switch sub {
     case "run": return RunCommand.main(rest)
     case "dump": return DumpCommand.main(rest)
+    case "clean": return CleanCommand.main(rest)
     case "-h", "--help", "help":
       print(overview)
       return 0
@@ -39,7 +41,7 @@ public enum CLI {
       print("hogwild-rl \(version)")
       return 0
     default:
-      return usageFailure("unknown subcommand '\(sub)'; expected run or dump (see 'hogwild-rl --help')")
+      return usageFailure("unknown subcommand '\(sub)'; expected run, dump or clean (see 'hogwild-rl --help')")
     }
   }
 

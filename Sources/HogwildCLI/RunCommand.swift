@@ -153,6 +153,11 @@ enum RunCommand {
     } catch {
       return CLI.usageFailure(error.message)
     }
+    if config.progress {
+      for o in CleanCommand.orphans() {
+        CLI.printError("note: \(o.name) was left by pid \(o.creatorPID!), which is dead; 'hogwild-rl clean' removes it")
+      }
+    }
     let summary: RunSummary
     do {
       let supervisor = try Supervisor(config: config) { CLI.printError($0) }
