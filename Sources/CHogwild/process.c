@@ -75,11 +75,17 @@ int hw_install_stop_handlers(void) {
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0; /* no SA_RESTART: a sleeping supervisor wakes up at once */
   const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+  sigset_t unblock;
+  sigemptyset(&unblock);
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
     if (sigaction(sigs[i], &sa, NULL) != 0) return errno;
+    sigaddset(&unblock, sigs[i]);
   }
   stop_signal = 0;
-  return 0;
+  /* A parent may have started us with these blocked (Foundation.Process
+   * from a thread that blocks signals passes its mask on); a handler for a
+   * blocked signal would never run. */
+  return sigprocmask(SIG_UNBLOCK, &unblock, NULL) == 0 ? 0 : errno;
 }
 
 int hw_stop_signal(void) { return stop_signal; }

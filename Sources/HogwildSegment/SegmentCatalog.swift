@@ -73,8 +73,11 @@ public enum SegmentCatalog {
       if size >= SegmentLayout.headerSize, tagged {
         // Still report who made it, for orphan cleanup.
         let pid = base!.assumingMemoryBound(to: hw_header.self).pointee.creator_pid
-        listing.creatorPID = pid
-        listing.creatorAlive = ProcessProbe.isAlive(pid)
+        // A corrupt header may hold any number here; only a plausible pid is shown.
+        if pid > 0 {
+          listing.creatorPID = pid
+          listing.creatorAlive = ProcessProbe.isAlive(pid)
+        }
       }
     }
     return listing

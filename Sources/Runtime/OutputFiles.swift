@@ -14,19 +14,36 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
 
 /// Creating directories and writing whole files atomically.
 public enum OutputFiles {
-  /// mkdir -p. Fails if the path exists but is not a writable directory.
+  /// mkdir -p. Fails if the path exists but is not a writable directory; on
+  /// failure, removes the directories this call created, so a rejected
+  /// `--out` leaves nothing behind.
   public static func makeDirectory(_ path: String) throws(OutputError) {
+    var created: [String] = []
+    func backOut() { for dir in created.reversed() { rmdir(dir) } }
     var partial = path.hasPrefix("/") ? "/" : ""
     for component in path.split(separator: "/") {
       partial += partial.isEmpty || partial.hasSuffix("/") ? String(component) : "/" + component
-      if mkdir(partial, 0o755) != 0 && errno != EEXIST {
-        throw OutputError(path: partial, errno: Errno(errno))
+      if mkdir(partial, 0o755) == 0 {
+        created.append(partial)
+      } else if errno != EEXIST {
+        let e = Errno(errno)
+        backOut()
+        throw OutputError(path: partial, errno: e)
       }
     }
     var st = stat()
-    guard stat(path, &st) == 0 else { throw OutputError(path: path, errno: Errno(errno)) }
-    guard st.st_mode & S_IFMT == S_IFDIR else { throw OutputError(path: path, errno: Errno(ENOTDIR)) }
-    guard access(path, W_OK | X_OK) == 0 else { throw OutputError(path: path, errno: Errno(errno)) }
+    var failure: Errno?
+    if stat(path, &st) != 0 {
+      failure = Errno(errno)
+    } else if st.st_mode & S_IFMT != S_IFDIR {
+      failure = Errno(ENOTDIR)
+    } else if access(path, W_OK | X_OK) != 0 {
+      failure = Errno(errno)
+    }
+    if let failure {
+      backOut()
+      throw OutputError(path: path, errno: failure)
+    }
   }
 
   /// Writes `bytes` to `path` via `path.tmp`, fsync and rename.

@@ -195,7 +195,7 @@ import Testing
     expectNoLeftovers(r, segment: segment, workers: workers)
   }
 
-  @Test(.disabled("bug: the supervisor installs SIGINT/SIGTERM handlers but never unblocks them; started with them blocked (e.g. by Foundation.Process from a Swift concurrency thread) it ignores both"))
+  @Test
   func stopSignalWorksEvenIfInheritedBlocked() throws {
     let s = try Scratch()
     let out = s.path("run")
@@ -465,7 +465,7 @@ import Testing
     expectNoLeftovers(r2)
   }
 
-  @Test(.disabled("bug: a failing --out leaves the parent directories it created (mkdir -p is not backed out)"))
+  @Test
   func failingOutputDirectoryCreatesNothing() throws {
     let s = try Scratch()
     let parent = s.path("new")
