@@ -5,7 +5,7 @@ import PackageDescription
 
 // Release builds of the hot kernels: the C target may vectorise, Swift drops
 // bounds checks only where code opts in explicitly (unchecked spans).
-let cOptimize: [CSetting] = [.unsafeFlags(["-O3", "-fno-strict-aliasing"])]
+let cOptimize: [CSetting] = [.unsafeFlags(["-O3", "-fno-math-errno"])]
 
 let package = Package(
   name: "hogwild-rl",

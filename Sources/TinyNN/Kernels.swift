@@ -137,7 +137,17 @@ enum Kernels {
         switch activation {
         case nil: break
         case .relu?: for j in 0..<fanOut { y[j] = y[j] > 0 ? y[j] : 0 }
-        case .tanh?: for j in 0..<fanOut { y[j] = S.tanh(y[j]) }
+        case .tanh?:
+          var j = 0
+          while j + 8 <= fanOut { store8(S.tanh8(load8(UnsafePointer(y + j))), y + j); j += 8 }
+          if j < fanOut {
+            // The tail goes through the same vector code, so every unit of
+            // a layer sees the same tanh.
+            var tail = SIMD8<S>()
+            for k in j..<fanOut { tail[k - j] = y[k] }
+            tail = S.tanh8(tail)
+            for k in j..<fanOut { y[k] = tail[k - j] }
+          }
         }
       }
     }
