@@ -24,19 +24,27 @@ public struct WorkerLink {
   var readVersion: UInt64 = 0
   var episodes: UInt64
   var lastHeartbeat: UInt64 = 0
+  /// Training a private θ: staleness is 0 by construction.
+  let independent: Bool
 
   /// - Parameters:
-  ///   - delay: applied when `delayed` is true (the rank is in --delay-workers).
+  ///   - delay: this worker's delay (`.none` unless its rank is delayed).
+  ///   - independent: train a private copy of θ (the scaling baseline of
+  ///     `run --independent`): no gradient reaches the segment.
   public init(segment: SharedSegment, rank: Int, optimizer: OptimizerKind, mode: UpdateMode,
-              rmsAlpha: Float, rmsEpsilon: Float, delay: Delay, seed: UInt64) {
+              rmsAlpha: Float, rmsEpsilon: Float, delay: Delay, seed: UInt64,
+              independent: Bool = false) {
     self.rank = rank
     header = segment.header
     slot = segment.slot(rank)
     ring = segment.episodeRing
-    theta = segment.parameters
+    let replica = independent ? segment.makePrivateReplica() : nil
+    theta = replica?.parameters ?? segment.parameters
+    self.independent = independent
     T = header.globalSteps
     U = header.globalUpdates
-    applier = segment.makeApplier(optimizer: optimizer, mode: mode, alpha: rmsAlpha, epsilon: rmsEpsilon)
+    applier = segment.makeApplier(optimizer: optimizer, mode: mode, alpha: rmsAlpha, epsilon: rmsEpsilon,
+                                  replica: replica)
     tMax = header.tMax
     self.delay = delay
     // A stream of its own, so the delay never perturbs the training RNG.
@@ -109,7 +117,7 @@ public struct WorkerLink {
   @discardableResult
   public mutating func pushGradient(_ gradient: [Float], learningRate: Float) -> UInt64 {
     let now = U.load()
-    let staleness = now >= readVersion ? now - readVersion : 0
+    let staleness = independent || now < readVersion ? 0 : now - readVersion
     applier.apply(gradient, learningRate: learningRate)
     U.add(1)
     slot.updates = slot.updates &+ 1

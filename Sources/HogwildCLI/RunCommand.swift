@@ -123,6 +123,9 @@ enum RunCommand {
       .init("--keep-segment", nil, "Leave the segment in /dev/shm after the run, for `dump`.") { o, _ in
         o.config.keepSegment = true
       },
+      .init("--independent", nil, "Benchmark baseline: each worker trains a private copy of θ (no shared writes).") { o, _ in
+        o.config.independent = true
+      },
       .init("--quiet", nil, "Print nothing on stderr but errors (no start or progress lines).") { o, _ in o.config.progress = false },
     ]
   }

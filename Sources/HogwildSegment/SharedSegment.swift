@@ -116,14 +116,39 @@ public final class SharedSegment {
   }
 
   /// Builds the applier a worker uses to write gradients into θ.
+  ///
+  /// With `replica`, the worker's θ and optimizer statistics are a private
+  /// copy instead of the segment's (see `makePrivateReplica`).
   public func makeApplier(optimizer: OptimizerKind, mode: UpdateMode,
-                          alpha: Float, epsilon: Float) -> GradientApplier {
+                          alpha: Float, epsilon: Float,
+                          replica: PrivateReplica? = nil) -> GradientApplier {
     let h = headerPointer
+    let theta = replica?.parameters ?? parameters
+    let stats = replica?.optimizerStatistics ?? optimizerStatistics
     return GradientApplier(
-      theta: parameters.base, count: parameters.count,
-      sharedStatistics: optimizer == .sharedRMSProp ? optimizerStatistics.base : nil,
+      theta: theta.base, count: theta.count,
+      sharedStatistics: optimizer == .sharedRMSProp ? stats.base : nil,
       lock: base + Int(h.pointee.lock_offset),
       optimizer: optimizer, mode: mode, alpha: alpha, epsilon: epsilon)
+  }
+
+  /// A worker-private copy of θ and the optimizer statistics, for the
+  /// "independent workers" baseline (`run --independent`): the same code
+  /// path, but no worker ever writes memory another worker reads.
+  public struct PrivateReplica {
+    public let parameters: SharedFloats
+    public let optimizerStatistics: SharedFloats
+  }
+
+  /// Copies θ and the statistics into memory private to this process. The
+  /// memory lives until the process exits (a worker never returns).
+  public func makePrivateReplica() -> PrivateReplica {
+    func copy(_ region: SharedFloats) -> SharedFloats {
+      let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, region.count))
+      p.update(from: region.base, count: region.count)
+      return SharedFloats(base: p, count: region.count)
+    }
+    return PrivateReplica(parameters: copy(parameters), optimizerStatistics: copy(optimizerStatistics))
   }
 
   /// Initialises the process-shared lock (creator only, before forking).

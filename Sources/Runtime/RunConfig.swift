@@ -28,6 +28,9 @@ public struct RunConfig: Sendable {
   public var keepSegment = false
   /// Print the once-a-second progress line.
   public var progress = true
+  /// Every worker trains a private copy of θ: the "no shared writes"
+  /// baseline for measuring what sharing one segment costs.
+  public var independent = false
 
   public init() {}
 
@@ -70,6 +73,7 @@ public struct RunConfig: Sendable {
       ("delay_workers", delayWorkers.map { .array($0.sorted().map { .int(Int64($0)) }) } ?? .string("all")),
       ("segment", segmentName.map(JSON.string) ?? .null),
       ("keep_segment", .bool(keepSegment)),
+      ("independent", .bool(independent)),
     ])
   }
 }

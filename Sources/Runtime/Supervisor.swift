@@ -207,7 +207,8 @@ public final class Supervisor {
     h.actionCount = spec.discreteActionCount
     h.nonce = hw_realtime_ns() ^ (UInt64(UInt32(bitPattern: getpid())) << 32)
     h.layers = algorithm.layers
-    h.hyperparameters = hp.table + [("delay_mean_ns", config.delay.meanNanoseconds)]
+    h.hyperparameters = hp.table + [("delay_mean_ns", config.delay.meanNanoseconds),
+                                     ("independent", config.independent ? 1 : 0)]
       + (config.targetReturn.map { [("target_return", $0)] } ?? [])
     segment.parameters.write(algorithm.initialParameters(seed: config.seed))
   }

@@ -19,7 +19,8 @@ enum WorkerProcess {
     var link = WorkerLink(
       segment: segment, rank: rank, optimizer: h.optimizer, mode: h.updateMode,
       rmsAlpha: Float(h.rmsAlpha), rmsEpsilon: Float(h.rmsEpsilon),
-      delay: config.isDelayed(rank) ? config.delay : .none, seed: config.seed)
+      delay: config.isDelayed(rank) ? config.delay : .none, seed: config.seed,
+      independent: config.independent)
     algorithm.runWorker(link: &link, environment: environment, seed: config.seed)
     link.finish()
     hw_exit_now(0)
