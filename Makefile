@@ -3,7 +3,11 @@ SWIFT   ?= swift
 PREFIX  ?= /usr/local
 CONFIG  ?= release
 BIN     := .build/$(CONFIG)/hogwild-rl
-# Extra flags for a local build, e.g. SWIFTFLAGS="-Xswiftc -target-cpu -Xswiftc native".
+# Builds target this machine's CPU (AVX2/AVX-512); `make PORTABLE=1 …` builds
+# for any x86-64 (see Package.swift).
+ifeq ($(PORTABLE),1)
+export HOGWILD_PORTABLE := 1
+endif
 SWIFTFLAGS ?=
 
 .PHONY: build run test bench install clean lint

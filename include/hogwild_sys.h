@@ -88,16 +88,21 @@ int hw_lock_release(void *lock);
  *   g ← α·g + (1−α)·d²;   θ ← θ − lr · d / sqrt(g + ε)
  * `g` may live in the segment (shared RMSProp) or in the worker (rmsprop).
  * The plain kernels use ordinary loads and stores so they vectorise; when θ
- * and g are shared they race with other workers on purpose (Hogwild!). */
-void hw_apply_rmsprop(float *theta, float *g, const float *grad, size_t n,
+ * and g are shared they race with other workers on purpose (Hogwild!).
+ *
+ * `local` may be NULL; otherwise every new θ value is also written there, so
+ * the worker's next θ′ ← θ copy happens in the same pass over θ instead of a
+ * second one (each pass over shared θ pulls its cache lines from the cores
+ * that last wrote them; one pass instead of two halves that traffic). */
+void hw_apply_rmsprop(float *theta, float *g, const float *grad, float *local, size_t n,
                       float lr, float alpha, float eps);
 /* θ ← θ − lr · d */
-void hw_apply_sgd(float *theta, const float *grad, size_t n, float lr);
+void hw_apply_sgd(float *theta, const float *grad, float *local, size_t n, float lr);
 /* The same, but every float of θ and g is updated with a compare-and-swap
  * loop, so no update is lost (--update atomic). */
-void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, size_t n,
-                             float lr, float alpha, float eps);
-void hw_apply_sgd_atomic(float *theta, const float *grad, size_t n, float lr);
+void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, float *local,
+                             size_t n, float lr, float alpha, float eps);
+void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n, float lr);
 
 #ifdef __cplusplus
 }

@@ -78,7 +78,7 @@ struct A3C: WorkerAlgorithm {
 
     env.reset(rng: &rng, observation: &observation)
     while !link.shouldStop {
-      // SYNC: θ′ ← θ
+      // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing)
       link.pullParameters(into: &thetaLocal)
 
       // ALGO: rollout of up to n steps with a ~ π(·|s; θ′)
@@ -152,7 +152,7 @@ struct A3C: WorkerAlgorithm {
       // HOGWILD: lock-free apply of dθ to the shared θ
       let lr = hyper.learningRateSchedule.rate(
         base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
-      link.pushGradient(dTheta, learningRate: lr)
+      link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
     }
   }
 }

@@ -26,6 +26,8 @@ public struct WorkerLink {
   var lastHeartbeat: UInt64 = 0
   /// Training a private θ: staleness is 0 by construction.
   let independent: Bool
+  /// θ′ was refreshed by the last push and not yet used.
+  var localIsFresh = false
 
   /// - Parameters:
   ///   - delay: this worker's delay (`.none` unless its rank is delayed).
@@ -62,8 +64,14 @@ public struct WorkerLink {
     header.state != .running || T.load() >= tMax
   }
 
-  /// θ′ ← θ. Records the update count the copy corresponds to.
+  /// θ′ ← θ. Records the update count the copy corresponds to. If the last
+  /// `pushGradient(_:learningRate:refreshing:)` already refreshed θ′ in its
+  /// pass over θ, there is nothing left to copy.
   public mutating func pullParameters(into local: inout [Float]) {
+    if localIsFresh {
+      localIsFresh = false
+      return
+    }
     readVersion = U.load()
     theta.copy(into: &local)
   }
@@ -116,13 +124,37 @@ public struct WorkerLink {
   /// applied between this worker's read of θ and this write.
   @discardableResult
   public mutating func pushGradient(_ gradient: [Float], learningRate: Float) -> UInt64 {
-    let now = U.load()
-    let staleness = independent || now < readVersion ? 0 : now - readVersion
+    let staleness = currentStaleness()
     applier.apply(gradient, learningRate: learningRate)
+    finishPush(staleness)
+    return staleness
+  }
+
+  /// `pushGradient`, and θ′ ← θ in the same pass: every new value of θ is
+  /// also written into `local`, so the next `pullParameters` copies nothing.
+  /// One pass over shared θ per update instead of two halves the cache
+  /// lines pulled from other cores.
+  @discardableResult
+  public mutating func pushGradient(_ gradient: [Float], learningRate: Float,
+                                    refreshing local: inout [Float]) -> UInt64 {
+    let staleness = currentStaleness()
+    applier.apply(gradient, learningRate: learningRate, refreshing: &local)
+    finishPush(staleness)
+    // θ′ now holds θ as of this write, which follows update U − 1 of all.
+    readVersion = U.load()
+    localIsFresh = true
+    return staleness
+  }
+
+  func currentStaleness() -> UInt64 {
+    let now = U.load()
+    return independent || now < readVersion ? 0 : now - readVersion
+  }
+
+  mutating func finishPush(_ staleness: UInt64) {
     U.add(1)
     slot.updates = slot.updates &+ 1
     slot.recordStaleness(staleness)
-    return staleness
   }
 
   /// Counts a gradient that was not applied because it was not finite.

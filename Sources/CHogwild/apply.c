@@ -17,20 +17,53 @@
 #include <math.h>
 #include <string.h>
 
+/* Lines of θ and g ahead of the loop are requested for writing
+ * (prefetchw): a line another core wrote last then moves here once, already
+ * exclusive, instead of once for the read and again for the write. */
+#define HW_PREFETCH_AHEAD 256 /* floats: 16 cache lines */
+
+static inline void prefetch_for_write(const float *p, size_t i, size_t n) {
+  if (i + HW_PREFETCH_AHEAD < n) __builtin_prefetch(p + i + HW_PREFETCH_AHEAD, 1, 3);
+}
+
 void hw_apply_rmsprop(float *restrict theta, float *restrict g,
-                      const float *restrict grad, size_t n,
+                      const float *restrict grad, float *restrict local, size_t n,
                       float lr, float alpha, float eps) {
   const float beta = 1.0f - alpha;
-  for (size_t i = 0; i < n; i++) {
-    float d = grad[i];
-    float gi = alpha * g[i] + beta * d * d;
-    g[i] = gi;
-    theta[i] -= lr * d / sqrtf(gi + eps);
+  if (local) {
+    for (size_t i = 0; i < n; i++) {
+      if ((i & 15) == 0) {
+        prefetch_for_write(theta, i, n);
+        prefetch_for_write(g, i, n);
+      }
+      float d = grad[i];
+      float gi = alpha * g[i] + beta * d * d;
+      g[i] = gi;
+      float t = theta[i] - lr * d / sqrtf(gi + eps);
+      theta[i] = t;
+      local[i] = t;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++) {
+      float d = grad[i];
+      float gi = alpha * g[i] + beta * d * d;
+      g[i] = gi;
+      theta[i] -= lr * d / sqrtf(gi + eps);
+    }
   }
 }
 
-void hw_apply_sgd(float *restrict theta, const float *restrict grad, size_t n, float lr) {
-  for (size_t i = 0; i < n; i++) theta[i] -= lr * grad[i];
+void hw_apply_sgd(float *restrict theta, const float *restrict grad,
+                  float *restrict local, size_t n, float lr) {
+  if (local) {
+    for (size_t i = 0; i < n; i++) {
+      float t = theta[i] - lr * grad[i];
+      theta[i] = t;
+      local[i] = t;
+    }
+  } else {
+    for (size_t i = 0; i < n; i++) theta[i] -= lr * grad[i];
+  }
 }
 
 static inline float bits_to_float(uint32_t u) {
@@ -44,8 +77,8 @@ static inline uint32_t float_to_bits(float f) {
   return u;
 }
 
-void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, size_t n,
-                             float lr, float alpha, float eps) {
+void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, float *local,
+                             size_t n, float lr, float alpha, float eps) {
   const float beta = 1.0f - alpha;
   uint32_t *gbits = (uint32_t *)g;
   uint32_t *tbits = (uint32_t *)theta;
@@ -59,21 +92,25 @@ void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, size_t n
                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED));
     float step = lr * d / sqrtf(gi + eps);
     uint32_t told = __atomic_load_n(&tbits[i], __ATOMIC_RELAXED);
-    while (!__atomic_compare_exchange_n(&tbits[i], &told,
-                                        float_to_bits(bits_to_float(told) - step), 1,
-                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-    }
+    float t;
+    do {
+      t = bits_to_float(told) - step;
+    } while (!__atomic_compare_exchange_n(&tbits[i], &told, float_to_bits(t), 1,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    if (local) local[i] = t;
   }
 }
 
-void hw_apply_sgd_atomic(float *theta, const float *grad, size_t n, float lr) {
+void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n, float lr) {
   uint32_t *tbits = (uint32_t *)theta;
   for (size_t i = 0; i < n; i++) {
     float step = lr * grad[i];
     uint32_t told = __atomic_load_n(&tbits[i], __ATOMIC_RELAXED);
-    while (!__atomic_compare_exchange_n(&tbits[i], &told,
-                                        float_to_bits(bits_to_float(told) - step), 1,
-                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-    }
+    float t;
+    do {
+      t = bits_to_float(told) - step;
+    } while (!__atomic_compare_exchange_n(&tbits[i], &told, float_to_bits(t), 1,
+                                          __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+    if (local) local[i] = t;
   }
 }

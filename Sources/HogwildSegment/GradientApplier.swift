@@ -56,6 +56,17 @@ public struct GradientApplier {
 
   /// θ ← θ − step(gradient). Allocates nothing.
   public mutating func apply(_ gradient: [Float], learningRate lr: Float) {
+    run(gradient, learningRate: lr, local: nil)
+  }
+
+  /// θ ← θ − step(gradient), writing each new θ value into `local` too, so
+  /// the caller's θ′ is refreshed by the same pass over shared memory.
+  public mutating func apply(_ gradient: [Float], learningRate lr: Float, refreshing local: inout [Float]) {
+    precondition(local.count == count, "local parameter copy size mismatch")
+    local.withUnsafeMutableBufferPointer { l in run(gradient, learningRate: lr, local: l.baseAddress) }
+  }
+
+  private mutating func run(_ gradient: [Float], learningRate lr: Float, local: UnsafeMutablePointer<Float>?) {
     precondition(gradient.count == count, "gradient size mismatch")
     let locked = mode == .locked
     if locked { _ = hw_lock_acquire(lock) }
@@ -66,20 +77,20 @@ public struct GradientApplier {
       let d = g.baseAddress!
       switch optimizer {
       case .sgd:
-        if atomic { hw_apply_sgd_atomic(theta, d, n, lr) } else { hw_apply_sgd(theta, d, n, lr) }
+        if atomic { hw_apply_sgd_atomic(theta, d, local, n, lr) } else { hw_apply_sgd(theta, d, local, n, lr) }
       case .sharedRMSProp:
         let stats = sharedStatistics!
         if atomic {
-          hw_apply_rmsprop_atomic(theta, stats, d, n, lr, alpha, eps)
+          hw_apply_rmsprop_atomic(theta, stats, d, local, n, lr, alpha, eps)
         } else {
-          hw_apply_rmsprop(theta, stats, d, n, lr, alpha, eps)
+          hw_apply_rmsprop(theta, stats, d, local, n, lr, alpha, eps)
         }
       case .rmsprop:
         localStatistics.withUnsafeMutableBufferPointer { s in
           if atomic {
-            hw_apply_rmsprop_atomic(theta, s.baseAddress!, d, n, lr, alpha, eps)
+            hw_apply_rmsprop_atomic(theta, s.baseAddress!, d, local, n, lr, alpha, eps)
           } else {
-            hw_apply_rmsprop(theta, s.baseAddress!, d, n, lr, alpha, eps)
+            hw_apply_rmsprop(theta, s.baseAddress!, d, local, n, lr, alpha, eps)
           }
         }
       }
