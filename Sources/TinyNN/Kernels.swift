@@ -110,29 +110,37 @@ enum Kernels {
         let b = UnsafePointer(pb.baseAddress! + biasOffset)
         let x = UnsafePointer(vb.baseAddress! + inputOffset)
         let y = vb.baseAddress! + outputOffset
-        for j in 0..<fanOut { y[j] = b[j] }
-        // Four input rows per sweep over y: one load/store of y per 4 axpys.
-        var i = 0
-        while i + 4 <= fanIn {
-          let x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3]
-          let w0 = w + i * fanOut, w1 = w0 + fanOut, w2 = w1 + fanOut, w3 = w2 + fanOut
-          var j = 0
-          while j + 8 <= fanOut {
-            var acc = load8(UnsafePointer(y + j))
-            acc += x0 * load8(w0 + j) + x1 * load8(w1 + j)
-            acc += x2 * load8(w2 + j) + x3 * load8(w3 + j)
-            store8(acc, y + j)
-            j += 8
+        // Outputs in blocks of 32 (four SIMD8 accumulators held in
+        // registers for the whole sweep over the inputs), so y is loaded and
+        // stored once per block rather than once per input.
+        var j = 0
+        while j + 32 <= fanOut {
+          var a0 = load8(b + j), a1 = load8(b + j + 8), a2 = load8(b + j + 16), a3 = load8(b + j + 24)
+          var wRow = w + j
+          for i in 0..<fanIn {
+            let xi = x[i]
+            a0 += xi * load8(wRow); a1 += xi * load8(wRow + 8)
+            a2 += xi * load8(wRow + 16); a3 += xi * load8(wRow + 24)
+            wRow += fanOut
           }
-          while j < fanOut {
-            y[j] += x0 * w0[j] + x1 * w1[j] + x2 * w2[j] + x3 * w3[j]
-            j += 1
-          }
-          i += 4
+          store8(a0, y + j); store8(a1, y + j + 8); store8(a2, y + j + 16); store8(a3, y + j + 24)
+          j += 32
         }
-        while i < fanIn {
-          axpy(x[i], w + i * fanOut, y, fanOut)
-          i += 1
+        while j + 8 <= fanOut {
+          var a = load8(b + j)
+          var wRow = w + j
+          for i in 0..<fanIn {
+            a += x[i] * load8(wRow)
+            wRow += fanOut
+          }
+          store8(a, y + j)
+          j += 8
+        }
+        while j < fanOut {
+          var a = b[j]
+          for i in 0..<fanIn { a += x[i] * w[i * fanOut + j] }
+          y[j] = a
+          j += 1
         }
         switch activation {
         case nil: break

@@ -57,10 +57,11 @@ func runSingleWorker(tMax: UInt64, seed: UInt64, hyper: Hyperparameters = Hyperp
     let (seg, records) = try runSingleWorker(tMax: 20_000, seed: 1)
     let h = seg.header
     let slot = seg.slot(0)
-    #expect(h.globalSteps.load() >= 20_000 && h.globalSteps.load() < 20_000 + 5)
+    let n = UInt64(Hyperparameters().nSteps)
+    #expect(h.globalSteps.load() >= 20_000 && h.globalSteps.load() < 20_000 + n)
     #expect(slot.steps == h.globalSteps.load())
-    // One update per rollout of ≤ 5 steps.
-    #expect(h.globalUpdates.load() >= 20_000 / 5)
+    // One update per rollout of ≤ n steps.
+    #expect(h.globalUpdates.load() >= 20_000 / n)
     #expect(slot.updates == h.globalUpdates.load())
     #expect(slot.stalenessMax == 0)
     #expect(slot.status == .exited)
@@ -76,7 +77,7 @@ func runSingleWorker(tMax: UInt64, seed: UInt64, hyper: Hyperparameters = Hyperp
   @Test func aSingleWorkerLearnsCartPole() throws {
     // 250k steps on one core: the mean return of the last 100 episodes goes
     // from ~20 (random) to well above 200 with the default settings
-    // (measured: 325 for seed 2, 494 for seed 3, 465 for seed 4).
+    // (measured with n = 20: 294 for seed 2, 414 for seed 3, 453 for seed 4).
     let (_, records) = try runSingleWorker(tMax: 250_000, seed: 2)
     let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
