@@ -47,6 +47,8 @@ public struct WorkerLink {
     U = header.globalUpdates
     applier = segment.makeApplier(optimizer: optimizer, mode: mode, alpha: rmsAlpha, epsilon: rmsEpsilon,
                                   replica: replica)
+    // Stagger where each worker's pass over θ begins (see GradientApplier).
+    applier.startOffset = applier.count * rank / max(1, header.procs)
     tMax = header.tMax
     self.delay = delay
     // A stream of its own, so the delay never perturbs the training RNG.

@@ -39,6 +39,13 @@ public struct GradientApplier {
   public let epsilon: Float
   /// RMSProp statistics private to this worker (`--optimizer rmsprop`).
   @usableFromInline var localStatistics: [Float]
+  /// Where this worker's pass over θ starts (it wraps around at the end).
+  /// Workers start at different cache lines, so two concurrent applies walk
+  /// different lines instead of fighting over the same one at the same
+  /// moment; every line still moves between cores, but once per pass.
+  public var startOffset = 0 {
+    didSet { startOffset = count == 0 ? 0 : (startOffset % count) & ~15 }
+  }
 
   init(theta: UnsafeMutablePointer<Float>, count: Int, sharedStatistics: UnsafeMutablePointer<Float>?,
        lock: UnsafeMutableRawPointer, optimizer: OptimizerKind, mode: UpdateMode,
@@ -71,27 +78,39 @@ public struct GradientApplier {
     let locked = mode == .locked
     if locked { _ = hw_lock_acquire(lock) }
     defer { if locked { _ = hw_lock_release(lock) } }
-    let atomic = mode == .atomic
-    let (theta, n, alpha, eps) = (self.theta, count, self.alpha, self.epsilon)
     gradient.withUnsafeBufferPointer { g in
       let d = g.baseAddress!
-      switch optimizer {
-      case .sgd:
-        if atomic { hw_apply_sgd_atomic(theta, d, local, n, lr) } else { hw_apply_sgd(theta, d, local, n, lr) }
-      case .sharedRMSProp:
-        let stats = sharedStatistics!
+      if startOffset == 0 {
+        kernel(d, local, from: 0, count: count, learningRate: lr)
+      } else {
+        kernel(d, local, from: startOffset, count: count - startOffset, learningRate: lr)
+        kernel(d, local, from: 0, count: startOffset, learningRate: lr)
+      }
+    }
+  }
+
+  /// The C kernel for this optimizer and mode over θ[from ..< from+count].
+  private mutating func kernel(_ grad: UnsafePointer<Float>, _ local: UnsafeMutablePointer<Float>?,
+                               from i: Int, count n: Int, learningRate lr: Float) {
+    let atomic = mode == .atomic
+    let (theta, d, l, alpha, eps) = (self.theta + i, grad + i, local.map { $0 + i }, self.alpha, self.epsilon)
+    switch optimizer {
+    case .sgd:
+      if atomic { hw_apply_sgd_atomic(theta, d, l, n, lr) } else { hw_apply_sgd(theta, d, l, n, lr) }
+    case .sharedRMSProp:
+      let stats = sharedStatistics! + i
+      if atomic {
+        hw_apply_rmsprop_atomic(theta, stats, d, l, n, lr, alpha, eps)
+      } else {
+        hw_apply_rmsprop(theta, stats, d, l, n, lr, alpha, eps)
+      }
+    case .rmsprop:
+      localStatistics.withUnsafeMutableBufferPointer { s in
+        let stats = s.baseAddress! + i
         if atomic {
-          hw_apply_rmsprop_atomic(theta, stats, d, local, n, lr, alpha, eps)
+          hw_apply_rmsprop_atomic(theta, stats, d, l, n, lr, alpha, eps)
         } else {
-          hw_apply_rmsprop(theta, stats, d, local, n, lr, alpha, eps)
-        }
-      case .rmsprop:
-        localStatistics.withUnsafeMutableBufferPointer { s in
-          if atomic {
-            hw_apply_rmsprop_atomic(theta, s.baseAddress!, d, local, n, lr, alpha, eps)
-          } else {
-            hw_apply_rmsprop(theta, s.baseAddress!, d, local, n, lr, alpha, eps)
-          }
+          hw_apply_rmsprop(theta, stats, d, l, n, lr, alpha, eps)
         }
       }
     }
