@@ -27,7 +27,7 @@ test: build
 
 # Throughput, apply kernels, memory, allocations, time-to-solve (see
 # BENCHMARKS.md); prints a table and writes bench.json. Under 5 minutes on
-# 2 vCPUs; `make bench BENCH_ARGS=--quick` is a ~30 s smoke run.
+# 2 vCPUs; `make bench BENCH_ARGS=--quick` is a ~20 s smoke run.
 BENCH_ARGS ?=
 bench: build
 	HOGWILD_BIN=$(CURDIR)/$(BIN) .build/$(CONFIG)/hogwild-bench $(BENCH_ARGS)

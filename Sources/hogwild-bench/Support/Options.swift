@@ -14,7 +14,7 @@ struct Options {
     unit); writes every figure to bench.json. Finds the hogwild-rl binary next
     to this executable (or at $HOGWILD_BIN).
 
-      --quick          fewer repeats and shorter runs (a smoke run, ~30 s)
+      --quick          fewer repeats and shorter runs (a smoke run, ~20 s)
       --sections LIST  run only these sections, e.g. 1,3,7 (default: all)
                          1 env step rate        5 time to solve
                          2 network fwd+bwd      6 memory unique to a worker
