@@ -23,6 +23,8 @@ final class Bench {
   /// Segment names a child may have created under our name.
   private var segmentNames: Set<String> = []
   private var outputCounter = 0
+  /// envp for spawned runs: this process's environment, read once.
+  private let environment = currentEnvironment()
 
   init(options: Options, binary: String, temporaryDirectory: String) {
     self.options = options
@@ -101,7 +103,7 @@ final class Bench {
     let argv = ([binary] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, binary, &actions, &attributes, argv, currentEnvironment())
+    let rc = posix_spawn(&pid, binary, &actions, &attributes, argv, environment)
     guard rc == 0 else { fail("cannot start \(binary): \(String(cString: strerror(rc)))") }
     adopt(pid)
     return pid
@@ -175,7 +177,7 @@ func printError(_ text: String) {
 
 /// This process's environment as envp for posix_spawn (from
 /// /proc/self/environ, as Swift 6 will not read Glibc's `environ` global).
-/// The strings are leaked: a handful per spawn.
+/// Read once per bench; the strings live as long as the process.
 func currentEnvironment() -> [UnsafeMutablePointer<CChar>?] {
   let text = readFile("/proc/self/environ") ?? ""
   return text.split(separator: "\0").map { strdup(String($0)) } + [nil]
