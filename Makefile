@@ -25,9 +25,12 @@ test: build
 	$(SWIFT) build -c $(CONFIG) --build-tests $(SWIFTFLAGS)
 	HOGWILD_BIN=$(CURDIR)/$(BIN) $(SWIFT) test -c $(CONFIG) --skip-build $(SWIFTFLAGS)
 
-# Throughput and time-to-solve (see BENCHMARKS.md).
+# Throughput, apply kernels, memory, allocations, time-to-solve (see
+# BENCHMARKS.md); prints a table and writes bench.json. Under 5 minutes on
+# 2 vCPUs; `make bench BENCH_ARGS=--quick` is a ~20 s smoke run.
+BENCH_ARGS ?=
 bench: build
-	HOGWILD_BIN=$(CURDIR)/$(BIN) ./scripts/bench.sh
+	HOGWILD_BIN=$(CURDIR)/$(BIN) .build/$(CONFIG)/hogwild-bench $(BENCH_ARGS)
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

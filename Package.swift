@@ -16,6 +16,7 @@ let package = Package(
   name: "hogwild-rl",
   products: [
     .executable(name: "hogwild-rl", targets: ["hogwild-rl"]),
+    .executable(name: "hogwild-bench", targets: ["hogwild-bench"]),
   ],
   targets: [
     // The C core. Its public headers are the top-level include/ folder, which
@@ -41,6 +42,15 @@ let package = Package(
     // Command-line parsing and subcommands (a library so tests can drive it).
     .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "HogwildSegment"], swiftSettings: hostCPU),
     .executableTarget(name: "hogwild-rl", dependencies: ["HogwildCLI"], swiftSettings: hostCPU),
+    // `make bench`: micro and end-to-end benchmarks (drives hogwild-rl as a
+    // subprocess for the end-to-end figures).
+    .executableTarget(
+      name: "hogwild-bench",
+      dependencies: ["Algorithms", "TinyNN", "Envs", "HogwildSegment", "CHogwild", "CMallocCounter"],
+      swiftSettings: hostCPU),
+    // Counts malloc/calloc/realloc/memalign calls; linked only into
+    // hogwild-bench, whose definitions interpose glibc's for the process.
+    .target(name: "CMallocCounter", cSettings: cOptimize),
 
     .testTarget(name: "HogwildSegmentTests", dependencies: ["HogwildSegment", "CHogwild"]),
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),

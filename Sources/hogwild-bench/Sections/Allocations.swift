@@ -1,0 +1,90 @@
+// 7. Heap allocations per 1,000 steady-state steps of an A3C worker.
+//
+// One worker runs in this process against a private segment (as
+// A3CWorkerTests.runSingleWorker does), with every malloc/calloc/realloc/
+// memalign call counted by the CMallocCounter target. The fixed costs
+// (segment, link, buffers) are the same for a 50k- and a 550k-step run, so
+// (count(550k) − count(50k)) / 500 is the allocations per 1,000 steps.
+
+import Algorithms
+import CMallocCounter
+import Envs
+import Glibc
+import HogwildSegment
+
+func benchAllocations(_ bench: Bench) {
+  bench.report.section("7. heap allocations in a worker's loop (in-process A3C worker, counted malloc & co.)")
+  checkCounterCounts(bench)
+  // The first run pays one-time costs (runtime metadata and caches).
+  _ = countAllocations(bench, tMax: 20_000)
+  let repeats = bench.repeats(3, quick: 1)
+  var perThousand: [Double] = []
+  var stepsPerSecond: [Double] = []
+  var counts: [String] = []
+  for r in 0..<repeats {
+    // The order alternates, so a one-time cost would show in either sign.
+    let (short, long) = r % 2 == 0
+      ? (countAllocations(bench, tMax: 50_000), countAllocations(bench, tMax: 550_000))
+      : swapped(countAllocations(bench, tMax: 550_000), countAllocations(bench, tMax: 50_000))
+    counts.append("\(short.allocations)/\(long.allocations)")
+    perThousand.append((Double(long.allocations) - Double(short.allocations)) / 500)
+    stepsPerSecond.append(500_000 / (long.seconds - short.seconds))
+  }
+  let f = bench.report.add("alloc.per_1000_steps", "allocations per 1,000 steps (550k − 50k run)",
+                           unit: "allocs", samples: perThousand, decimals: 2)
+  bench.report.add("alloc.worker_steps_per_second", "in-process worker, steady state", unit: "steps/s",
+                   samples: stepsPerSecond)
+  bench.report.note("allocations per run, 50k/550k steps: " + counts.joined(separator: ", "))
+  bench.report.note("zero allocations in steady state: \(f.stats.max == 0 ? "yes" : "NO")")
+}
+
+private func swapped<T>(_ a: T, _ b: T) -> (T, T) { (b, a) }
+
+/// The counter must see Swift's own allocations, or the figure means nothing.
+private func checkCounterCounts(_ bench: Bench) {
+  let before = mc_allocations()
+  makeArray(1000)
+  let after = mc_allocations()
+  guard after > before else {
+    bench.fail("the malloc counter did not count a Swift array allocation (is malloc interposed?)")
+  }
+}
+
+@inline(never)
+private func makeArray(_ n: Int) {
+  blackHole([Int](repeating: n, count: n))
+}
+
+/// Allocations and seconds of one in-process worker run of `tMax` steps,
+/// from creating its segment to the worker leaving its loop.
+private func countAllocations(_ bench: Bench, tMax: UInt64) -> (allocations: UInt64, seconds: Double) {
+  bench.stopIfInterrupted()
+  let before = mc_allocations()
+  let start = seconds()
+  do {
+    let hyper = Hyperparameters()
+    let spec = EnvRegistry.spec("CartPole-v1")!
+    let algorithm = AlgorithmFactory.make(.a3c, hyperparameters: hyper, spec: spec)
+    let name = "/hogwild-bench.alloc.\(getpid())"
+    let segment = try SharedSegment.create(
+      name: name,
+      layout: try SegmentLayout(parameterCount: algorithm.parameterCount,
+                                optimizerCount: algorithm.parameterCount, workerCount: 1,
+                                ringCapacity: 1 << 16))
+    try SharedSegment.unlink(name: name)
+    segment.header.tMax = tMax
+    segment.header.layers = algorithm.layers
+    segment.parameters.write(algorithm.initialParameters(seed: 1))
+    try segment.initializeLock()
+    segment.publish()
+    segment.header.state = .running
+    var link = WorkerLink(segment: segment, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
+                          rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
+                          delay: .none, seed: 1)
+    algorithm.runWorker(link: &link, environment: EnvRegistry.make("CartPole-v1")!, seed: 1)
+    link.finish()
+  } catch {
+    bench.fail("in-process worker: \(error)")
+  }
+  return (mc_allocations() - before, seconds() - start)
+}

@@ -1,0 +1,132 @@
+// 3. Apply-kernel rates: N processes apply shared-RMSProp gradients to one
+// segment's θ for a fixed wall time, per --update mode.
+//
+// Each run: a fresh segment sized like A3C's (θ and shared statistics of
+// 4,675 floats; its name unlinked at once), N forked children that mark
+// their slot ready and spin until the parent flips the header's state to
+// `running` (the shared start flag), then call the worker's
+// `apply(_:learningRate:refreshing:)` until the state becomes `stopping`,
+// counting applies in their own (cache-line padded) slot.
+
+import CHogwild
+import Envs
+import Glibc
+import HogwildSegment
+
+func benchApplyKernels(_ bench: Bench) {
+  let parameterCount = a3cNetwork.parameterCount
+  let counts = [1, 2, 4, 16]
+  let modes = UpdateMode.allCases  // hogwild, atomic, locked
+  let repeats = bench.repeats(5, quick: 2)
+  let duration = bench.options.quick ? 0.15 : 0.3
+  bench.report.section("3. apply kernels (shared RMSProp, \(parameterCount) floats, \(formatNumber(duration, decimals: 2)) s per run, total over N processes)")
+
+  var rates: [String: [Double]] = [:]
+  var hogwildOverLocked: [Int: [Double]] = [:]
+  for r in 0..<repeats {
+    for n in counts {
+      // Modes alternate run by run; the order rotates every repeat.
+      var thisRound: [UpdateMode: Double] = [:]
+      for k in 0..<modes.count {
+        let mode = modes[(k + r) % modes.count]
+        let v = applyRate(bench, mode: mode, processes: n, parameterCount: parameterCount, duration: duration)
+        thisRound[mode] = v
+        rates["\(mode.rawValue).\(n)", default: []].append(v)
+      }
+      hogwildOverLocked[n, default: []].append(thisRound[.hogwild]! / thisRound[.locked]!)
+    }
+  }
+  for mode in modes {
+    for n in counts {
+      bench.report.add("apply.\(mode.rawValue).n\(n)", "applies/s, --update \(mode.rawValue), N=\(n)",
+                       unit: "applies/s", samples: rates["\(mode.rawValue).\(n)"]!)
+    }
+  }
+  // At N = 1 the two do the same work (plus an uncontended lock), so a
+  // ratio within 3% of 1 counts as equal rather than as a loss.
+  var verdicts: [String] = []
+  var everyN = true
+  for n in counts {
+    let f = bench.report.add("apply.hogwild_over_locked.n\(n)", "hogwild ÷ locked (paired), N=\(n)",
+                             unit: "ratio", samples: hogwildOverLocked[n]!, decimals: 2)
+    let m = f.stats.median
+    if m < 0.97 { everyN = false }
+    verdicts.append("N=\(n) \(m >= 1 ? "yes" : m >= 0.97 ? "equal within 3%" : "NO")")
+  }
+  bench.report.note("hogwild ≥ locked at every N (median paired ratio): \(everyN ? "yes" : "NO") — "
+    + verdicts.joined(separator: ", "))
+}
+
+/// Total applies per second of `processes` children applying concurrently.
+private func applyRate(_ bench: Bench, mode: UpdateMode, processes: Int, parameterCount: Int,
+                       duration: Double) -> Double {
+  bench.stopIfInterrupted()
+  let name = "/hogwild-bench.apply.\(getpid())"
+  let segment: SharedSegment
+  do {
+    segment = try SharedSegment.create(
+      name: name,
+      layout: try SegmentLayout(parameterCount: parameterCount, optimizerCount: parameterCount,
+                                workerCount: processes, ringCapacity: 1))
+    try SharedSegment.unlink(name: name)
+    try segment.initializeLock()
+  } catch {
+    bench.fail("cannot create segment \(name): \(error)")
+  }
+  var rng = Xoshiro256(seed: 3)
+  segment.parameters.write((0..<parameterCount).map { _ in Float(rng.uniform(-0.1, 0.1)) })
+  let gradient = (0..<parameterCount).map { _ in Float(rng.uniform(-0.01, 0.01)) }
+  let header = segment.header
+  header.state = .initializing
+
+  let parent = getpid()
+  var pids: [pid_t] = []
+  for rank in 0..<processes {
+    var pid: pid_t = 0
+    let rc = hw_fork(&pid)  // flushes stdio first
+    guard rc == 0 else { bench.fail("fork: \(String(cString: strerror(rc)))") }
+    if pid == 0 {
+      applyLoop(segment: segment, rank: rank, mode: mode, gradient: gradient, parent: parent)
+    }
+    bench.adopt(pid)
+    pids.append(pid)
+  }
+  // Wait until every child is ready, then start them together.
+  while (0..<processes).contains(where: { segment.slot($0).status == .empty }) {
+    bench.stopIfInterrupted()
+    _ = hw_sleep_ns(200_000)
+  }
+  let start = seconds()
+  header.state = .running
+  _ = hw_sleep_ns(UInt64(duration * 1e9))
+  header.state = .stopping
+  let elapsed = seconds() - start
+  for pid in pids {
+    let status = bench.wait(pid)
+    if status != 0 { bench.fail("apply child exited with status \(status)") }
+  }
+  bench.stopIfInterrupted()
+  let total = (0..<processes).reduce(UInt64(0)) { $0 + segment.slot($1).updates }
+  return Double(total) / elapsed
+}
+
+/// A child's body: ready, wait for the start flag, apply until stopped, _exit.
+private func applyLoop(segment: SharedSegment, rank: Int, mode: UpdateMode, gradient: [Float],
+                       parent: pid_t) -> Never {
+  if hw_child_setup(parent) != 0 { hw_exit_now(2) }
+  let header = segment.header
+  let slot = segment.slot(rank)
+  var applier = segment.makeApplier(optimizer: .sharedRMSProp, mode: mode, alpha: 0.99, epsilon: 0.1)
+  var local = [Float](repeating: 0, count: gradient.count)
+  slot.pid = getpid()
+  slot.status = .running
+  while header.state == .initializing { sched_yield() }
+  var applies: UInt64 = 0
+  while header.state == .running {
+    applier.apply(gradient, learningRate: 1e-6, refreshing: &local)
+    applies += 1
+    slot.updates = applies
+  }
+  slot.status = .exited
+  hw_exit_now(0)
+}
