@@ -39,7 +39,7 @@ install: build
 # Raw pointers stay in the segment module (and TinyNN's kernel file).
 lint:
 	@bad=$$(grep -rln 'UnsafeMutableRawPointer\|UnsafeRawPointer\|assumingMemoryBound\|bindMemory' Sources \
-	  | grep -v '^Sources/HogwildSegment/' ); \
+	  | grep -v '^Sources/HogwildSegment/' | grep -v '^Sources/TinyNN/Kernels.swift$$' ); \
 	if [ -n "$$bad" ]; then echo "raw pointers outside HogwildSegment: $$bad"; exit 1; fi; echo "lint ok"
 
 # Removes build products and any /dev/shm hogwild segment whose creator is dead.

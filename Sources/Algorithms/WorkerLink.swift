@@ -49,6 +49,7 @@ public struct WorkerLink {
                                   replica: replica)
     // Stagger where each worker's pass over θ begins (see GradientApplier).
     applier.startOffset = applier.count * rank / max(1, header.procs)
+    applier.reverse = rank % 2 == 1
     tMax = header.tMax
     self.delay = delay
     // A stream of its own, so the delay never perturbs the training RNG.

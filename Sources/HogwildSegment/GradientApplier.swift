@@ -46,6 +46,15 @@ public struct GradientApplier {
   public var startOffset = 0 {
     didSet { startOffset = count == 0 ? 0 : (startOffset % count) & ~15 }
   }
+  /// Walk θ from high addresses to low (chunk by chunk). Workers of odd
+  /// rank go backwards: two workers walking in the same direction can fall
+  /// into step on the same cache lines, and then every line bounces between
+  /// their cores on every access (measured: applies 10x slower); walking in
+  /// opposite directions, they cross once per pass.
+  public var reverse = false
+
+  /// Floats per piece of a pass (16 cache lines).
+  static let chunk = 256
 
   init(theta: UnsafeMutablePointer<Float>, count: Int, sharedStatistics: UnsafeMutablePointer<Float>?,
        lock: UnsafeMutableRawPointer, optimizer: OptimizerKind, mode: UpdateMode,
@@ -80,11 +89,16 @@ public struct GradientApplier {
     defer { if locked { _ = hw_lock_release(lock) } }
     gradient.withUnsafeBufferPointer { g in
       let d = g.baseAddress!
-      if startOffset == 0 {
+      if startOffset == 0 && !reverse {
         kernel(d, local, from: 0, count: count, learningRate: lr)
-      } else {
-        kernel(d, local, from: startOffset, count: count - startOffset, learningRate: lr)
-        kernel(d, local, from: 0, count: startOffset, learningRate: lr)
+        return
+      }
+      let chunks = (count + Self.chunk - 1) / Self.chunk
+      let first = startOffset / Self.chunk
+      for k in 0..<chunks {
+        let c = reverse ? (first - k + chunks) % chunks : (first + k) % chunks
+        let from = c * Self.chunk
+        kernel(d, local, from: from, count: min(Self.chunk, count - from), learningRate: lr)
       }
     }
   }

@@ -132,22 +132,23 @@ func makeSegment(_ tag: String, params: Int = 8, opt: Int = 8, workers: Int = 2,
 }
 
 @Suite struct StaggeredApplyTests {
-  @Test(arguments: [0, 16, 48, 100])
-  func aStaggeredPassGivesTheSameResult(start: Int) throws {
-    let n = 100
+  @Test(arguments: [(0, false), (16, false), (48, false), (0, true), (272, true), (528, true)])
+  func aStaggeredPassGivesTheSameResult(start: Int, reverse: Bool) throws {
+    let n = 600  // more than two 256-float chunks, and not a multiple of 16
     let theta0 = (0..<n).map { Float($0) * 0.01 - 0.5 }
     let grad = (0..<n).map { Float(($0 * 7) % 13) * 0.1 - 0.6 }
-    func run(_ start: Int) throws -> ([Float], [Float], [Float]) {
+    func run(_ start: Int, _ reverse: Bool) throws -> ([Float], [Float], [Float]) {
       let seg = try makeSegment("stagger", params: n, opt: n, workers: 1)
       seg.parameters.write(theta0)
       var applier = seg.makeApplier(optimizer: .sharedRMSProp, mode: .hogwild, alpha: 0.9, epsilon: 0.1)
       applier.startOffset = start
+      applier.reverse = reverse
       var local = [Float](repeating: 0, count: n)
       applier.apply(grad, learningRate: 0.01, refreshing: &local)
       return (seg.parameters.snapshot, seg.optimizerStatistics.snapshot, local)
     }
-    let reference = try run(0)
-    let staggered = try run(start)
+    let reference = try run(0, false)
+    let staggered = try run(start, reverse)
     #expect(staggered.0 == reference.0)
     #expect(staggered.1 == reference.1)
     #expect(staggered.2 == reference.0)  // θ′ refreshed with the new θ

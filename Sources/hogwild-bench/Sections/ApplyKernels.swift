@@ -117,6 +117,9 @@ private func applyLoop(segment: SharedSegment, rank: Int, mode: UpdateMode, grad
   let header = segment.header
   let slot = segment.slot(rank)
   var applier = segment.makeApplier(optimizer: .sharedRMSProp, mode: mode, alpha: 0.99, epsilon: 0.1)
+  // Each worker starts its pass at its own cache line, as WorkerLink sets it up.
+  applier.startOffset = applier.count * rank / max(1, header.procs)
+  applier.reverse = rank % 2 == 1
   var local = [Float](repeating: 0, count: gradient.count)
   slot.pid = getpid()
   slot.status = .running

@@ -5,9 +5,10 @@
 //   forward  F = 2·Σ n_l·m_l + Σ m_l              (matrix-vector + biases)
 //   backward B = 2·Σ n_l·m_l                      (weight gradient)
 //              + 2·Σ_{l ≥ 1} n_l·m_l              (input gradient, not for layer 0)
-// Per env step (rollouts of n = 5): F + B + F/n (the bootstrap forward).
+// Per env step (rollouts of the default n): F + B + F/n (the bootstrap forward).
 // tanh, softmax, bias gradients, clipping and the apply are not counted.
 
+import Algorithms
 import TinyNN
 
 func benchRoofline(_ bench: Bench) {
@@ -17,9 +18,9 @@ func benchRoofline(_ bench: Bench) {
   let macs = layers.reduce(0) { $0 + $1.n * $1.m }
   let forward = 2 * macs + layers.reduce(0) { $0 + $1.m }
   let backward = 2 * macs + 2 * layers.dropFirst().reduce(0) { $0 + $1.n * $1.m }
-  let nSteps = 5.0
-  let perStep = Double(forward) + Double(backward) + Double(forward) / nSteps
-  bench.report.note("FLOPs per env step = F + B + F/5 = \(forward) + \(backward) + \(forward)/5 = "
+  let n = Hyperparameters().nSteps
+  let perStep = Double(forward) + Double(backward) + Double(forward) / Double(n)
+  bench.report.note("FLOPs per env step = F + B + F/n = \(forward) + \(backward) + \(forward)/\(n) = "
     + formatNumber(perStep, decimals: 0)
     + "  (F = 2·Σ n·m + Σ m, B = 2·Σ n·m + 2·Σ_{l≥1} n·m)")
 
