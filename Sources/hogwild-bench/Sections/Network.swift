@@ -1,14 +1,16 @@
-// 2. Network forward+backward, as a worker runs it: forward 5 rows one at a
-// time, backward over the batch of 5 into a zeroed gradient, clip.
+// 2. Network forward+backward, as a worker runs it: forward n rows one at a
+// time (n = the default rollout length), backward over the batch of n into a
+// zeroed gradient, clip.
 
 import Envs
+import Algorithms
 import TinyNN
 
 /// The A3C network for CartPole-v1: 4 → 64 → 64 → (2 logits + 1 value).
 let a3cNetwork = MLP(inputs: 4, hidden: [64, 64], outputs: 3, activation: .tanh, name: "actor_critic")
 
 func benchNetwork(_ bench: Bench) {
-  bench.report.section("2. network \(shapeDescription(a3cNetwork)) (Float, rows of 5 as in a rollout)")
+  bench.report.section("2. network \(shapeDescription(a3cNetwork)) (Float, rollouts of \(Hyperparameters().nSteps) rows)")
   let repeats = bench.repeats(7, quick: 3)
   let duration = bench.options.quick ? 0.1 : 0.25
   var kernel = NetworkKernel(a3cNetwork)
@@ -31,7 +33,7 @@ func shapeDescription(_ net: MLP) -> String {
 /// Everything one worker update touches in the network, preallocated.
 private struct NetworkKernel {
   let net: MLP
-  let rows = 5
+  let rows = Hyperparameters().nSteps
   var params: [Float]
   var gradient: [Float]
   var work: MLPWorkspace<Float>
