@@ -64,7 +64,7 @@ struct A3C: WorkerAlgorithm {
     let maxNorm = Float(hyper.maxGradientNorm)
     let valueIndex = actionCount
 
-    var rng = Xoshiro256(seed: seed, stream: UInt64(link.rank))
+    var rng = Xoshiro256(seed: seed, stream: link.randomStream)
     var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
     var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
     // Rows 0..<n hold the rollout; row n the bootstrap state.

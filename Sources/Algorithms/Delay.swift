@@ -87,7 +87,8 @@ public enum Delay: Equatable, Sendable, CustomStringConvertible {
     }
   }
 
-  static func format(_ ns: UInt64) -> String {
+  /// A duration in the flag syntax: 30s, 250ms, 100us, 7ns.
+  public static func format(_ ns: UInt64) -> String {
     if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000)s" }
     if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
     if ns % 1000 == 0 { return "\(ns / 1000)us" }

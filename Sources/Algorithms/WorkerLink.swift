@@ -10,6 +10,10 @@ import HogwildSegment
 /// One worker's connection to the shared segment.
 public struct WorkerLink {
   public let rank: Int
+  /// The RNG stream this process should train with: its rank, and after a
+  /// restart a stream of its own, so a re-forked worker does not replay its
+  /// predecessor's random numbers.
+  public let randomStream: UInt64
   let header: SegmentHeader
   let slot: WorkerSlot
   let ring: EpisodeRing
@@ -39,6 +43,7 @@ public struct WorkerLink {
     self.rank = rank
     header = segment.header
     slot = segment.slot(rank)
+    randomStream = UInt64(rank) | UInt64(slot.restarts) << 32
     ring = segment.episodeRing
     let replica = independent ? segment.makePrivateReplica() : nil
     theta = replica?.parameters ?? segment.parameters

@@ -123,6 +123,15 @@ enum RunCommand {
       .init("--keep-segment", nil, "Leave the segment in /dev/shm after the run, for `dump`.") { o, _ in
         o.config.keepSegment = true
       },
+      .init("--max-restarts", "n", "Worker failures survived by re-forking the rank; 0 fails fast.", default: "\(d.maxRestarts)") { o, v throws(UsageError) in
+        o.config.maxRestarts = try ValueParsers.integer("--max-restarts", v, 0...1_000_000)
+      },
+      .init("--worker-timeout", "d", "Kill and restart a worker whose heartbeat is older than d (e.g. 30s, 500ms).", default: Delay.format(d.workerTimeout)) { o, v throws(UsageError) in
+        guard let ns = Delay.parseDuration(v), ns >= 10_000_000 else {
+          throw ValueParsers.fail("--worker-timeout", "a duration of at least 10ms, such as 30s or 500ms", v)
+        }
+        o.config.workerTimeout = ns
+      },
       .init("--independent", nil, "Benchmark baseline: each worker trains a private copy of θ (no shared writes).") { o, _ in
         o.config.independent = true
       },

@@ -28,6 +28,10 @@ public struct RunConfig: Sendable {
   public var keepSegment = false
   /// Print the once-a-second progress line.
   public var progress = true
+  /// Worker failures the run survives by re-forking the rank (0: fail fast).
+  public var maxRestarts = 10
+  /// A worker whose heartbeat is older than this is killed and restarted.
+  public var workerTimeout: UInt64 = 30_000_000_000
   /// Every worker trains a private copy of θ: the "no shared writes"
   /// baseline for measuring what sharing one segment costs.
   public var independent = false
@@ -74,6 +78,8 @@ public struct RunConfig: Sendable {
       ("segment", segmentName.map(JSON.string) ?? .null),
       ("keep_segment", .bool(keepSegment)),
       ("independent", .bool(independent)),
+      ("max_restarts", .int(Int64(maxRestarts))),
+      ("worker_timeout", .string(Delay.fixed(workerTimeout).description)),
     ])
   }
 }

@@ -47,10 +47,17 @@ public final class Supervisor {
   struct Child {
     var rank: Int
     var pid: Int32
+    /// CLOCK_MONOTONIC when it was forked (its heartbeat before it has one).
+    var startedAt: UInt64
     var running = true
     /// SIGKILLed by the supervisor at shutdown: its death is no failure.
     var killedBySupervisor = false
+    /// SIGKILLed by the watchdog: a failure, reported as a missed heartbeat.
+    var killedAsHung = false
   }
+
+  /// Restarts used so far (bounded by --max-restarts for the whole run).
+  var restartsUsed = 0
 
   var children: [Child] = []
   var reason: ExitReason?
@@ -119,19 +126,9 @@ public final class Supervisor {
     }
 
     startNanoseconds = hw_monotonic_ns()
-    let me = getpid()
     for rank in 0..<config.procs {
-      var pid: pid_t = 0
-      let rc = hw_fork(&pid)
-      if rc != 0 {
-        reason = .error("could not fork worker \(rank): \(Errno(rc))")
-        break
-      }
-      if pid == 0 {
-        WorkerProcess.main(rank: rank, supervisor: me, segment: segment, config: config, algorithm: algorithm)
-      }
-      segment.slot(rank).claim(pid: pid)
-      children.append(Child(rank: rank, pid: pid))
+      guard let pid = spawn(rank: rank, segment: segment) else { break }
+      children.append(Child(rank: rank, pid: pid, startedAt: hw_monotonic_ns()))
     }
 
     // 3. Watch.
@@ -142,6 +139,7 @@ public final class Supervisor {
       drain(segment, into: metrics)
       checkSignal()
       reap(segment, blocking: false)
+      watchHeartbeats(segment)
       if reason == nil, children.allSatisfy({ !$0.running }) {
         reason = header.globalSteps.load() >= config.tMax ? .tMax : .error("every worker exited before T_max")
       }
@@ -265,7 +263,26 @@ public final class Supervisor {
     if s != 0, reason == nil { reason = .signal(s) }
   }
 
-  /// Collects exited workers; an abnormal exit ends the run.
+  /// Forks the worker of `rank` (while this process is single-threaded: the
+  /// supervisor never starts threads). Returns nil, with `reason` set, if
+  /// fork fails.
+  func spawn(rank: Int, segment: SharedSegment) -> Int32? {
+    let me = getpid()
+    var pid: pid_t = 0
+    let rc = hw_fork(&pid)
+    if rc != 0 {
+      if reason == nil { reason = .error("could not fork worker \(rank): \(Errno(rc))") }
+      return nil
+    }
+    if pid == 0 {
+      WorkerProcess.main(rank: rank, supervisor: me, segment: segment, config: config, algorithm: algorithm)
+    }
+    segment.slot(rank).claim(pid: pid)
+    return pid
+  }
+
+  /// Collects exited workers. A worker that failed is re-forked into its
+  /// rank while --max-restarts allows; past that, the run ends with an error.
   func reap(_ segment: SharedSegment, blocking: Bool) {
     for i in children.indices where children[i].running {
       var kind: Int32 = 0, code: Int32 = 0
@@ -280,13 +297,39 @@ public final class Supervisor {
       let c = children[i]
       let slot = segment.slot(c.rank)
       let clean = kind == HW_CHILD_EXITED && code == 0
-      if !clean, !c.killedBySupervisor {
-        slot.status = .failed
-        let what = kind == HW_CHILD_SIGNALED
+      guard !clean, !c.killedBySupervisor else { continue }
+      slot.status = .failed
+      let what = c.killedAsHung
+        ? "missed its heartbeat for \(Delay.format(config.workerTimeout)) and was killed"
+        : kind == HW_CHILD_SIGNALED
           ? "was killed by signal \(code) (\(Self.signalName(code)))"
           : "exited with status \(code)"
-        log("error: worker \(c.rank) (pid \(c.pid)) \(what)")
-        if reason == nil { reason = .error("worker \(c.rank) (pid \(c.pid)) \(what)") }
+      let who = "worker \(c.rank) (pid \(c.pid))"
+      // Restart only into a run that goes on (not during shutdown).
+      if reason == nil, !blocking, segment.header.state == .running, restartsUsed < config.maxRestarts {
+        restartsUsed += 1
+        slot.restarts += 1
+        guard let pid = spawn(rank: c.rank, segment: segment) else { continue }
+        children[i] = Child(rank: c.rank, pid: pid, startedAt: hw_monotonic_ns())
+        log("warning: \(who) \(what); restarted as pid \(pid) (restart \(restartsUsed) of \(config.maxRestarts))")
+        continue
+      }
+      let limit = config.maxRestarts > 0 && restartsUsed >= config.maxRestarts
+        ? " (--max-restarts \(config.maxRestarts) used up)" : ""
+      log("error: \(who) \(what)\(limit)")
+      if reason == nil { reason = .error("\(who) \(what)\(limit)") }
+    }
+  }
+
+  /// Kills workers whose heartbeat is older than --worker-timeout; `reap`
+  /// then restarts them. (A worker sleeping in --delay still heartbeats.)
+  func watchHeartbeats(_ segment: SharedSegment) {
+    let now = hw_monotonic_ns()
+    for i in children.indices where children[i].running && !children[i].killedAsHung {
+      let beat = max(segment.slot(children[i].rank).heartbeat, children[i].startedAt)
+      if now > beat, now - beat > config.workerTimeout {
+        children[i].killedAsHung = true
+        kill(children[i].pid, SIGKILL)
       }
     }
   }

@@ -40,6 +40,13 @@ import Testing
     throw CancellationError()
   }
 
+  /// `dump --json NAME` as a dictionary.
+  func dumpJSON(_ segment: String, in s: Scratch) throws -> [String: Any] {
+    let d = try Harness.run(["dump", "--json", segment], in: s.url, timeout: 10)
+    #expect(d.exitCode == 0, "\(d)")
+    return try #require(try Harness.json(d.stdout) as? [String: Any])
+  }
+
   func workerPIDs(_ report: [String: Any]) -> [Int32] {
     ((report["workers"] as? [[String: Any]]) ?? []).compactMap { Harness.int($0["pid"]).map(Int32.init) }
   }
@@ -215,13 +222,14 @@ import Testing
 
   // MARK: 6. a worker dies
 
-  @Test func killedWorkerFailsTheRun() throws {
+  @Test func killedWorkerFailsTheRunWithoutRestarts() throws {
     let s = try Scratch()
     let out = s.path("run")
     let segment = Harness.uniqueSegment("kill")
     defer { Harness.removeSegment(segment) }
     let p = try Harness.start(
-      ["run", "--procs", "4", "--t-max", "500M", "--quiet", "--segment", segment, "--out", out], in: s.url)
+      ["run", "--procs", "4", "--t-max", "500M", "--quiet", "--max-restarts", "0", "--segment", segment, "--out", out],
+      in: s.url)
     defer { p.killIfRunning() }
     let report = try waitForLiveSegment(segment, procs: 4, in: s)
     let workers = workerPIDs(report)
@@ -238,6 +246,42 @@ import Testing
     #expect(summary["exit_reason"] as? String == "error")
     #expect((summary["error"] as? String)?.contains("worker 2") == true)
     expectNoLeftovers(r, segment: segment, workers: workers)
+  }
+
+  @Test func killedAndHungWorkersAreReplaced() throws {
+    let s = try Scratch()
+    let out = s.path("run")
+    let segment = Harness.uniqueSegment("restart")
+    defer { Harness.removeSegment(segment) }
+    let p = try Harness.start(
+      ["run", "--procs", "4", "--t-max", "500M", "--quiet", "--worker-timeout", "300ms",
+       "--segment", segment, "--out", out], in: s.url)
+    defer { p.killIfRunning() }
+    let report = try waitForLiveSegment(segment, procs: 4, in: s)
+    let workers = workerPIDs(report)
+    try #require(workers.count == 4)
+    #expect(kill(workers[0], SIGKILL) == 0)   // crashed
+    #expect(kill(workers[3], SIGSTOP) == 0)   // hung: no heartbeat
+    // Within the timeout plus a few polls both ranks run again, as new pids.
+    var replaced: [Int32] = []
+    for _ in 0..<40 {
+      usleep(100_000)
+      let now = workerPIDs(try dumpJSON(segment, in: s))
+      if now.count == 4, now[0] != workers[0], now[3] != workers[3], now.allSatisfy({ kill($0, 0) == 0 }) {
+        replaced = now
+        break
+      }
+    }
+    #expect(!replaced.isEmpty, "ranks 0 and 3 were not replaced")
+    #expect(replaced[1] == workers[1] && replaced[2] == workers[2])
+    p.send(SIGINT)
+    let r = p.wait(timeout: 30)
+    #expect(r.exitCode == 130, "\(r)")
+    #expect(r.stderr.contains("worker 0") && r.stderr.contains("restarted"), "\(r.stderr)")
+    #expect(r.stderr.contains("worker 3") && r.stderr.contains("heartbeat"), "\(r.stderr)")
+    let summary = try expectOutputs(out)
+    #expect(summary["worker_restarts"] as? Int == 2)
+    expectNoLeftovers(r, segment: segment, workers: workers + replaced)
   }
 
   // MARK: 7. dump of a live run
