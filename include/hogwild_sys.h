@@ -21,9 +21,20 @@ extern "C" {
 
 /* Creates `name` with O_CREAT|O_EXCL (mode 0600), sizes it to `size` bytes
  * (posix_fallocate, so a full /dev/shm fails now with ENOSPC rather than with
- * SIGBUS later; ftruncate where fallocate is unsupported), maps it shared and
- * read-write, and closes the descriptor. On failure nothing is left behind. */
-int hw_shm_create(const char *name, size_t size, void **out_base);
+ * SIGBUS later; ftruncate where fallocate is unsupported) and maps it shared
+ * and read-write. With `out_lock_fd`, the descriptor stays open holding an
+ * exclusive flock — the liveness lock: it is released only when every
+ * process sharing the descriptor (the supervisor and its forked workers) has
+ * exited, so "nobody holds the lock" means "orphan", whatever pids the
+ * kernel has reused since. Without it, the descriptor is closed. On failure
+ * nothing is left behind. */
+int hw_shm_create(const char *name, size_t size, void **out_base, int *out_lock_fd);
+
+/* Whether some live process holds the liveness lock of `name`
+ * (*out_held = 1) or nobody does (0). */
+int hw_shm_lock_state(const char *name, int *out_held);
+
+int hw_close(int fd);
 
 /* Opens an existing `name`, learns its size with fstat and maps all of it,
  * read-only unless `writable`. A zero-length object maps nothing and returns

@@ -11,12 +11,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int hw_shm_create(const char *name, size_t size, void **out_base) {
+int hw_shm_create(const char *name, size_t size, void **out_base, int *out_lock_fd) {
   *out_base = NULL;
+  if (out_lock_fd) *out_lock_fd = -1;
   if (size == 0) return EINVAL;
   int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
   if (fd < 0) return errno;
@@ -43,10 +45,41 @@ int hw_shm_create(const char *name, size_t size, void **out_base) {
     shm_unlink(name);
     return saved;
   }
-  close(fd);
+  if (out_lock_fd) {
+    /* The liveness lock: held through this descriptor (and, after fork,
+     * by the workers sharing it) for as long as any of them lives. */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int saved = errno;
+      munmap(base, size);
+      close(fd);
+      shm_unlink(name);
+      return saved;
+    }
+    *out_lock_fd = fd;
+  } else {
+    close(fd);
+  }
   *out_base = base;
   return 0;
 }
+
+int hw_shm_lock_state(const char *name, int *out_held) {
+  *out_held = 0;
+  int fd = shm_open(name, O_RDONLY, 0);
+  if (fd < 0) return errno;
+  int rc = 0;
+  if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+    flock(fd, LOCK_UN);
+  } else if (errno == EWOULDBLOCK) {
+    *out_held = 1;
+  } else {
+    rc = errno;
+  }
+  close(fd);
+  return rc;
+}
+
+int hw_close(int fd) { return fd < 0 || close(fd) == 0 ? 0 : errno; }
 
 int hw_shm_attach(const char *name, int writable, void **out_base, size_t *out_size) {
   *out_base = NULL;

@@ -50,7 +50,7 @@ enum SegmentReport {
       ("magic", .string("0x" + String(h.magic, radix: 16))),
       ("layout_version", .int(Int64(h.layoutVersion))),
       ("creator_pid", .int(Int64(h.creatorPID))),
-      ("creator_alive", .bool(ProcessProbe.isAlive(h.creatorPID))),
+      ("creator_alive", .bool(SegmentCatalog.isLive(seg.name, creator: h.creatorPID))),
       ("nonce", .string(String(h.nonce, radix: 16))),
       ("created_unix_ns", .uint(h.createdUnixNanoseconds)),
       ("age_seconds", .double(Double(now &- h.createdMonotonicNanoseconds) / 1e9)),

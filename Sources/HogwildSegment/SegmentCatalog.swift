@@ -63,7 +63,7 @@ public enum SegmentCatalog {
       try SegmentValidator.validate(bytes, name: name)
       let h = SegmentHeader(base!.assumingMemoryBound(to: hw_header.self))
       listing.creatorPID = h.creatorPID
-      listing.creatorAlive = ProcessProbe.isAlive(h.creatorPID)
+      listing.creatorAlive = isLive(name, creator: h.creatorPID)
       listing.envID = h.envID
       listing.algorithm = h.algorithm
       listing.state = h.state
@@ -76,11 +76,23 @@ public enum SegmentCatalog {
         // A corrupt header may hold any number here; only a plausible pid is shown.
         if pid > 0 {
           listing.creatorPID = pid
-          listing.creatorAlive = ProcessProbe.isAlive(pid)
+          listing.creatorAlive = isLive(name, creator: pid)
         }
       }
     }
     return listing
+  }
+}
+
+extension SegmentCatalog {
+  /// A run is live while someone holds its liveness lock (pid reuse cannot
+  /// fool that); objects without the lock fall back to the creator's pid.
+  public static func isLive(_ name: String, creator: Int32) -> Bool {
+    switch SharedSegment.isHeld(name: name) {
+    case true?: return true
+    case false?: return false
+    case nil: return ProcessProbe.isAlive(creator)
+    }
   }
 }
 

@@ -21,15 +21,30 @@ public final class SharedSegment {
   public let size: Int
   public let isWritable: Bool
   @usableFromInline let base: UnsafeMutableRawPointer
+  /// The creator's descriptor holding the liveness lock (-1 when attached).
+  let lockDescriptor: Int32
 
-  init(name: String, base: UnsafeMutableRawPointer, size: Int, writable: Bool) {
+  init(name: String, base: UnsafeMutableRawPointer, size: Int, writable: Bool, lockDescriptor: Int32 = -1) {
     self.name = name
     self.base = base
     self.size = size
     self.isWritable = writable
+    self.lockDescriptor = lockDescriptor
   }
 
-  deinit { _ = hw_unmap(base, size) }
+  deinit {
+    _ = hw_unmap(base, size)
+    _ = hw_close(lockDescriptor)
+  }
+
+  /// Whether a live process holds the segment's liveness lock (its creator
+  /// or one of the creator's workers). Unlike a pid check, this cannot be
+  /// fooled by pid reuse. nil if the object cannot be opened.
+  public static func isHeld(name: String) -> Bool? {
+    var held: Int32 = 0
+    guard hw_shm_lock_state(name, &held) == 0 else { return nil }
+    return held != 0
+  }
 
   /// Normalises a user-given name to the POSIX form "/name".
   public static func normalizedName(_ raw: String) throws(SegmentError) -> String {
@@ -46,9 +61,10 @@ public final class SharedSegment {
   public static func create(name: String, layout: SegmentLayout) throws(SegmentError) -> SharedSegment {
     let n = try normalizedName(name)
     var base: UnsafeMutableRawPointer?
-    let rc = hw_shm_create(n, layout.totalSize, &base)
+    var lockFD: Int32 = -1
+    let rc = hw_shm_create(n, layout.totalSize, &base, &lockFD)
     guard rc == 0, let base else { throw .create(name: n, Errno(rc)) }
-    let seg = SharedSegment(name: n, base: base, size: layout.totalSize, writable: true)
+    let seg = SharedSegment(name: n, base: base, size: layout.totalSize, writable: true, lockDescriptor: lockFD)
     seg.writeLayout(layout)
     return seg
   }

@@ -146,6 +146,7 @@ public final class Supervisor {
       let now = hw_monotonic_ns()
       if now - lastReport >= 1_000_000_000 {
         lastReport = now
+        checkParametersFinite(segment)
         metrics.flush()
         report(&progress, segment, now: now)
       }
@@ -170,10 +171,14 @@ public final class Supervisor {
     progress.finish()
     hw_reset_stop_handlers()
 
+    checkParametersFinite(segment)
     let summary = summarize(segment, outDir: outDir)
     var writeFailure: String?
     do {
-      try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: Checkpoint(segment: segment).encoded())
+      // A non-finite θ is never checkpointed: the last good checkpoint stays.
+      if nonFiniteLayer(segment) == nil {
+        try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: Checkpoint(segment: segment).encoded())
+      }
       try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n")
     } catch {
       writeFailure = error.description
@@ -319,6 +324,27 @@ public final class Supervisor {
       log("error: \(who) \(what)\(limit)")
       if reason == nil { reason = .error("\(who) \(what)\(limit)") }
     }
+  }
+
+  /// The first layer of θ holding a NaN or ±Inf, with how many.
+  func nonFiniteLayer(_ segment: SharedSegment) -> (name: String, count: Int)? {
+    let theta = segment.parameters
+    for layer in segment.header.layers {
+      let bad = theta.statistics(offset: layer.offset, count: layer.count).nonFinite
+      if bad > 0 { return (layer.name, bad) }
+    }
+    return nil
+  }
+
+  /// Gradients that are not finite are dropped by the workers; if θ itself
+  /// turns non-finite anyway (a finite but huge step, a stray write), the run
+  /// stops with an error naming the layer.
+  func checkParametersFinite(_ segment: SharedSegment) {
+    guard reason == nil, let bad = nonFiniteLayer(segment) else { return }
+    let what = "θ became non-finite: layer \(bad.name) holds \(bad.count) NaN/Inf values; "
+      + "checkpoint.bin keeps the last finite parameters"
+    log("error: \(what)")
+    reason = .error(what)
   }
 
   /// Kills workers whose heartbeat is older than --worker-timeout; `reap`
