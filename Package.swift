@@ -57,7 +57,7 @@ let package = Package(
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "HogwildSegment"]),
-    .testTarget(name: "CLITests", dependencies: ["HogwildCLI"]),
+    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime"]),
   ],
   swiftLanguageModes: [.v6]
 )

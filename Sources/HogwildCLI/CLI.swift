@@ -45,6 +45,12 @@ public enum CLI {
     }
   }
 
+  /// Parses `run`'s arguments into a configuration without running it (nil
+  /// after --help). For tests and tools.
+  public static func parseRunArguments(_ args: [String]) throws(UsageError) -> RunConfig? {
+    try RunCommand.parse(args)
+  }
+
   static func usageFailure(_ message: String) -> Int32 {
     printError("error: \(message)")
     return 64

@@ -107,3 +107,24 @@ func testSegmentName(_ tag: String) -> String {
     #expect(seg.header.algorithm == "ααααααα")    // 7 × 2 bytes ≤ 15
   }
 }
+
+@Suite struct LivenessLockTests {
+  @Test func theCreatorHoldsTheLockUntilItsMappingIsGone() throws {
+    let name = testSegmentName("lock")
+    defer { try? SharedSegment.unlink(name: name) }
+    var seg: SharedSegment? = try SharedSegment.create(
+      name: name, layout: try SegmentLayout(parameterCount: 1, optimizerCount: 0, workerCount: 1))
+    seg?.publish()
+    #expect(SharedSegment.isHeld(name: name) == true)
+    // A reader (dump) attaching does not take or break the lock.
+    let reader = try SharedSegment.attach(name: name)
+    #expect(reader.header.procs == 1)
+    #expect(SharedSegment.isHeld(name: name) == true)
+    seg = nil
+    #expect(SharedSegment.isHeld(name: name) == false)
+    // Without the lock the segment is an orphan even though our pid, its
+    // creator's, is alive: pid reuse cannot make an orphan look live.
+    #expect(SegmentCatalog.isLive(name, creator: getpid()) == false)
+    #expect(SharedSegment.isHeld(name: "/hogwild-rl-test.no.such.segment") == nil)
+  }
+}
