@@ -103,7 +103,8 @@ import Testing
     // Whatever checkpoint exists holds the last finite θ, never the poisoned one.
     if let data = FileManager.default.contents(atPath: out + "/checkpoint.bin") {
       let checkpoint = try Checkpoint(decoding: [UInt8](data))
-      #expect(checkpoint.parameters.allSatisfy(\.isFinite))
+      let allFinite = checkpoint.parameters.allSatisfy { $0.isFinite }
+      #expect(allFinite)
     }
     #expect(!Harness.segmentExists(segment))
   }
