@@ -10,7 +10,7 @@ export HOGWILD_PORTABLE := 1
 endif
 SWIFTFLAGS ?=
 
-.PHONY: build run test bench install clean lint
+.PHONY: build run test bench soak sanitize install clean lint
 
 build:
 	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
@@ -31,6 +31,19 @@ test: build
 BENCH_ARGS ?=
 bench: build
 	HOGWILD_BIN=$(CURDIR)/$(BIN) .build/$(CONFIG)/hogwild-bench $(BENCH_ARGS)
+
+# Sustained faults: random worker kills, supervisor stops, a supervisor crash
+# and resume (about 2 minutes; not part of make test). See RELIABILITY.md.
+soak: build
+	HOGWILD_BIN=$(CURDIR)/$(BIN) ./scripts/soak.sh
+
+# Every test under AddressSanitizer and UndefinedBehaviorSanitizer (debug
+# build in .build-sanitize). The Hogwild! race on θ is deliberate, so there
+# is no ThreadSanitizer target: it would report exactly that race.
+sanitize:
+	$(SWIFT) build -c debug --build-tests --scratch-path .build-sanitize --sanitize=address --sanitize=undefined
+	HOGWILD_BIN=$(CURDIR)/.build-sanitize/debug/hogwild-rl $(SWIFT) test -c debug --skip-build \
+	  --scratch-path .build-sanitize --sanitize=address --sanitize=undefined
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
