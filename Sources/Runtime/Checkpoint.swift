@@ -181,8 +181,6 @@ public struct Checkpoint: Equatable, Sendable {
     guard Self.readableVersions.contains(version) else { throw .unsupportedVersion(version) }
     let fixed = version == 1 ? Self.fixedHeaderBytesV1 : Self.fixedHeaderBytes
     guard data.count >= fixed + 8 else { throw .truncated }
-    let stored = ByteReader(data, at: data.count - 8).peekU64()
-    guard fnv1a64(data[0..<(data.count - 8)]) == stored else { throw .checksumMismatch }
     let headerBytes = Int(r.u32())
     let p = r.u64(), g = r.u64()
     let steps = r.u64()
@@ -211,9 +209,14 @@ public struct Checkpoint: Equatable, Sendable {
     let (floats, o1) = p.addingReportingOverflow(g)
     let (floatBytes, o2) = floats.multipliedReportingOverflow(by: 4)
     let extra = UInt64(24 * nWorkers + configBytes + 8 * nReturns)
-    guard !o1, !o2, UInt64(data.count) == UInt64(headerBytes) + floatBytes + extra + 8 else {
+    let (expected, o3) = (UInt64(headerBytes) + extra + 8).addingReportingOverflow(floatBytes)
+    // Shorter than its header says: truncated (the checksum then fails too).
+    if !o1, !o2, !o3, UInt64(data.count) < expected { throw .truncated }
+    guard !o1, !o2, !o3, UInt64(data.count) == expected else {
       throw .corrupt("sizes do not match the file length")
     }
+    let stored = ByteReader(data, at: data.count - 8).peekU64()
+    guard fnv1a64(data[0..<(data.count - 8)]) == stored else { throw .checksumMismatch }
     let layers = (0..<nLayers).map { _ in
       LayerEntry(name: r.fixedString(40), rows: Int(r.u32()), cols: Int(r.u32()),
                  offset: Int(clamping: r.u64()), count: Int(clamping: r.u64()))
