@@ -1,10 +1,14 @@
 // CheckpointCLITests.swift — checkpoints, `run --resume` and `eval`, driven
 // through the built executable (see CLIHarness).
+//
+// Nested in CLITests so that its serialization covers these tests too: none
+// of them runs at the same time as a timing-sensitive CLI test.
 
 import Foundation
 import Glibc
 import Testing
 
+extension CLITests {
 @Suite(.serialized) struct CheckpointCLITests {
   static let metricsHeader = "T,wall_seconds,worker,episode,return,length"
 
@@ -179,4 +183,5 @@ import Testing
     let bad = try Harness.run(["run", "--checkpoint-every", "soon"], in: s.url)
     #expect(bad.exitCode == 64 && bad.stderrLines.count == 1, "\(bad)")
   }
+}
 }
