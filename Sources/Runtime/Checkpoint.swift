@@ -172,8 +172,8 @@ public struct Checkpoint: Equatable, Sendable {
 
   /// Parses and verifies a checkpoint file's bytes (version 1 or 2).
   public init(decoding data: [UInt8]) throws(DecodeError) {
+    guard data.starts(with: Self.magic.prefix(data.count)) else { throw .notACheckpoint }
     guard data.count >= 8 else { throw .truncated }
-    guard Array(data[0..<8]) == Self.magic else { throw .notACheckpoint }
     guard data.count >= 12 else { throw .truncated }
     var r = ByteReader(data)
     r.position = 8

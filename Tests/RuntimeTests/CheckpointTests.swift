@@ -33,6 +33,8 @@ import Testing
     #expect(throws: Checkpoint.DecodeError.notACheckpoint) {
       try Checkpoint(decoding: Array("PK\u{3}\u{4} this is a zip file, honest".utf8))
     }
+    #expect(throws: Checkpoint.DecodeError.notACheckpoint) { try Checkpoint(decoding: Array("junk\n".utf8)) }
+    #expect(throws: Checkpoint.DecodeError.truncated) { try Checkpoint(decoding: Array("HWCK".utf8)) }
   }
 
   @Test func rejectsOtherVersions() {
