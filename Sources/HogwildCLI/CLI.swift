@@ -16,6 +16,7 @@ public enum CLI {
 
     SUBCOMMANDS:
       run     Train an agent (default: CartPole-v1, A3C, one worker per CPU).
+      eval    Run a checkpoint's policy for N episodes and report the returns.
       dump    Inspect a live or kept shared segment, or list them (--list).
       clean   Remove segments left behind by a supervisor that died.
 
@@ -32,6 +33,7 @@ public enum CLI {
     let rest = Array(args.dropFirst())
     switch sub {
     case "run": return RunCommand.main(rest)
+    case "eval": return EvalCommand.main(rest)
     case "dump": return DumpCommand.main(rest)
     case "clean": return CleanCommand.main(rest)
     case "-h", "--help", "help":
@@ -41,7 +43,7 @@ public enum CLI {
       print("hogwild-rl \(version)")
       return 0
     default:
-      return usageFailure("unknown subcommand '\(sub)'; expected run, dump or clean (see 'hogwild-rl --help')")
+      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, dump or clean (see 'hogwild-rl --help')")
     }
   }
 

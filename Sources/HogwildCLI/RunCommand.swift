@@ -15,6 +15,8 @@ struct RunOptions {
   /// Whether --t-max was given: then the run trains for exactly that budget
   /// unless --target-return is given too.
   var tMaxGiven = false
+  /// --resume DIR.
+  var resumeDirectory: String?
 }
 
 enum RunCommand {
@@ -30,6 +32,14 @@ enum RunCommand {
       100 episodes reaches the environment's solved threshold (at most 5,000,000 steps). With
       --t-max it trains for exactly that many steps, unless --target-return is also given. Ctrl-C stops every worker within a second and still writes every
       output. Outputs go to --out: metrics.csv, summary.json, config.json, checkpoint.bin.
+
+      checkpoint.bin is also rewritten during the run (--checkpoint-every). --resume DIR continues
+      a run from DIR/checkpoint.bin with the settings stored in it: θ, the optimizer statistics,
+      T, U, every rank's counters and the last-100 window carry over; metrics.csv is appended;
+      summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
+      step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
+      --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay and
+      --delay-workers may differ from the stored run.
       """)
   }
 
@@ -136,12 +146,32 @@ enum RunCommand {
         o.config.independent = true
       },
       .init("--quiet", nil, "Print nothing on stderr but errors (no start or progress lines).") { o, _ in o.config.progress = false },
+      .init("--checkpoint-every", "d|n", "Rewrite checkpoint.bin during the run: every duration d (500ms, 30s, 2m = minutes, 1h) or every n global steps (100000, 500k, 2M = million); 0 or none: only the final one.", default: d.checkpointEvery.description) { o, v throws(UsageError) in
+        guard let every = CheckpointInterval.parse(v) else {
+          throw ValueParsers.fail("--checkpoint-every", "a duration of at least 10ms (500ms, 30s, 2m, 1h), a step count (100000, 500k, 2M), or none", v)
+        }
+        o.config.checkpointEvery = every
+      },
+      .init("--resume", "dir", "Continue the run in dir from dir/checkpoint.bin (same env, network and algorithm settings); outputs go to dir.") { o, v throws(UsageError) in
+        guard !v.isEmpty else { throw ValueParsers.fail("--resume", "a run directory", v) }
+        var dir = v
+        while dir.count > 1, dir.hasSuffix("/") { dir.removeLast() }
+        o.resumeDirectory = dir
+      },
     ]
   }
 
   /// Parses and validates; nil after --help.
   static func parse(_ args: [String]) throws(UsageError) -> RunConfig? {
+    try parseOptions(args)?.config
+  }
+
+  /// Parses `args` over `base` (the defaults, or a resumed run's stored
+  /// settings) and validates; nil after --help.
+  static func parseOptions(_ args: [String], base: RunConfig = RunConfig(),
+                           baseTarget: Double? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
     var o = RunOptions()
+    o.config = base
     guard try table.parse(args, into: &o) else { return nil }
     var c = o.config
     if let list = o.delayWorkersList {
@@ -151,17 +181,25 @@ enum RunCommand {
       c.delayWorkers = Set(list)
     }
     switch o.target {
-    case .none: c.targetReturn = o.tMaxGiven ? nil : EnvRegistry.spec(c.envID)?.rewardThreshold
+    case .none:
+      c.targetReturn = o.tMaxGiven ? nil
+        : o.resumeDirectory != nil ? baseTarget : EnvRegistry.spec(c.envID)?.rewardThreshold
     case .some(let t): c.targetReturn = t
     }
-    return c
+    return (c, o.resumeDirectory)
   }
 
   static func main(_ args: [String]) -> Int32 {
-    let config: RunConfig
+    var config: RunConfig
     do {
-      guard let c = try parse(args) else { return 0 }
+      guard let (c, resume) = try parseOptions(args) else { return 0 }
       config = c
+      if let resume {
+        switch resumeConfig(args, directory: resume) {
+        case .success(let resumed): config = resumed
+        case .failure(let failure): return failure.exitCode
+        }
+      }
     } catch {
       return CLI.usageFailure(error.message)
     }

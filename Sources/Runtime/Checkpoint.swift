@@ -1,10 +1,11 @@
-// Checkpoint.swift — checkpoint.bin: θ, the shared optimizer statistics and
-// the counters, behind a versioned header and followed by a checksum.
+// Checkpoint.swift — checkpoint.bin: θ, the shared optimizer statistics, the
+// counters and everything `run --resume` and `eval` need, behind a versioned
+// header and followed by a checksum.
 //
-// Format (little-endian), version 1:
+// Format (little-endian), version 2:
 //   0   8  magic "HWCKPT01"
-//   8   4  format version (1)
-//   12  4  header bytes (= 112 + 64·layers)
+//   8   4  format version (2)
+//   12  4  header bytes H (= 160 + 64·L)
 //   16  8  θ float count P
 //   24  8  optimizer float count G (0 if none)
 //   32  8  T (global steps)
@@ -12,17 +13,44 @@
 //   48  48 env id, NUL-padded UTF-8
 //   96  8  algorithm, NUL-padded
 //   104 4  layer count L
-//   108 4  reserved (0)
-//   112 64·L layer table: name (40 bytes), rows u32, cols u32, offset u64, count u64
-//   then P float32 (θ), G float32 (g)
+//   108 4  worker records W
+//   112 4  config bytes C (config.json's text, UTF-8)
+//   116 4  episode-window returns E (≤ 100, oldest first)
+//   120 8  episodes written to metrics.csv so far
+//   128 8  wall seconds so far, float64
+//   136 8  solved at step (2^64−1: not solved)
+//   144 8  solved at seconds, float64
+//   152 8  reserved (0)
+//   160 64·L layer table: name (40 bytes), rows u32, cols u32, offset u64, count u64
+//   then P float32 (θ), G float32 (g),
+//        W × (t u64, episodes u64, updates u64), one per worker rank,
+//        C bytes of config text, E float64 returns
 //   last 8: FNV-1a 64 of every byte before it
+//
+// Version 1 (header bytes 112 + 64·L; bytes 108..<112 reserved; no worker
+// records, config or window) is still read: its new fields come back empty.
 
 import HogwildSegment
+
+/// One worker rank's counters, carried across a resume.
+public struct WorkerCounters: Equatable, Sendable {
+  public var steps: UInt64
+  public var episodes: UInt64
+  public var updates: UInt64
+  public init(steps: UInt64, episodes: UInt64, updates: UInt64) {
+    self.steps = steps
+    self.episodes = episodes
+    self.updates = updates
+  }
+}
 
 /// A training checkpoint.
 public struct Checkpoint: Equatable, Sendable {
   public static let magic: [UInt8] = Array("HWCKPT01".utf8)
-  public static let version: UInt32 = 1
+  /// The version this build writes.
+  public static let version: UInt32 = 2
+  /// Versions this build reads.
+  public static let readableVersions: ClosedRange<UInt32> = 1...2
 
   public var envID: String
   public var algorithm: String
@@ -31,9 +59,26 @@ public struct Checkpoint: Equatable, Sendable {
   public var layers: [LayerEntry]
   public var parameters: [Float]
   public var optimizerStatistics: [Float]
+  /// Per-rank counters (empty in version 1).
+  public var workers: [WorkerCounters]
+  /// config.json's text ("" in version 1).
+  public var configText: String
+  /// The last-100 episode window, oldest first (empty in version 1).
+  public var recentReturns: [Double]
+  /// Episodes written to metrics.csv so far.
+  public var episodes: UInt64
+  /// Wall-clock seconds trained so far (over every resume).
+  public var wallSeconds: Double
+  public var solvedAtStep: UInt64?
+  public var solvedAtSeconds: Double?
+  /// The format version the checkpoint was read from (or is written as).
+  public var formatVersion: UInt32 = Checkpoint.version
 
   public init(envID: String, algorithm: String, globalSteps: UInt64, globalUpdates: UInt64,
-              layers: [LayerEntry], parameters: [Float], optimizerStatistics: [Float]) {
+              layers: [LayerEntry], parameters: [Float], optimizerStatistics: [Float],
+              workers: [WorkerCounters] = [], configText: String = "", recentReturns: [Double] = [],
+              episodes: UInt64 = 0, wallSeconds: Double = 0,
+              solvedAtStep: UInt64? = nil, solvedAtSeconds: Double? = nil) {
     self.envID = envID
     self.algorithm = algorithm
     self.globalSteps = globalSteps
@@ -41,24 +86,42 @@ public struct Checkpoint: Equatable, Sendable {
     self.layers = layers
     self.parameters = parameters
     self.optimizerStatistics = optimizerStatistics
+    self.workers = workers
+    self.configText = configText
+    self.recentReturns = recentReturns
+    self.episodes = episodes
+    self.wallSeconds = wallSeconds
+    self.solvedAtStep = solvedAtStep
+    self.solvedAtSeconds = solvedAtSeconds
   }
 
   /// Takes a checkpoint of a live segment (the copy races with workers, as
-  /// any Hogwild! read does).
+  /// any Hogwild! read does): θ, g, T, U, the layer table and every rank's
+  /// counters. The supervisor adds the config and the episode window.
   public init(segment: SharedSegment) {
     let h = segment.header
+    let workers = (0..<h.procs).map { r in
+      let s = segment.slot(r)
+      return WorkerCounters(steps: s.steps, episodes: s.episodes, updates: s.updates)
+    }
     self.init(envID: h.envID, algorithm: h.algorithm, globalSteps: h.globalSteps.load(),
               globalUpdates: h.globalUpdates.load(), layers: h.layers,
               parameters: segment.parameters.snapshot,
-              optimizerStatistics: segment.optimizerStatistics.snapshot)
+              optimizerStatistics: segment.optimizerStatistics.snapshot,
+              workers: workers)
   }
 
-  /// The file's bytes.
+  static let fixedHeaderBytes = 160
+  static let fixedHeaderBytesV1 = 112
+  static let notSolved = UInt64.max
+
+  /// The file's bytes (always the current version).
   public func encoded() -> [UInt8] {
+    let config = Array(configText.utf8)
     var w = ByteWriter()
     w.bytes(Self.magic)
     w.u32(Self.version)
-    w.u32(UInt32(112 + 64 * layers.count))
+    w.u32(UInt32(Self.fixedHeaderBytes + 64 * layers.count))
     w.u64(UInt64(parameters.count))
     w.u64(UInt64(optimizerStatistics.count))
     w.u64(globalSteps)
@@ -66,7 +129,14 @@ public struct Checkpoint: Equatable, Sendable {
     w.fixedString(envID, 48)
     w.fixedString(algorithm, 8)
     w.u32(UInt32(layers.count))
-    w.u32(0)
+    w.u32(UInt32(workers.count))
+    w.u32(UInt32(config.count))
+    w.u32(UInt32(recentReturns.count))
+    w.u64(episodes)
+    w.u64(wallSeconds.bitPattern)
+    w.u64(solvedAtStep ?? Self.notSolved)
+    w.u64((solvedAtSeconds ?? 0).bitPattern)
+    w.u64(0)
     for l in layers {
       w.fixedString(l.name, 40)
       w.u32(UInt32(l.rows)); w.u32(UInt32(l.cols))
@@ -74,6 +144,9 @@ public struct Checkpoint: Equatable, Sendable {
     }
     for f in parameters { w.u32(f.bitPattern) }
     for f in optimizerStatistics { w.u32(f.bitPattern) }
+    for c in workers { w.u64(c.steps); w.u64(c.episodes); w.u64(c.updates) }
+    w.bytes(config)
+    for r in recentReturns { w.u64(r.bitPattern) }
     w.u64(fnv1a64(w.out))
     return w.out
   }
@@ -89,49 +162,81 @@ public struct Checkpoint: Equatable, Sendable {
       switch self {
       case .truncated: "checkpoint is truncated"
       case .notACheckpoint: "not a hogwild-rl checkpoint (bad magic)"
-      case .unsupportedVersion(let v): "checkpoint format version \(v) is not supported (this build reads 1)"
+      case .unsupportedVersion(let v):
+        "checkpoint format version \(v) is not supported (this build reads 1 and 2)"
       case .checksumMismatch: "checkpoint is corrupted (checksum mismatch)"
       case .corrupt(let why): "checkpoint is corrupted: \(why)"
       }
     }
   }
 
-  /// Parses and verifies a checkpoint file's bytes.
+  /// Parses and verifies a checkpoint file's bytes (version 1 or 2).
   public init(decoding data: [UInt8]) throws(DecodeError) {
+    guard data.starts(with: Self.magic.prefix(data.count)) else { throw .notACheckpoint }
     guard data.count >= 8 else { throw .truncated }
-    guard Array(data[0..<8]) == Self.magic else { throw .notACheckpoint }
-    guard data.count >= 112 + 8 else { throw .truncated }
+    guard data.count >= 12 else { throw .truncated }
     var r = ByteReader(data)
     r.position = 8
     let version = r.u32()
-    guard version == Self.version else { throw .unsupportedVersion(version) }
-    let stored = ByteReader(data, at: data.count - 8).peekU64()
-    guard fnv1a64(data[0..<(data.count - 8)]) == stored else { throw .checksumMismatch }
+    guard Self.readableVersions.contains(version) else { throw .unsupportedVersion(version) }
+    let fixed = version == 1 ? Self.fixedHeaderBytesV1 : Self.fixedHeaderBytes
+    guard data.count >= fixed + 8 else { throw .truncated }
     let headerBytes = Int(r.u32())
     let p = r.u64(), g = r.u64()
-    globalSteps = r.u64()
-    globalUpdates = r.u64()
-    envID = r.fixedString(48)
-    algorithm = r.fixedString(8)
+    let steps = r.u64()
+    let updates = r.u64()
+    let env = r.fixedString(48)
+    let algo = r.fixedString(8)
     let nLayers = Int(r.u32())
-    _ = r.u32()
-    guard nLayers <= SegmentLayout.maxLayers, headerBytes == 112 + 64 * nLayers else {
+    var nWorkers = 0, configBytes = 0, nReturns = 0
+    var episodes: UInt64 = 0, wall = 0.0, solvedStep = Self.notSolved, solvedSeconds = 0.0
+    if version == 1 {
+      _ = r.u32()
+    } else {
+      nWorkers = Int(r.u32())
+      configBytes = Int(r.u32())
+      nReturns = Int(r.u32())
+      episodes = r.u64()
+      wall = Double(bitPattern: r.u64())
+      solvedStep = r.u64()
+      solvedSeconds = Double(bitPattern: r.u64())
+      _ = r.u64()
+    }
+    guard nLayers <= SegmentLayout.maxLayers, headerBytes == fixed + 64 * nLayers else {
       throw .corrupt("layer table")
     }
+    guard nWorkers <= 256, nReturns <= 100 else { throw .corrupt("worker or window counts") }
     let (floats, o1) = p.addingReportingOverflow(g)
     let (floatBytes, o2) = floats.multipliedReportingOverflow(by: 4)
-    guard !o1, !o2, UInt64(data.count) == UInt64(headerBytes) + floatBytes + 8 else {
+    let extra = UInt64(24 * nWorkers + configBytes + 8 * nReturns)
+    let (expected, o3) = (UInt64(headerBytes) + extra + 8).addingReportingOverflow(floatBytes)
+    // Shorter than its header says: truncated (the checksum then fails too).
+    if !o1, !o2, !o3, UInt64(data.count) < expected { throw .truncated }
+    guard !o1, !o2, !o3, UInt64(data.count) == expected else {
       throw .corrupt("sizes do not match the file length")
     }
-    layers = (0..<nLayers).map { _ in
+    let stored = ByteReader(data, at: data.count - 8).peekU64()
+    guard fnv1a64(data[0..<(data.count - 8)]) == stored else { throw .checksumMismatch }
+    let layers = (0..<nLayers).map { _ in
       LayerEntry(name: r.fixedString(40), rows: Int(r.u32()), cols: Int(r.u32()),
                  offset: Int(clamping: r.u64()), count: Int(clamping: r.u64()))
     }
     for l in layers where l.offset < 0 || l.count < 0 || l.offset + l.count > Int(p) {
       throw .corrupt("layer \(l.name) lies outside θ")
     }
-    parameters = (0..<Int(p)).map { _ in Float(bitPattern: r.u32()) }
-    optimizerStatistics = (0..<Int(g)).map { _ in Float(bitPattern: r.u32()) }
+    let parameters = (0..<Int(p)).map { _ in Float(bitPattern: r.u32()) }
+    let statistics = (0..<Int(g)).map { _ in Float(bitPattern: r.u32()) }
+    let workers = (0..<nWorkers).map { _ in WorkerCounters(steps: r.u64(), episodes: r.u64(), updates: r.u64()) }
+    let configSlice = data[r.position..<(r.position + configBytes)]
+    r.position += configBytes
+    guard let config = String(validating: configSlice, as: UTF8.self) else { throw .corrupt("config is not UTF-8") }
+    let returns = (0..<nReturns).map { _ in Double(bitPattern: r.u64()) }
+    self.init(envID: env, algorithm: algo, globalSteps: steps, globalUpdates: updates, layers: layers,
+              parameters: parameters, optimizerStatistics: statistics, workers: workers,
+              configText: config, recentReturns: returns, episodes: episodes, wallSeconds: wall,
+              solvedAtStep: solvedStep == Self.notSolved ? nil : solvedStep,
+              solvedAtSeconds: solvedStep == Self.notSolved ? nil : solvedSeconds)
+    formatVersion = version
   }
 }
 
@@ -141,7 +246,6 @@ func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
   for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
   return h
 }
-
 struct ByteWriter {
   var out: [UInt8] = []
   mutating func bytes(_ b: [UInt8]) { out += b }

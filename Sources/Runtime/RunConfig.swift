@@ -35,6 +35,12 @@ public struct RunConfig: Sendable {
   /// Every worker trains a private copy of θ: the "no shared writes"
   /// baseline for measuring what sharing one segment costs.
   public var independent = false
+  /// How often the supervisor writes checkpoint.bin during the run (the
+  /// final one is always written).
+  public var checkpointEvery = CheckpointInterval.time(60_000_000_000)
+  /// Set by `run --resume DIR`: θ, g, T, U, the per-rank counters and the
+  /// episode window continue from this checkpoint.
+  public var resume: ResumeState?
 
   public init() {}
 
@@ -80,7 +86,8 @@ public struct RunConfig: Sendable {
       ("independent", .bool(independent)),
       ("max_restarts", .int(Int64(maxRestarts))),
       ("worker_timeout", .string(Delay.fixed(workerTimeout).description)),
-    ])
+      ("checkpoint_every", .string(checkpointEvery.description)),
+    ] + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
   }
 }
 

@@ -69,6 +69,12 @@ public final class Supervisor {
   var solvedAt: (step: UInt64, seconds: Double)?
   var startNanoseconds: UInt64 = 0
 
+  // Checkpoints (Supervisor+Checkpoint.swift).
+  /// When the next periodic checkpoint is due: a CLOCK_MONOTONIC time or a
+  /// value of T, per --checkpoint-every; 0 until the first check.
+  var nextCheckpointAt: UInt64 = 0
+  var checkpointWriteFailed = false
+
   /// Trains until T_max, the target return, a signal or a failure, then
   /// writes every output and cleans up. Throws only if the run could not
   /// start; once workers exist, problems end the run with a reason instead.
@@ -103,7 +109,7 @@ public final class Supervisor {
     }
     let metrics: MetricsWriter
     do {
-      metrics = try MetricsWriter(path: outDir + "/metrics.csv")
+      metrics = try MetricsWriter(path: outDir + "/metrics.csv", append: config.resume != nil)
       try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
     } catch {
       try? SharedSegment.unlink(name: segmentName)
@@ -112,6 +118,7 @@ public final class Supervisor {
 
     // 2. Fill and publish the segment, then fork.
     fill(segment)
+    restoreFromCheckpoint(segment)
     do { try segment.initializeLock() } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)
@@ -126,6 +133,7 @@ public final class Supervisor {
     }
 
     startNanoseconds = hw_monotonic_ns()
+    startNanoseconds -= resumedWallNanoseconds(before: startNanoseconds)
     for rank in 0..<config.procs {
       guard let pid = spawn(rank: rank, segment: segment) else { break }
       children.append(Child(rank: rank, pid: pid, startedAt: hw_monotonic_ns()))
@@ -150,6 +158,7 @@ public final class Supervisor {
         metrics.flush()
         report(&progress, segment, now: now)
       }
+      maybeCheckpoint(segment, outDir: outDir)
     }
 
     // 4. Shut down.
@@ -177,7 +186,7 @@ public final class Supervisor {
     do {
       // A non-finite θ is never checkpointed: the last good checkpoint stays.
       if nonFiniteLayer(segment) == nil {
-        try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: Checkpoint(segment: segment).encoded())
+        try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: makeCheckpoint(segment).encoded())
       }
       try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n")
     } catch {

@@ -19,9 +19,9 @@ enum WorkerProcess {
     var link = WorkerLink(
       segment: segment, rank: rank, optimizer: h.optimizer, mode: h.updateMode,
       rmsAlpha: Float(h.rmsAlpha), rmsEpsilon: Float(h.rmsEpsilon),
-      delay: config.isDelayed(rank) ? config.delay : .none, seed: config.seed,
+      delay: config.isDelayed(rank) ? config.delay : .none, seed: config.workerSeed,
       independent: config.independent)
-    algorithm.runWorker(link: &link, environment: environment, seed: config.seed)
+    algorithm.runWorker(link: &link, environment: environment, seed: config.workerSeed)
     link.finish()
     hw_exit_now(0)
   }

@@ -33,14 +33,131 @@ import Testing
     #expect(throws: Checkpoint.DecodeError.notACheckpoint) {
       try Checkpoint(decoding: Array("PK\u{3}\u{4} this is a zip file, honest".utf8))
     }
+    #expect(throws: Checkpoint.DecodeError.notACheckpoint) { try Checkpoint(decoding: Array("junk\n".utf8)) }
+    #expect(throws: Checkpoint.DecodeError.truncated) { try Checkpoint(decoding: Array("HWCK".utf8)) }
   }
 
   @Test func rejectsOtherVersions() {
     var b = sample.encoded()
-    b[8] = 2
-    #expect(throws: Checkpoint.DecodeError.unsupportedVersion(2)) { try Checkpoint(decoding: b) }
+    b[8] = 3
+    #expect(throws: Checkpoint.DecodeError.unsupportedVersion(3)) { try Checkpoint(decoding: b) }
+  }
+
+  var full: Checkpoint {
+    var c = sample
+    c.workers = [WorkerCounters(steps: 100, episodes: 3, updates: 5),
+                 WorkerCounters(steps: .max, episodes: 0, updates: 1)]
+    c.configText = #"{"env": "CartPole-v1", "note": "ünïcödé"}"#
+    c.recentReturns = [500, 12.5, -3, .infinity]
+    c.episodes = 4242
+    c.wallSeconds = 12.75
+    c.solvedAtStep = 99_000
+    c.solvedAtSeconds = 1.5
+    return c
+  }
+
+  @Test func version2RoundTripsEveryField() throws {
+    let bytes = full.encoded()
+    #expect(bytes[8] == 2)
+    let back = try Checkpoint(decoding: bytes)
+    #expect(back == full)
+    #expect(back.formatVersion == 2)
+    #expect(back.workers[1].steps == .max)
+    #expect(back.configText.contains("ünïcödé"))
+    // Not solved round-trips as nil.
+    var c = full
+    c.solvedAtStep = nil; c.solvedAtSeconds = nil
+    #expect(try Checkpoint(decoding: c.encoded()) == c)
+  }
+
+  @Test func version2CorruptionAndTruncation() {
+    let bytes = full.encoded()
+    for i in stride(from: 0, to: bytes.count, by: 5) {
+      var b = bytes
+      b[i] ^= 0x01
+      #expect(throws: Checkpoint.DecodeError.self) { try Checkpoint(decoding: b) }
+    }
+    for n in [100, 167, bytes.count / 2, bytes.count - 9, bytes.count - 1] {
+      #expect(throws: Checkpoint.DecodeError.truncated) { try Checkpoint(decoding: Array(bytes.prefix(n))) }
+    }
+    #expect(throws: Checkpoint.DecodeError.self) { try Checkpoint(decoding: bytes + [0]) }
+  }
+
+  /// A version-1 file, byte for byte as the previous build wrote it.
+  static func version1Bytes(_ c: Checkpoint) -> [UInt8] {
+    var out: [UInt8] = []
+    func u32(_ v: UInt32) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+    func u64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
+    func str(_ s: String, _ n: Int) { let b = Array(s.utf8.prefix(n - 1)); out += b + [UInt8](repeating: 0, count: n - b.count) }
+    out += Array("HWCKPT01".utf8)
+    u32(1); u32(UInt32(112 + 64 * c.layers.count))
+    u64(UInt64(c.parameters.count)); u64(UInt64(c.optimizerStatistics.count))
+    u64(c.globalSteps); u64(c.globalUpdates)
+    str(c.envID, 48); str(c.algorithm, 8)
+    u32(UInt32(c.layers.count)); u32(0)
+    for l in c.layers { str(l.name, 40); u32(UInt32(l.rows)); u32(UInt32(l.cols)); u64(UInt64(l.offset)); u64(UInt64(l.count)) }
+    for f in c.parameters { u32(f.bitPattern) }
+    for f in c.optimizerStatistics { u32(f.bitPattern) }
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in out { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+    u64(h)
+    return out
+  }
+
+  @Test func readsVersion1WithEmptyNewFields() throws {
+    let back = try Checkpoint(decoding: Self.version1Bytes(sample))
+    #expect(back.formatVersion == 1)
+    #expect(back.parameters == sample.parameters && back.layers == sample.layers)
+    #expect(back.globalSteps == sample.globalSteps && back.globalUpdates == sample.globalUpdates)
+    #expect(back.workers.isEmpty && back.configText.isEmpty && back.recentReturns.isEmpty)
   }
 }
+
+@Suite struct ResumeConfigTests {
+  @Test func configJSONRoundTripsThroughTheParser() throws {
+    var c = RunConfig()
+    c.procs = 3
+    c.seed = 77
+    c.tMax = 123_000
+    c.targetReturn = 400
+    c.hyperparameters.hidden = [32, 16, 8]
+    c.hyperparameters.activation = .relu
+    c.hyperparameters.learningRate = 0.0007
+    c.delay = .uniform(0, 5_000_000)
+    c.delayWorkers = [0, 2]
+    c.checkpointEvery = .steps(500_000)
+    let back = try RunConfig(configText: c.json.serialized(indent: true))
+    #expect(back.json == c.json)
+    #expect(back.hyperparameters == c.hyperparameters)
+  }
+
+  @Test func parserHandlesEscapesAndRejectsGarbage() throws {
+    let j = try JSON.parse(#" {"a": [1, -2.5e3, true, null], "s": "x\"\u00e9\ud83d\ude00\n"} "#)
+    #expect(j["a"]?.arrayValue?.count == 4)
+    #expect(j["a"]?.arrayValue?[1].doubleValue == -2500)
+    #expect(j["s"]?.stringValue == "x\"é😀\n")
+    for bad in ["", "{", "[1,]", #"{"a" 1}"#, "tru", #""abc"#, "1 2", #"{"a":1,}"#] {
+      #expect(throws: JSON.ParseError.self) { try JSON.parse(bad) }
+    }
+    #expect(throws: ConfigError.self) { try RunConfig(configText: #"{"env": "Pong-v5"}"#) }
+  }
+
+  @Test func checkpointIntervals() {
+    #expect(CheckpointInterval.parse("30s") == .time(30_000_000_000))
+    #expect(CheckpointInterval.parse("500ms") == .time(500_000_000))
+    #expect(CheckpointInterval.parse("2m") == .time(120_000_000_000))
+    #expect(CheckpointInterval.parse("100000") == .steps(100_000))
+    #expect(CheckpointInterval.parse("500k") == .steps(500_000))
+    #expect(CheckpointInterval.parse("2M") == .steps(2_000_000))
+    #expect(CheckpointInterval.parse("0") == CheckpointInterval.none)
+    #expect(CheckpointInterval.parse("none") == CheckpointInterval.none)
+    for bad in ["", "5ms", "-1s", "1.5", "abc", "3x", "s"] { #expect(CheckpointInterval.parse(bad) == nil) }
+    for every in [CheckpointInterval.time(1_500_000_000), .time(250_000_000), .steps(7), .none] {
+      #expect(CheckpointInterval.parse(every.description) == every)
+    }
+  }
+}
+
 
 @Suite struct JSONTests {
   @Test func serializesInInsertionOrderWithEscapes() {

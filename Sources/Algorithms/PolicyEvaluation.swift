@@ -1,0 +1,82 @@
+// PolicyEvaluation.swift — running a trained policy without training it
+// (`hogwild-rl eval`): the algorithm's network is rebuilt from the run's
+// settings and driven by a local θ; no segment, no gradients.
+
+import Envs
+import HogwildSegment
+import TinyNN
+
+/// A trained policy: the network of `kind` for `spec`, acting on a fixed θ.
+public struct Policy {
+  public let network: MLP
+  public let actionCount: Int
+  public let parameters: [Float]
+
+  /// Why θ does not fit the network the settings describe.
+  public struct MismatchError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+  }
+
+  /// The network `AlgorithmFactory.make(kind, …)` trains, with θ. Throws if
+  /// θ (and its layer table, when given) is not of that network's shape.
+  public init(kind: AlgorithmKind, hyperparameters: Hyperparameters, spec: EnvSpec,
+              parameters: [Float], layers: [LayerEntry]? = nil) throws(MismatchError) {
+    switch kind {
+    case .a3c:
+      let a3c = A3C(hyperparameters: hyperparameters, spec: spec)
+      network = a3c.network
+      actionCount = a3c.actionCount
+      guard parameters.count == a3c.parameterCount else {
+        throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(a3c.parameterCount)")
+      }
+      if let layers, layers != a3c.layers {
+        throw MismatchError(description: "the layer table does not match the network")
+      }
+    }
+    self.parameters = parameters
+  }
+
+  /// One episode from `env`'s reset. Actions are sampled from π(·|s; θ), or
+  /// the most probable one with `greedy`. Returns the undiscounted return
+  /// and the length.
+  public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256,
+                                         greedy: Bool) -> (return: Double, length: Int) {
+    var work: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
+    var observation = [Float](repeating: 0, count: env.spec.observationSize)
+    var probabilities = [Float](repeating: 0, count: actionCount)
+    env.reset(rng: &rng, observation: &observation)
+    var total = 0.0
+    var length = 0
+    while true {
+      network.forward(params: parameters, input: observation, row: 0, workspace: &work)
+      let offset = work.outputOffset(row: 0)
+      let action: Int
+      if greedy {
+        // argmax of the logits (= of π), lowest index on ties
+        var best = 0
+        for a in 1..<actionCount where work.activations[offset + a] > work.activations[offset + best] { best = a }
+        action = best
+      } else {
+        CategoricalPolicy.softmax(logits: work.activations, offset: offset, count: actionCount, into: &probabilities)
+        action = CategoricalPolicy.sample(probs: probabilities, count: actionCount, uniform: rng.nextUnitFloat())
+      }
+      let outcome = env.step(action: action, observation: &observation)
+      total += outcome.reward
+      length += 1
+      if outcome.done { return (total, length) }
+    }
+  }
+
+  /// Returns of `episodes` episodes of a fresh environment `spec.id`, drawn
+  /// from `seed` (reproducible for a given seed).
+  public func evaluate(envID: String, episodes: Int, greedy: Bool, seed: UInt64) -> [Double] {
+    guard let env = EnvRegistry.make(envID) else { return [] }
+    var rng = Xoshiro256(seed: seed, stream: 0xE7A1 << 32)
+    return evaluate(env, episodes: episodes, greedy: greedy, rng: &rng)
+  }
+
+  func evaluate<E: Environment>(_ env: E, episodes: Int, greedy: Bool, rng: inout Xoshiro256) -> [Double] {
+    var env = env
+    return (0..<episodes).map { _ in runEpisode(&env, rng: &rng, greedy: greedy).return }
+  }
+}

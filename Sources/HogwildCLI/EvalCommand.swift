@@ -1,0 +1,86 @@
+// EvalCommand.swift — `hogwild-rl eval`: run a checkpoint's policy for N
+// episodes without training (no segment, no workers) and report the returns.
+
+import Algorithms
+import Runtime
+
+struct EvalOptions {
+  var checkpoint: String?
+  var episodes: Int?
+  var greedy = false
+  var seed: UInt64 = 1
+  var json = false
+}
+
+enum EvalCommand {
+  static var table: OptionTable<EvalOptions> {
+    OptionTable<EvalOptions>(
+    command: "eval",
+    abstract: "Evaluate a trained policy from a checkpoint (no training, no shared segment).",
+    usage: "hogwild-rl eval --checkpoint PATH --episodes N [--greedy] [--seed S] [--json]",
+    options: [
+      .init("--checkpoint", "path", "A checkpoint.bin written by 'hogwild-rl run' (its settings rebuild the network).") { o, v throws(UsageError) in
+        guard !v.isEmpty else { throw ValueParsers.fail("--checkpoint", "a file path", v) }
+        o.checkpoint = v
+      },
+      .init("--episodes", "n", "Episodes to run, 1 to 1000000.") { o, v throws(UsageError) in
+        o.episodes = try ValueParsers.integer("--episodes", v, 1...1_000_000)
+      },
+      .init("--greedy", nil, "Take the most probable action instead of sampling from π.") { o, _ in o.greedy = true },
+      .init("--seed", "s", "Seed for the environments' initial states (and the action samples).", default: "1") { o, v throws(UsageError) in
+        o.seed = try ValueParsers.unsigned("--seed", v)
+      },
+      .init("--json", nil, "Print one JSON object instead of text.") { o, _ in o.json = true },
+    ],
+    positional: nil,
+    discussion: """
+      Rebuilds the network from the settings stored in the checkpoint and runs --episodes
+      episodes of its environment with θ fixed, sampling actions from π(·|s; θ) (or the argmax
+      with --greedy). Prints the mean ± standard deviation of the returns; --json prints
+      {env, algo, checkpoint, T, greedy, seed, episodes, mean_return, std_return, min, max,
+      returns[]}. A missing, truncated, corrupted or foreign checkpoint: one line, exit 1.
+      """)
+  }
+
+  static func main(_ args: [String]) -> Int32 {
+    var o = EvalOptions()
+    do {
+      guard try table.parse(args, into: &o) else { return 0 }
+    } catch {
+      return CLI.usageFailure(error.message)
+    }
+    guard let path = o.checkpoint else { return CLI.usageFailure("eval: --checkpoint is required") }
+    guard let episodes = o.episodes else { return CLI.usageFailure("eval: --episodes is required") }
+    let loaded: LoadedCheckpoint
+    do { loaded = try LoadedCheckpoint(path: path) } catch {
+      CLI.printError("error: \(error)")
+      return 1
+    }
+    let returns = loaded.policy.evaluate(envID: loaded.config.envID, episodes: episodes, greedy: o.greedy, seed: o.seed)
+    let n = Double(returns.count)
+    let mean = returns.reduce(0, +) / n
+    let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
+    let lo = returns.min() ?? 0, hi = returns.max() ?? 0
+    if o.json {
+      print(JSON.object([
+        ("env", .string(loaded.config.envID)),
+        ("algo", .string(loaded.config.algorithm.rawValue)),
+        ("checkpoint", .string(path)),
+        ("T", .uint(loaded.checkpoint.globalSteps)),
+        ("greedy", .bool(o.greedy)),
+        ("seed", .uint(o.seed)),
+        ("episodes", .int(Int64(returns.count))),
+        ("mean_return", .double(mean)),
+        ("std_return", .double(std)),
+        ("min", .double(lo)),
+        ("max", .double(hi)),
+        ("returns", .array(returns.map(JSON.double))),
+      ]).serialized(indent: true))
+    } else {
+      let mode = o.greedy ? "greedy" : "sampled"
+      print("\(loaded.config.envID) \(loaded.config.algorithm.rawValue), checkpoint at T \(loaded.checkpoint.globalSteps), \(returns.count) episodes (\(mode), seed \(o.seed))")
+      print("return: \(RunCommand.fmt(mean, 2)) ± \(RunCommand.fmt(std, 2)) (min \(RunCommand.fmt(lo, 2)), max \(RunCommand.fmt(hi, 2)))")
+    }
+    return 0
+  }
+}

@@ -1,0 +1,88 @@
+// CheckpointFile.swift — reading checkpoint.bin from disk together with the
+// settings of the run that wrote it, checked against each other, for
+// `run --resume` and `eval`.
+
+import Algorithms
+import Envs
+import Glibc
+import HogwildSegment
+
+/// A checkpoint and the settings of its run.
+public struct LoadedCheckpoint: Sendable {
+  public var path: String
+  public var checkpoint: Checkpoint
+  public var config: RunConfig
+  public var spec: EnvSpec
+
+  /// Why a checkpoint could not be used: one line for stderr.
+  public struct LoadError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+  }
+
+  /// Reads and verifies `path`. The settings come from the checkpoint
+  /// (format 2) or, for a format-1 checkpoint, from config.json beside it.
+  public init(path: String) throws(LoadError) {
+    self.path = path
+    let bytes: [UInt8]
+    do { bytes = try Self.readFile(path) } catch {
+      throw LoadError(description: "cannot read \(path): \(error)")
+    }
+    do { checkpoint = try Checkpoint(decoding: bytes) } catch {
+      throw LoadError(description: "\(path): \(error)")
+    }
+    var text = checkpoint.configText
+    if text.isEmpty {
+      let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+      let configPath = (dir.isEmpty ? "/" : dir) + "/config.json"
+      do { text = String(decoding: try Self.readFile(configPath), as: UTF8.self) } catch {
+        throw LoadError(description: "\(path): format-1 checkpoint without settings, and cannot read \(configPath): \(error)")
+      }
+    }
+    do { config = try RunConfig(configText: text) } catch {
+      throw LoadError(description: "\(path): \(error)")
+    }
+    guard let spec = EnvRegistry.spec(config.envID) else {
+      throw LoadError(description: "\(path): unknown environment '\(config.envID)'")
+    }
+    self.spec = spec
+    guard config.envID == checkpoint.envID, config.algorithm.rawValue == checkpoint.algorithm else {
+      throw LoadError(description: "\(path): checkpoint (\(checkpoint.envID), \(checkpoint.algorithm)) does not match its config (\(config.envID), \(config.algorithm.rawValue))")
+    }
+    do {
+      _ = try Policy(kind: config.algorithm, hyperparameters: config.hyperparameters, spec: spec,
+                     parameters: checkpoint.parameters, layers: checkpoint.layers)
+    } catch {
+      throw LoadError(description: "\(path): checkpoint does not match its config: \(error)")
+    }
+    let g = checkpoint.optimizerStatistics.count
+    guard g == 0 || g == checkpoint.parameters.count else {
+      throw LoadError(description: "\(path): optimizer statistics have \(g) floats, θ \(checkpoint.parameters.count)")
+    }
+  }
+
+  /// The trained policy.
+  public var policy: Policy {
+    // Shape already checked in init.
+    try! Policy(kind: config.algorithm, hyperparameters: config.hyperparameters, spec: spec,
+                parameters: checkpoint.parameters)
+  }
+
+  /// A whole file (at most 1 GiB).
+  static func readFile(_ path: String) throws(Errno) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw Errno(errno) }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw Errno(errno)
+      }
+      if n == 0 { return out }
+      out += buffer[0..<n]
+      if out.count > 1 << 30 { throw Errno(EFBIG) }
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// RunConfig+Resume.swift — reading a run's settings back from config.json
+// (stored in checkpoint.bin), and what a resumed run carries over.
+
+import Algorithms
+import Envs
+import HogwildSegment
+import TinyNN
+
+/// What `run --resume DIR` continues from.
+public struct ResumeState: Sendable {
+  /// The run directory (the resumed run's output directory).
+  public var directory: String
+  /// DIR/checkpoint.bin, already checked against the config.
+  public var checkpoint: Checkpoint
+  public init(directory: String, checkpoint: Checkpoint) {
+    self.directory = directory
+    self.checkpoint = checkpoint
+  }
+}
+
+/// config.json could not be turned back into settings.
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+extension RunConfig {
+  /// The settings stored in config.json's text. Keys this build does not
+  /// know are ignored; every known key must hold a valid value. `segment`
+  /// is not carried over (a resumed run gets a fresh segment).
+  public init(configText: String) throws(ConfigError) {
+    let j: JSON
+    do { j = try JSON.parse(configText) } catch { throw ConfigError("config is not JSON: \(error)") }
+    guard j.objectPairs != nil else { throw ConfigError("config is not a JSON object") }
+    self.init()
+    func string(_ k: String) throws(ConfigError) -> String {
+      guard let s = j[k]?.stringValue else { throw ConfigError("config: '\(k)' is missing or not a string") }
+      return s
+    }
+    func number(_ k: String) throws(ConfigError) -> Double {
+      guard let d = j[k]?.doubleValue else { throw ConfigError("config: '\(k)' is missing or not a number") }
+      return d
+    }
+    func integer(_ k: String, _ range: ClosedRange<Double>) throws(ConfigError) -> Int {
+      let d = try number(k)
+      guard d == d.rounded(), range.contains(d) else { throw ConfigError("config: '\(k)' is out of range") }
+      return Int(d)
+    }
+    func choice<E: RawRepresentable>(_ k: String, _: E.Type) throws(ConfigError) -> E where E.RawValue == String {
+      let s = try string(k)
+      guard let v = E(rawValue: s) else { throw ConfigError("config: '\(k)' has unknown value '\(s)'") }
+      return v
+    }
+    envID = try string("env")
+    guard EnvRegistry.spec(envID) != nil else { throw ConfigError("config: unknown environment '\(envID)'") }
+    algorithm = try choice("algo", AlgorithmKind.self)
+    procs = try integer("procs", 1...256)
+    seed = UInt64(try integer("seed", 0...9.2e18))
+    tMax = UInt64(try integer("t_max", 1...1e15))
+    targetReturn = j["target_return"]?.doubleValue
+    var h = Hyperparameters()
+    h.nSteps = try integer("n_steps", 1...10_000)
+    h.gamma = try number("gamma")
+    h.entropyCoefficient = try number("ent_coef")
+    h.valueCoefficient = try number("vf_coef")
+    h.learningRate = try number("lr")
+    h.learningRateSchedule = try choice("lr_schedule", LearningRateSchedule.self)
+    h.maxGradientNorm = try number("max_grad_norm")
+    h.optimizer = try choice("optimizer", OptimizerKind.self)
+    h.rmsAlpha = try number("rms_alpha")
+    h.rmsEpsilon = try number("rms_eps")
+    guard let hidden = j["hidden"]?.arrayValue?.compactMap(\.doubleValue), !hidden.isEmpty, hidden.count <= 8,
+      hidden.allSatisfy({ $0 >= 1 && $0 <= 4096 && $0 == $0.rounded() })
+    else { throw ConfigError("config: 'hidden' is not a list of layer widths") }
+    h.hidden = hidden.map { Int($0) }
+    h.activation = try choice("activation", Activation.self)
+    h.updateMode = try choice("update", UpdateMode.self)
+    hyperparameters = h
+    if let d = j["delay"]?.stringValue {
+      guard let delay = Delay.parse(d) else { throw ConfigError("config: 'delay' is invalid") }
+      self.delay = delay
+    }
+    if let list = j["delay_workers"]?.arrayValue {
+      delayWorkers = Set(list.compactMap(\.doubleValue).map { Int($0) }.filter { $0 >= 0 && $0 < procs })
+    }
+    keepSegment = false
+    if case .bool(let b)? = j["independent"] { independent = b }
+    if let m = j["max_restarts"]?.doubleValue, m >= 0, m <= 1e6 { maxRestarts = Int(m) }
+    if let t = j["worker_timeout"]?.stringValue, let ns = Delay.parseDuration(t) { workerTimeout = ns }
+    if let c = j["checkpoint_every"]?.stringValue, let every = CheckpointInterval.parse(c) { checkpointEvery = every }
+  }
+
+  /// The seed the workers draw their random numbers from: `seed`, or after
+  /// a resume a stream of its own (mixed with the step the run resumed at),
+  /// so a resumed run does not replay the first run's episodes.
+  public var workerSeed: UInt64 {
+    guard let t = resume?.checkpoint.globalSteps, t > 0 else { return seed }
+    var mix = SplitMix64(seed: seed ^ (t &* 0x9E37_79B9_7F4A_7C15))
+    return mix.next()
+  }
+}

@@ -1,0 +1,84 @@
+// Supervisor+Checkpoint.swift — periodic checkpoints (--checkpoint-every)
+// and continuing a run from one (run --resume DIR).
+
+import CHogwild
+import Glibc
+import HogwildSegment
+
+extension Supervisor {
+  /// Everything a resumed run needs: θ, g, T, U, every rank's counters, the
+  /// config, the last-100 window, episodes written, wall time and "solved".
+  func makeCheckpoint(_ segment: SharedSegment) -> Checkpoint {
+    var c = Checkpoint(segment: segment)
+    // Ranks a resumed run no longer has keep their totals.
+    if let carried = config.resume?.checkpoint.workers, carried.count > c.workers.count {
+      c.workers += carried[c.workers.count...]
+    }
+    c.configText = config.json.serialized(indent: true) + "\n"
+    c.recentReturns = window.returns
+    c.episodes = episodesWritten
+    c.wallSeconds = Double(hw_monotonic_ns() &- startNanoseconds) / 1e9
+    c.solvedAtStep = solvedAt?.step
+    c.solvedAtSeconds = solvedAt?.seconds
+    return c
+  }
+
+  /// Writes checkpoint.bin when --checkpoint-every says one is due. A failed
+  /// write is reported once and does not end the run (the final checkpoint
+  /// is tried again at the end).
+  func maybeCheckpoint(_ segment: SharedSegment, outDir: String) {
+    let due: Bool
+    switch config.checkpointEvery {
+    case .none:
+      return
+    case .time(let every):
+      let now = hw_monotonic_ns()
+      if nextCheckpointAt == 0 { nextCheckpointAt = now + every }
+      due = now >= nextCheckpointAt
+      if due { nextCheckpointAt = now + every }
+    case .steps(let every):
+      let t = segment.header.globalSteps.load()
+      if nextCheckpointAt == 0 { nextCheckpointAt = (t / every + 1) * every }
+      due = t >= nextCheckpointAt
+      if due { nextCheckpointAt = (t / every + 1) * every }
+    }
+    // A non-finite θ is never written over the last good checkpoint.
+    guard due, nonFiniteLayer(segment) == nil else { return }
+    do {
+      try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: makeCheckpoint(segment).encoded())
+    } catch {
+      if !checkpointWriteFailed { log("warning: periodic checkpoint failed: \(error)") }
+      checkpointWriteFailed = true
+    }
+  }
+
+  /// On resume: θ, g, T, U and the per-rank counters into the (filled, not
+  /// yet published) segment; the window, episode count and "solved" into
+  /// the supervisor.
+  func restoreFromCheckpoint(_ segment: SharedSegment) {
+    guard let c = config.resume?.checkpoint else { return }
+    let h = segment.header
+    segment.parameters.write(c.parameters)
+    if segment.optimizerStatistics.count == c.optimizerStatistics.count {
+      segment.optimizerStatistics.write(c.optimizerStatistics)
+    }
+    h.globalSteps.store(c.globalSteps)
+    h.globalUpdates.store(c.globalUpdates)
+    for (rank, w) in c.workers.enumerated() where rank < config.procs {
+      let s = segment.slot(rank)
+      s.steps = w.steps
+      s.episodes = w.episodes
+      s.updates = w.updates
+    }
+    for r in c.recentReturns { window.add(r) }
+    episodesWritten = c.episodes
+    if let step = c.solvedAtStep, let seconds = c.solvedAtSeconds { solvedAt = (step, seconds) }
+  }
+
+  /// Wall time already trained, so wall_seconds in metrics.csv and
+  /// summary.json continue where the checkpoint left off.
+  func resumedWallNanoseconds(before now: UInt64) -> UInt64 {
+    guard let seconds = config.resume?.checkpoint.wallSeconds, seconds.isFinite, seconds > 0 else { return 0 }
+    return min(UInt64(seconds * 1e9), now)
+  }
+}
