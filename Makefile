@@ -37,13 +37,18 @@ bench: build
 soak: build
 	HOGWILD_BIN=$(CURDIR)/$(BIN) ./scripts/soak.sh
 
-# Every test under AddressSanitizer and UndefinedBehaviorSanitizer (debug
-# build in .build-sanitize). The Hogwild! race on θ is deliberate, so there
-# is no ThreadSanitizer target: it would report exactly that race.
+# The unit tests under AddressSanitizer (debug build in .build-sanitize,
+# rebuilt from scratch: SwiftPM 6.3 fails incremental builds made with
+# sanitizer flags). Swift on Linux has no UndefinedBehaviorSanitizer, and the
+# Hogwild! race on θ is deliberate, so there is no ThreadSanitizer target (it
+# would report exactly that race). Subprocess training tests are skipped: a
+# debug ASan build trains ~50x slower. Leak reports are off: workers never
+# free what lives until they _exit.
 sanitize:
-	$(SWIFT) build -c debug --build-tests --scratch-path .build-sanitize --sanitize=address --sanitize=undefined
-	HOGWILD_BIN=$(CURDIR)/.build-sanitize/debug/hogwild-rl $(SWIFT) test -c debug --skip-build \
-	  --scratch-path .build-sanitize --sanitize=address --sanitize=undefined
+	rm -rf .build-sanitize
+	$(SWIFT) build -c debug --build-tests --scratch-path .build-sanitize --sanitize=address
+	ASAN_OPTIONS=detect_leaks=0 .build-sanitize/debug/hogwild-rlPackageTests.xctest \
+	  --testing-library swift-testing --skip CLITests --skip aSingleWorkerLearnsCartPole
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
