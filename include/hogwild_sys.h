@@ -66,6 +66,15 @@ enum { HW_CHILD_RUNNING = 0, HW_CHILD_EXITED = 1, HW_CHILD_SIGNALED = 2 };
  * or the signal number. */
 int hw_wait_child(pid_t pid, int nohang, int *out_kind, int *out_code);
 
+/* A reaper: the process between the supervisor and one worker. Setup (in
+ * the reaper, right after fork): notice the supervisor's death (SIGUSR1 as
+ * parent-death signal), ignore SIGINT; ESRCH if the supervisor is already
+ * gone. Run: wait for `worker`; end exactly as it ended (exit code or
+ * signal); if the supervisor dies first, SIGKILL the worker and reap it
+ * before leaving, so no dead worker waits for PID 1. Never returns. */
+int hw_reaper_setup(pid_t supervisor);
+void hw_reaper_run(pid_t worker) __attribute__((noreturn));
+
 /* Ends the calling process at once, without atexit handlers or stdio flush
  * (what a forked child must do). */
 void hw_exit_now(int code) __attribute__((noreturn));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +63,64 @@ int hw_wait_child(pid_t pid, int nohang, int *out_kind, int *out_code) {
 }
 
 void hw_exit_now(int code) { _exit(code); }
+
+/* ---- the per-worker reaper ---------------------------------------------
+ * Between the supervisor and each worker sits a small process that only
+ * waits. When the worker ends, the reaper ends the same way (same exit code,
+ * same signal), so the supervisor sees the worker's fate. When the
+ * supervisor dies, the reaper is told (its parent-death signal), kills the
+ * worker and reaps it at once — otherwise the dead workers would be left
+ * to PID 1, which may take seconds to reap them. */
+
+static volatile sig_atomic_t supervisor_gone = 0;
+
+static void note_supervisor_gone(int sig) {
+  (void)sig;
+  supervisor_gone = 1;
+}
+
+int hw_reaper_setup(pid_t supervisor) {
+  struct sigaction sa;
+  sa.sa_handler = note_supervisor_gone;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; /* interrupt waitpid */
+  if (sigaction(SIGUSR1, &sa, NULL) != 0) return errno;
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGHUP, SIG_DFL);
+  if (prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0) return errno;
+  if (getppid() != supervisor) return ESRCH;
+  return 0;
+}
+
+void hw_reaper_run(pid_t worker) {
+  for (;;) {
+    int status = 0;
+    pid_t r = waitpid(worker, &status, 0);
+    if (r == worker) {
+      if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+      if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        /* End by the same signal, without a core file of our own. */
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        signal(sig, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        kill(getpid(), sig);
+        _exit(128 + sig);
+      }
+      continue;
+    }
+    if (r < 0 && errno == EINTR) {
+      if (supervisor_gone) kill(worker, SIGKILL); /* then reap it above */
+      continue;
+    }
+    _exit(1);
+  }
+}
 
 static volatile sig_atomic_t stop_signal = 0;
 

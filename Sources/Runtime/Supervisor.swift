@@ -46,6 +46,7 @@ public final class Supervisor {
 
   struct Child {
     var rank: Int
+    /// The worker's reaper (our child); the worker's own pid is in its slot.
     var pid: Int32
     /// CLOCK_MONOTONIC when it was forked (its heartbeat before it has one).
     var startedAt: UInt64
@@ -171,7 +172,7 @@ public final class Supervisor {
     }
     for i in children.indices where children[i].running {
       children[i].killedBySupervisor = true
-      kill(children[i].pid, SIGKILL)
+      killWorker(children[i], in: segment)
     }
     reap(segment, blocking: true)
     drain(segment, into: metrics, final: true)
@@ -282,17 +283,35 @@ public final class Supervisor {
   /// fork fails.
   func spawn(rank: Int, segment: SharedSegment) -> Int32? {
     let me = getpid()
-    var pid: pid_t = 0
-    let rc = hw_fork(&pid)
+    // Before the fork: the worker writes its own pid here as it starts.
+    segment.slot(rank).claim(pid: 0)
+    var reaper: pid_t = 0
+    let rc = hw_fork(&reaper)
     if rc != 0 {
       if reason == nil { reason = .error("could not fork worker \(rank): \(Errno(rc))") }
       return nil
     }
-    if pid == 0 {
-      WorkerProcess.main(rank: rank, supervisor: me, segment: segment, config: config, algorithm: algorithm)
+    if reaper == 0 {
+      // The reaper: forks the worker, then only waits for it (see
+      // hw_reaper_run). The worker records its own pid in its slot.
+      if hw_reaper_setup(me) != 0 { hw_exit_now(WorkerProcess.orphanedStatus) }
+      var worker: pid_t = 0
+      guard hw_fork(&worker) == 0 else { hw_exit_now(1) }
+      if worker == 0 {
+        WorkerProcess.main(rank: rank, supervisor: getppid(), segment: segment, config: config,
+                           algorithm: algorithm)
+      }
+      hw_reaper_run(worker)
     }
-    segment.slot(rank).claim(pid: pid)
-    return pid
+    return reaper
+  }
+
+  /// Signals the worker of `child` itself (its pid from the slot), so its
+  /// reaper reports the death and reaps it; the reaper only if the worker
+  /// has not recorded its pid yet.
+  func killWorker(_ child: Child, in segment: SharedSegment) {
+    let pid = segment.slot(child.rank).pid
+    kill(pid > 0 ? pid : child.pid, SIGKILL)
   }
 
   /// Collects exited workers. A worker that failed is re-forked into its
@@ -318,14 +337,15 @@ public final class Supervisor {
         : kind == HW_CHILD_SIGNALED
           ? "was killed by signal \(code) (\(Self.signalName(code)))"
           : "exited with status \(code)"
-      let who = "worker \(c.rank) (pid \(c.pid))"
+      let workerPID = slot.pid
+      let who = "worker \(c.rank) (pid \(workerPID > 0 ? workerPID : c.pid))"
       // Restart only into a run that goes on (not during shutdown).
       if reason == nil, !blocking, segment.header.state == .running, restartsUsed < config.maxRestarts {
         restartsUsed += 1
         slot.restarts += 1
         guard let pid = spawn(rank: c.rank, segment: segment) else { continue }
         children[i] = Child(rank: c.rank, pid: pid, startedAt: hw_monotonic_ns())
-        log("warning: \(who) \(what); restarted as pid \(pid) (restart \(restartsUsed) of \(config.maxRestarts))")
+        log("warning: \(who) \(what); restarted (restart \(restartsUsed) of \(config.maxRestarts))")
         continue
       }
       let limit = config.maxRestarts > 0 && restartsUsed >= config.maxRestarts
@@ -364,7 +384,7 @@ public final class Supervisor {
       let beat = max(segment.slot(children[i].rank).heartbeat, children[i].startedAt)
       if now > beat, now - beat > config.workerTimeout {
         children[i].killedAsHung = true
-        kill(children[i].pid, SIGKILL)
+        killWorker(children[i], in: segment)
       }
     }
   }

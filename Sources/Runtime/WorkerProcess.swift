@@ -5,15 +5,18 @@
 import Algorithms
 import CHogwild
 import Envs
+import Glibc
 import HogwildSegment
 
 enum WorkerProcess {
   /// Exit status of a worker whose supervisor died before it could start.
   static let orphanedStatus: Int32 = 70
 
+  /// - Parameter supervisor: the parent this process must have (its reaper).
   static func main(rank: Int, supervisor: Int32, segment: SharedSegment,
                    config: RunConfig, algorithm: any WorkerAlgorithm) -> Never {
     if hw_child_setup(supervisor) != 0 { hw_exit_now(orphanedStatus) }
+    segment.slot(rank).pid = getpid()
     guard let environment = EnvRegistry.make(config.envID) else { hw_exit_now(1) }
     let h = config.hyperparameters
     var link = WorkerLink(
