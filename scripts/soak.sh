@@ -25,7 +25,7 @@ field() { sed -n "s/^  \"$2\": \"\{0,1\}\([^,\"]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1/
 worker_pids() { "$BIN" dump --json "$seg" 2>/dev/null | sed -n 's/^      "pid": \([0-9]*\),$/\1/p'; }
 # Running or stopped, as opposed to gone or a zombie. (No forks: with 16 busy
 # workers on 2 cores, every fork in this loop costs milliseconds.)
-running() { local _p _c s; read -r _p _c s _ <"/proc/$1/stat" 2>/dev/null && [ "$s" != Z ] && [ "$s" != X ]; }
+running() { local _p _c s; read -r _p _c s _ 2>/dev/null <"/proc/$1/stat" && [ "$s" != Z ] && [ "$s" != X ]; }
 
 # Calibrate T_max to about SOAK_SECONDS of training at this machine's speed.
 "$BIN" run --procs 16 --t-max 6M --quiet --out "$tmp/cal" >/dev/null || { echo "calibration run failed"; exit 1; }

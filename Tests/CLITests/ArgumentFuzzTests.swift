@@ -1,5 +1,6 @@
 import HogwildCLI
 import Runtime
+import Envs
 import Testing
 
 /// Property tests of the argument parser: thousands of random command lines
@@ -20,19 +21,8 @@ import Testing
     "18446744073709551616", "\u{0}", "é", "--procs",
   ]
 
-  struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   @Test func randomCommandLinesParseOrFailWithOneLine() {
-    var rng = SplitMix(state: 42)
+    var rng = SplitMix64(seed: 42)
     var parsed = 0, rejected = 0
     for _ in 0..<5_000 {
       var args: [String] = []

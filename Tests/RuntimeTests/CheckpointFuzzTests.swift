@@ -1,22 +1,12 @@
 import HogwildSegment
 import Runtime
+import Envs
 import Testing
 
 /// The checkpoint reader faces files from disk: random bytes, truncations
 /// and corruptions of a real checkpoint must all be refused with a typed
 /// error (or, if they happen to be valid, decode consistently) — never crash.
 @Suite struct CheckpointFuzzTests {
-  struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   static let real = Checkpoint(
     envID: "CartPole-v1", algorithm: "a3c", globalSteps: 99, globalUpdates: 5,
     layers: [LayerEntry(name: "w", rows: 3, cols: 4, offset: 0, count: 12),
@@ -25,7 +15,7 @@ import Testing
     optimizerStatistics: (0..<16).map { Float($0) / 100 })
 
   @Test func randomAndMutatedFilesNeverCrashTheReader() {
-    var rng = SplitMix(state: 7)
+    var rng = SplitMix64(seed: 7)
     let good = Self.real.encoded()
     var refused = 0
     for trial in 0..<3_000 {
