@@ -173,7 +173,8 @@ typedef struct hw_worker_slot {
   uint32_t rank;
   uint64_t dropped_grads;    /* non-finite gradients skipped */
   uint64_t delay_ns_total;   /* time spent in --delay */
-  uint64_t reserved[4];
+  uint64_t rng_state[4];     /* the worker's xoshiro256** state after its
+                                last rollout, for checkpoints */
   /* lines 2–5 */
   uint64_t staleness_hist[HW_STALENESS_BUCKETS];
 } hw_worker_slot;

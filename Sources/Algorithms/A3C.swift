@@ -64,7 +64,7 @@ struct A3C: WorkerAlgorithm {
     let maxNorm = Float(hyper.maxGradientNorm)
     let valueIndex = actionCount
 
-    var rng = Xoshiro256(seed: seed, stream: link.randomStream)
+    var rng = link.trainingRandomSource(seed: seed)
     var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
     var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
     // Rows 0..<n hold the rollout; row n the bootstrap state.
@@ -104,6 +104,7 @@ struct A3C: WorkerAlgorithm {
         }
       }
       let stepsBefore = link.addSteps(steps)
+      link.saveRandomState(rng)
 
       // ALGO: R = 0 for a terminal state, else V(s_t; θ′) — a time-limit
       // truncation is not terminal, so it bootstraps too.

@@ -64,6 +64,23 @@ public struct WorkerLink {
     beat(force: true)
   }
 
+  /// The RNG to train with: the state a resumed checkpoint left in this
+  /// rank's slot (first start after a resume), else a fresh stream.
+  public func trainingRandomSource(seed: UInt64) -> Xoshiro256 {
+    let saved = slot.randomState
+    if slot.restarts == 0, saved.contains(where: { $0 != 0 }) {
+      var rng = Xoshiro256(seed: 0)
+      rng.s0 = saved[0]; rng.s1 = saved[1]; rng.s2 = saved[2]; rng.s3 = saved[3]
+      return rng
+    }
+    return Xoshiro256(seed: seed, stream: randomStream)
+  }
+
+  /// Publishes the RNG state so checkpoints carry it (four relaxed stores).
+  public func saveRandomState(_ rng: Xoshiro256) {
+    slot.storeRandomState(rng.s0, rng.s1, rng.s2, rng.s3)
+  }
+
   /// Global steps so far, T.
   public var globalSteps: UInt64 { T.load() }
 

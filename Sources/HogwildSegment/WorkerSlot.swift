@@ -106,6 +106,27 @@ public struct WorkerSlot {
     if s > hw_load_u64_relaxed(u64(\.staleness_max)) { hw_store_u64_relaxed(u64(\.staleness_max), s) }
   }
 
+  /// The worker's RNG state (four words; all zero before it first saves).
+  public var randomState: [UInt64] {
+    get {
+      UnsafeMutableRawPointer(p.pointer(to: \.rng_state)!).withMemoryRebound(to: UInt64.self, capacity: 4) { r in
+        (0..<4).map { hw_load_u64_relaxed(r + $0) }
+      }
+    }
+    nonmutating set {
+      precondition(newValue.count == 4, "an RNG state is four words")
+      storeRandomState(newValue[0], newValue[1], newValue[2], newValue[3])
+    }
+  }
+
+  /// Saves the RNG state without allocating (the worker's hot path).
+  @inlinable public func storeRandomState(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) {
+    UnsafeMutableRawPointer(p.pointer(to: \.rng_state)!).withMemoryRebound(to: UInt64.self, capacity: 4) { r in
+      hw_store_u64_relaxed(r, a); hw_store_u64_relaxed(r + 1, b)
+      hw_store_u64_relaxed(r + 2, c); hw_store_u64_relaxed(r + 3, d)
+    }
+  }
+
   /// Claims the slot for a (re)started worker process. Counters carry over
   /// a restart, so a rank's totals cover its whole run.
   public func claim(pid: Int32) {

@@ -2,9 +2,9 @@
 // counters and everything `run --resume` and `eval` need, behind a versioned
 // header and followed by a checksum.
 //
-// Format (little-endian), version 2:
+// Format (little-endian), version 3:
 //   0   8  magic "HWCKPT01"
-//   8   4  format version (2)
+//   8   4  format version (3)
 //   12  4  header bytes H (= 160 + 64·L)
 //   16  8  θ float count P
 //   24  8  optimizer float count G (0 if none)
@@ -23,12 +23,13 @@
 //   152 8  reserved (0)
 //   160 64·L layer table: name (40 bytes), rows u32, cols u32, offset u64, count u64
 //   then P float32 (θ), G float32 (g),
-//        W × (t u64, episodes u64, updates u64), one per worker rank,
+//        W × (t u64, episodes u64, updates u64, RNG state 4 × u64), one per rank,
 //        C bytes of config text, E float64 returns
 //   last 8: FNV-1a 64 of every byte before it
 //
-// Version 1 (header bytes 112 + 64·L; bytes 108..<112 reserved; no worker
-// records, config or window) is still read: its new fields come back empty.
+// Version 2 is the same with 24-byte worker records (no RNG state); version 1
+// (header bytes 112 + 64·L; bytes 108..<112 reserved; no worker records,
+// config or window). Both are still read: missing fields come back empty.
 
 import HogwildSegment
 
@@ -37,10 +38,13 @@ public struct WorkerCounters: Equatable, Sendable {
   public var steps: UInt64
   public var episodes: UInt64
   public var updates: UInt64
-  public init(steps: UInt64, episodes: UInt64, updates: UInt64) {
+  /// The rank's xoshiro256** state (4 words; all zero if unknown).
+  public var randomState: [UInt64]
+  public init(steps: UInt64, episodes: UInt64, updates: UInt64, randomState: [UInt64] = [0, 0, 0, 0]) {
     self.steps = steps
     self.episodes = episodes
     self.updates = updates
+    self.randomState = randomState
   }
 }
 
@@ -48,9 +52,9 @@ public struct WorkerCounters: Equatable, Sendable {
 public struct Checkpoint: Equatable, Sendable {
   public static let magic: [UInt8] = Array("HWCKPT01".utf8)
   /// The version this build writes.
-  public static let version: UInt32 = 2
+  public static let version: UInt32 = 3
   /// Versions this build reads.
-  public static let readableVersions: ClosedRange<UInt32> = 1...2
+  public static let readableVersions: ClosedRange<UInt32> = 1...3
 
   public var envID: String
   public var algorithm: String
@@ -102,7 +106,7 @@ public struct Checkpoint: Equatable, Sendable {
     let h = segment.header
     let workers = (0..<h.procs).map { r in
       let s = segment.slot(r)
-      return WorkerCounters(steps: s.steps, episodes: s.episodes, updates: s.updates)
+      return WorkerCounters(steps: s.steps, episodes: s.episodes, updates: s.updates, randomState: s.randomState)
     }
     self.init(envID: h.envID, algorithm: h.algorithm, globalSteps: h.globalSteps.load(),
               globalUpdates: h.globalUpdates.load(), layers: h.layers,
@@ -144,7 +148,12 @@ public struct Checkpoint: Equatable, Sendable {
     }
     for f in parameters { w.u32(f.bitPattern) }
     for f in optimizerStatistics { w.u32(f.bitPattern) }
-    for c in workers { w.u64(c.steps); w.u64(c.episodes); w.u64(c.updates) }
+    for c in workers {
+      w.u64(c.steps); w.u64(c.episodes); w.u64(c.updates)
+      for word in c.randomState.prefix(4) + [UInt64](repeating: 0, count: max(0, 4 - c.randomState.count)) {
+        w.u64(word)
+      }
+    }
     w.bytes(config)
     for r in recentReturns { w.u64(r.bitPattern) }
     w.u64(fnv1a64(w.out))
@@ -208,7 +217,8 @@ public struct Checkpoint: Equatable, Sendable {
     guard nWorkers <= 256, nReturns <= 100 else { throw .corrupt("worker or window counts") }
     let (floats, o1) = p.addingReportingOverflow(g)
     let (floatBytes, o2) = floats.multipliedReportingOverflow(by: 4)
-    let extra = UInt64(24 * nWorkers + configBytes + 8 * nReturns)
+    let workerBytes = version >= 3 ? 56 : 24
+    let extra = UInt64(workerBytes * nWorkers + configBytes + 8 * nReturns)
     let (expected, o3) = (UInt64(headerBytes) + extra + 8).addingReportingOverflow(floatBytes)
     // Shorter than its header says: truncated (the checksum then fails too).
     if !o1, !o2, !o3, UInt64(data.count) < expected { throw .truncated }
@@ -226,7 +236,10 @@ public struct Checkpoint: Equatable, Sendable {
     }
     let parameters = (0..<Int(p)).map { _ in Float(bitPattern: r.u32()) }
     let statistics = (0..<Int(g)).map { _ in Float(bitPattern: r.u32()) }
-    let workers = (0..<nWorkers).map { _ in WorkerCounters(steps: r.u64(), episodes: r.u64(), updates: r.u64()) }
+    let workers = (0..<nWorkers).map { _ in
+      WorkerCounters(steps: r.u64(), episodes: r.u64(), updates: r.u64(),
+                     randomState: version >= 3 ? (0..<4).map { _ in r.u64() } : [0, 0, 0, 0])
+    }
     let configSlice = data[r.position..<(r.position + configBytes)]
     r.position += configBytes
     guard let config = String(validating: configSlice, as: UTF8.self) else { throw .corrupt("config is not UTF-8") }

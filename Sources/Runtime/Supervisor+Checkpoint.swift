@@ -69,6 +69,8 @@ extension Supervisor {
       s.steps = w.steps
       s.episodes = w.episodes
       s.updates = w.updates
+      // The worker continues its random stream where the checkpoint left it.
+      if w.randomState.count == 4 { s.randomState = w.randomState }
     }
     for r in c.recentReturns { window.add(r) }
     episodesWritten = c.episodes

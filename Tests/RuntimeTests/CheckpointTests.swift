@@ -39,13 +39,13 @@ import Testing
 
   @Test func rejectsOtherVersions() {
     var b = sample.encoded()
-    b[8] = 3
-    #expect(throws: Checkpoint.DecodeError.unsupportedVersion(3)) { try Checkpoint(decoding: b) }
+    b[8] = 4
+    #expect(throws: Checkpoint.DecodeError.unsupportedVersion(4)) { try Checkpoint(decoding: b) }
   }
 
   var full: Checkpoint {
     var c = sample
-    c.workers = [WorkerCounters(steps: 100, episodes: 3, updates: 5),
+    c.workers = [WorkerCounters(steps: 100, episodes: 3, updates: 5, randomState: [1, .max, 3, 0x1234_5678_9ABC]),
                  WorkerCounters(steps: .max, episodes: 0, updates: 1)]
     c.configText = #"{"env": "CartPole-v1", "note": "ünïcödé"}"#
     c.recentReturns = [500, 12.5, -3, .infinity]
@@ -56,12 +56,13 @@ import Testing
     return c
   }
 
-  @Test func version2RoundTripsEveryField() throws {
+  @Test func version3RoundTripsEveryField() throws {
     let bytes = full.encoded()
-    #expect(bytes[8] == 2)
+    #expect(bytes[8] == 3)
     let back = try Checkpoint(decoding: bytes)
     #expect(back == full)
-    #expect(back.formatVersion == 2)
+    #expect(back.formatVersion == 3)
+    #expect(back.workers[0].randomState == [1, .max, 3, 0x1234_5678_9ABC])
     #expect(back.workers[1].steps == .max)
     #expect(back.configText.contains("ünïcödé"))
     // Not solved round-trips as nil.
@@ -110,6 +111,29 @@ import Testing
     #expect(back.parameters == sample.parameters && back.layers == sample.layers)
     #expect(back.globalSteps == sample.globalSteps && back.globalUpdates == sample.globalUpdates)
     #expect(back.workers.isEmpty && back.configText.isEmpty && back.recentReturns.isEmpty)
+  }
+
+  /// A version-2 file (24-byte rank records, no RNG state) made from a
+  /// version-3 one by dropping the RNG words.
+  @Test func version2FilesAreStillRead() throws {
+    let v3 = full.encoded()
+    let headerBytes = Int(v3[12]) | Int(v3[13]) << 8
+    let recordsAt = headerBytes + 4 * (full.parameters.count + full.optimizerStatistics.count)
+    var v2 = Array(v3[0..<recordsAt])
+    for w in 0..<full.workers.count {
+      v2 += v3[(recordsAt + 56 * w)..<(recordsAt + 56 * w + 24)]
+    }
+    v2 += v3[(recordsAt + 56 * full.workers.count)..<(v3.count - 8)]
+    v2[8] = 2
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in v2 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+    for i in 0..<8 { v2.append(UInt8(truncatingIfNeeded: h >> (8 * UInt64(i)))) }
+    let back = try Checkpoint(decoding: v2)
+    #expect(back.formatVersion == 2)
+    #expect(back.parameters == full.parameters)
+    #expect(back.workers.map(\.steps) == full.workers.map(\.steps))
+    #expect(back.workers.allSatisfy { $0.randomState == [0, 0, 0, 0] })
+    #expect(back.configText == full.configText)
   }
 }
 
