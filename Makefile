@@ -37,16 +37,18 @@ bench: build
 soak: build
 	HOGWILD_BIN=$(CURDIR)/$(BIN) ./scripts/soak.sh
 
-# The unit tests under AddressSanitizer (debug build in .build-sanitize,
-# rebuilt from scratch: SwiftPM 6.3 fails incremental builds made with
-# sanitizer flags). Swift on Linux has no UndefinedBehaviorSanitizer, and the
+# The unit tests under AddressSanitizer, with UndefinedBehaviorSanitizer on
+# the C target (debug build in .build-sanitize, rebuilt from scratch: SwiftPM
+# 6.3 fails incremental builds made with extra flags). Swift on Linux has no
+# UBSan of its own (its checked arithmetic and bounds already trap), and the
 # Hogwild! race on θ is deliberate, so there is no ThreadSanitizer target (it
 # would report exactly that race). Subprocess training tests are skipped: a
 # debug ASan build trains ~50x slower. Leak reports are off: workers never
 # free what lives until they _exit.
 sanitize:
 	rm -rf .build-sanitize
-	$(SWIFT) build -c debug --build-tests --scratch-path .build-sanitize --sanitize=address
+	$(SWIFT) build -c debug --build-tests --scratch-path .build-sanitize --sanitize=address \
+	  -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined
 	ASAN_OPTIONS=detect_leaks=0 .build-sanitize/debug/hogwild-rlPackageTests.xctest \
 	  --testing-library swift-testing --skip CLITests --skip aSingleWorkerLearnsCartPole
 
