@@ -56,8 +56,8 @@ let package = Package(
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
-    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "HogwildSegment", "Envs"]),
-    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Envs"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"]),
+    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Algorithms", "Envs"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -59,6 +59,7 @@ struct A3C: WorkerAlgorithm {
   func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
     let n = hyper.nSteps
     let gamma = Float(hyper.gamma)
+    let lambda = Float(hyper.gaeLambda)
     let beta = Float(hyper.entropyCoefficient)
     let valueWeight = Float(hyper.valueCoefficient)
     let maxNorm = Float(hyper.maxGradientNorm)
@@ -73,6 +74,9 @@ struct A3C: WorkerAlgorithm {
     var probabilities = [Float](repeating: 0, count: actionCount)
     var actions = [Int](repeating: 0, count: n)
     var rewards = [Float](repeating: 0, count: n)
+    var values = [Float](repeating: 0, count: n)
+    var advantages = [Float](repeating: 0, count: n)
+    var returns = [Float](repeating: 0, count: n)
     var episodeReturn = 0.0
     var episodeLength = 0
 
@@ -121,19 +125,21 @@ struct A3C: WorkerAlgorithm {
         env.reset(rng: &rng, observation: &observation)
       }
 
-      // ALGO: backwards over the rollout, R ← r_i + γR, A_i = R − V(s_i)
-      for i in stride(from: steps - 1, through: 0, by: -1) {
-        R = rewards[i] + gamma * R
-        let value = work.output(row: i, index: valueIndex)
-        let advantage = R - value
+      // ALGO: backwards over the rollout: R ← r_i + γR and A_i = R − V(s_i)
+      // (with --gae-lambda < 1, GAE's advantages and λ-returns instead)
+      for i in 0..<steps { values[i] = work.output(row: i, index: valueIndex) }
+      Returns.generalizedAdvantages(
+        rewards: rewards, values: values, count: steps, bootstrap: R, gamma: gamma, lambda: lambda,
+        advantages: &advantages, returns: &returns)
+      for i in 0..<steps {
         // policy: −log π(a_i|s_i)·A_i − β·H(π(·|s_i)) into the logits' gradient
         _ = CategoricalPolicy.lossAndLogitGradient(
           logits: work.activations, offset: work.outputOffset(row: i), count: actionCount,
-          action: actions[i], advantage: advantage, entropyCoefficient: beta,
+          action: actions[i], advantage: advantages[i], entropyCoefficient: beta,
           probabilities: &probabilities, gradient: &work.outputGradient,
           gradientOffset: work.outputGradientOffset(row: i))
-        // value: c·(R − V(s_i))²
-        let valueGrad = ValueLoss.lossAndGradient(value: value, target: R, coefficient: valueWeight).gradient
+        // value: c·(R_i − V(s_i))²
+        let valueGrad = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight).gradient
         work.setOutputGradient(row: i, index: valueIndex, value: valueGrad)
       }
 

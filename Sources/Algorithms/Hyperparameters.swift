@@ -35,6 +35,8 @@ public struct Hyperparameters: Equatable, Sendable {
   /// (0.97), and CartPole is solved in fewer seconds (see BENCHMARKS.md).
   public var nSteps = 20
   public var gamma = 0.99
+  /// λ of generalized advantage estimation; 1 gives plain n-step returns.
+  public var gaeLambda = 1.0
   /// β, the entropy bonus weight.
   public var entropyCoefficient = 0.001
   /// Weight of the value loss (R − V)².
@@ -58,7 +60,7 @@ public struct Hyperparameters: Equatable, Sendable {
   /// The numeric settings as stored in the segment header.
   public var table: [(key: String, value: Double)] {
     [
-      ("n_steps", Double(nSteps)), ("gamma", gamma), ("ent_coef", entropyCoefficient),
+      ("n_steps", Double(nSteps)), ("gamma", gamma), ("gae_lambda", gaeLambda), ("ent_coef", entropyCoefficient),
       ("vf_coef", valueCoefficient), ("lr", learningRate),
       ("lr_linear", learningRateSchedule == .linear ? 1 : 0),
       ("max_grad_norm", maxGradientNorm), ("rms_alpha", rmsAlpha), ("rms_eps", rmsEpsilon),

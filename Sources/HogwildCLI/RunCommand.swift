@@ -76,6 +76,9 @@ enum RunCommand {
       .init("--gamma", "g", "Discount factor, in (0, 1].", default: "\(h.gamma)") { o, v throws(UsageError) in
         o.config.hyperparameters.gamma = try ValueParsers.real("--gamma", v, "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
       },
+      .init("--gae-lambda", "l", "λ of generalized advantage estimation, in [0, 1]; 1 is plain n-step returns.", default: "\(h.gaeLambda)") { o, v throws(UsageError) in
+        o.config.hyperparameters.gaeLambda = try ValueParsers.real("--gae-lambda", v, "a number in [0, 1]") { $0 >= 0 && $0 <= 1 }
+      },
       .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.entropyCoefficient = try ValueParsers.real("--ent-coef", v, "a number ≥ 0") { $0 >= 0 }
       },

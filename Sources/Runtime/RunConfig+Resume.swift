@@ -62,6 +62,8 @@ extension RunConfig {
     var h = Hyperparameters()
     h.nSteps = try integer("n_steps", 1...10_000)
     h.gamma = try number("gamma")
+    // Older runs have no gae_lambda: they used plain n-step returns.
+    h.gaeLambda = j["gae_lambda"]?.doubleValue ?? 1
     h.entropyCoefficient = try number("ent_coef")
     h.valueCoefficient = try number("vf_coef")
     h.learningRate = try number("lr")

@@ -68,6 +68,7 @@ public struct RunConfig: Sendable {
       ("target_return", .number(targetReturn)),
       ("n_steps", .int(Int64(h.nSteps))),
       ("gamma", .double(h.gamma)),
+      ("gae_lambda", .double(h.gaeLambda)),
       ("ent_coef", .double(h.entropyCoefficient)),
       ("vf_coef", .double(h.valueCoefficient)),
       ("lr", .double(h.learningRate)),
