@@ -96,7 +96,7 @@ struct OptionTable<T> {
     if !discussion.isEmpty { out += "\n" + discussion + "\n" }
     out += "\nOPTIONS:\n"
     let heads = options.map { o in o.name + (o.valueName.map { " <\($0)>" } ?? "") }
-    let width = min(30, (heads.map(\.count).max() ?? 0) + 2)
+    let width = min(30, ((heads + ["-h, --help"]).map(\.count).max() ?? 0) + 2)
     for (o, head) in zip(options, heads) {
       var line = "  " + head
       let text = o.help + (o.defaultText.map { " (default: \($0))" } ?? "")
@@ -107,7 +107,7 @@ struct OptionTable<T> {
       }
       out += line + text + "\n"
     }
-    out += "  -h, --help" + String(repeating: " ", count: max(1, width - 8)) + "Show help information.\n"
+    out += "  -h, --help" + String(repeating: " ", count: max(1, width - 10)) + "Show help information.\n"
     return out
   }
 }
