@@ -1,0 +1,34 @@
+// QLearningCLITests.swift — the value-based algorithms end to end.
+
+import Foundation
+import Glibc
+import Testing
+
+@Suite(.serialized) struct QLearningCLITests {
+  @Test func shortQNRunExitsCleanlyAndRecordsItsSettings() throws {
+    let s = try Scratch()
+    let out = s.path("run")
+    let r = try Harness.run(
+      ["run", "--algo", "qn", "--procs", "2", "--t-max", "30k", "--seed", "5", "--target-interval", "2000",
+       "--eps-anneal", "10k", "--q-loss", "huber", "--quiet", "--out", out],
+      in: s.url, timeout: 60)
+    #expect(r.exitCode == 0, "\(r)")
+    let summary = try Harness.json(at: URL(fileURLWithPath: out + "/summary.json"))
+    #expect(summary["algo"] as? String == "qn")
+    #expect(summary["exit_reason"] as? String == "t_max")
+    #expect((Harness.int(summary["steps"]) ?? 0) >= 30_000)
+    let config = try Harness.json(at: URL(fileURLWithPath: out + "/config.json"))
+    #expect(Harness.int(config["target_interval"]) == 2000)
+    #expect(Harness.int(config["eps_anneal"]) == 10_000)
+    #expect(config["q_loss"] as? String == "huber")
+    #expect(Harness.int(config["async_update"]) == 5)
+  }
+
+  @Test func badQFlagsAreUsageErrors() throws {
+    let s = try Scratch()
+    for args in [["--q-loss", "cubic"], ["--target-interval", "0"], ["--async-update", "0"], ["--eps-anneal", "-1"]] {
+      let r = try Harness.run(["run", "--algo", "qn"] + args, in: s.url, timeout: 30)
+      #expect(r.exitCode == 64, "\(args): \(r)")
+    }
+  }
+}
