@@ -70,7 +70,8 @@ struct QN: WorkerAlgorithm {
     var rng = link.trainingRandomSource(seed: seed)
     // This worker's final ε, from a stream of its own (the same after a restart).
     var epsilonRNG = Xoshiro256(seed: seed, stream: 0xE951_0000 &+ UInt64(link.rank))
-    let schedule = EpsilonSchedule(final: EpsilonSchedule.drawFinal(uniform: epsilonRNG.nextUnitFloat()),
+    let drawn = EpsilonSchedule.drawFinal(uniform: epsilonRNG.nextUnitFloat())
+    let schedule = EpsilonSchedule(final: hyper.epsilonFinal.map(Float.init) ?? drawn,
                                    annealSteps: UInt64(hyper.epsilonAnneal))
     var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
     var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻

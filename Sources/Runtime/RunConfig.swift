@@ -82,6 +82,7 @@ public struct RunConfig: Sendable {
       ("update", .string(h.updateMode.rawValue)),
       ("target_interval", .int(Int64(h.targetInterval))),
       ("eps_anneal", .int(Int64(h.epsilonAnneal))),
+      ("eps_final", h.epsilonFinal.map(JSON.double) ?? .string("paper")),
       ("q_loss", .string(h.qLoss.rawValue)),
       ("async_update", .int(Int64(h.asyncUpdate))),
       ("delay", .string(delay.description)),
