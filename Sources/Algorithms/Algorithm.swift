@@ -10,6 +10,10 @@ public enum AlgorithmKind: String, CaseIterable, Sendable {
   case a3c
   /// Asynchronous n-step Q-learning (Algorithm S2), with a target network θ⁻.
   case qn
+  /// Asynchronous one-step Q-learning (Algorithm 1).
+  case q1
+  /// Asynchronous one-step Sarsa.
+  case sarsa1
 
   /// Whether the algorithm keeps a target network θ⁻ in the segment.
   public var usesTargetNetwork: Bool { self != .a3c }
@@ -38,6 +42,8 @@ public enum AlgorithmFactory {
     switch kind {
     case .a3c: A3C(hyperparameters: hyperparameters, spec: spec)
     case .qn: QN(hyperparameters: hyperparameters, spec: spec)
+    case .q1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: false)
+    case .sarsa1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: true)
     }
   }
 }

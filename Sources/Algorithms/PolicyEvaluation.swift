@@ -35,7 +35,7 @@ public struct Policy {
         throw MismatchError(description: "the layer table does not match the network")
       }
       valueBased = false
-    case .qn:
+    case .qn, .q1, .sarsa1:
       let q = QN(hyperparameters: hyperparameters, spec: spec)
       network = q.network
       actionCount = q.actionCount

@@ -85,7 +85,7 @@ enum RunCommand {
       .init("--eps-anneal", "n", "qn/q1/sarsa1: anneal ε linearly from 1 to each worker's final ε (0.1, 0.01 or 0.5) over n global steps.", default: "\(h.epsilonAnneal)") { o, v throws(UsageError) in
         o.config.hyperparameters.epsilonAnneal = try ValueParsers.integer("--eps-anneal", v, 0...Int(1e12))
       },
-      .init("--eps-final", "paper|e", "qn: every worker's final ε, in [0, 1]; paper: each worker draws 0.1, 0.01 or 0.5 w.p. 0.4, 0.3, 0.3.", default: "paper") { o, v throws(UsageError) in
+      .init("--eps-final", "paper|e", "qn/q1/sarsa1: every worker's final ε, in [0, 1]; paper: each worker draws 0.1, 0.01 or 0.5 w.p. 0.4, 0.3, 0.3.", default: "paper") { o, v throws(UsageError) in
         if v == "paper" { o.config.hyperparameters.epsilonFinal = nil; return }
         o.config.hyperparameters.epsilonFinal = try ValueParsers.real("--eps-final", v, "'paper' or a number in [0, 1]") { $0 >= 0 && $0 <= 1 }
       },

@@ -43,6 +43,22 @@ import Testing
     #expect(Harness.double(config["eps_final"]) == 0.05)
   }
 
+  @Test(arguments: ["q1", "sarsa1"])
+  func shortOneStepRunsExitCleanly(algo: String) throws {
+    let s = try Scratch()
+    let out = s.path("run")
+    let r = try Harness.run(
+      ["run", "--algo", algo, "--procs", "2", "--t-max", "30k", "--seed", "5", "--async-update", "10",
+       "--quiet", "--out", out],
+      in: s.url, timeout: 60)
+    #expect(r.exitCode == 0, "\(r)")
+    let summary = try Harness.json(at: URL(fileURLWithPath: out + "/summary.json"))
+    #expect(summary["algo"] as? String == algo)
+    #expect((Harness.int(summary["updates"]) ?? 0) >= 3_000)
+    let config = try Harness.json(at: URL(fileURLWithPath: out + "/config.json"))
+    #expect(Harness.int(config["async_update"]) == 10)
+  }
+
   @Test func badQFlagsAreUsageErrors() throws {
     let s = try Scratch()
     for args in [["--q-loss", "cubic"], ["--target-interval", "0"], ["--async-update", "0"], ["--eps-anneal", "-1"], ["--eps-final", "2"], ["--eps-final", "all"]] {
