@@ -59,6 +59,27 @@ import Testing
     #expect(Harness.int(config["async_update"]) == 10)
   }
 
+  @Test func qnRunsResumeWithTheirSettingsAndEvaluateGreedily() throws {
+    let s = try Scratch()
+    let out = s.path("run")
+    let first = try Harness.run(
+      ["run", "--algo", "qn", "--procs", "2", "--t-max", "50k", "--seed", "6", "--target-interval", "3000",
+       "--eps-final", "0.1", "--quiet", "--out", out], in: s.url, timeout: 60)
+    #expect(first.exitCode == 0, "\(first)")
+    let r = try Harness.run(["run", "--resume", out, "--t-max", "100k", "--quiet"], in: s.url, timeout: 60)
+    #expect(r.exitCode == 0, "\(r)")
+    let summary = try Harness.json(at: URL(fileURLWithPath: out + "/summary.json"))
+    #expect((Harness.int(summary["steps"]) ?? 0) >= 100_000)
+    let config = try Harness.json(at: URL(fileURLWithPath: out + "/config.json"))
+    #expect(config["algo"] as? String == "qn")
+    #expect(Harness.int(config["target_interval"]) == 3000)
+    #expect(Harness.double(config["eps_final"]) == 0.1)
+    let e = try Harness.run(["eval", "--checkpoint", out + "/checkpoint.bin", "--episodes", "3", "--json"],
+                            in: s.url, timeout: 30)
+    #expect(e.exitCode == 0, "\(e)")
+    #expect(e.stdout.contains("\"algo\"") && e.stdout.contains("qn"))
+  }
+
   @Test func badQFlagsAreUsageErrors() throws {
     let s = try Scratch()
     for args in [["--q-loss", "cubic"], ["--target-interval", "0"], ["--async-update", "0"], ["--eps-anneal", "-1"], ["--eps-final", "2"], ["--eps-final", "all"]] {
