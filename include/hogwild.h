@@ -13,8 +13,9 @@
  *     munmap (implicitly, at _exit). Exactly one process, the supervisor, calls
  *     shm_unlink, when the run ends (unless --keep-segment).
  * (b) Layout. Header, then 64-byte-aligned regions: parameters θ (float32),
- *     shared optimizer statistics (float32, one per parameter), the episode
- *     ring, then one hw_worker_slot per worker. All offsets are byte offsets from
+ *     the target parameters θ⁻ (float32, Q-learning family only; empty for
+ *     A3C), shared optimizer statistics (float32, one per parameter), the
+ *     lock, the episode ring, then one hw_worker_slot per worker. All offsets are byte offsets from
  *     the start of the segment and are stored in the header, so readers never
  *     recompute them.
  * (c) Races by design. θ and the optimizer statistics are written with plain,
@@ -23,6 +24,11 @@
  *     the relaxed atomics below: they are statistics, and no other memory is
  *     published through them, so no ordering is needed. The episode ring is the
  *     one place that publishes data: its `seq` uses release/acquire.
+ *     θ⁻ is copied from θ by one worker (the one whose step count crossed a
+ *     multiple of the target interval) while the others keep training and
+ *     reading it: a reader may see a mix of the old and new θ⁻, accepted
+ *     like every other Hogwild! race; `target_version` only tells readers
+ *     when to re-read.
  * (d) Every struct here has only fixed-width fields and explicit padding, so its
  *     layout is the same for every compiler; _Static_asserts pin the sizes.
  *     (Swift drops C structs with _Alignas members, hence plain pad arrays.)
@@ -127,7 +133,11 @@ typedef struct hw_header {
   uint64_t ring_capacity;
   uint64_t slots_offset;     /* hw_worker_slot[procs] */
   uint64_t lock_offset;      /* process-shared robust mutex (HW_LOCK_BYTES) */
-  uint64_t reserved[6];
+  uint64_t target_offset;    /* float32[target_count]: target network θ⁻ of the
+                                Q-learning family (count 0 for A3C) */
+  uint64_t target_count;
+  uint64_t target_version;   /* relaxed atomic: +1 after every θ⁻ ← θ copy */
+  uint64_t reserved[3];
 
   /* --- counters, one cache line each (relaxed atomics) --- */
   hw_counter_line T;         /* global env steps */
@@ -193,6 +203,7 @@ _Static_assert(sizeof(hw_worker_slot) == 384, "slot is 6 lines");
 _Static_assert(offsetof(hw_header, T) % 64 == 0, "T on its own line");
 _Static_assert(offsetof(hw_header, U) % 64 == 0, "U on its own line");
 _Static_assert(sizeof(hw_header) % 64 == 0, "header is whole lines");
+_Static_assert(offsetof(hw_header, T) == 320, "regions block keeps its size");
 #endif
 
 /* ---- relaxed / acquire / release atomics over plain fields --------------

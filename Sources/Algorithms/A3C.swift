@@ -33,6 +33,7 @@ struct A3C: WorkerAlgorithm {
   }
 
   var parameterCount: Int { network.parameterCount }
+  var targetParameterCount: Int { 0 }
 
   var layers: [LayerEntry] {
     network.tensors.map {

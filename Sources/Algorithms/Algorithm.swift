@@ -8,6 +8,17 @@ import HogwildSegment
 public enum AlgorithmKind: String, CaseIterable, Sendable {
   /// Asynchronous advantage actor-critic (Mnih et al. 2016, Algorithm S3).
   case a3c
+  /// Asynchronous n-step Q-learning (Algorithm S2), with a target network θ⁻.
+  case qn
+  /// Asynchronous one-step Q-learning (Algorithm 1).
+  case q1
+  /// Asynchronous one-step Sarsa.
+  case sarsa1
+
+  /// Whether the algorithm keeps a target network θ⁻ in the segment.
+  public var usesTargetNetwork: Bool { self != .a3c }
+  /// Whether its network outputs Q-values (acting greedily on them).
+  public var isValueBased: Bool { self != .a3c }
 }
 
 /// A learning algorithm as the supervisor and the workers see it.
@@ -16,6 +27,8 @@ public protocol WorkerAlgorithm {
   var layers: [LayerEntry] { get }
   /// Floats in θ.
   var parameterCount: Int { get }
+  /// Floats of the target network θ⁻ in the segment (0: none).
+  var targetParameterCount: Int { get }
   /// θ at the start of a run, drawn from `seed`.
   func initialParameters(seed: UInt64) -> [Float]
   /// One worker's loop; returns when `link.shouldStop`.
@@ -28,6 +41,9 @@ public enum AlgorithmFactory {
                           spec: EnvSpec) -> any WorkerAlgorithm {
     switch kind {
     case .a3c: A3C(hyperparameters: hyperparameters, spec: spec)
+    case .qn: QN(hyperparameters: hyperparameters, spec: spec)
+    case .q1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: false)
+    case .sarsa1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: true)
     }
   }
 }

@@ -55,6 +55,19 @@ public struct Hyperparameters: Equatable, Sendable {
   public var activation = Activation.tanh
   public var updateMode = UpdateMode.hogwild
 
+  // The Q-learning family (qn, q1, sarsa1).
+  /// I_target: θ⁻ ← θ every this many global steps.
+  public var targetInterval = 10_000
+  /// Global steps over which ε anneals linearly from 1 to each worker's final ε.
+  public var epsilonAnneal = 100_000
+  /// Every worker's final ε; nil: each draws its own from {0.1, 0.01, 0.5}
+  /// w.p. {0.4, 0.3, 0.3} (the paper).
+  public var epsilonFinal: Double?
+  /// The loss on the TD error R − Q(s, a).
+  public var qLoss = QLoss.squared
+  /// I_AsyncUpdate: local steps between updates of q1 and sarsa1.
+  public var asyncUpdate = 5
+
   public init() {}
 
   /// The numeric settings as stored in the segment header.
@@ -64,6 +77,9 @@ public struct Hyperparameters: Equatable, Sendable {
       ("vf_coef", valueCoefficient), ("lr", learningRate),
       ("lr_linear", learningRateSchedule == .linear ? 1 : 0),
       ("max_grad_norm", maxGradientNorm), ("rms_alpha", rmsAlpha), ("rms_eps", rmsEpsilon),
+      ("target_interval", Double(targetInterval)), ("eps_anneal", Double(epsilonAnneal)),
+      ("eps_final", epsilonFinal ?? -1),
+      ("q_loss_huber", qLoss == .huber ? 1 : 0), ("async_update", Double(asyncUpdate)),
     ] + hidden.enumerated().map { ("hidden_\($0.offset)", Double($0.element)) }
   }
 }

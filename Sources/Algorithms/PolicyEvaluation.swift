@@ -11,6 +11,8 @@ public struct Policy {
   public let network: MLP
   public let actionCount: Int
   public let parameters: [Float]
+  /// The network outputs Q-values: the policy is always greedy on them.
+  public let valueBased: Bool
 
   /// Why θ does not fit the network the settings describe.
   public struct MismatchError: Error, CustomStringConvertible, Sendable {
@@ -32,12 +34,24 @@ public struct Policy {
       if let layers, layers != a3c.layers {
         throw MismatchError(description: "the layer table does not match the network")
       }
+      valueBased = false
+    case .qn, .q1, .sarsa1:
+      let q = QN(hyperparameters: hyperparameters, spec: spec)
+      network = q.network
+      actionCount = q.actionCount
+      guard parameters.count == q.parameterCount else {
+        throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(q.parameterCount)")
+      }
+      if let layers, layers != q.layers {
+        throw MismatchError(description: "the layer table does not match the network")
+      }
+      valueBased = true
     }
     self.parameters = parameters
   }
 
   /// One episode from `env`'s reset. Actions are sampled from π(·|s; θ), or
-  /// the most probable one with `greedy`. Returns the undiscounted return
+  /// the most probable one with `greedy` (a Q-network always acts greedily). Returns the undiscounted return
   /// and the length.
   public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256,
                                          greedy: Bool) -> (return: Double, length: Int) {
@@ -51,7 +65,7 @@ public struct Policy {
       network.forward(params: parameters, input: observation, row: 0, workspace: &work)
       let offset = work.outputOffset(row: 0)
       let action: Int
-      if greedy {
+      if greedy || valueBased {
         // argmax of the logits (= of π), lowest index on ties
         var best = 0
         for a in 1..<actionCount where work.activations[offset + a] > work.activations[offset + best] { best = a }

@@ -18,6 +18,14 @@ public struct WorkerLink {
   let slot: WorkerSlot
   let ring: EpisodeRing
   let theta: SharedFloats
+  /// θ⁻ (empty unless the algorithm has a target network) and its version.
+  let target: SharedFloats
+  let targetVersion: SharedCounter
+  /// The version of θ⁻ last copied by `pullTarget(into:)`.
+  var targetReadVersion: UInt64?
+  /// This worker's t before its last `addSteps` (the target-sync rule of
+  /// an independent worker counts its own steps).
+  var localStepsBefore: UInt64 = 0
   let T: SharedCounter
   let U: SharedCounter
   var applier: GradientApplier
@@ -47,6 +55,8 @@ public struct WorkerLink {
     ring = segment.episodeRing
     let replica = independent ? segment.makePrivateReplica() : nil
     theta = replica?.parameters ?? segment.parameters
+    target = replica?.targetParameters ?? segment.targetParameters
+    targetVersion = replica?.targetVersion ?? segment.header.targetVersion
     self.independent = independent
     T = header.globalSteps
     U = header.globalUpdates
@@ -107,9 +117,35 @@ public struct WorkerLink {
   @discardableResult
   public mutating func addSteps(_ n: Int) -> UInt64 {
     let before = T.add(UInt64(n))
+    localStepsBefore = slot.steps
     slot.steps = slot.steps &+ UInt64(n)
     beat()
     return before
+  }
+
+  /// θ⁻ ← θ if the last `addSteps` crossed a multiple of `interval` (see
+  /// `TargetSync`): exactly one worker copies, the others keep going.
+  /// Returns whether this worker copied.
+  @discardableResult
+  public mutating func syncTargetIfDue(globalStepsBefore: UInt64, steps: Int, interval: UInt64) -> Bool {
+    guard target.count > 0 else { return false }
+    // An independent worker has θ⁻ of its own: its own steps decide.
+    let before = independent ? localStepsBefore : globalStepsBefore
+    guard TargetSync.isDue(before: before, after: before + UInt64(steps), interval: interval) else { return false }
+    target.copy(from: theta)
+    targetVersion.add(1)
+    return true
+  }
+
+  /// θ⁻ into `local` if it changed since the last call (first call: always).
+  /// Returns whether it copied.
+  @discardableResult
+  public mutating func pullTarget(into local: inout [Float]) -> Bool {
+    let version = targetVersion.load()
+    guard version != targetReadVersion else { return false }
+    targetReadVersion = version
+    target.copy(into: &local)
+    return true
   }
 
   /// Publishes a finished episode to the supervisor.

@@ -79,6 +79,22 @@ enum RunCommand {
       .init("--gae-lambda", "l", "λ of generalized advantage estimation, in [0, 1]; 1 is plain n-step returns.", default: "\(h.gaeLambda)") { o, v throws(UsageError) in
         o.config.hyperparameters.gaeLambda = try ValueParsers.real("--gae-lambda", v, "a number in [0, 1]") { $0 >= 0 && $0 <= 1 }
       },
+      .init("--target-interval", "n", "qn/q1/sarsa1: copy θ⁻ ← θ every n global steps.", default: "\(h.targetInterval)") { o, v throws(UsageError) in
+        o.config.hyperparameters.targetInterval = try ValueParsers.integer("--target-interval", v, 1...Int(1e12))
+      },
+      .init("--eps-anneal", "n", "qn/q1/sarsa1: anneal ε linearly from 1 to each worker's final ε (0.1, 0.01 or 0.5) over n global steps.", default: "\(h.epsilonAnneal)") { o, v throws(UsageError) in
+        o.config.hyperparameters.epsilonAnneal = try ValueParsers.integer("--eps-anneal", v, 0...Int(1e12))
+      },
+      .init("--eps-final", "paper|e", "qn/q1/sarsa1: every worker's final ε, in [0, 1]; paper: each worker draws 0.1, 0.01 or 0.5 w.p. 0.4, 0.3, 0.3.", default: "paper") { o, v throws(UsageError) in
+        if v == "paper" { o.config.hyperparameters.epsilonFinal = nil; return }
+        o.config.hyperparameters.epsilonFinal = try ValueParsers.real("--eps-final", v, "'paper' or a number in [0, 1]") { $0 >= 0 && $0 <= 1 }
+      },
+      .init("--q-loss", "name", "qn/q1/sarsa1: loss on the TD error: squared (the paper) or huber (δ = 1).", default: h.qLoss.rawValue) { o, v throws(UsageError) in
+        o.config.hyperparameters.qLoss = try ValueParsers.choice("--q-loss", v, QLoss.self)
+      },
+      .init("--async-update", "n", "q1/sarsa1: local steps between updates (the paper's I_AsyncUpdate).", default: "\(h.asyncUpdate)") { o, v throws(UsageError) in
+        o.config.hyperparameters.asyncUpdate = try ValueParsers.integer("--async-update", v, 1...10_000)
+      },
       .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.entropyCoefficient = try ValueParsers.real("--ent-coef", v, "a number ≥ 0") { $0 >= 0 }
       },

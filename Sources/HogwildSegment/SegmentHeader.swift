@@ -45,6 +45,9 @@ public struct SegmentHeader {
   public var procs: Int { Int(p.pointee.procs) }
   public var parameterCount: Int { Int(clamping: p.pointee.params_count) }
   public var optimizerCount: Int { Int(clamping: p.pointee.opt_count) }
+  public var targetCount: Int { Int(clamping: p.pointee.target_count) }
+  /// How many times θ⁻ ← θ has been copied (relaxed atomic).
+  public var targetVersion: SharedCounter { SharedCounter(p.pointer(to: \.target_version)!) }
   public var ringCapacity: Int { Int(clamping: p.pointee.ring_capacity) }
 
   /// Region offsets in bytes, for `dump`.
@@ -53,6 +56,7 @@ public struct SegmentHeader {
     return [
       ("header", 0, UInt64(h.header_size)),
       ("parameters", h.params_offset, h.params_count * 4),
+      ("target_parameters", h.target_offset, h.target_count * 4),
       ("optimizer", h.opt_offset, h.opt_count * 4),
       ("lock", h.lock_offset, UInt64(HW_LOCK_BYTES)),
       ("episode_ring", h.ring_offset, h.ring_capacity * UInt64(SegmentLayout.recordSize)),

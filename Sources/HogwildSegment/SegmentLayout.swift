@@ -11,10 +11,13 @@ import CHogwild
 public struct SegmentLayout: Equatable, Sendable {
   public var parameterCount: Int
   public var optimizerCount: Int
+  /// Floats of the target network θ⁻ (the Q-learning family; 0 for A3C).
+  public var targetCount: Int
   public var workerCount: Int
   public var ringCapacity: Int
 
   public private(set) var parametersOffset = 0
+  public private(set) var targetOffset = 0
   public private(set) var optimizerOffset = 0
   public private(set) var lockOffset = 0
   public private(set) var ringOffset = 0
@@ -30,10 +33,11 @@ public struct SegmentLayout: Equatable, Sendable {
   public static let defaultRingCapacity = Int(HW_RING_CAPACITY)
 
   /// Lays out a segment for `parameterCount` floats of θ, `optimizerCount`
-  /// floats of shared optimizer statistics and `workerCount` slots.
-  public init(parameterCount: Int, optimizerCount: Int, workerCount: Int,
+  /// floats of shared optimizer statistics, `targetCount` floats of θ⁻ and
+  /// `workerCount` slots.
+  public init(parameterCount: Int, optimizerCount: Int, targetCount: Int = 0, workerCount: Int,
               ringCapacity: Int = SegmentLayout.defaultRingCapacity) throws(SegmentError) {
-    guard parameterCount >= 0, optimizerCount >= 0 else { throw .layoutTooLarge("negative count") }
+    guard parameterCount >= 0, optimizerCount >= 0, targetCount >= 0 else { throw .layoutTooLarge("negative count") }
     guard workerCount >= 1, workerCount <= Self.maxWorkers else {
       throw .layoutTooLarge("\(workerCount) workers (at most \(Self.maxWorkers))")
     }
@@ -42,6 +46,7 @@ public struct SegmentLayout: Equatable, Sendable {
     }
     self.parameterCount = parameterCount
     self.optimizerCount = optimizerCount
+    self.targetCount = targetCount
     self.workerCount = workerCount
     self.ringCapacity = ringCapacity
 
@@ -54,6 +59,7 @@ public struct SegmentLayout: Equatable, Sendable {
       return start
     }
     parametersOffset = try region(try Self.product(parameterCount, 4))
+    targetOffset = try region(try Self.product(targetCount, 4))
     optimizerOffset = try region(try Self.product(optimizerCount, 4))
     lockOffset = try region(Int(HW_LOCK_BYTES))
     ringOffset = try region(try Self.product(ringCapacity, Self.recordSize))

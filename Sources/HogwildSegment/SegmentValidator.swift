@@ -51,6 +51,7 @@ public enum SegmentValidator {
       }
     }
     try inside("parameters", offset: h.pointee.params_offset, count: h.pointee.params_count, unit: 4)
+    try inside("target parameters", offset: h.pointee.target_offset, count: h.pointee.target_count, unit: 4)
     try inside("optimizer", offset: h.pointee.opt_offset, count: h.pointee.opt_count, unit: 4)
     try inside("lock", offset: h.pointee.lock_offset, count: 1, unit: UInt64(HW_LOCK_BYTES))
     try inside("episode ring", offset: h.pointee.ring_offset, count: cap,

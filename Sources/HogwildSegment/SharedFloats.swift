@@ -23,6 +23,13 @@ public struct SharedFloats {
     }
   }
 
+  /// Overwrites this region with `source` (same count): θ⁻ ← θ. Both may be
+  /// written meanwhile; the copy is of no single moment.
+  @inlinable public func copy(from source: SharedFloats) {
+    precondition(source.count == count, "size mismatch copying shared floats")
+    base.update(from: source.base, count: count)
+  }
+
   /// Overwrites the region with `values` (creator, checkpoint restore).
   public func write(_ values: [Float]) {
     precondition(values.count == count, "size mismatch writing shared floats")

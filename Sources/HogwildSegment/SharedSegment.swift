@@ -106,6 +106,14 @@ public final class SharedSegment {
       count: Int(h.pointee.params_count))
   }
 
+  /// θ⁻, the target network of the Q-learning family; empty for A3C.
+  public var targetParameters: SharedFloats {
+    let h = headerPointer
+    return SharedFloats(
+      base: (base + Int(h.pointee.target_offset)).assumingMemoryBound(to: Float.self),
+      count: Int(h.pointee.target_count))
+  }
+
   /// The shared optimizer statistics (RMSProp g); empty when unused.
   public var optimizerStatistics: SharedFloats {
     let h = headerPointer
@@ -154,6 +162,9 @@ public final class SharedSegment {
   public struct PrivateReplica {
     public let parameters: SharedFloats
     public let optimizerStatistics: SharedFloats
+    /// θ⁻ and its version counter, private too.
+    public let targetParameters: SharedFloats
+    public let targetVersion: SharedCounter
   }
 
   /// Copies θ and the statistics into memory private to this process. The
@@ -164,7 +175,10 @@ public final class SharedSegment {
       p.update(from: region.base, count: region.count)
       return SharedFloats(base: p, count: region.count)
     }
-    return PrivateReplica(parameters: copy(parameters), optimizerStatistics: copy(optimizerStatistics))
+    let version = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+    version.initialize(to: 0)
+    return PrivateReplica(parameters: copy(parameters), optimizerStatistics: copy(optimizerStatistics),
+                          targetParameters: copy(targetParameters), targetVersion: SharedCounter(version))
   }
 
   /// Initialises the process-shared lock (creator only, before forking).
@@ -191,6 +205,8 @@ public final class SharedSegment {
     h.pointee.worker_slot_size = UInt32(SegmentLayout.slotSize)
     h.pointee.params_offset = UInt64(layout.parametersOffset)
     h.pointee.params_count = UInt64(layout.parameterCount)
+    h.pointee.target_offset = UInt64(layout.targetOffset)
+    h.pointee.target_count = UInt64(layout.targetCount)
     h.pointee.opt_offset = UInt64(layout.optimizerOffset)
     h.pointee.opt_count = UInt64(layout.optimizerCount)
     h.pointee.lock_offset = UInt64(layout.lockOffset)

@@ -78,6 +78,15 @@ extension RunConfig {
     h.hidden = hidden.map { Int($0) }
     h.activation = try choice("activation", Activation.self)
     h.updateMode = try choice("update", UpdateMode.self)
+    // Runs from before the Q-learning family have none of these: defaults.
+    if j["target_interval"] != nil { h.targetInterval = try integer("target_interval", 1...1e12) }
+    if j["eps_anneal"] != nil { h.epsilonAnneal = try integer("eps_anneal", 0...1e12) }
+    if let e = j["eps_final"], e.stringValue != "paper" {
+      guard let d = e.doubleValue, d >= 0, d <= 1 else { throw ConfigError("config: 'eps_final' is out of range") }
+      h.epsilonFinal = d
+    }
+    if j["q_loss"] != nil { h.qLoss = try choice("q_loss", QLoss.self) }
+    if j["async_update"] != nil { h.asyncUpdate = try integer("async_update", 1...10_000) }
     hyperparameters = h
     if let d = j["delay"]?.stringValue {
       guard let delay = Delay.parse(d) else { throw ConfigError("config: 'delay' is invalid") }

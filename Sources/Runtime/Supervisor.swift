@@ -90,6 +90,7 @@ public final class Supervisor {
       layout = try SegmentLayout(
         parameterCount: algorithm.parameterCount,
         optimizerCount: config.hyperparameters.optimizer.usesSharedStatistics ? algorithm.parameterCount : 0,
+        targetCount: algorithm.targetParameterCount,
         workerCount: config.procs)
     } catch { throw .usage(error.description) }
     let segment: SharedSegment
@@ -120,6 +121,8 @@ public final class Supervisor {
     // 2. Fill and publish the segment, then fork.
     fill(segment)
     restoreFromCheckpoint(segment)
+    // θ⁻ starts as a copy of θ (also after a resume: checkpoints carry no θ⁻).
+    if segment.targetParameters.count > 0 { segment.targetParameters.copy(from: segment.parameters) }
     do { try segment.initializeLock() } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)

@@ -1,0 +1,157 @@
+// OneStepQ.swift — asynchronous one-step Q-learning and one-step Sarsa.
+//
+// Mnih et al. 2016, "Asynchronous Methods for Deep Reinforcement Learning",
+// Algorithm 1 (one-step Q) and its Sarsa variant (https://arxiv.org/abs/1602.01783).
+//
+// Shared and local state as in QN.swift. Per step: a ε-greedy on Q(s, ·);
+// y = r at a terminal state, else r + γ·max_a' Q(s′, a′; θ⁻) (Q) or
+// r + γ·Q(s′, a′; θ⁻) with a′ the action taken next (Sarsa); dθ accumulates
+// ∂(y − Q(s, a))²/∂θ; every --async-update local steps, or at an episode's
+// end, dθ is applied lock-free. Difference from the paper, for speed: actions
+// and gradients use θ′, the local copy of θ refreshed by every apply (so at
+// most --async-update steps old), not a fresh read of shared θ at each step.
+
+import Envs
+import HogwildSegment
+import TinyNN
+
+struct OneStepQ: WorkerAlgorithm {
+  let hyper: Hyperparameters
+  let spec: EnvSpec
+  let actionCount: Int
+  let network: MLP
+  /// Sarsa: bootstrap from the action taken next rather than the greedy one.
+  let sarsa: Bool
+
+  init(hyperparameters: Hyperparameters, spec: EnvSpec, sarsa: Bool) {
+    hyper = hyperparameters
+    self.spec = spec
+    self.sarsa = sarsa
+    actionCount = spec.discreteActionCount
+    precondition(actionCount > 0, "Q-learning needs a discrete action space")
+    network = QN.network(hyperparameters, spec)
+  }
+
+  var parameterCount: Int { network.parameterCount }
+  var targetParameterCount: Int { network.parameterCount }
+
+  var layers: [LayerEntry] {
+    network.tensors.map {
+      LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count)
+    }
+  }
+
+  func initialParameters(seed: UInt64) -> [Float] {
+    QN(hyperparameters: hyper, spec: spec).initialParameters(seed: seed)
+  }
+
+  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
+    var env = environment
+    train(&env, link: &link, seed: seed)
+  }
+
+  func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
+    let k = hyper.asyncUpdate
+    let gamma = Float(hyper.gamma)
+    let maxNorm = Float(hyper.maxGradientNorm)
+    let interval = UInt64(hyper.targetInterval)
+    let loss = hyper.qLoss
+
+    var rng = link.trainingRandomSource(seed: seed)
+    var epsilonRNG = Xoshiro256(seed: seed, stream: 0xE951_0000 &+ UInt64(link.rank))
+    let drawn = EpsilonSchedule.drawFinal(uniform: epsilonRNG.nextUnitFloat())
+    let schedule = EpsilonSchedule(final: hyper.epsilonFinal.map(Float.init) ?? drawn,
+                                   annealSteps: UInt64(hyper.epsilonAnneal))
+    var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
+    var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻
+    var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
+    var work: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: k + 1)
+    var targetWork: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
+    var observation = [Float](repeating: 0, count: spec.observationSize)
+    var actions = [Int](repeating: 0, count: k)
+    var targets = [Float](repeating: 0, count: k)
+    var episodeReturn = 0.0
+    var episodeLength = 0
+
+    func choose(row: Int, epsilon: Float) -> Int {
+      network.forward(params: thetaLocal, input: observation, row: row, workspace: &work)
+      if rng.nextUnitFloat() < epsilon {
+        return min(Int(rng.nextUnitFloat() * Float(actionCount)), actionCount - 1)
+      }
+      return QPolicy.greedy(work.activations, offset: work.outputOffset(row: row), count: actionCount)
+    }
+
+    env.reset(rng: &rng, observation: &observation)
+    link.pullParameters(into: &thetaLocal)
+    var action = choose(row: 0, epsilon: schedule.epsilon(at: link.globalSteps))
+    while !link.shouldStop {
+      link.pullParameters(into: &thetaLocal)
+      link.pullTarget(into: &thetaTarget)
+      let epsilon = schedule.epsilon(at: link.globalSteps)
+      var steps = 0
+      var episodeOver = false
+      while steps < k {
+        // Q(s, ·; θ′) in row `steps`, for the gradient; a was chosen already.
+        network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
+        let outcome = env.step(action: action, observation: &observation)
+        actions[steps] = action
+        episodeReturn += outcome.reward
+        episodeLength += 1
+        // a′ on s′ (row steps + 1 is scratch until the next step overwrites it)
+        let next = choose(row: steps + 1, epsilon: epsilon)
+        // ALGO: y = r if terminal, else r + γ·Q(s′, a′ or argmax; θ⁻)
+        var y = Float(outcome.reward)
+        if !outcome.terminated {
+          network.forward(params: thetaTarget, input: observation, row: 0, workspace: &targetWork)
+          let offset = targetWork.outputOffset(row: 0)
+          let bootstrap = sarsa ? targetWork.activations[offset + next]
+            : QPolicy.maxValue(targetWork.activations, offset: offset, count: actionCount)
+          y += gamma * bootstrap
+        }
+        targets[steps] = y
+        action = next
+        steps += 1
+        if outcome.done {
+          episodeOver = true
+          break
+        }
+      }
+      let stepsBefore = link.addSteps(steps)
+      link.saveRandomState(rng)
+      if episodeOver {
+        link.finishEpisode(return: episodeReturn, length: episodeLength,
+                           globalStep: stepsBefore + UInt64(steps))
+        episodeReturn = 0
+        episodeLength = 0
+        env.reset(rng: &rng, observation: &observation)
+      }
+
+      // ALGO: dθ += ∂(y − Q(s, a; θ′))²/∂θ′ over the accumulated steps
+      for i in 0..<steps {
+        let row = work.outputGradientOffset(row: i)
+        for a in 0..<actionCount { work.outputGradient[row + a] = 0 }
+        let q = work.output(row: i, index: actions[i])
+        work.setOutputGradient(row: i, index: actions[i], value: loss.gradient(target: targets[i], value: q))
+      }
+      for j in dTheta.indices { dTheta[j] = 0 }
+      network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
+      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
+      if norm.isFinite {
+        link.waitDelay()
+        // HOGWILD: apply dθ every I_AsyncUpdate steps or at an episode's end
+        let lr = hyper.learningRateSchedule.rate(
+          base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
+        link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
+      } else {
+        link.dropGradient()
+      }
+      // ALGO: every I_target global steps θ⁻ ← θ
+      link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
+      if episodeOver {
+        // The first action of the new episode, on the new s and updated θ′.
+        link.pullParameters(into: &thetaLocal)
+        action = choose(row: 0, epsilon: epsilon)
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+// QN.swift — asynchronous n-step Q-learning.
+//
+// Mnih et al. 2016, "Asynchronous Methods for Deep Reinforcement Learning",
+// Algorithm S2 (https://arxiv.org/abs/1602.01783).
+//
+// Shared (in the segment): θ, the target network θ⁻, the shared RMSProp
+// statistics g, T and U. Local (per worker process): θ′, a copy of θ⁻ (re-read
+// only when its version changes), dθ, the environment, the RNG, this worker's ε.
+// Known races, by design: as A3C (θ copied while written; lost Hogwild!
+// updates), and θ⁻ ← θ is copied by one worker while the others read θ⁻, so a
+// reader may see a mix of two versions for one rollout.
+//
+// The network is one MLP with |A| linear outputs, Q(s, ·; θ).
+
+import Envs
+import HogwildSegment
+import TinyNN
+
+struct QN: WorkerAlgorithm {
+  let hyper: Hyperparameters
+  let spec: EnvSpec
+  let actionCount: Int
+  let network: MLP
+
+  init(hyperparameters: Hyperparameters, spec: EnvSpec) {
+    hyper = hyperparameters
+    self.spec = spec
+    actionCount = spec.discreteActionCount
+    precondition(actionCount > 0, "Q-learning needs a discrete action space")
+    network = QN.network(hyperparameters, spec)
+  }
+
+  /// The Q-network of the value-based family: |A| linear outputs.
+  static func network(_ hyper: Hyperparameters, _ spec: EnvSpec) -> MLP {
+    MLP(inputs: spec.observationSize, hidden: hyper.hidden, outputs: spec.discreteActionCount,
+        activation: hyper.activation, name: "q")
+  }
+
+  var parameterCount: Int { network.parameterCount }
+  var targetParameterCount: Int { network.parameterCount }
+
+  var layers: [LayerEntry] {
+    network.tensors.map {
+      LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count)
+    }
+  }
+
+  func initialParameters(seed: UInt64) -> [Float] {
+    var theta = [Float](repeating: 0, count: parameterCount)
+    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
+    // Small output weights: Q ≈ 0 everywhere at the start.
+    network.initialize(&theta, rng: &rng, outputGain: 0.01)
+    return theta
+  }
+
+  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
+    var env = environment
+    train(&env, link: &link, seed: seed)
+  }
+
+  /// One worker, specialised for its environment type. Allocates nothing
+  /// once running.
+  func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
+    let n = hyper.nSteps
+    let gamma = Float(hyper.gamma)
+    let maxNorm = Float(hyper.maxGradientNorm)
+    let interval = UInt64(hyper.targetInterval)
+    let loss = hyper.qLoss
+
+    var rng = link.trainingRandomSource(seed: seed)
+    // This worker's final ε, from a stream of its own (the same after a restart).
+    var epsilonRNG = Xoshiro256(seed: seed, stream: 0xE951_0000 &+ UInt64(link.rank))
+    let drawn = EpsilonSchedule.drawFinal(uniform: epsilonRNG.nextUnitFloat())
+    let schedule = EpsilonSchedule(final: hyper.epsilonFinal.map(Float.init) ?? drawn,
+                                   annealSteps: UInt64(hyper.epsilonAnneal))
+    var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
+    var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻
+    var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
+    var work: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: n)
+    var targetWork: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
+    var observation = [Float](repeating: 0, count: spec.observationSize)
+    var actions = [Int](repeating: 0, count: n)
+    var rewards = [Float](repeating: 0, count: n)
+    var returns = [Float](repeating: 0, count: n)
+    var episodeReturn = 0.0
+    var episodeLength = 0
+
+    env.reset(rng: &rng, observation: &observation)
+    while !link.shouldStop {
+      // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing)
+      link.pullParameters(into: &thetaLocal)
+
+      // ALGO: up to n steps, ε-greedy on Q(s, ·; θ′)
+      let epsilon = schedule.epsilon(at: link.globalSteps)
+      var steps = 0
+      var terminated = false
+      var episodeOver = false
+      while steps < n {
+        network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
+        let a: Int
+        if rng.nextUnitFloat() < epsilon {
+          a = min(Int(rng.nextUnitFloat() * Float(actionCount)), actionCount - 1)
+        } else {
+          a = QPolicy.greedy(work.activations, offset: work.outputOffset(row: steps), count: actionCount)
+        }
+        let outcome = env.step(action: a, observation: &observation)
+        actions[steps] = a
+        rewards[steps] = Float(outcome.reward)
+        episodeReturn += outcome.reward
+        episodeLength += 1
+        steps += 1
+        if outcome.done {
+          // Gymnasium may report both at step 500: termination wins.
+          terminated = outcome.terminated
+          episodeOver = true
+          break
+        }
+      }
+      let stepsBefore = link.addSteps(steps)
+      link.saveRandomState(rng)
+
+      // ALGO: R = 0 for a terminal state, else max_a Q(s_t, a; θ⁻) — a
+      // time-limit truncation is not terminal, so it bootstraps too.
+      let R = terminated ? 0 : targetValue(of: observation, target: &thetaTarget, link: &link, workspace: &targetWork)
+      if episodeOver {
+        link.finishEpisode(return: episodeReturn, length: episodeLength,
+                           globalStep: stepsBefore + UInt64(steps))
+        episodeReturn = 0
+        episodeLength = 0
+        env.reset(rng: &rng, observation: &observation)
+      }
+
+      // ALGO: backwards R ← r_i + γR; loss (R − Q(s_i, a_i; θ′))² on the
+      // action taken only
+      Returns.nStep(rewards: rewards, count: steps, bootstrap: R, gamma: gamma, into: &returns)
+      for i in 0..<steps {
+        let row = work.outputGradientOffset(row: i)
+        for a in 0..<actionCount { work.outputGradient[row + a] = 0 }
+        let q = work.output(row: i, index: actions[i])
+        work.setOutputGradient(row: i, index: actions[i], value: loss.gradient(target: returns[i], value: q))
+      }
+
+      // ALGO: dθ ← ∂(losses)/∂θ′
+      for j in dTheta.indices { dTheta[j] = 0 }
+      network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
+      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
+      if norm.isFinite {
+        link.waitDelay()
+        // HOGWILD: lock-free apply of dθ to the shared θ
+        let lr = hyper.learningRateSchedule.rate(
+          base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
+        link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
+      } else {
+        link.dropGradient()
+      }
+
+      // ALGO: every I_target global steps θ⁻ ← θ (by the one worker whose
+      // steps crossed the multiple)
+      link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
+    }
+  }
+
+  /// max_a Q(s, a; θ⁻), re-reading θ⁻ only when its version changed.
+  func targetValue(of observation: [Float], target: inout [Float], link: inout WorkerLink,
+                   workspace: inout MLPWorkspace<Float>) -> Float {
+    link.pullTarget(into: &target)
+    network.forward(params: target, input: observation, row: 0, workspace: &workspace)
+    return QPolicy.maxValue(workspace.activations, offset: workspace.outputOffset(row: 0), count: actionCount)
+  }
+}

@@ -1,0 +1,32 @@
+import Algorithms
+import Runtime
+import Testing
+
+/// config.json keys of the Q-learning family.
+@Suite struct QConfigTests {
+  @Test func qSettingsRoundTripThroughConfigJSON() throws {
+    var c = RunConfig()
+    c.algorithm = .sarsa1
+    c.hyperparameters.targetInterval = 1234
+    c.hyperparameters.epsilonAnneal = 5678
+    c.hyperparameters.epsilonFinal = 0.05
+    c.hyperparameters.qLoss = .huber
+    c.hyperparameters.asyncUpdate = 7
+    let back = try RunConfig(configText: c.json.serialized(indent: true))
+    #expect(back.algorithm == .sarsa1)
+    #expect(back.hyperparameters == c.hyperparameters)
+  }
+
+  @Test func configsWithoutQKeysGetTheDefaults() throws {
+    let text = RunConfig().json.serialized(indent: true)
+    var stripped = text
+    for key in ["target_interval", "eps_anneal", "eps_final", "q_loss", "async_update"] {
+      let lines = stripped.split(separator: "\n", omittingEmptySubsequences: false)
+      stripped = lines.filter { !$0.contains("\"\(key)\"") }.joined(separator: "\n")
+    }
+    #expect(!stripped.contains("target_interval"))
+    let back = try RunConfig(configText: stripped)
+    #expect(back.hyperparameters == Hyperparameters())
+    #expect(back.hyperparameters.epsilonFinal == nil)
+  }
+}
