@@ -56,7 +56,9 @@ enum EvalCommand {
       CLI.printError("error: \(error)")
       return 1
     }
-    let returns = loaded.policy.evaluate(envID: loaded.config.envID, episodes: episodes, greedy: o.greedy, seed: o.seed)
+    // A Q-network always acts greedily; report what actually ran.
+    let greedy = o.greedy || loaded.policy.valueBased
+    let returns = loaded.policy.evaluate(envID: loaded.config.envID, episodes: episodes, greedy: greedy, seed: o.seed)
     let n = Double(returns.count)
     let mean = returns.reduce(0, +) / n
     let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
@@ -67,7 +69,7 @@ enum EvalCommand {
         ("algo", .string(loaded.config.algorithm.rawValue)),
         ("checkpoint", .string(path)),
         ("T", .uint(loaded.checkpoint.globalSteps)),
-        ("greedy", .bool(o.greedy)),
+        ("greedy", .bool(greedy)),
         ("seed", .uint(o.seed)),
         ("episodes", .int(Int64(returns.count))),
         ("mean_return", .double(mean)),
@@ -77,7 +79,7 @@ enum EvalCommand {
         ("returns", .array(returns.map(JSON.double))),
       ]).serialized(indent: true))
     } else {
-      let mode = o.greedy ? "greedy" : "sampled"
+      let mode = greedy ? "greedy" : "sampled"
       print("\(loaded.config.envID) \(loaded.config.algorithm.rawValue), checkpoint at T \(loaded.checkpoint.globalSteps), \(returns.count) episodes (\(mode), seed \(o.seed))")
       print("return: \(RunCommand.fmt(mean, 2)) ± \(RunCommand.fmt(std, 2)) (min \(RunCommand.fmt(lo, 2)), max \(RunCommand.fmt(hi, 2)))")
     }
