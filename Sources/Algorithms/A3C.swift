@@ -35,19 +35,10 @@ struct A3C: WorkerAlgorithm {
   var parameterCount: Int { network.parameterCount }
   var targetParameterCount: Int { 0 }
 
-  var layers: [LayerEntry] {
-    network.tensors.map {
-      LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count)
-    }
-  }
+  var layers: [LayerEntry] { network.layerEntries }
 
   func initialParameters(seed: UInt64) -> [Float] {
-    var theta = [Float](repeating: 0, count: parameterCount)
-    // Its own stream, apart from every worker's (streams 0 ..< 256).
-    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
-    // Small output weights: a near-uniform first policy and V ≈ 0.
-    network.initialize(&theta, rng: &rng, outputGain: 0.01)
-    return theta
+    network.initialParameters(seed: seed, outputGain: 0.01)
   }
 
   func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {

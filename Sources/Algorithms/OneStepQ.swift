@@ -35,14 +35,10 @@ struct OneStepQ: WorkerAlgorithm {
   var parameterCount: Int { network.parameterCount }
   var targetParameterCount: Int { network.parameterCount }
 
-  var layers: [LayerEntry] {
-    network.tensors.map {
-      LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count)
-    }
-  }
+  var layers: [LayerEntry] { network.layerEntries }
 
   func initialParameters(seed: UInt64) -> [Float] {
-    QN(hyperparameters: hyper, spec: spec).initialParameters(seed: seed)
+    network.initialParameters(seed: seed, outputGain: 0.01)
   }
 
   func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {

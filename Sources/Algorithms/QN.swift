@@ -39,18 +39,10 @@ struct QN: WorkerAlgorithm {
   var parameterCount: Int { network.parameterCount }
   var targetParameterCount: Int { network.parameterCount }
 
-  var layers: [LayerEntry] {
-    network.tensors.map {
-      LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count)
-    }
-  }
+  var layers: [LayerEntry] { network.layerEntries }
 
   func initialParameters(seed: UInt64) -> [Float] {
-    var theta = [Float](repeating: 0, count: parameterCount)
-    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
-    // Small output weights: Q ≈ 0 everywhere at the start.
-    network.initialize(&theta, rng: &rng, outputGain: 0.01)
-    return theta
+    network.initialParameters(seed: seed, outputGain: 0.01)
   }
 
   func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {

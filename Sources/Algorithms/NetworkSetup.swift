@@ -1,0 +1,24 @@
+// NetworkSetup.swift — what every algorithm does the same way with its
+// network: describe θ for the segment's layer table, and draw θ's initial
+// values.
+
+import Envs
+import HogwildSegment
+import TinyNN
+
+extension MLP {
+  /// The segment's layer table for this network.
+  var layerEntries: [LayerEntry] {
+    tensors.map { LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count) }
+  }
+
+  /// θ at the start of a run, drawn from a stream of `seed` of its own (apart
+  /// from every worker's, streams 0 ..< 256). A small `outputGain` starts
+  /// the outputs near 0: a near-uniform policy, V ≈ 0, Q ≈ 0.
+  func initialParameters(seed: UInt64, outputGain: Float) -> [Float] {
+    var theta = [Float](repeating: 0, count: parameterOffset + parameterCount)
+    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
+    initialize(&theta, rng: &rng, outputGain: outputGain)
+    return theta
+  }
+}
