@@ -16,7 +16,7 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-struct A3C: WorkerAlgorithm {
+struct A3C: SingleNetworkAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
   let actionCount: Int
@@ -32,14 +32,7 @@ struct A3C: WorkerAlgorithm {
                   name: "actor_critic")
   }
 
-  var parameterCount: Int { network.parameterCount }
   var targetParameterCount: Int { 0 }
-
-  var layers: [LayerEntry] { network.layerEntries }
-
-  func initialParameters(seed: UInt64) -> [Float] {
-    network.initialParameters(seed: seed, outputGain: 0.01)
-  }
 
   func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
     var env = environment

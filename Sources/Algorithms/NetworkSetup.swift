@@ -1,6 +1,5 @@
 // NetworkSetup.swift — what every algorithm does the same way with its
-// network: describe θ for the segment's layer table, and draw θ's initial
-// values.
+// network: describe θ for the segment's layer table, draw θ's initial values.
 
 import Envs
 import HogwildSegment
@@ -21,4 +20,16 @@ extension MLP {
     initialize(&theta, rng: &rng, outputGain: outputGain)
     return theta
   }
+}
+
+/// An algorithm whose θ is exactly one MLP: its size, layer table and
+/// initial values follow from the network.
+protocol SingleNetworkAlgorithm: WorkerAlgorithm {
+  var network: MLP { get }
+}
+
+extension SingleNetworkAlgorithm {
+  var parameterCount: Int { network.parameterCount }
+  var layers: [LayerEntry] { network.layerEntries }
+  func initialParameters(seed: UInt64) -> [Float] { network.initialParameters(seed: seed, outputGain: 0.01) }
 }

@@ -15,7 +15,7 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-struct OneStepQ: WorkerAlgorithm {
+struct OneStepQ: SingleNetworkAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
   let actionCount: Int
@@ -32,14 +32,7 @@ struct OneStepQ: WorkerAlgorithm {
     network = QN.network(hyperparameters, spec)
   }
 
-  var parameterCount: Int { network.parameterCount }
   var targetParameterCount: Int { network.parameterCount }
-
-  var layers: [LayerEntry] { network.layerEntries }
-
-  func initialParameters(seed: UInt64) -> [Float] {
-    network.initialParameters(seed: seed, outputGain: 0.01)
-  }
 
   func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
     var env = environment
@@ -54,10 +47,7 @@ struct OneStepQ: WorkerAlgorithm {
     let loss = hyper.qLoss
 
     var rng = link.trainingRandomSource(seed: seed)
-    var epsilonRNG = Xoshiro256(seed: seed, stream: 0xE951_0000 &+ UInt64(link.rank))
-    let drawn = EpsilonSchedule.drawFinal(uniform: epsilonRNG.nextUnitFloat())
-    let schedule = EpsilonSchedule(final: hyper.epsilonFinal.map(Float.init) ?? drawn,
-                                   annealSteps: UInt64(hyper.epsilonAnneal))
+    let schedule = EpsilonSchedule.forWorker(rank: link.rank, seed: seed, hyper: hyper)
     var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
     var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻
     var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ

@@ -5,6 +5,8 @@
 /// ε for one worker: annealed linearly from 1 to a final ε over the first
 /// `annealSteps` global steps, then constant. Each worker draws its final ε
 /// from {0.1, 0.01, 0.5} with probabilities {0.4, 0.3, 0.3} (the paper).
+import Envs
+
 public struct EpsilonSchedule: Equatable, Sendable {
   public var final: Float
   public var annealSteps: UInt64
@@ -19,6 +21,15 @@ public struct EpsilonSchedule: Equatable, Sendable {
     if u < 0.4 { return 0.1 }
     if u < 0.7 { return 0.01 }
     return 0.5
+  }
+
+  /// Worker `rank`'s schedule: its final ε drawn from a stream of its own
+  /// (the same after a restart), unless --eps-final fixes it for all.
+  static func forWorker(rank: Int, seed: UInt64, hyper: Hyperparameters) -> EpsilonSchedule {
+    var rng = Xoshiro256(seed: seed, stream: 0xE951_0000 &+ UInt64(rank))
+    let drawn = drawFinal(uniform: rng.nextUnitFloat())
+    return EpsilonSchedule(final: hyper.epsilonFinal.map(Float.init) ?? drawn,
+                           annealSteps: UInt64(hyper.epsilonAnneal))
   }
 
   /// ε at global step `t`.

@@ -4,21 +4,24 @@ import Glibc
 import HogwildSegment
 import Testing
 
-/// Runs one A3C worker in this process (no fork) against a private segment.
-func runSingleWorker(tMax: UInt64, seed: UInt64, hyper: Hyperparameters = Hyperparameters())
+/// Runs one worker of `kind` in this process (no fork) against a private
+/// segment (with a target region θ⁻ = θ when the algorithm has one).
+func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
+                        hyper: Hyperparameters = Hyperparameters())
   throws -> (SharedSegment, [EpisodeRecord])
 {
   let spec = EnvRegistry.spec("CartPole-v1")!
-  let algo = AlgorithmFactory.make(.a3c, hyperparameters: hyper, spec: spec)
-  let name = "/hogwild-rl-test.a3c.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+  let algo = AlgorithmFactory.make(kind, hyperparameters: hyper, spec: spec)
+  let name = "/hogwild-rl-test.\(kind.rawValue).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
   let seg = try SharedSegment.create(
     name: name,
     layout: try SegmentLayout(parameterCount: algo.parameterCount, optimizerCount: algo.parameterCount,
-                              workerCount: 1, ringCapacity: 1 << 16))
+                              targetCount: algo.targetParameterCount, workerCount: 1, ringCapacity: 1 << 16))
   try SharedSegment.unlink(name: name)
   seg.header.tMax = tMax
   seg.header.layers = algo.layers
   seg.parameters.write(algo.initialParameters(seed: seed))
+  if algo.targetParameterCount > 0 { seg.targetParameters.copy(from: seg.parameters) }
   try seg.initializeLock()
   seg.publish()
   seg.header.state = .running
@@ -54,7 +57,7 @@ func runSingleWorker(tMax: UInt64, seed: UInt64, hyper: Hyperparameters = Hyperp
   }
 
   @Test func aWorkerCountsStepsUpdatesAndEpisodes() throws {
-    let (seg, records) = try runSingleWorker(tMax: 20_000, seed: 1)
+    let (seg, records) = try runInProcessWorker(.a3c, tMax: 20_000, seed: 1)
     let h = seg.header
     let slot = seg.slot(0)
     let n = UInt64(Hyperparameters().nSteps)
@@ -78,7 +81,7 @@ func runSingleWorker(tMax: UInt64, seed: UInt64, hyper: Hyperparameters = Hyperp
     // 250k steps on one core: the mean return of the last 100 episodes goes
     // from ~20 (random) to well above 200 with the default settings
     // (measured with n = 20: 294 for seed 2, 414 for seed 3, 453 for seed 4).
-    let (_, records) = try runSingleWorker(tMax: 250_000, seed: 2)
+    let (_, records) = try runInProcessWorker(.a3c, tMax: 250_000, seed: 2)
     let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     #expect(first < 40)
@@ -86,8 +89,8 @@ func runSingleWorker(tMax: UInt64, seed: UInt64, hyper: Hyperparameters = Hyperp
   }
 
   @Test func theSameSeedGivesTheSameRun() throws {
-    let a = try runSingleWorker(tMax: 10_000, seed: 9)
-    let b = try runSingleWorker(tMax: 10_000, seed: 9)
+    let a = try runInProcessWorker(.a3c, tMax: 10_000, seed: 9)
+    let b = try runInProcessWorker(.a3c, tMax: 10_000, seed: 9)
     #expect(a.1.map(\.episodeReturn) == b.1.map(\.episodeReturn))
     #expect(a.0.parameters.snapshot == b.0.parameters.snapshot)
   }

@@ -5,40 +5,6 @@ import HogwildSegment
 import Testing
 import TinyNN
 
-/// Runs one worker of `kind` in this process (no fork) against a private
-/// segment with a target region, θ⁻ initialised as a copy of θ.
-func runSingleQWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
-                      hyper: Hyperparameters = Hyperparameters())
-  throws -> (SharedSegment, [EpisodeRecord])
-{
-  let spec = EnvRegistry.spec("CartPole-v1")!
-  let algo = AlgorithmFactory.make(kind, hyperparameters: hyper, spec: spec)
-  let name = "/hogwild-rl-test.\(kind.rawValue).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-  let seg = try SharedSegment.create(
-    name: name,
-    layout: try SegmentLayout(parameterCount: algo.parameterCount, optimizerCount: algo.parameterCount,
-                              targetCount: algo.targetParameterCount, workerCount: 1, ringCapacity: 1 << 16))
-  try SharedSegment.unlink(name: name)
-  seg.header.tMax = tMax
-  seg.header.layers = algo.layers
-  seg.parameters.write(algo.initialParameters(seed: seed))
-  seg.targetParameters.copy(from: seg.parameters)
-  try seg.initializeLock()
-  seg.publish()
-  seg.header.state = .running
-  var link = WorkerLink(segment: seg, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
-                        rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
-                        delay: .none, seed: seed)
-  algo.runWorker(link: &link, environment: EnvRegistry.make("CartPole-v1")!, seed: seed)
-  link.finish()
-  var records: [EpisodeRecord] = []
-  let ring = seg.episodeRing
-  for t in 0..<ring.published {
-    if case .ready(let r) = ring.read(ticket: t) { records.append(r) }
-  }
-  return (seg, records)
-}
-
 @Suite struct EpsilonScheduleTests {
   @Test func annealsLinearlyFromOneToTheFinalEpsilon() {
     let s = EpsilonSchedule(final: 0.1, annealSteps: 1000)
@@ -143,7 +109,7 @@ func runSingleQWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   @Test func aWorkerCopiesTheTargetEveryIntervalAndCountsEverything() throws {
     var hyper = Hyperparameters()
     hyper.targetInterval = 1000
-    let (seg, records) = try runSingleQWorker(.qn, tMax: 20_500, seed: 1, hyper: hyper)
+    let (seg, records) = try runInProcessWorker(.qn, tMax: 20_500, seed: 1, hyper: hyper)
     let h = seg.header
     #expect(h.globalSteps.load() >= 20_500)
     #expect(h.targetVersion.load() == h.globalSteps.load() / 1000)
@@ -158,14 +124,14 @@ func runSingleQWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   }
 
   @Test func theSameSeedGivesTheSameRun() throws {
-    let a = try runSingleQWorker(.qn, tMax: 10_000, seed: 9)
-    let b = try runSingleQWorker(.qn, tMax: 10_000, seed: 9)
+    let a = try runInProcessWorker(.qn, tMax: 10_000, seed: 9)
+    let b = try runInProcessWorker(.qn, tMax: 10_000, seed: 9)
     #expect(a.1.map(\.episodeReturn) == b.1.map(\.episodeReturn))
     #expect(a.0.parameters.snapshot == b.0.parameters.snapshot)
   }
 
   @Test func aSingleWorkerLearnsCartPole() throws {
-    let (_, records) = try runSingleQWorker(.qn, tMax: 300_000, seed: 2)
+    let (_, records) = try runInProcessWorker(.qn, tMax: 300_000, seed: 2)
     let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     print("qn single worker: first-100 \(first), last-100 \(last)")
@@ -179,7 +145,7 @@ func runSingleQWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   func aWorkerUpdatesEveryAsyncUpdateStepsAndCopiesTheTarget(kind: AlgorithmKind) throws {
     var hyper = Hyperparameters()
     hyper.targetInterval = 1000
-    let (seg, records) = try runSingleQWorker(kind, tMax: 20_500, seed: 1, hyper: hyper)
+    let (seg, records) = try runInProcessWorker(kind, tMax: 20_500, seed: 1, hyper: hyper)
     let h = seg.header
     let T = h.globalSteps.load()
     #expect(T >= 20_500 && T < 20_500 + UInt64(hyper.asyncUpdate))
@@ -192,9 +158,9 @@ func runSingleQWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   }
 
   @Test func qAndSarsaDifferOnlyInTheirBootstrap() throws {
-    let q = try runSingleQWorker(.q1, tMax: 5_000, seed: 4)
-    let s = try runSingleQWorker(.sarsa1, tMax: 5_000, seed: 4)
-    let q2 = try runSingleQWorker(.q1, tMax: 5_000, seed: 4)
+    let q = try runInProcessWorker(.q1, tMax: 5_000, seed: 4)
+    let s = try runInProcessWorker(.sarsa1, tMax: 5_000, seed: 4)
+    let q2 = try runInProcessWorker(.q1, tMax: 5_000, seed: 4)
     #expect(q.0.parameters.snapshot == q2.0.parameters.snapshot)
     let differ = q.0.parameters.snapshot != s.0.parameters.snapshot
     #expect(differ)
@@ -203,7 +169,7 @@ func runSingleQWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   @Test(arguments: [AlgorithmKind.q1, .sarsa1])
   func aSingleWorkerLearnsCartPole(kind: AlgorithmKind) throws {
     // 300k steps, seed 2: last-100 mean 148 (q1) and 193 (sarsa1); seed 3: 152 and 122.
-    let (_, records) = try runSingleQWorker(kind, tMax: 300_000, seed: 2)
+    let (_, records) = try runInProcessWorker(kind, tMax: 300_000, seed: 2)
     let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     #expect(first < 40)
