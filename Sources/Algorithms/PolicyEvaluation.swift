@@ -23,30 +23,21 @@ public struct Policy {
   /// θ (and its layer table, when given) is not of that network's shape.
   public init(kind: AlgorithmKind, hyperparameters: Hyperparameters, spec: EnvSpec,
               parameters: [Float], layers: [LayerEntry]? = nil) throws(MismatchError) {
+    // Which network the algorithm trains; the shape checks are the same for all.
+    let algorithm: any SingleNetworkAlgorithm
     switch kind {
-    case .a3c:
-      let a3c = A3C(hyperparameters: hyperparameters, spec: spec)
-      network = a3c.network
-      actionCount = a3c.actionCount
-      guard parameters.count == a3c.parameterCount else {
-        throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(a3c.parameterCount)")
-      }
-      if let layers, layers != a3c.layers {
-        throw MismatchError(description: "the layer table does not match the network")
-      }
-      valueBased = false
-    case .qn, .q1, .sarsa1:
-      let q = QN(hyperparameters: hyperparameters, spec: spec)
-      network = q.network
-      actionCount = q.actionCount
-      guard parameters.count == q.parameterCount else {
-        throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(q.parameterCount)")
-      }
-      if let layers, layers != q.layers {
-        throw MismatchError(description: "the layer table does not match the network")
-      }
-      valueBased = true
+    case .a3c: algorithm = A3C(hyperparameters: hyperparameters, spec: spec)
+    case .qn, .q1, .sarsa1: algorithm = QN(hyperparameters: hyperparameters, spec: spec)
     }
+    guard parameters.count == algorithm.parameterCount else {
+      throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(algorithm.parameterCount)")
+    }
+    if let layers, layers != algorithm.layers {
+      throw MismatchError(description: "the layer table does not match the network")
+    }
+    network = algorithm.network
+    actionCount = spec.discreteActionCount
+    valueBased = kind != .a3c
     self.parameters = parameters
   }
 
