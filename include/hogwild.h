@@ -15,7 +15,8 @@
  * (b) Layout. Header, then 64-byte-aligned regions: parameters θ (float32),
  *     the target parameters θ⁻ (float32, Q-learning family only; empty for
  *     A3C), shared optimizer statistics (float32, one per parameter), the
- *     lock, the episode ring, then one hw_worker_slot per worker. All offsets are byte offsets from
+ *     lock, the episode ring, one hw_worker_slot per worker, then A2C's
+ *     gradient exchange rows (empty for the asynchronous methods). All offsets are byte offsets from
  *     the start of the segment and are stored in the header, so readers never
  *     recompute them.
  * (c) Races by design. θ and the optimizer statistics are written with plain,
@@ -32,6 +33,15 @@
  * (d) Every struct here has only fixed-width fields and explicit padding, so its
  *     layout is the same for every compiler; _Static_asserts pin the sizes.
  *     (Swift drops C structs with _Alignas members, hence plain pad arrays.)
+ * (e) A2C (synchronous). Each round every worker writes its gradient into its
+ *     row of the exchange region and sets sync_grad_round; once every
+ *     worker's sync_grad_round reached the round, each worker averages the
+ *     rows over the slice of θ it owns and applies it, then sets
+ *     sync_reduce_round; once all did, sync.round advances and all read the
+ *     new θ. Progress lives in the slots, so a restarted worker resumes the
+ *     round where its predecessor died (no deadlock); the worker that
+ *     completes a phase bumps sync.wake and wakes the sleepers (futex).
+ *     These fields use sequentially consistent atomics.
  */
 #ifndef HOGWILD_H
 #define HOGWILD_H
@@ -46,11 +56,11 @@ extern "C" {
 
 /* "HOGWILD!" read as a little-endian uint64. */
 #define HW_MAGIC 0x21444C4957474F48ULL
-#define HW_LAYOUT_VERSION 1u
+#define HW_LAYOUT_VERSION 2u
 #define HW_CACHE_LINE 64u
 #define HW_MAX_WORKERS 256u
 #define HW_MAX_LAYERS 32u
-#define HW_MAX_HPARAMS 48u
+#define HW_MAX_HPARAMS 46u
 /* Staleness histogram bucket b counts staleness s with b = 0 for s = 0 and
  * b = floor(log2 s) + 1 otherwise: 0 | 1 | 2–3 | 4–7 | … ; the last bucket
  * also holds everything larger. */
@@ -97,6 +107,15 @@ typedef struct hw_counter_line {
   uint64_t pad[7];
 } hw_counter_line;       /* 64 bytes */
 
+/* A2C's process-shared barrier (see NOTES (e)). */
+typedef struct hw_sync_line {
+  uint32_t wake;             /* futex word: +1 whenever a barrier phase
+                                completes; waiters sleep on it */
+  uint32_t pad0;
+  uint64_t round;            /* A2C rounds whose update is fully applied */
+  uint64_t pad[6];
+} hw_sync_line;              /* 64 bytes */
+
 typedef struct hw_header {
   /* --- identity (first cache line) --- */
   uint64_t magic;            /* HW_MAGIC */
@@ -137,16 +156,28 @@ typedef struct hw_header {
                                 Q-learning family (count 0 for A3C) */
   uint64_t target_count;
   uint64_t target_version;   /* relaxed atomic: +1 after every θ⁻ ← θ copy */
-  uint64_t reserved[3];
+  uint64_t exchange_offset;  /* float32[procs][exchange_stride]: each worker's
+                                gradient row for A2C's reduction (0 rows
+                                otherwise); rows start on cache lines */
+  uint64_t exchange_stride;  /* floats per row (params_count rounded up to 16) */
+  uint64_t reserved[1];
 
   /* --- counters, one cache line each (relaxed atomics) --- */
   hw_counter_line T;         /* global env steps */
   hw_counter_line U;         /* global applied updates */
   hw_counter_line ring_head; /* next episode-ring ticket */
+  hw_sync_line sync;         /* A2C's barrier (see hw_sync_line) */
 
   hw_layer layers[HW_MAX_LAYERS];
   hw_hparam hparams[HW_MAX_HPARAMS];
 } hw_header;
+
+/* Episode kinds (hw_episode_record.kind). */
+enum {
+  HW_EPISODE_TRAINING = 0,   /* played by the behaviour policy while learning */
+  HW_EPISODE_TEST = 1,       /* a greedy test episode of a value-based method:
+                                no learning, its steps not counted in T */
+};
 
 /* One finished episode, published by a worker through the episode ring.
  * A writer takes ticket k = fetch_add(ring_head, 1), fills record k % capacity,
@@ -160,7 +191,9 @@ typedef struct hw_episode_record {
   uint32_t length;
   uint64_t episode;          /* the worker's own episode index, from 0 */
   double ret;                /* undiscounted return */
-  uint64_t pad[2];
+  uint32_t kind;             /* HW_EPISODE_* */
+  uint32_t pad0;
+  uint64_t pad[1];
 } hw_episode_record;         /* 64 bytes */
 
 /* Per-worker slot: written by its worker, read by the supervisor and `dump`.
@@ -187,6 +220,13 @@ typedef struct hw_worker_slot {
                                 last rollout, for checkpoints */
   /* lines 2–5 */
   uint64_t staleness_hist[HW_STALENESS_BUCKETS];
+  /* line 6: exploration and A2C's barrier */
+  double epsilon;            /* current ε of a value-based worker (NaN for
+                                policy-gradient methods) */
+  uint64_t sync_grad_round;  /* A2C: last round whose gradient row is written */
+  uint64_t sync_reduce_round;/* A2C: last round whose slice this worker applied */
+  uint64_t test_episodes;    /* greedy test episodes played (value-based) */
+  uint64_t pad6[4];
 } hw_worker_slot;
 
 /* Space reserved for the process-shared mutex (pthread_mutex_t is 40 bytes on
@@ -199,7 +239,9 @@ _Static_assert(sizeof(hw_hparam) == 32, "hw_hparam is 32 bytes");
 _Static_assert(sizeof(hw_counter_line) == 64, "hw_counter_line is one line");
 _Static_assert(sizeof(hw_episode_record) == 64, "hw_episode_record is one line");
 _Static_assert(sizeof(hw_worker_slot) % 64 == 0, "slot is whole lines");
-_Static_assert(sizeof(hw_worker_slot) == 384, "slot is 6 lines");
+_Static_assert(sizeof(hw_worker_slot) == 448, "slot is 7 lines");
+_Static_assert(sizeof(hw_sync_line) == 64, "hw_sync_line is one line");
+_Static_assert(sizeof(hw_header) == 4096, "header is one page");
 _Static_assert(offsetof(hw_header, T) % 64 == 0, "T on its own line");
 _Static_assert(offsetof(hw_header, U) % 64 == 0, "U on its own line");
 _Static_assert(sizeof(hw_header) % 64 == 0, "header is whole lines");
@@ -245,6 +287,25 @@ static inline void hw_fetch_max_u64_relaxed(uint64_t *p, uint64_t v) {
                                       __ATOMIC_RELAXED)) {
   }
 }
+/* Sequentially consistent, for A2C's barrier flags (NOTES (e)). */
+static inline uint64_t hw_load_u64_seqcst(const uint64_t *p) {
+  return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+static inline void hw_store_u64_seqcst(uint64_t *p, uint64_t v) {
+  __atomic_store_n(p, v, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t hw_load_u32_seqcst(const uint32_t *p) {
+  return __atomic_load_n(p, __ATOMIC_SEQ_CST);
+}
+static inline uint32_t hw_fetch_add_u32_seqcst(uint32_t *p, uint32_t v) {
+  return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+}
+/* *p ← desired if *p == expected; returns whether it did. */
+static inline int hw_cas_u64_seqcst(uint64_t *p, uint64_t expected, uint64_t desired) {
+  return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST);
+}
+
 /* Doubles stored through their bit pattern (single writer per field). */
 static inline void hw_store_f64_relaxed(double *p, double v) {
   uint64_t bits;

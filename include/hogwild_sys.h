@@ -103,6 +103,14 @@ int hw_lock_init(void *lock);
 int hw_lock_acquire(void *lock);
 int hw_lock_release(void *lock);
 
+/* ---- A2C's barrier: futex sleep and wake-up ---------------------------- */
+/* Sleeps while *word == expected, at most `timeout_ns` (a shared futex: the
+ * word lives in the segment, mapped by several processes). Returns 0 when
+ * woken, EAGAIN when *word already differed, ETIMEDOUT or EINTR. */
+int hw_futex_wait(uint32_t *word, uint32_t expected, uint64_t timeout_ns);
+/* Wakes every process sleeping on `word`. */
+int hw_futex_wake_all(uint32_t *word);
+
 /* ---- apply kernels ---------------------------------------------------- */
 /* RMSProp, as in Mnih et al. 2016:
  *   g ← α·g + (1−α)·d²;   θ ← θ − lr · d / sqrt(g + ε)
@@ -123,6 +131,12 @@ void hw_apply_sgd(float *theta, const float *grad, float *local, size_t n, float
 void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, float *local,
                              size_t n, float lr, float alpha, float eps);
 void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n, float lr);
+
+/* A2C's reduction over one slice: out[k] = mean over r < nrows of
+ * rows[r·stride + from + k], for k < n (rows summed in rank order, so the
+ * result does not depend on timing). */
+void hw_mean_of_rows(float *out, const float *rows, size_t stride, size_t nrows, size_t from,
+                     size_t n);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,8 @@ import HogwildSegment
 public enum AlgorithmKind: String, CaseIterable, Sendable {
   /// Asynchronous advantage actor-critic (Mnih et al. 2016, Algorithm S3).
   case a3c
+  /// Synchronous advantage actor-critic (A3C's control: a barrier, no staleness).
+  case a2c
   /// Asynchronous n-step Q-learning (Algorithm S2), with a target network θ⁻.
   case qn
   /// Asynchronous one-step Q-learning (Algorithm 1).
@@ -16,9 +18,11 @@ public enum AlgorithmKind: String, CaseIterable, Sendable {
   case sarsa1
 
   /// Whether the algorithm keeps a target network θ⁻ in the segment.
-  public var usesTargetNetwork: Bool { self != .a3c }
+  public var usesTargetNetwork: Bool { isValueBased }
   /// Whether its network outputs Q-values (acting greedily on them).
-  public var isValueBased: Bool { self != .a3c }
+  public var isValueBased: Bool { self == .qn || self == .q1 || self == .sarsa1 }
+  /// Whether workers meet at a barrier and exchange gradients (A2C).
+  public var isSynchronous: Bool { self == .a2c }
 }
 
 /// A learning algorithm as the supervisor and the workers see it.
@@ -29,6 +33,8 @@ public protocol WorkerAlgorithm {
   var parameterCount: Int { get }
   /// Floats of the target network θ⁻ in the segment (0: none).
   var targetParameterCount: Int { get }
+  /// Whether the segment needs A2C's gradient rows and barrier.
+  var usesGradientExchange: Bool { get }
   /// θ at the start of a run, drawn from `seed`.
   func initialParameters(seed: UInt64) -> [Float]
   /// One worker's loop; returns when `link.shouldStop`.
@@ -41,6 +47,7 @@ public enum AlgorithmFactory {
                           spec: EnvSpec) -> any WorkerAlgorithm {
     switch kind {
     case .a3c: A3C(hyperparameters: hyperparameters, spec: spec)
+    case .a2c: A2C(hyperparameters: hyperparameters, spec: spec)
     case .qn: QN(hyperparameters: hyperparameters, spec: spec)
     case .q1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: false)
     case .sarsa1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: true)

@@ -32,4 +32,5 @@ extension SingleNetworkAlgorithm {
   var parameterCount: Int { network.parameterCount }
   var layers: [LayerEntry] { network.layerEntries }
   func initialParameters(seed: UInt64) -> [Float] { network.initialParameters(seed: seed, outputGain: 0.01) }
+  var usesGradientExchange: Bool { false }
 }

@@ -74,6 +74,7 @@ struct OneStepQ: SingleNetworkAlgorithm {
       link.pullParameters(into: &thetaLocal)
       link.pullTarget(into: &thetaTarget)
       let epsilon = schedule.epsilon(at: link.globalSteps)
+      link.reportEpsilon(epsilon)
       var steps = 0
       var episodeOver = false
       while steps < k {

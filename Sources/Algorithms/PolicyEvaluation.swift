@@ -26,7 +26,7 @@ public struct Policy {
     // Which network the algorithm trains; the shape checks are the same for all.
     let algorithm: any SingleNetworkAlgorithm
     switch kind {
-    case .a3c: algorithm = A3C(hyperparameters: hyperparameters, spec: spec)
+    case .a3c, .a2c: algorithm = A3C(hyperparameters: hyperparameters, spec: spec)
     case .qn, .q1, .sarsa1: algorithm = QN(hyperparameters: hyperparameters, spec: spec)
     }
     guard parameters.count == algorithm.parameterCount else {
@@ -37,7 +37,7 @@ public struct Policy {
     }
     network = algorithm.network
     actionCount = spec.discreteActionCount
-    valueBased = kind != .a3c
+    valueBased = kind.isValueBased
     self.parameters = parameters
   }
 

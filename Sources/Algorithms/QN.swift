@@ -73,6 +73,7 @@ struct QN: SingleNetworkAlgorithm {
 
       // ALGO: up to n steps, ε-greedy on Q(s, ·; θ′)
       let epsilon = schedule.epsilon(at: link.globalSteps)
+      link.reportEpsilon(epsilon)
       var steps = 0
       var terminated = false
       var episodeOver = false

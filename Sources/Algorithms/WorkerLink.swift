@@ -40,6 +40,13 @@ public struct WorkerLink {
   let independent: Bool
   /// θ′ was refreshed by the last push and not yet used.
   var localIsFresh = false
+  /// A2C's gradient rows and barrier (nil for the asynchronous methods).
+  let exchange: GradientExchange?
+  /// A2C: the part of θ this worker reduces, and room for its mean gradient.
+  let ownSlice: Range<Int>
+  var sliceGradient: [Float]
+  /// A2C: completed rounds when θ′ was last read.
+  var syncReadRound: UInt64 = 0
 
   /// - Parameters:
   ///   - delay: this worker's delay (`.none` unless its rank is delayed).
@@ -66,6 +73,9 @@ public struct WorkerLink {
     applier.startOffset = applier.count * rank / max(1, header.procs)
     applier.reverse = rank % 2 == 1
     tMax = header.tMax
+    exchange = independent ? nil : segment.gradientExchange
+    ownSlice = exchange?.slice(of: rank) ?? 0..<0
+    sliceGradient = [Float](repeating: 0, count: ownSlice.count)
     self.delay = delay
     // A stream of its own, so the delay never perturbs the training RNG.
     delayRNG = Xoshiro256(seed: seed, stream: 0xDE1A_0000 &+ UInt64(rank))
@@ -216,6 +226,11 @@ public struct WorkerLink {
     U.add(1)
     slot.updates = slot.updates &+ 1
     slot.recordStaleness(staleness)
+  }
+
+  /// Shows this worker's current exploration ε in its slot (for `dump`).
+  public func reportEpsilon(_ epsilon: Float) {
+    slot.epsilon = Double(epsilon)
   }
 
   /// Counts a gradient that was not applied because it was not finite.

@@ -135,3 +135,14 @@ void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n
     if (local) local[i] = t;
   }
 }
+
+void hw_mean_of_rows(float *restrict out, const float *restrict rows, size_t stride, size_t nrows,
+                     size_t from, size_t n) {
+  for (size_t k = 0; k < n; k++) out[k] = 0.0f;
+  for (size_t r = 0; r < nrows; r++) {
+    const float *row = rows + r * stride + from;
+    for (size_t k = 0; k < n; k++) out[k] += row[k];
+  }
+  const float scale = 1.0f / (float)nrows;
+  for (size_t k = 0; k < n; k++) out[k] *= scale;
+}

@@ -17,6 +17,8 @@ struct RunOptions {
   var tMaxGiven = false
   /// --resume DIR.
   var resumeDirectory: String?
+  /// Whether --lr was given (else the algorithm's default applies).
+  var learningRateGiven = false
 }
 
 enum RunCommand {
@@ -101,8 +103,9 @@ enum RunCommand {
       .init("--vf-coef", "c", "Weight of the value loss (R − V)².", default: "\(h.valueCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.valueCoefficient = try ValueParsers.real("--vf-coef", v, "a number ≥ 0") { $0 >= 0 }
       },
-      .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate)") { o, v throws(UsageError) in
+      .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate); a2c: \(h.learningRate)·min(N, 10) for N workers") { o, v throws(UsageError) in
         o.config.hyperparameters.learningRate = try ValueParsers.real("--lr", v, "a number > 0") { $0 > 0 }
+        o.learningRateGiven = true
       },
       .init("--lr-schedule", "s", "linear (anneal to 0 at T_max, as the paper) or constant.", default: h.learningRateSchedule.rawValue) { o, v throws(UsageError) in
         o.config.hyperparameters.learningRateSchedule = try ValueParsers.choice("--lr-schedule", v, LearningRateSchedule.self)
@@ -198,6 +201,12 @@ enum RunCommand {
         throw UsageError("--delay-workers: rank \(bad) does not exist with --procs \(c.procs) (ranks are 0 to \(c.procs - 1))")
       }
       c.delayWorkers = Set(list)
+    }
+    if c.independent && c.algorithm.isSynchronous {
+      throw UsageError("--independent: a2c's workers meet at a barrier by design; use it with a3c or the Q-learning family")
+    }
+    if !o.learningRateGiven && o.resumeDirectory == nil {
+      c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
     }
     switch o.target {
     case .none:

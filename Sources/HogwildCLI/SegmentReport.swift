@@ -42,6 +42,10 @@ enum SegmentReport {
         ("restarts", .int(Int64(s.restarts))),
         ("dropped_gradients", .uint(s.droppedGradients)),
         ("delay_seconds", .double(Double(s.delayNanoseconds) / 1e9)),
+        ("epsilon", s.epsilon.isFinite ? .double(s.epsilon) : .null),
+        ("test_episodes", .uint(s.testEpisodes)),
+        ("sync_gradient_round", .uint(s.syncGradientRound)),
+        ("sync_reduce_round", .uint(s.syncReduceRound)),
       ])
     }
     return .object([
@@ -65,6 +69,7 @@ enum SegmentReport {
       ("T", .uint(h.globalSteps.load())),
       ("T_max", .uint(h.tMax)),
       ("U", .uint(h.globalUpdates.load())),
+      ("sync_rounds", .uint(h.syncRounds)),
       ("episodes_published", .uint(seg.episodeRing.published)),
       ("hyperparameters", .object(h.hyperparameters.map { ($0.key, .double($0.value)) })),
       ("regions", .array(h.regions.map {

@@ -82,6 +82,23 @@ public struct GradientApplier {
     local.withUnsafeMutableBufferPointer { l in run(gradient, learningRate: lr, local: l.baseAddress) }
   }
 
+  /// θ[slice] ← θ[slice] − step(gradient[0 ..< slice.count]): A2C's
+  /// per-worker share of one synchronous update (the optimizer statistics
+  /// of the slice are updated too). Allocates nothing.
+  public mutating func apply(slice: Range<Int>, gradient: [Float], learningRate lr: Float) {
+    precondition(slice.lowerBound >= 0 && slice.upperBound <= count && gradient.count >= slice.count,
+                 "slice out of range")
+    guard !slice.isEmpty else { return }
+    let locked = mode == .locked
+    if locked { _ = hw_lock_acquire(lock) }
+    defer { if locked { _ = hw_lock_release(lock) } }
+    gradient.withUnsafeBufferPointer { g in
+      // The kernel indexes the gradient like θ, so shift its base back.
+      kernel(g.baseAddress! - slice.lowerBound, nil, from: slice.lowerBound, count: slice.count,
+             learningRate: lr)
+    }
+  }
+
   private mutating func run(_ gradient: [Float], learningRate lr: Float, local: UnsafeMutablePointer<Float>?) {
     precondition(gradient.count == count, "gradient size mismatch")
     let locked = mode == .locked

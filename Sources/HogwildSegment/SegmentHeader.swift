@@ -49,6 +49,8 @@ public struct SegmentHeader {
   /// How many times θ⁻ ← θ has been copied (relaxed atomic).
   public var targetVersion: SharedCounter { SharedCounter(p.pointer(to: \.target_version)!) }
   public var ringCapacity: Int { Int(clamping: p.pointee.ring_capacity) }
+  /// A2C rounds whose update is fully applied (0 for asynchronous methods).
+  public var syncRounds: UInt64 { hw_load_u64_seqcst(p.pointer(to: \.sync.round)!) }
 
   /// Region offsets in bytes, for `dump`.
   public var regions: [(name: String, offset: UInt64, bytes: UInt64)] {
@@ -61,6 +63,7 @@ public struct SegmentHeader {
       ("lock", h.lock_offset, UInt64(HW_LOCK_BYTES)),
       ("episode_ring", h.ring_offset, h.ring_capacity * UInt64(SegmentLayout.recordSize)),
       ("worker_slots", h.slots_offset, UInt64(h.procs) * UInt64(SegmentLayout.slotSize)),
+      ("gradient_exchange", h.exchange_offset, UInt64(h.procs) * h.exchange_stride * 4),
     ]
   }
 

@@ -15,6 +15,9 @@ public struct SegmentLayout: Equatable, Sendable {
   public var targetCount: Int
   public var workerCount: Int
   public var ringCapacity: Int
+  /// Whether the segment holds A2C's gradient exchange: one row of
+  /// `exchangeStride` floats per worker.
+  public var hasExchange: Bool
 
   public private(set) var parametersOffset = 0
   public private(set) var targetOffset = 0
@@ -22,6 +25,9 @@ public struct SegmentLayout: Equatable, Sendable {
   public private(set) var lockOffset = 0
   public private(set) var ringOffset = 0
   public private(set) var slotsOffset = 0
+  public private(set) var exchangeOffset = 0
+  /// Floats per exchange row: θ's size rounded up to whole cache lines.
+  public private(set) var exchangeStride = 0
   public private(set) var totalSize = 0
 
   public static let headerSize = MemoryLayout<hw_header>.size
@@ -34,9 +40,9 @@ public struct SegmentLayout: Equatable, Sendable {
 
   /// Lays out a segment for `parameterCount` floats of θ, `optimizerCount`
   /// floats of shared optimizer statistics, `targetCount` floats of θ⁻ and
-  /// `workerCount` slots.
+  /// `workerCount` slots (and, with `exchange`, one gradient row per worker).
   public init(parameterCount: Int, optimizerCount: Int, targetCount: Int = 0, workerCount: Int,
-              ringCapacity: Int = SegmentLayout.defaultRingCapacity) throws(SegmentError) {
+              ringCapacity: Int = SegmentLayout.defaultRingCapacity, exchange: Bool = false) throws(SegmentError) {
     guard parameterCount >= 0, optimizerCount >= 0, targetCount >= 0 else { throw .layoutTooLarge("negative count") }
     guard workerCount >= 1, workerCount <= Self.maxWorkers else {
       throw .layoutTooLarge("\(workerCount) workers (at most \(Self.maxWorkers))")
@@ -49,6 +55,7 @@ public struct SegmentLayout: Equatable, Sendable {
     self.targetCount = targetCount
     self.workerCount = workerCount
     self.ringCapacity = ringCapacity
+    self.hasExchange = exchange
 
     var cursor = Self.headerSize
     func region(_ bytes: Int) throws(SegmentError) -> Int {
@@ -64,6 +71,12 @@ public struct SegmentLayout: Equatable, Sendable {
     lockOffset = try region(Int(HW_LOCK_BYTES))
     ringOffset = try region(try Self.product(ringCapacity, Self.recordSize))
     slotsOffset = try region(try Self.product(workerCount, Self.slotSize))
+    if exchange {
+      exchangeStride = try Self.align(try Self.product(parameterCount, 4)) / 4
+      exchangeOffset = try region(try Self.product(try Self.product(workerCount, exchangeStride), 4))
+    } else {
+      exchangeOffset = try Self.align(cursor)
+    }
     totalSize = try Self.align(cursor)
   }
 

@@ -58,6 +58,15 @@ public enum SegmentValidator {
                unit: UInt64(SegmentLayout.recordSize))
     try inside("worker slots", offset: h.pointee.slots_offset, count: UInt64(procs),
                unit: UInt64(SegmentLayout.slotSize))
+    let stride = h.pointee.exchange_stride
+    if stride > 0 {
+      guard stride >= h.pointee.params_count, stride % 16 == 0 else {
+        throw .corruptHeader(name: name, field: "exchange_stride")
+      }
+      let (rows, o) = stride.multipliedReportingOverflow(by: UInt64(procs))
+      guard !o else { throw .regionOutOfBounds(name: name, region: "gradient exchange") }
+      try inside("gradient exchange", offset: h.pointee.exchange_offset, count: rows, unit: 4)
+    }
     // 7. Every layer lies inside θ.
     let layers = SegmentHeader(UnsafeMutablePointer(mutating: h)).layers
     for layer in layers {

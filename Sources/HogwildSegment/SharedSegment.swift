@@ -130,6 +130,19 @@ public final class SharedSegment {
     return WorkerSlot(p.assumingMemoryBound(to: hw_worker_slot.self))
   }
 
+  /// A2C's gradient exchange rows and barrier; nil unless the segment has
+  /// them.
+  public var gradientExchange: GradientExchange? {
+    let h = headerPointer
+    guard h.pointee.exchange_stride > 0 else { return nil }
+    let procs = Int(h.pointee.procs)
+    return GradientExchange(
+      rows: (base + Int(h.pointee.exchange_offset)).assumingMemoryBound(to: Float.self),
+      stride: Int(h.pointee.exchange_stride), count: Int(h.pointee.params_count),
+      slots: (0..<procs).map { slot($0) },
+      sync: h.pointer(to: \.sync)!)
+  }
+
   /// The episode ring through which workers publish finished episodes.
   public var episodeRing: EpisodeRing {
     let h = headerPointer
@@ -213,11 +226,14 @@ public final class SharedSegment {
     h.pointee.ring_offset = UInt64(layout.ringOffset)
     h.pointee.ring_capacity = UInt64(layout.ringCapacity)
     h.pointee.slots_offset = UInt64(layout.slotsOffset)
+    h.pointee.exchange_offset = UInt64(layout.exchangeOffset)
+    h.pointee.exchange_stride = UInt64(layout.exchangeStride)
     h.pointee.created_unix_ns = hw_realtime_ns()
     h.pointee.created_mono_ns = hw_monotonic_ns()
     for rank in 0..<layout.workerCount {
       let s = slot(rank)
       s.rank = rank
+      s.epsilon = .nan
     }
   }
 }

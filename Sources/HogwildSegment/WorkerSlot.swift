@@ -80,6 +80,26 @@ public struct WorkerSlot {
     get { hw_load_u64_relaxed(u64(\.delay_ns_total)) }
     nonmutating set { hw_store_u64_relaxed(u64(\.delay_ns_total), newValue) }
   }
+  /// The current ε of a value-based worker; NaN for policy-gradient ones.
+  public var epsilon: Double {
+    get { hw_load_f64_relaxed(p.pointer(to: \.epsilon)!) }
+    nonmutating set { hw_store_f64_relaxed(p.pointer(to: \.epsilon)!, newValue) }
+  }
+  /// Greedy test episodes played (value-based methods).
+  public var testEpisodes: UInt64 {
+    get { hw_load_u64_relaxed(u64(\.test_episodes)) }
+    nonmutating set { hw_store_u64_relaxed(u64(\.test_episodes), newValue) }
+  }
+  /// A2C: the last round whose gradient row this worker wrote.
+  public var syncGradientRound: UInt64 {
+    get { hw_load_u64_seqcst(u64(\.sync_grad_round)) }
+    nonmutating set { hw_store_u64_seqcst(u64(\.sync_grad_round), newValue) }
+  }
+  /// A2C: the last round whose slice of θ this worker applied.
+  public var syncReduceRound: UInt64 {
+    get { hw_load_u64_seqcst(u64(\.sync_reduce_round)) }
+    nonmutating set { hw_store_u64_seqcst(u64(\.sync_reduce_round), newValue) }
+  }
   public var stalenessSum: UInt64 { hw_load_u64_relaxed(u64(\.staleness_sum)) }
   public var stalenessMax: UInt64 { hw_load_u64_relaxed(u64(\.staleness_max)) }
 

@@ -91,7 +91,7 @@ public final class Supervisor {
         parameterCount: algorithm.parameterCount,
         optimizerCount: config.hyperparameters.optimizer.usesSharedStatistics ? algorithm.parameterCount : 0,
         targetCount: algorithm.targetParameterCount,
-        workerCount: config.procs)
+        workerCount: config.procs, exchange: algorithm.usesGradientExchange)
     } catch { throw .usage(error.description) }
     let segment: SharedSegment
     do {
