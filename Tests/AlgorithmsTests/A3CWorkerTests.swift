@@ -16,7 +16,8 @@ func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   let seg = try SharedSegment.create(
     name: name,
     layout: try SegmentLayout(parameterCount: algo.parameterCount, optimizerCount: algo.parameterCount,
-                              targetCount: algo.targetParameterCount, workerCount: 1, ringCapacity: 1 << 16))
+                              targetCount: algo.targetParameterCount, workerCount: 1, ringCapacity: 1 << 16,
+                              exchange: kind.isSynchronous))
   try SharedSegment.unlink(name: name)
   seg.header.tMax = tMax
   seg.header.layers = algo.layers
@@ -86,6 +87,20 @@ func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     #expect(first < 40)
     #expect(last > 200, "last-100 mean \(last)")
+  }
+
+  @Test func withOneWorkerA2CIsExactlyA3C() throws {
+    // One worker's "average" is its own gradient, applied to all of θ (its
+    // slice is everything): the synchronous path through the exchange rows
+    // and the barrier must give bit-identical θ and episodes.
+    let sync = try runInProcessWorker(.a2c, tMax: 20_000, seed: 4)
+    let async = try runInProcessWorker(.a3c, tMax: 20_000, seed: 4)
+    #expect(sync.1.count > 100)
+    #expect(sync.1.map(\.episodeReturn) == async.1.map(\.episodeReturn))
+    #expect(sync.0.parameters.snapshot == async.0.parameters.snapshot)
+    let slot = sync.0.slot(0)
+    #expect(slot.stalenessHistogram[0] == slot.updates && slot.updates >= 1000)
+    #expect(slot.syncReduceRound == slot.updates)
   }
 
   @Test func theSameSeedGivesTheSameRun() throws {
