@@ -10,7 +10,7 @@ export HOGWILD_PORTABLE := 1
 endif
 SWIFTFLAGS ?=
 
-.PHONY: build run test bench soak sanitize install clean lint
+.PHONY: build run test bench soak sanitize tables install clean lint
 
 build:
 	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
@@ -31,6 +31,12 @@ test: build
 BENCH_ARGS ?=
 bench: build
 	HOGWILD_BIN=$(CURDIR)/$(BIN) .build/$(CONFIG)/hogwild-bench $(BENCH_ARGS)
+
+# The README's algorithm tables (every algorithm at --procs 16, and the
+# paper's Table 2 shape over 1–16 workers) from real runs into tables/;
+# an interrupted run continues where it stopped. About 20 minutes on 2 vCPUs.
+tables: build
+	BIN=$(BIN) ./scripts/tables.sh
 
 # Sustained faults: random worker kills, supervisor stops, a supervisor crash
 # and resume (about 2 minutes; not part of make test). See RELIABILITY.md.
