@@ -62,6 +62,22 @@ public struct CartPole: Environment, Sendable, Equatable {
     }
   }
 
+  /// Names of the state components, in order (replay's state form).
+  public static let stateNames = ["x", "x_dot", "theta", "theta_dot"]
+
+  /// `state` as an `EnvState`: `[x, x_dot, theta, theta_dot]`.
+  public var internalState: EnvState { .reals(state) }
+
+  /// Sets `state` (4 finite numbers) and the step counter; a restored
+  /// episode has not terminated yet (its next step earns reward 1).
+  public mutating func restore(_ newState: EnvState, elapsedSteps: Int) throws(EnvStateError) {
+    let values = try newState.finiteReals(named: CartPole.stateNames, for: CartPole.spec.id)
+    try EnvStateError.checkElapsed(elapsedSteps, for: CartPole.spec.id)
+    state = values
+    self.elapsedSteps = elapsedSteps
+    pastTermination = false
+  }
+
   // Constants, written as the reference computes them (each folds to one double).
   @inlinable static var gravity: Double { 9.8 }
   @inlinable static var massCart: Double { 1.0 }

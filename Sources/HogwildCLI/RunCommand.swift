@@ -193,6 +193,11 @@ enum RunCommand {
     o.config = base
     guard try table.parse(args, into: &o) else { return nil }
     var c = o.config
+    // Every algorithm here samples from or maximises over a discrete action
+    // set; a box action space (Pendulum-v1) is available to `replay` only.
+    if let spec = EnvRegistry.spec(c.envID), spec.discreteActionCount == 0 {
+      throw UsageError("--env \(c.envID): its action space is continuous, which --algo \(c.algorithm.rawValue) does not support (it needs discrete actions)")
+    }
     if let list = o.delayWorkersList {
       if let bad = list.first(where: { $0 >= c.procs }) {
         throw UsageError("--delay-workers: rank \(bad) does not exist with --procs \(c.procs) (ranks are 0 to \(c.procs - 1))")
