@@ -159,16 +159,18 @@ public struct Acrobot: Environment, Sendable, Equatable {
     let cosTheta2 = cos(s.theta2)
     let sinTheta2 = sin(s.theta2)
     // Each line mirrors one reference expression; the constant prefixes
-    // (e.g. m1·lc1², m2·l1·lc2) fold exactly as Python folds them left to right.
+    // (e.g. m1·lc1², m2·l1·lc2) fold exactly as Python folds them left to
+    // right. The reference squares variables with `**` (glibc pow), hence
+    // referenceSquare; constants square exactly either way.
     let d1 = m1 * (lc1 * lc1) + m2 * ((l1 * l1 + lc2 * lc2) + 2 * l1 * lc2 * cosTheta2) + i1 + i2
     let d2 = m2 * (lc2 * lc2 + l1 * lc2 * cosTheta2) + i2
     let phi2 = m2 * lc2 * g * cos(s.theta1 + s.theta2 - Double.pi / 2.0)
-    let phi1 = -m2 * l1 * lc2 * (s.dTheta2 * s.dTheta2) * sinTheta2
+    let phi1 = -m2 * l1 * lc2 * referenceSquare(s.dTheta2) * sinTheta2
       - 2 * m2 * l1 * lc2 * s.dTheta2 * s.dTheta1 * sinTheta2
       + (m1 * lc1 + m2 * l1) * g * cos(s.theta1 - Double.pi / 2)
       + phi2
-    let ddTheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * (s.dTheta1 * s.dTheta1) * sinTheta2 - phi2)
-      / (m2 * (lc2 * lc2) + i2 - (d2 * d2) / d1)
+    let ddTheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * referenceSquare(s.dTheta1) * sinTheta2 - phi2)
+      / (m2 * (lc2 * lc2) + i2 - referenceSquare(d2) / d1)
     let ddTheta1 = -(d2 * ddTheta2 + phi1) / d1
     return AcrobotState(s.dTheta1, s.dTheta2, ddTheta1, ddTheta2)
   }

@@ -94,11 +94,10 @@ public struct Pendulum: Environment, Sendable, Equatable {
     let raw = action[0]
     let u = raw < -Pendulum.maxTorque ? -Pendulum.maxTorque : (raw > Pendulum.maxTorque ? Pendulum.maxTorque : raw)
 
-    // The cost of the state before the step, summed left to right; the
-    // torque's share in float32 as the reference computes it.
-    let controlCost = Double(Float(0.001) * (u * u))
-    let angle = Pendulum.normalizedAngle(theta)
-    let cost = angle * angle + 0.1 * (thetaDot * thetaDot) + controlCost
+    // The cost of the state before the step, summed left to right, squares
+    // as `**` computes them (glibc pow); the torque's share in float32.
+    let controlCost = Double(Float(0.001) * referenceSquare(u))
+    let cost = referenceSquare(Pendulum.normalizedAngle(theta)) + 0.1 * referenceSquare(thetaDot) + controlCost
 
     // 3g/(2l) and 3/(m·l²) fold to 15.0 and 3.0 in the reference too.
     let gravityTerm = 3 * Pendulum.gravity / (2 * Pendulum.length) * sin(theta)
