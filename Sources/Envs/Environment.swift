@@ -24,7 +24,8 @@ public struct EnvSpec: Sendable {
   /// or `[10, 10, 4]`.
   public var observationShape: [Int]
   public var actionSpace: ActionSpace
-  /// Steps after which an episode is truncated (Gymnasium's max_episode_steps).
+  /// Steps after which an episode is truncated (Gymnasium's max_episode_steps);
+  /// `Int.max` (or 0) for an environment without a time limit.
   public var maxEpisodeSteps: Int
   /// Mean return over 100 consecutive episodes that counts as solved, if any.
   public var rewardThreshold: Double?
@@ -46,6 +47,11 @@ public struct EnvSpec: Sendable {
   public var discreteActionCount: Int {
     if case .discrete(let n) = actionSpace { return n }
     return 0
+  }
+
+  /// The time limit in steps, or nil if episodes are never truncated.
+  public var timeLimit: Int? {
+    maxEpisodeSteps > 0 && maxEpisodeSteps < Int.max ? maxEpisodeSteps : nil
   }
 
   /// Number of components of a box action (0 for a discrete action space).
