@@ -18,7 +18,7 @@ import Darwin
 /// 0, +1; reward −1.0 per step and 0.0 on the terminating step; the episode
 /// terminates when the free end rises more than one link length above the
 /// pivot (−cos θ1 − cos(θ1 + θ2) > 1) and is truncated after 500 steps.
-public struct Acrobot: Environment, Sendable, Equatable {
+public struct Acrobot: RealVectorStateEnvironment, Sendable, Equatable {
   /// Angle of the first link from hanging straight down (rad, in [−π, π]).
   public var theta1: Double
   /// Angle of the second link relative to the first (rad, in [−π, π]).
@@ -56,14 +56,6 @@ public struct Acrobot: Environment, Sendable, Equatable {
     }
   }
 
-  public var internalState: EnvState { .reals(state) }
-
-  public mutating func restore(_ newState: EnvState, elapsedSteps: Int) throws(EnvStateError) {
-    let values = try newState.finiteReals(named: Acrobot.stateNames, for: Acrobot.spec.id)
-    try EnvStateError.checkElapsed(elapsedSteps, for: Acrobot.spec.id)
-    state = values
-    self.elapsedSteps = elapsedSteps
-  }
 
   // Physical constants of the reference (every link identical).
   static let dt = 0.2

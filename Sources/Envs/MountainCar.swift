@@ -17,7 +17,7 @@ import Darwin
 /// right; reward −1.0 on every step including the last; the episode
 /// terminates when the car reaches position ≥ 0.5 with velocity ≥ 0 and is
 /// truncated after 200 steps.
-public struct MountainCar: Environment, Sendable, Equatable {
+public struct MountainCar: RealVectorStateEnvironment, Sendable, Equatable {
   /// Position along the track (−1.2 … 0.6; the goal is at 0.5).
   public var position: Double
   /// Velocity (−0.07 … 0.07).
@@ -52,14 +52,6 @@ public struct MountainCar: Environment, Sendable, Equatable {
     }
   }
 
-  public var internalState: EnvState { .reals(state) }
-
-  public mutating func restore(_ newState: EnvState, elapsedSteps: Int) throws(EnvStateError) {
-    let values = try newState.finiteReals(named: MountainCar.stateNames, for: MountainCar.spec.id)
-    try EnvStateError.checkElapsed(elapsedSteps, for: MountainCar.spec.id)
-    state = values
-    self.elapsedSteps = elapsedSteps
-  }
 
   static let minPosition = -1.2
   static let maxPosition = 0.6

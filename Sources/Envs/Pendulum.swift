@@ -18,7 +18,7 @@ import Darwin
 /// continuous action, the torque, clipped to [−2, 2]; reward
 /// −(θ² + 0.1·θ̇² + 0.001·u²) with θ normalised into [−π, π) (0 = upright);
 /// no terminal state; truncated after 200 steps.
-public struct Pendulum: Environment, Sendable, Equatable {
+public struct Pendulum: RealVectorStateEnvironment, Sendable, Equatable {
   /// Angle from upright (rad). Never wrapped: it grows by whole turns as the
   /// pendulum spins; only the reward normalises it.
   public var theta: Double
@@ -58,14 +58,6 @@ public struct Pendulum: Environment, Sendable, Equatable {
     }
   }
 
-  public var internalState: EnvState { .reals(state) }
-
-  public mutating func restore(_ newState: EnvState, elapsedSteps: Int) throws(EnvStateError) {
-    let values = try newState.finiteReals(named: Pendulum.stateNames, for: Pendulum.spec.id)
-    try EnvStateError.checkElapsed(elapsedSteps, for: Pendulum.spec.id)
-    state = values
-    self.elapsedSteps = elapsedSteps
-  }
 
   static let maxSpeed = 8.0
   static let dt = 0.05

@@ -1,8 +1,24 @@
 // TrajectoryFixture.swift — reads the reference trajectories recorded from
 // Gymnasium by Fixtures/make_classic_control_fixture.py (Acrobot-v1,
-// MountainCar-v0, Pendulum-v1; the format is described in that script).
+// MountainCar-v0, Pendulum-v1; the format is described in that script) and
+// by Fixtures/make_cartpole_fixture.py (the same format without the `sizes`
+// line and the elapsed-at-start column: discrete actions, sizes taken from
+// the lines, every episode starting at step 0).
 
 import Foundation
+
+enum FixtureError: Error, CustomStringConvertible {
+  case malformed(line: Int, String)
+  var description: String {
+    switch self { case .malformed(let line, let text): "fixture line \(line): \(text)" }
+  }
+}
+
+/// Parses `float.hex()` output exactly (Swift's Double(String) accepts hex floats).
+func parseHexDouble(_ text: Substring, line: Int) throws -> Double {
+  guard let value = Double(text) else { throw FixtureError.malformed(line: line, "bad real \(text)") }
+  return value
+}
 
 /// The action of one recorded step.
 enum RecordedAction: Equatable {
@@ -73,17 +89,21 @@ struct TrajectoryFixture {
         fixture.observationSize = o
         fixture.boxActions = fields[3] == "box"
       case "episode":
-        guard fields.count == 6, fixture.stateSize > 0, let index = Int(fields[1]),
-              let elapsed = Int(fields[4]), let n = Int(fields[5]) else { throw bad }
+        let elapsed = fields.count == 6 ? Int(fields[4]) : 0
+        guard fields.count == 5 || fields.count == 6, let index = Int(fields[1]), let elapsed,
+              let n = Int(fields[fields.count - 1]) else { throw bad }
         try checkPreviousComplete(line)
         expectedSteps = n
         fixture.trajectories.append(Trajectory(index: index, policy: String(fields[2]), elapsedAtStart: elapsed,
                                                initialState: [], steps: []))
       case "init":
+        if fixture.stateSize == 0 { fixture.stateSize = fields.count - 1 }
         guard fields.count == 1 + fixture.stateSize, !fixture.trajectories.isEmpty else { throw bad }
         fixture.trajectories[fixture.trajectories.count - 1].initialState =
           try fields.dropFirst().map { try parseHexDouble($0, line: line) }
       case "step":
+        // step t action state… obs… reward terminated truncated
+        if fixture.observationSize == 0 { fixture.observationSize = fields.count - 6 - fixture.stateSize }
         let s = fixture.stateSize, o = fixture.observationSize
         guard fields.count == 3 + s + o + 3, !fixture.trajectories.isEmpty, let t = Int(fields[1]) else { throw bad }
         let action: RecordedAction
