@@ -46,7 +46,10 @@ public enum AlgorithmFactory {
   public static func make(_ kind: AlgorithmKind, hyperparameters: Hyperparameters,
                           spec: EnvSpec) -> any WorkerAlgorithm {
     switch kind {
-    case .a3c: A3C(hyperparameters: hyperparameters, spec: spec)
+    case .a3c:
+      spec.discreteActionCount > 0
+        ? A3C(hyperparameters: hyperparameters, spec: spec)
+        : ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
     case .a2c: A2C(hyperparameters: hyperparameters, spec: spec)
     case .qn: QN(hyperparameters: hyperparameters, spec: spec)
     case .q1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: false)

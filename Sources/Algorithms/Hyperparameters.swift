@@ -70,6 +70,10 @@ public struct Hyperparameters: Equatable, Sendable {
 
   public init() {}
 
+  /// β for a Gaussian policy (continuous actions), as in the paper: its
+  /// entropy is on a different scale from a categorical one's.
+  public static let gaussianEntropyCoefficient = 1e-4
+
   /// The learning rate a run of `algorithm` with `workers` workers uses
   /// unless --lr is given. A2C averages N gradients into one update, a
   /// batch N times larger than one A3C worker's, so it takes a larger step

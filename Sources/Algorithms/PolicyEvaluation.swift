@@ -10,6 +10,9 @@ import TinyNN
 public struct Policy {
   public let network: MLP
   public let actionCount: Int
+  /// For a Box action space: the Gaussian policy's network, its action
+  /// dimensions and their bounds (`network` is then unused).
+  let gaussian: ContinuousA3C?
   public let parameters: [Float]
   /// The network outputs Q-values: the policy is always greedy on them.
   public let valueBased: Bool
@@ -24,10 +27,19 @@ public struct Policy {
   public init(kind: AlgorithmKind, hyperparameters: Hyperparameters, spec: EnvSpec,
               parameters: [Float], layers: [LayerEntry]? = nil) throws(MismatchError) {
     // Which network the algorithm trains; the shape checks are the same for all.
-    let algorithm: any SingleNetworkAlgorithm
+    let algorithm: any WorkerAlgorithm
+    let continuous = spec.discreteActionCount == 0
     switch kind {
-    case .a3c, .a2c: algorithm = A3C(hyperparameters: hyperparameters, spec: spec)
-    case .qn, .q1, .sarsa1: algorithm = QN(hyperparameters: hyperparameters, spec: spec)
+    case .a3c where continuous:
+      let a = ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
+      gaussian = a
+      algorithm = a
+    case .a3c, .a2c:
+      gaussian = nil
+      algorithm = A3C(hyperparameters: hyperparameters, spec: spec)
+    case .qn, .q1, .sarsa1:
+      gaussian = nil
+      algorithm = QN(hyperparameters: hyperparameters, spec: spec)
     }
     guard parameters.count == algorithm.parameterCount else {
       throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(algorithm.parameterCount)")
@@ -35,7 +47,7 @@ public struct Policy {
     if let layers, layers != algorithm.layers {
       throw MismatchError(description: "the layer table does not match the network")
     }
-    network = algorithm.network
+    network = (algorithm as? any SingleNetworkAlgorithm)?.network ?? gaussian!.policyNetwork
     actionCount = spec.discreteActionCount
     valueBased = kind.isValueBased
     self.parameters = parameters
@@ -46,6 +58,7 @@ public struct Policy {
   /// and the length.
   public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256,
                                          greedy: Bool) -> (return: Double, length: Int) {
+    if let gaussian { return runContinuousEpisode(gaussian, &env, rng: &rng, greedy: greedy) }
     var work: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
     var observation = [Float](repeating: 0, count: env.spec.observationSize)
     var probabilities = [Float](repeating: 0, count: actionCount)
@@ -66,6 +79,35 @@ public struct Policy {
         action = CategoricalPolicy.sample(probs: probabilities, count: actionCount, uniform: rng.nextUnitFloat())
       }
       let outcome = env.step(action: action, observation: &observation)
+      total += outcome.reward
+      length += 1
+      if outcome.done { return (total, length) }
+    }
+  }
+
+  /// One episode of a Gaussian policy: a ~ N(μ, σ²) clipped to the bounds,
+  /// or a = μ (clipped) with `greedy`.
+  func runContinuousEpisode<E: Environment>(_ g: ContinuousA3C, _ env: inout E, rng: inout Xoshiro256,
+                                            greedy: Bool) -> (return: Double, length: Int) {
+    let D = g.actionDimensions
+    var work: MLPWorkspace<Float> = g.policyNetwork.makeWorkspace(maxBatch: 1)
+    var observation = [Float](repeating: 0, count: env.spec.observationSize)
+    var action = [Float](repeating: 0, count: D)
+    env.reset(rng: &rng, observation: &observation)
+    var total = 0.0
+    var length = 0
+    while true {
+      g.policyNetwork.forward(params: parameters, input: observation, row: 0, workspace: &work)
+      for d in 0..<D {
+        var a = work.output(row: 0, index: d)
+        if !greedy {
+          let v = GaussianPolicy.variance(preActivation: work.output(row: 0, index: D + d))
+          a = GaussianPolicy.sample(mean: a, variance: v,
+                                    standardNormal: GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat()))
+        }
+        action[d] = min(max(a, g.low[d]), g.high[d])
+      }
+      let outcome = env.step(continuous: action, observation: &observation)
       total += outcome.reward
       length += 1
       if outcome.done { return (total, length) }

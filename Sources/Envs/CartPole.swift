@@ -21,7 +21,7 @@ import Darwin
 /// Gymnasium's CartPole-v1: action 0 pushes the cart left, 1 pushes it right;
 /// reward +1.0 on every step including the terminating one; the episode
 /// terminates when |x| > 2.4 or |θ| > 12° and is truncated after 500 steps.
-public struct CartPole: Environment, Sendable, Equatable {
+public struct CartPole: RealVectorStateEnvironment, Sendable, Equatable {
   /// Cart position (m).
   public var x: Double
   /// Cart velocity (m/s).
@@ -60,6 +60,16 @@ public struct CartPole: Environment, Sendable, Equatable {
       precondition(newValue.count == 4, "CartPole state has 4 components")
       x = newValue[0]; xDot = newValue[1]; theta = newValue[2]; thetaDot = newValue[3]
     }
+  }
+
+  /// Names of the state components, in order (replay's state form).
+  public static let stateNames = ["x", "x_dot", "theta", "theta_dot"]
+
+  /// Sets `state` (4 finite numbers) and the step counter; a restored
+  /// episode has not terminated yet (its next step earns reward 1).
+  public mutating func restore(_ newState: EnvState, elapsedSteps: Int) throws(EnvStateError) {
+    try restoreRealVector(newState, elapsedSteps: elapsedSteps)
+    pastTermination = false
   }
 
   // Constants, written as the reference computes them (each folds to one double).

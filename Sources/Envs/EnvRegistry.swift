@@ -13,6 +13,9 @@ public enum EnvRegistry {
   /// Registration order is the order of `ids`.
   static let entries: [Entry] = [
     Entry(spec: CartPole.spec, make: { CartPole() }),
+    Entry(spec: Acrobot.spec, make: { Acrobot() }),
+    Entry(spec: MountainCar.spec, make: { MountainCar() }),
+    Entry(spec: Pendulum.spec, make: { Pendulum() }),
   ]
 
   /// All registered ids, in registration order.

@@ -19,16 +19,25 @@ public struct EnvSpec: Sendable {
   public var id: String
   /// Number of float32 observation components.
   public var observationSize: Int
+  /// The observation's shape as Gymnasium reports it (its product is
+  /// `observationSize`; the flat buffer is in row-major order), e.g. `[4]`
+  /// or `[10, 10, 4]`.
+  public var observationShape: [Int]
   public var actionSpace: ActionSpace
-  /// Steps after which an episode is truncated (Gymnasium's max_episode_steps).
+  /// Steps after which an episode is truncated (Gymnasium's max_episode_steps);
+  /// `Int.max` (or 0) for an environment without a time limit.
   public var maxEpisodeSteps: Int
   /// Mean return over 100 consecutive episodes that counts as solved, if any.
   public var rewardThreshold: Double?
 
-  public init(id: String, observationSize: Int, actionSpace: ActionSpace,
+  /// `observationShape` defaults to the flat `[observationSize]`.
+  public init(id: String, observationSize: Int, observationShape: [Int]? = nil, actionSpace: ActionSpace,
               maxEpisodeSteps: Int, rewardThreshold: Double?) {
+    precondition(observationShape.map { $0.reduce(1, *) == observationSize } ?? true,
+                 "observation shape must hold observationSize values")
     self.id = id
     self.observationSize = observationSize
+    self.observationShape = observationShape ?? [observationSize]
     self.actionSpace = actionSpace
     self.maxEpisodeSteps = maxEpisodeSteps
     self.rewardThreshold = rewardThreshold
@@ -37,6 +46,17 @@ public struct EnvSpec: Sendable {
   /// Number of discrete actions (0 for a box action space).
   public var discreteActionCount: Int {
     if case .discrete(let n) = actionSpace { return n }
+    return 0
+  }
+
+  /// The time limit in steps, or nil if episodes are never truncated.
+  public var timeLimit: Int? {
+    maxEpisodeSteps > 0 && maxEpisodeSteps < Int.max ? maxEpisodeSteps : nil
+  }
+
+  /// Number of components of a box action (0 for a discrete action space).
+  public var continuousActionSize: Int {
+    if case .box(let low, _) = actionSpace { return low.count }
     return 0
   }
 }
@@ -65,10 +85,50 @@ public struct StepOutcome: Equatable, Sendable {
 ///
 /// Implementations write observations into a caller-owned buffer of
 /// `spec.observationSize` floats, so stepping allocates nothing.
+///
+/// An environment has either a discrete or a continuous (box) action space
+/// (`spec.actionSpace`) and is stepped with the matching `step`: calling the
+/// other one is a programming error and traps. Callers that take actions
+/// from outside (e.g. `replay`) check the action space first.
+///
+/// For replay and tests an environment can also export its internal state
+/// (`internalState`) and be restarted from one (`restore`), mid-episode: the
+/// step counter of the time limit is restored with it.
 public protocol Environment {
   var spec: EnvSpec { get }
+  /// Steps taken since the last reset or restore (Gymnasium's TimeLimit
+  /// `_elapsed_steps`): the step that makes it `spec.maxEpisodeSteps` is
+  /// truncated.
+  var elapsedSteps: Int { get }
   /// Starts a new episode, drawing the initial state from `rng`.
   mutating func reset(rng: inout Xoshiro256, observation: inout [Float])
-  /// Applies a discrete action and advances one step.
+  /// Applies a discrete action in `0..<spec.discreteActionCount` and advances
+  /// one step. Traps on an action out of range, and on an environment with a
+  /// box action space.
   mutating func step(action: Int, observation: inout [Float]) -> StepOutcome
+  /// Applies a continuous action (one value per dimension of the box; values
+  /// outside the bounds are clipped by the environment, as Gymnasium's
+  /// environments do) and advances one step. Float, as Gymnasium's box
+  /// actions are float32 — the rounding matters for bit-exactness. Traps on
+  /// a wrong number of values, and on an environment with a discrete action
+  /// space (the default implementation).
+  mutating func step(continuous action: [Float], observation: inout [Float]) -> StepOutcome
+  /// Writes the float32 observation of the current state into `observation`
+  /// (resized to `spec.observationSize` if needed).
+  func writeObservation(into observation: inout [Float])
+  /// The internal state in the form `restore` accepts (and `replay` prints):
+  /// for the classic-control tasks a list of float64 reals.
+  var internalState: EnvState { get }
+  /// Replaces the internal state with `state` and the step counter with
+  /// `elapsedSteps` (≥ 0), as if that many steps of the current episode had
+  /// been taken. Throws, changing nothing, if `state` does not have this
+  /// environment's form (the message says which form).
+  mutating func restore(_ state: EnvState, elapsedSteps: Int) throws(EnvStateError)
+}
+
+extension Environment {
+  /// Discrete-action environments have no continuous step: trap.
+  public mutating func step(continuous action: [Float], observation: inout [Float]) -> StepOutcome {
+    preconditionFailure("\(spec.id) has a discrete action space: use step(action:observation:)")
+  }
 }

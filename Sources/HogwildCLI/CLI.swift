@@ -19,6 +19,8 @@ public enum CLI {
       eval    Run a checkpoint's policy for N episodes and report the returns.
       dump    Inspect a live or kept shared segment, or list them (--list).
       clean   Remove segments left behind by a supervisor that died.
+      envs    List the environments: spaces, time limit, solved threshold.
+      replay  Step an environment from a given internal state; print every step as JSON.
 
       See 'hogwild-rl <subcommand> --help' for each subcommand's options.
     """
@@ -36,6 +38,8 @@ public enum CLI {
     case "eval": return EvalCommand.main(rest)
     case "dump": return DumpCommand.main(rest)
     case "clean": return CleanCommand.main(rest)
+    case "envs": return EnvsCommand.main(rest)
+    case "replay": return ReplayCommand.main(rest)
     case "-h", "--help", "help":
       print(overview)
       return 0
@@ -43,7 +47,7 @@ public enum CLI {
       print("hogwild-rl \(version)")
       return 0
     default:
-      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, dump or clean (see 'hogwild-rl --help')")
+      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, dump, clean, envs or replay (see 'hogwild-rl --help')")
     }
   }
 

@@ -19,6 +19,8 @@ struct RunOptions {
   var resumeDirectory: String?
   /// Whether --lr was given (else the algorithm's default applies).
   var learningRateGiven = false
+  /// Whether --ent-coef was given (else the policy's default applies).
+  var entropyGiven = false
 }
 
 enum RunCommand {
@@ -97,8 +99,9 @@ enum RunCommand {
       .init("--async-update", "n", "q1/sarsa1: local steps between updates (the paper's I_AsyncUpdate).", default: "\(h.asyncUpdate)") { o, v throws(UsageError) in
         o.config.hyperparameters.asyncUpdate = try ValueParsers.integer("--async-update", v, 1...10_000)
       },
-      .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient)") { o, v throws(UsageError) in
+      .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient); \(Hyperparameters.gaussianEntropyCoefficient) for continuous actions") { o, v throws(UsageError) in
         o.config.hyperparameters.entropyCoefficient = try ValueParsers.real("--ent-coef", v, "a number ≥ 0") { $0 >= 0 }
+        o.entropyGiven = true
       },
       .init("--vf-coef", "c", "Weight of the value loss (R − V)².", default: "\(h.valueCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.valueCoefficient = try ValueParsers.real("--vf-coef", v, "a number ≥ 0") { $0 >= 0 }
@@ -196,6 +199,15 @@ enum RunCommand {
     o.config = base
     guard try table.parse(args, into: &o) else { return nil }
     var c = o.config
+    // A box action space (Pendulum-v1) needs a Gaussian policy: a3c has one;
+    // the others maximise over or sample from a discrete action set.
+    let continuous = EnvRegistry.spec(c.envID).map { $0.discreteActionCount == 0 } ?? false
+    if continuous && c.algorithm != .a3c {
+      throw UsageError("--env \(c.envID): its action space is continuous, which --algo \(c.algorithm.rawValue) does not support (use --algo a3c)")
+    }
+    if continuous && !o.entropyGiven && o.resumeDirectory == nil {
+      c.hyperparameters.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient
+    }
     if let list = o.delayWorkersList {
       if let bad = list.first(where: { $0 >= c.procs }) {
         throw UsageError("--delay-workers: rank \(bad) does not exist with --procs \(c.procs) (ranks are 0 to \(c.procs - 1))")

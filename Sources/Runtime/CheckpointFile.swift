@@ -24,7 +24,7 @@ public struct LoadedCheckpoint: Sendable {
   public init(path: String) throws(LoadError) {
     self.path = path
     let bytes: [UInt8]
-    do { bytes = try Self.readFile(path) } catch {
+    do { bytes = try readWholeFile(path) } catch {
       throw LoadError(description: "cannot read \(path): \(error)")
     }
     do { checkpoint = try Checkpoint(decoding: bytes) } catch {
@@ -34,7 +34,7 @@ public struct LoadedCheckpoint: Sendable {
     if text.isEmpty {
       let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
       let configPath = (dir.isEmpty ? "/" : dir) + "/config.json"
-      do { text = String(decoding: try Self.readFile(configPath), as: UTF8.self) } catch {
+      do { text = String(decoding: try readWholeFile(configPath), as: UTF8.self) } catch {
         throw LoadError(description: "\(path): format-1 checkpoint without settings, and cannot read \(configPath): \(error)")
       }
     }
@@ -65,24 +65,5 @@ public struct LoadedCheckpoint: Sendable {
     // Shape already checked in init.
     try! Policy(kind: config.algorithm, hyperparameters: config.hyperparameters, spec: spec,
                 parameters: checkpoint.parameters)
-  }
-
-  /// A whole file (at most 1 GiB).
-  static func readFile(_ path: String) throws(Errno) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw Errno(errno) }
-    defer { close(fd) }
-    var out: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw Errno(errno)
-      }
-      if n == 0 { return out }
-      out += buffer[0..<n]
-      if out.count > 1 << 30 { throw Errno(EFBIG) }
-    }
   }
 }

@@ -1,14 +1,19 @@
 // JSON.swift — a small JSON value and writer for summary.json, config.json
 // and `dump --json`. Keys keep their insertion order so files diff cleanly;
 // floats print in Swift's shortest round-trip form; non-finite numbers become
-// null (JSON has no NaN).
+// null (JSON has no NaN). `.exactDouble` is for output that must keep every
+// bit (`replay`): it always prints a real as a real, -0.0 included.
 
 /// A JSON value.
 public indirect enum JSON: Equatable, Sendable {
   case null
   case bool(Bool)
   case int(Int64)
+  /// A real, integral values without a fraction (`1`, not `1.0`; -0.0 prints `0`).
   case double(Double)
+  /// A real printed in Swift's shortest round-trip form, always as a real
+  /// (`1.0`, `-0.0`, `5e-324`), so that it parses back to the same bits.
+  case exactDouble(Double)
   case string(String)
   case array([JSON])
   case object([(String, JSON)])
@@ -37,6 +42,7 @@ public indirect enum JSON: Equatable, Sendable {
       if !d.isFinite { out += "null" }
       else if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) }
       else { out += "\(d)" }
+    case .exactDouble(let d): out += d.isFinite ? "\(d)" : "null"
     case .string(let s): JSON.quote(s, into: &out)
     case .array(let items):
       if items.isEmpty { out += "[]"; return }
@@ -96,7 +102,7 @@ extension JSON {
   public var doubleValue: Double? {
     switch self {
     case .int(let i): Double(i)
-    case .double(let d): d
+    case .double(let d), .exactDouble(let d): d
     default: nil
     }
   }

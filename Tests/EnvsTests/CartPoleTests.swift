@@ -5,88 +5,8 @@ import Foundation
 import Testing
 import Envs
 
-/// One recorded step of the fixture.
-struct RecordedStep {
-  var t: Int
-  var action: Int
-  var state: [Double]
-  var observation: [Float]
-  var reward: Double
-  var terminated: Bool
-  var truncated: Bool
-}
-
-/// One recorded episode of the fixture.
-struct RecordedEpisode {
-  var index: Int
-  var policy: String
-  var initialState: [Double]
-  var steps: [RecordedStep]
-}
-
-enum FixtureError: Error, CustomStringConvertible {
-  case malformed(line: Int, String)
-  var description: String {
-    switch self { case .malformed(let line, let text): "fixture line \(line): \(text)" }
-  }
-}
-
-/// Parses `float.hex()` output exactly (Swift's Double(String) accepts hex floats).
-func parseHexDouble(_ text: Substring, line: Int) throws -> Double {
-  guard let value = Double(text) else { throw FixtureError.malformed(line: line, "bad real \(text)") }
-  return value
-}
-
-func loadCartPoleFixture() throws -> [RecordedEpisode] {
-  let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/cartpole_v1_trajectories.txt")
-  let text = try String(contentsOf: url, encoding: .utf8)
-  var episodes: [RecordedEpisode] = []
-  var expectedSteps = 0
-  for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-    let lineNumber = offset + 1
-    if rawLine.isEmpty || rawLine.hasPrefix("#") { continue }
-    let fields = rawLine.split(separator: " ")
-    switch fields[0] {
-    case "episode":
-      guard fields.count == 5, let index = Int(fields[1]), let n = Int(fields[4]) else {
-        throw FixtureError.malformed(line: lineNumber, String(rawLine))
-      }
-      if let last = episodes.last, last.steps.count != expectedSteps {
-        throw FixtureError.malformed(line: lineNumber, "previous episode has \(last.steps.count) steps")
-      }
-      expectedSteps = n
-      episodes.append(RecordedEpisode(index: index, policy: String(fields[2]), initialState: [], steps: []))
-    case "init":
-      guard fields.count == 5, !episodes.isEmpty else { throw FixtureError.malformed(line: lineNumber, String(rawLine)) }
-      episodes[episodes.count - 1].initialState = try fields[1...4].map { try parseHexDouble($0, line: lineNumber) }
-    case "step":
-      guard fields.count == 14, !episodes.isEmpty, let t = Int(fields[1]), let action = Int(fields[2]) else {
-        throw FixtureError.malformed(line: lineNumber, String(rawLine))
-      }
-      let state = try fields[3...6].map { try parseHexDouble($0, line: lineNumber) }
-      let wideObservation = try fields[7...10].map { try parseHexDouble($0, line: lineNumber) }
-      let observation = wideObservation.map { Float($0) }
-      // The recorded observation is a float32 widened exactly: narrowing must be exact.
-      guard zip(observation, wideObservation).allSatisfy({ Double($0) == $1 }) else {
-        throw FixtureError.malformed(line: lineNumber, "observation is not a float32 value")
-      }
-      let reward = try parseHexDouble(fields[11], line: lineNumber)
-      let flags = (fields[12], fields[13])
-      guard ["0", "1"].contains(flags.0), ["0", "1"].contains(flags.1) else {
-        throw FixtureError.malformed(line: lineNumber, "bad flags")
-      }
-      episodes[episodes.count - 1].steps.append(RecordedStep(
-        t: t, action: action, state: state, observation: observation, reward: reward,
-        terminated: flags.0 == "1", truncated: flags.1 == "1"))
-    default:
-      throw FixtureError.malformed(line: lineNumber, String(rawLine))
-    }
-  }
-  if let last = episodes.last, last.steps.count != expectedSteps {
-    throw FixtureError.malformed(line: 0, "last episode has \(last.steps.count) steps")
-  }
-  return episodes
+func loadCartPoleFixture() throws -> [Trajectory] {
+  try TrajectoryFixture.load(envID: "CartPole-v1").trajectories
 }
 
 @Suite struct CartPoleFixtureTests {
@@ -111,7 +31,8 @@ func loadCartPoleFixture() throws -> [RecordedEpisode] {
       var observation = [Float](repeating: .nan, count: 4)
       for (i, record) in episode.steps.enumerated() {
         #expect(record.t == i + 1)
-        let outcome = env.step(action: record.action, observation: &observation)
+        guard case .discrete(let action) = record.action else { Issue.record("box action"); break }
+        let outcome = env.step(action: action, observation: &observation)
         let where_ = "episode \(episode.index) (\(episode.policy)) step \(record.t)"
         let stateBits = env.state.map(\.bitPattern)
         let expectedStateBits = record.state.map(\.bitPattern)

@@ -16,18 +16,27 @@ func benchEnvSteps(_ bench: Bench) {
 }
 
 /// Steps per second of `env` (opened from `any Environment`, as a worker's
-/// loop is) with uniformly random actions.
+/// loop is) with uniformly random actions (a box action: each component
+/// uniform in [-2, 2), out-of-bounds values clipped by the env).
 private func stepRate<E: Environment>(_ env: E, seed: UInt64, duration: Double) -> Double {
   var env = env
   var rng = Xoshiro256(seed: seed)
   var observation = [Float](repeating: 0, count: env.spec.observationSize)
   let actions = UInt64(max(1, env.spec.discreteActionCount))
+  let continuous = env.spec.continuousActionSize > 0
+  var box = [Float](repeating: 0, count: env.spec.continuousActionSize)
   env.reset(rng: &rng, observation: &observation)
   var episodes = 0
   let chunk = 4096
   let r = rate(for: duration, unitsPerCall: chunk) {
     for _ in 0..<chunk {
-      let outcome = env.step(action: Int(rng.next() % actions), observation: &observation)
+      let outcome: StepOutcome
+      if continuous {
+        for i in box.indices { box[i] = 4 * rng.nextUnitFloat() - 2 }
+        outcome = env.step(continuous: box, observation: &observation)
+      } else {
+        outcome = env.step(action: Int(rng.next() % actions), observation: &observation)
+      }
       if outcome.done {
         episodes += 1
         env.reset(rng: &rng, observation: &observation)

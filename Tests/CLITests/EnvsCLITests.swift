@@ -1,0 +1,104 @@
+// EnvsCLITests.swift — `hogwild-rl envs` lists every registered environment,
+// as a table and as JSON, and the other subcommands know about the new ones.
+
+import Envs
+import Foundation
+import Testing
+import Runtime
+
+@Suite struct EnvsCLITests {
+  @Test func tableListsEveryRegisteredEnvironment() throws {
+    let s = try Scratch()
+    let r = try Harness.run(["envs"], in: s.url, timeout: 10)
+    #expect(r.exitCode == 0 && r.stderr.isEmpty, "\(r)")
+    let rows = r.stdout.split(separator: "\n").dropFirst()
+    #expect(rows.map { String($0.prefix { $0 != " " }) } == EnvRegistry.ids)
+    let pendulum = try #require(rows.first { $0.hasPrefix("Pendulum-v1 ") })
+    #expect(pendulum.contains("Box(3,) float32") && pendulum.contains("Box(-2.0, 2.0, (1,), float32)"))
+    #expect(pendulum.contains(" 200 ") && pendulum.hasSuffix("-"))
+    let acrobot = try #require(rows.first { $0.hasPrefix("Acrobot-v1 ") })
+    #expect(acrobot.contains("Box(6,) float32") && acrobot.contains("Discrete(3)") && acrobot.hasSuffix("-100"))
+  }
+
+  @Test func jsonDescribesEverySpec() throws {
+    let s = try Scratch()
+    let r = try Harness.run(["envs", "--json"], in: s.url, timeout: 10)
+    #expect(r.exitCode == 0, "\(r)")
+    let list = try #require(try JSON.parse(r.stdout).arrayValue)
+    #expect(list.compactMap { $0["id"]?.stringValue } == EnvRegistry.ids)
+    for entry in list {
+      let spec = try #require(EnvRegistry.spec(entry["id"]?.stringValue ?? ""))
+      #expect(entry["observation_shape"]?.arrayValue?.compactMap(\.doubleValue) == spec.observationShape.map(Double.init))
+      #expect(entry["max_episode_steps"]?.doubleValue == spec.timeLimit.map(Double.init))
+      #expect(entry["reward_threshold"]?.doubleValue == spec.rewardThreshold)
+    }
+    let cartPole = try #require(list.first { $0["id"] == .string("CartPole-v1") })
+    #expect(cartPole["action_space"]?.serialized() == #"{"type":"discrete","n":2}"#)
+    #expect(cartPole["reward_threshold"]?.doubleValue == 475 && cartPole["max_episode_steps"] == .int(500))
+    let pendulum = try #require(list.first { $0["id"] == .string("Pendulum-v1") })
+    let box = try #require(pendulum["action_space"])
+    #expect(box["type"] == .string("box") && box["shape"] == .array([.int(1)]))
+    #expect(box["low"]?.arrayValue?.compactMap(\.doubleValue) == [-2] && box["high"]?.arrayValue?.compactMap(\.doubleValue) == [2])
+    #expect(pendulum["reward_threshold"] == .null)
+  }
+
+  @Test func helpAndBadArguments() throws {
+    let s = try Scratch()
+    let help = try Harness.run(["envs", "--help"], in: s.url, timeout: 10)
+    #expect(help.exitCode == 0 && help.stdout.contains("USAGE: hogwild-rl envs [--json]"))
+    let bad = try Harness.run(["envs", "--verbose"], in: s.url, timeout: 10)
+    #expect(bad.exitCode == 64 && bad.stderrLines.count == 1 && bad.stderr.hasPrefix("error: "), "\(bad)")
+    let top = try Harness.run(["--help"], in: s.url, timeout: 10)
+    #expect(top.stdout.contains("  envs ") && top.stdout.contains("  replay "))
+  }
+
+  @Test func onlyA3CTakesAContinuousActionEnvironment() throws {
+    let s = try Scratch()
+    for algo in ["a2c", "qn", "q1", "sarsa1"] {
+      let r = try Harness.run(["run", "--env", "Pendulum-v1", "--algo", algo, "--t-max", "1000", "--quiet",
+                               "--out", s.path("run")], in: s.url, timeout: 10)
+      #expect(r.exitCode == 64 && r.stderrLines.count == 1 && r.stderr.contains("continuous"), "\(r)")
+      #expect(!FileManager.default.fileExists(atPath: s.path("run")))
+    }
+  }
+
+  @Test func continuousA3CTrainsPendulumWithTwoNetworks() throws {
+    let s = try Scratch()
+    let out = s.path("run")
+    let segment = Harness.uniqueSegment("pendulum")
+    defer { Harness.removeSegment(segment) }
+    let r = try Harness.run(["run", "--env", "Pendulum-v1", "--procs", "2", "--t-max", "20k", "--seed", "3",
+                             "--keep-segment", "--segment", segment, "--quiet", "--out", out],
+                            in: s.url, timeout: 60)
+    #expect(r.exitCode == 0, "\(r)")
+    let summary = try Harness.json(at: URL(fileURLWithPath: out + "/summary.json"))
+    // 200-step episodes (truncated), rewards in [−16.3, 0].
+    let episodes = Harness.int(summary["episodes"]) ?? 0
+    #expect(episodes >= 90 && episodes <= 101, "\(episodes)")
+    let mean = Harness.double(summary["mean_return_100"]) ?? 1
+    #expect(mean < 0 && mean > -16.3 * 200)
+    let config = try Harness.json(at: URL(fileURLWithPath: out + "/config.json"))
+    #expect(Harness.double(config["ent_coef"]) == 1e-4, "the Gaussian default")
+    let d = try Harness.run(["dump", "--json", segment], in: s.url, timeout: 10)
+    let report = try #require(try Harness.json(d.stdout) as? [String: Any])
+    let names = (report["layers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    #expect(names.first == "policy.0.weight" && names.contains("value.0.weight"), "\(names)")
+    let policyOut = (report["layers"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "policy.2.weight" }
+    #expect(Harness.int(policyOut?["cols"]) == 2, "μ and ρ for one torque")
+  }
+
+  @Test(arguments: ["Acrobot-v1", "MountainCar-v0"])
+  func shortRunsOnTheNewDiscreteEnvironments(env: String) throws {
+    let s = try Scratch()
+    let out = s.path("run")
+    let r = try Harness.run(["run", "--env", env, "--procs", "2", "--t-max", "20k", "--quiet", "--out", out],
+                            in: s.url, timeout: 60)
+    #expect(r.exitCode == 0, "\(r)")
+    let summary = try Harness.json(at: URL(fileURLWithPath: out + "/summary.json"))
+    #expect(summary["env"] as? String == env)
+    #expect((Harness.int(summary["steps"]) ?? 0) >= 20_000)
+    // Episodes end by the time limit at the latest; each worker may have one in flight.
+    let limit = try #require(EnvRegistry.spec(env)?.maxEpisodeSteps)
+    #expect((Harness.int(summary["episodes"]) ?? 0) >= 20_000 / limit - 2)
+  }
+}
