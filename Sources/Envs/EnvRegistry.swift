@@ -13,7 +13,18 @@ public enum EnvRegistry {
   /// Registration order is the order of `ids`.
   static let entries: [Entry] = [
     Entry(spec: CartPole.spec, make: { CartPole() }),
-  ]
+  ] + minAtar(Asterix.self) + minAtar(Breakout.self) + minAtar(Freeway.self)
+    + minAtar(Seaquest.self) + minAtar(SpaceInvaders.self)
+
+  /// A MinAtar game's two ids, as minatar.gym registers them: -v0 with all 6
+  /// actions, -v1 with the game's minimal action set (games in alphabetical order,
+  /// as there). Sticky actions 0.1, difficulty ramping on, no time limit.
+  static func minAtar<Game: MinAtarGame>(_ game: Game.Type) -> [Entry] {
+    [false, true].map { minimal in
+      Entry(spec: MinAtarEnvironment<Game>.spec(minimalActionSet: minimal),
+            make: { MinAtarEnvironment<Game>(minimalActionSet: minimal) })
+    }
+  }
 
   /// All registered ids, in registration order.
   public static var ids: [String] { entries.map(\.spec.id) }
