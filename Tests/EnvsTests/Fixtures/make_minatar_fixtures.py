@@ -303,8 +303,23 @@ def make_freeway():
     tr = Trace("freeway")
     rng = np.random.default_rng(202)
 
+    def survives(g, first):
+        # The chicken is not sent back to row 9 within 4 frames after `first`.
+        c = copy.deepcopy(g)
+        r, _ = c.act(first)
+        for _ in range(3):
+            if r or c.pos == 9:
+                break
+            r, _ = c.act(0)
+        return r > 0 or c.pos < 9
+
     def up_mostly(g):
-        return 2 if rng.random() < 0.7 else int(rng.integers(6))
+        # Up when that is safe for a few frames, random otherwise (and now and then).
+        if rng.random() < 0.1:
+            return int(rng.integers(6))
+        if g.move_timer == 0 and survives(g, 2):
+            return 2
+        return int(rng.choice([0, 0, 1, 3, 4, 5]))
     env = make_env("freeway", 21)
     tr.segment("start", 21, env, up_mostly, 400)
     # The same episode's end: play on unrecorded, then record the last frames and two
@@ -432,6 +447,16 @@ def make_seaquest():
         g.e_spawn_timer, g.d_spawn_timer = 5, 7
     env = make_env("seaquest", 55)
     tr.segment("twins", 55, env, lambda g: 0, 30, prepare=twins)
+
+    def shot_while_dying(g):
+        # An enemy sub moves onto a player bullet as its shot timer runs out: it is
+        # removed (+1) and still fires, from the cell where it died.
+        g.sub_x, g.sub_y, g.sub_or, g.surface = 8, 7, False, False
+        g.e_subs = [[3, 5, True, 0, 0]]
+        g.f_bullets = [[5, 5, False]]
+        g.e_spawn_timer, g.d_spawn_timer = 9, 9
+    env = make_env("seaquest", 58)
+    tr.segment("shot-while-dying", 58, env, lambda g: 0, 8, prepare=shot_while_dying)
 
     def out_of_air(g):
         g.sub_y, g.oxygen, g.surface = 5, 2, False
