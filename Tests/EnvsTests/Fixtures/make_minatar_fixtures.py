@@ -436,7 +436,8 @@ def make_seaquest():
 
     def twins(g):
         # Equal entities in one list: list.remove takes the earlier one, and the reversed
-        # iteration then visits the moved entity again.
+        # iteration then visits the moved entity again. (The sub in column 0 facing right
+        # has its back cell in column -1, which NumPy draws in column 9.)
         g.sub_x, g.sub_y, g.sub_or, g.surface = 0, 7, True, False
         g.f_bullets = [[5, 4, True], [4, 4, True]]
         g.e_fish = [[5, 4, False, 3], [6, 4, False, 3]]
