@@ -19,13 +19,7 @@ func asterixState(_ f: RecordedFields) -> AsterixState {
   static let fixture = Result { try MinAtarFixture(file: "minatar_asterix.txt") }
 
   @Test func replaysTheReferenceExactly() throws {
-    let fixture = try Self.fixture.get()
-    #expect(fixture.channels == Asterix.channelCount)
-    #expect(fixture.minimalActionSet == Asterix.minimalActionSet.map(\.rawValue))
-    let summary = replay(fixture, as: Asterix.self, decode: asterixState)
-    #expect(summary.comparedSteps == 489)
-    #expect(summary.matchedSteps == summary.comparedSteps)
-    let steps = summary.states
+    let steps = try replayFixture("minatar_asterix.txt", as: Asterix.self, steps: 489, decode: asterixState).states
     // Gold picked up, ramping steps (including a faster move speed), and a spawn with
     // every lane taken (two draws, no lane draw).
     #expect(steps.filter { $0.step.reward > 0 }.count >= 5)

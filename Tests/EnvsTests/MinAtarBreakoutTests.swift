@@ -14,20 +14,11 @@ func breakoutState(_ f: RecordedFields) -> BreakoutState {
   static let fixture = Result { try MinAtarFixture(file: "minatar_breakout.txt") }
 
   @Test func replaysTheReferenceExactly() throws {
-    let fixture = try Self.fixture.get()
-    #expect(fixture.channels == Breakout.channelCount)
-    #expect(fixture.minimalActionSet == Breakout.minimalActionSet.map(\.rawValue))
-    let summary = replay(fixture, as: Breakout.self, decode: breakoutState)
-    #expect(summary.comparedSteps == 2358)
-    #expect(summary.matchedSteps == summary.comparedSteps)
+    let summary = try replayFixture("minatar_breakout.txt", as: Breakout.self, steps: 2358, decode: breakoutState)
     // The game draws nothing after reset.
-    #expect(fixture.segments.allSatisfy { $0.steps.allSatisfy(\.draws.isEmpty) })
-  }
-
-  /// The traces reach the rules that are easy to get wrong.
-  @Test func fixtureCoversTheSubtleRules() throws {
-    let fixture = try Self.fixture.get()
-    let steps = replay(fixture, as: Breakout.self, decode: breakoutState).states
+    #expect(summary.states.allSatisfy { $0.step.draws.isEmpty })
+    // The traces reach the rules that are easy to get wrong.
+    let steps = summary.states
     func bricks(_ f: RecordedFields) -> Int { f.grid("brick_map").joined().reduce(0, +) }
     let refills = steps.filter { bricks($0.before) == 0 && bricks($0.step.fields) == 30 }
     let intoBrick = steps.filter {

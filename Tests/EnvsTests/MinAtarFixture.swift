@@ -188,6 +188,20 @@ struct ReplaySummary {
   var states: [(segment: String, before: RecordedFields, step: RecordedMinAtarStep)] = []
 }
 
+/// Replays a whole fixture file (see `replay`) after checking its header against the
+/// game (channels, minimal action set); expects `steps` steps, all equal.
+func replayFixture<Game: MinAtarGame>(_ file: String, as game: Game.Type, steps: Int,
+                                      decode: (RecordedFields) -> Game.State,
+                                      sourceLocation: SourceLocation = #_sourceLocation) throws -> ReplaySummary {
+  let fixture = try MinAtarFixture(file: file)
+  #expect(fixture.channels == Game.channelCount, sourceLocation: sourceLocation)
+  #expect(fixture.minimalActionSet == Game.minimalActionSet.map(\.rawValue), sourceLocation: sourceLocation)
+  let summary = replay(fixture, as: game, decode: decode)
+  #expect(summary.comparedSteps == steps, sourceLocation: sourceLocation)
+  #expect(summary.matchedSteps == summary.comparedSteps, sourceLocation: sourceLocation)
+  return summary
+}
+
 /// Sets a fresh game (ramping on, as recorded) to each segment's initial state, then
 /// steps it with the recorded actions and draws, expecting the same reward,
 /// terminal flag, observation, internal state and draws at every step. A segment

@@ -14,13 +14,7 @@ func freewayState(_ f: RecordedFields) -> FreewayState {
   static let fixture = Result { try MinAtarFixture(file: "minatar_freeway.txt") }
 
   @Test func replaysTheReferenceExactly() throws {
-    let fixture = try Self.fixture.get()
-    #expect(fixture.channels == Freeway.channelCount)
-    #expect(fixture.minimalActionSet == Freeway.minimalActionSet.map(\.rawValue))
-    let summary = replay(fixture, as: Freeway.self, decode: freewayState)
-    #expect(summary.comparedSteps == 703)
-    #expect(summary.matchedSteps == summary.comparedSteps)
-    let steps = summary.states
+    let steps = try replayFixture("minatar_freeway.txt", as: Freeway.self, steps: 703, decode: freewayState).states
     // Crossings (each redraws 8 speeds and 8 directions), collisions, and the end at frame 2501.
     #expect(steps.filter { $0.step.reward == 1 && $0.step.draws.count == 16 }.count >= 10)
     #expect(steps.contains { $0.before.int("pos") < 9 && $0.step.fields.int("pos") == 9 && $0.step.reward == 0 })

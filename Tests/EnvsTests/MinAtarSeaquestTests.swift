@@ -28,13 +28,7 @@ func seaquestState(_ f: RecordedFields) -> SeaquestState {
   static let fixture = Result { try MinAtarFixture(file: "minatar_seaquest.txt") }
 
   @Test func replaysTheReferenceExactly() throws {
-    let fixture = try Self.fixture.get()
-    #expect(fixture.channels == Seaquest.channelCount)
-    #expect(fixture.minimalActionSet == Seaquest.minimalActionSet.map(\.rawValue))
-    let summary = replay(fixture, as: Seaquest.self, decode: seaquestState)
-    #expect(summary.comparedSteps == 699)
-    #expect(summary.matchedSteps == summary.comparedSteps)
-    let steps = summary.states
+    let steps = try replayFixture("minatar_seaquest.txt", as: Seaquest.self, steps: 699, decode: seaquestState).states
     // Kills, the six-diver payout (diver_count left at −1), ramping, and every way to end.
     #expect(steps.filter { $0.step.reward == 1 }.count >= 5)
     #expect(steps.contains { $0.step.reward > 1 && $0.step.fields.int("diver_count") == -1 })
@@ -44,7 +38,7 @@ func seaquestState(_ f: RecordedFields) -> SeaquestState {
     #expect(steps.contains { $0.step.terminal && $0.step.fields.int("sub_y") == 0 && $0.before.int("diver_count") == 0 })
     #expect(steps.filter { $0.step.draws.count >= 3 }.count >= 50)
     // A sub that dies on a player bullet still fires from its last cell.
-    let dying = try #require(fixture.segments.first { $0.name == "shot-while-dying" }?.steps.first)
+    let dying = try #require(steps.first { $0.segment == "shot-while-dying" }?.step)
     #expect(dying.reward == 1 && seaquestState(dying.fields).eBullets == [SeaquestBullet(x: 5, y: 5, movingRight: true)])
   }
 

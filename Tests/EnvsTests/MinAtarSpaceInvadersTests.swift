@@ -16,14 +16,9 @@ func spaceInvadersState(_ f: RecordedFields) -> SpaceInvadersState {
   static let fixture = Result { try MinAtarFixture(file: "minatar_space_invaders.txt") }
 
   @Test func replaysTheReferenceExactly() throws {
-    let fixture = try Self.fixture.get()
-    #expect(fixture.channels == SpaceInvaders.channelCount)
-    #expect(fixture.minimalActionSet == SpaceInvaders.minimalActionSet.map(\.rawValue))
-    let summary = replay(fixture, as: SpaceInvaders.self, decode: spaceInvadersState)
-    #expect(summary.comparedSteps == 583)
-    #expect(summary.matchedSteps == summary.comparedSteps)
-    #expect(fixture.segments.allSatisfy { $0.steps.allSatisfy(\.draws.isEmpty) })
-    let steps = summary.states
+    let steps = try replayFixture("minatar_space_invaders.txt", as: SpaceInvaders.self, steps: 583,
+                                  decode: spaceInvadersState).states
+    #expect(steps.allSatisfy { $0.step.draws.isEmpty })
     // Aliens shot, a wave cleared and replaced with ramping, the block stepping down.
     #expect(steps.filter { $0.step.reward > 0 }.count >= 20)
     #expect(steps.contains { $0.step.fields.int("ramp_index") > $0.before.int("ramp_index") })

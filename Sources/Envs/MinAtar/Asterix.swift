@@ -22,7 +22,7 @@ public struct AsterixEntity: Equatable, Sendable {
 }
 
 /// The complete state of MinAtar Asterix, named after the reference's attributes.
-public struct AsterixState: Equatable, Sendable {
+public struct AsterixState: MinAtarState {
   /// `player_x`, `player_y`: the player's column and row (row in 1...8).
   public var playerX: Int
   public var playerY: Int
@@ -74,7 +74,6 @@ public struct Asterix: MinAtarGame {
     restart()
   }
 
-  public var terminal: Bool { state.terminal }
   public var difficultyRamp: Int? { state.rampIndex }
 
   public mutating func reset(random: inout some MinAtarRandomSource) { restart() }

@@ -8,7 +8,7 @@
 
 /// The complete state of MinAtar Breakout. Field names follow the reference's
 /// attributes (`ball_x` → `ballX`, …).
-public struct BreakoutState: Equatable, Sendable {
+public struct BreakoutState: MinAtarState {
   /// `ball_x`, `ball_y`: the ball's column and row (row 0 at the top).
   public var ballX: Int
   public var ballY: Int
@@ -53,7 +53,6 @@ public struct Breakout: MinAtarGame {
     restart(ballStartsRight: false)
   }
 
-  public var terminal: Bool { state.terminal }
   public var difficultyRamp: Int? { nil }
 
   public mutating func reset(random: inout some MinAtarRandomSource) {

@@ -24,7 +24,7 @@ public struct FreewayCar: Equatable, Sendable {
 }
 
 /// The complete state of MinAtar Freeway, named after the reference's attributes.
-public struct FreewayState: Equatable, Sendable {
+public struct FreewayState: MinAtarState {
   /// `cars`: the 8 cars, in the reference's order (car i on row i + 1).
   public var cars: [FreewayCar]
   /// `pos`: the chicken's row.
@@ -62,7 +62,6 @@ public struct Freeway: MinAtarGame {
       pos: 9, moveTimer: Freeway.playerSpeed, terminateTimer: Freeway.timeLimit, terminal: false)
   }
 
-  public var terminal: Bool { state.terminal }
   public var difficultyRamp: Int? { nil }
 
   public mutating func reset(random: inout some MinAtarRandomSource) {

@@ -19,7 +19,7 @@ public enum MinAtarAction: Int, CaseIterable, Sendable {
 /// the reference's order, so a test can feed recorded draws.
 public protocol MinAtarGame: Sendable {
   /// The game's complete internal state, as plain data (for tests and replay).
-  associatedtype State: Equatable, Sendable
+  associatedtype State: MinAtarState
 
   /// The name used in the Gymnasium id, e.g. "Breakout" in "MinAtar/Breakout-v0".
   static var name: String { get }
@@ -37,8 +37,6 @@ public protocol MinAtarGame: Sendable {
   var ramping: Bool { get }
   /// The complete internal state. Setting it replaces the game's state as is.
   var state: State { get set }
-  /// The episode has ended (MinAtar's `terminal`).
-  var terminal: Bool { get }
   /// MinAtar's `difficulty_ramp()`: the ramp level, or nil for games that do not ramp.
   var difficultyRamp: Int? { get }
 
@@ -52,7 +50,16 @@ public protocol MinAtarGame: Sendable {
   func forEachActiveCell(_ body: (_ row: Int, _ column: Int, _ channel: Int) -> Void)
 }
 
+/// What every game's state has in common.
+public protocol MinAtarState: Equatable, Sendable {
+  /// The episode has ended (MinAtar's `terminal`).
+  var terminal: Bool { get }
+}
+
 extension MinAtarGame {
+  /// The episode has ended (MinAtar's `terminal`).
+  public var terminal: Bool { state.terminal }
+
   /// Floats in one observation: 10 × 10 × C.
   public static var observationSize: Int { 100 * channelCount }
 

@@ -49,7 +49,6 @@ public struct Seaquest: MinAtarGame {
     restart()
   }
 
-  public var terminal: Bool { state.terminal }
   public var difficultyRamp: Int? { state.rampIndex }
 
   public mutating func reset(random: inout some MinAtarRandomSource) { restart() }

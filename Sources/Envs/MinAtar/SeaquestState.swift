@@ -50,7 +50,7 @@ public struct SeaquestEnemySub: Equatable, Sendable {
 /// The complete state of MinAtar Seaquest, named after the reference's attributes.
 /// The lists keep the reference's order (spawn order), which decides which of two
 /// equal entities a removal takes.
-public struct SeaquestState: Equatable, Sendable {
+public struct SeaquestState: MinAtarState {
   /// `oxygen`: frames of air left (200 when full).
   public var oxygen: Int
   /// `diver_count`: divers on board. Surfacing with 6 leaves −1 (as the reference does).

@@ -9,7 +9,7 @@
 
 /// The complete state of MinAtar Space Invaders, named after the reference's attributes.
 /// Maps are 10 rows of 10 cells holding 0 or 1 (floats in the reference).
-public struct SpaceInvadersState: Equatable, Sendable {
+public struct SpaceInvadersState: MinAtarState {
   /// `pos`: the cannon's column (row 9).
   public var pos: Int
   /// `f_bullet_map`: the player's bullets (they rise one row per frame).
@@ -65,7 +65,6 @@ public struct SpaceInvaders: MinAtarGame {
     restart()
   }
 
-  public var terminal: Bool { state.terminal }
   public var difficultyRamp: Int? { state.rampIndex }
 
   public mutating func reset(random: inout some MinAtarRandomSource) { restart() }
