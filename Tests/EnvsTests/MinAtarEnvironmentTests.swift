@@ -160,3 +160,20 @@ import Envs
     #expect(after == StepOutcome(reward: 0, terminated: true, truncated: false))
   }
 }
+
+@Suite struct MinAtarRandomSourceTests {
+  @Test func randintIsUniformOverItsRange() {
+    var rng = Xoshiro256(seed: 31)
+    var counts = [Int](repeating: 0, count: 7)
+    let n = 70_000
+    for _ in 0..<n {
+      let v = rng.randint(2, 9)
+      #expect((2..<9).contains(v))
+      counts[v - 2] += 1
+    }
+    for value in 0..<7 { expectFrequency(counts[value], of: n, near: 1.0 / 7.0, "randint value \(value + 2)") }
+    #expect((0..<100).allSatisfy { _ in rng.randint(0, 1) == 0 })
+    let below = (0..<n).filter { _ in rng.rand() < 0.25 }.count
+    expectFrequency(below, of: n, near: 0.25, "rand() < 0.25")
+  }
+}

@@ -19,9 +19,17 @@ extension Xoshiro256: MinAtarRandomSource {
   @inlinable
   public mutating func rand() -> Double { nextUnitDouble() }
 
+  /// Lemire's unbiased bounded draw (multiply, reject the short low tail), written
+  /// out so that a seed gives the same games whatever the standard library does.
   @inlinable
   public mutating func randint(_ low: Int, _ high: Int) -> Int {
-    // The standard library's bounded draw is unbiased (Lemire's method) and allocation-free.
-    Int.random(in: low..<high, using: &self)
+    precondition(high > low, "randint needs high > low")
+    let range = UInt64(high - low)
+    var product = next().multipliedFullWidth(by: range)
+    if product.low < range {
+      let threshold = (0 &- range) % range
+      while product.low < threshold { product = next().multipliedFullWidth(by: range) }
+    }
+    return low + Int(product.high)
   }
 }
