@@ -16,7 +16,18 @@ public enum EnvRegistry {
     Entry(spec: Acrobot.spec, make: { Acrobot() }),
     Entry(spec: MountainCar.spec, make: { MountainCar() }),
     Entry(spec: Pendulum.spec, make: { Pendulum() }),
-  ]
+  ] + minAtar(Asterix.self) + minAtar(Breakout.self) + minAtar(Freeway.self)
+    + minAtar(Seaquest.self) + minAtar(SpaceInvaders.self)
+
+  /// A MinAtar game's two ids, as minatar.gym registers them: -v0 with all 6
+  /// actions, -v1 with the game's minimal action set (games in alphabetical order,
+  /// as there). Sticky actions 0.1, difficulty ramping on, no time limit.
+  static func minAtar<Game: MinAtarGame>(_ game: Game.Type) -> [Entry] {
+    [false, true].map { minimal in
+      Entry(spec: MinAtarEnvironment<Game>.spec(minimalActionSet: minimal),
+            make: { MinAtarEnvironment<Game>(minimalActionSet: minimal) })
+    }
+  }
 
   /// All registered ids, in registration order.
   public static var ids: [String] { entries.map(\.spec.id) }
