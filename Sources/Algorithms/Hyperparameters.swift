@@ -67,6 +67,11 @@ public struct Hyperparameters: Equatable, Sendable {
   public var qLoss = QLoss.squared
   /// I_AsyncUpdate: local steps between updates of q1 and sarsa1.
   public var asyncUpdate = 5
+  /// Each value-based worker plays one greedy test episode after every this
+  /// many of its own training steps (at the end of the training episode in
+  /// progress); these episodes score the run. 0: no tests, and the run is
+  /// scored on training episodes as a3c's is.
+  public var testEvery = 10_000
 
   public init() {}
 
@@ -94,6 +99,7 @@ public struct Hyperparameters: Equatable, Sendable {
       ("target_interval", Double(targetInterval)), ("eps_anneal", Double(epsilonAnneal)),
       ("eps_final", epsilonFinal ?? -1),
       ("q_loss_huber", qLoss == .huber ? 1 : 0), ("async_update", Double(asyncUpdate)),
+      ("test_every", Double(testEvery)),
     ] + hidden.enumerated().map { ("hidden_\($0.offset)", Double($0.element)) }
   }
 }

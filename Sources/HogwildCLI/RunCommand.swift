@@ -35,6 +35,11 @@ enum RunCommand {
       --t-max it trains for exactly that many steps, unless --target-return is also given. Ctrl-C stops every worker within a second and still writes every
       output. Outputs go to --out: metrics.csv, summary.json, config.json, checkpoint.bin.
 
+      The value-based methods (qn, q1, sarsa1) are scored on greedy test episodes, as DQN is:
+      each worker interleaves one ε = 0 episode every --test-every of its own steps (no learning,
+      not counted in T). Their last 100 decide the mean100, the target and "solved"; metrics.csv
+      marks each row train or test, and summary.json also gives the training episodes' mean.
+
       checkpoint.bin is also rewritten during the run (--checkpoint-every). --resume DIR continues
       a run from DIR/checkpoint.bin with the settings stored in it: θ, the optimizer statistics,
       T, U, every rank's counters and the last-100 window carry over; metrics.csv is appended;
@@ -68,7 +73,7 @@ enum RunCommand {
         o.config.tMax = UInt64(try ValueParsers.integer("--t-max", v, 1...Int(1e15)))
         o.tMaxGiven = true
       },
-      .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r.", default: "the env's solved threshold (475 for CartPole-v1); none when --t-max is given") { o, v throws(UsageError) in
+      .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r (qn/q1/sarsa1: of greedy test episodes, see --test-every).", default: "the env's solved threshold (475 for CartPole-v1); none when --t-max is given") { o, v throws(UsageError) in
         if v == "none" { o.target = .some(nil); return }
         o.target = .some(try ValueParsers.real("--target-return", v, "a number or 'none'") { _ in true })
       },
@@ -96,6 +101,9 @@ enum RunCommand {
       },
       .init("--async-update", "n", "q1/sarsa1: local steps between updates (the paper's I_AsyncUpdate).", default: "\(h.asyncUpdate)") { o, v throws(UsageError) in
         o.config.hyperparameters.asyncUpdate = try ValueParsers.integer("--async-update", v, 1...10_000)
+      },
+      .init("--test-every", "n", "qn/q1/sarsa1: each worker plays one greedy (ε = 0) test episode after every n of its own training steps, once its current episode ends; these score the run (mean100, --target-return). 0: no tests, scored on training episodes.", default: "\(h.testEvery)") { o, v throws(UsageError) in
+        o.config.hyperparameters.testEvery = try ValueParsers.integer("--test-every", v, 0...Int(1e12))
       },
       .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.entropyCoefficient = try ValueParsers.real("--ent-coef", v, "a number ≥ 0") { $0 >= 0 }
