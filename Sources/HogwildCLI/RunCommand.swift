@@ -19,6 +19,8 @@ struct RunOptions {
   var resumeDirectory: String?
   /// Whether --lr was given (else the algorithm's default applies).
   var learningRateGiven = false
+  /// Whether --target-interval was given (else the algorithm's default applies).
+  var targetIntervalGiven = false
 }
 
 enum RunCommand {
@@ -86,8 +88,9 @@ enum RunCommand {
       .init("--gae-lambda", "l", "λ of generalized advantage estimation, in [0, 1]; 1 is plain n-step returns.", default: "\(h.gaeLambda)") { o, v throws(UsageError) in
         o.config.hyperparameters.gaeLambda = try ValueParsers.real("--gae-lambda", v, "a number in [0, 1]") { $0 >= 0 && $0 <= 1 }
       },
-      .init("--target-interval", "n", "qn/q1/sarsa1: copy θ⁻ ← θ every n global steps.", default: "\(h.targetInterval)") { o, v throws(UsageError) in
+      .init("--target-interval", "n", "qn/q1/sarsa1: copy θ⁻ ← θ every n global steps.", default: "\(h.targetInterval); q1: \(Hyperparameters.defaultTargetInterval(for: .q1))") { o, v throws(UsageError) in
         o.config.hyperparameters.targetInterval = try ValueParsers.integer("--target-interval", v, 1...Int(1e12))
+        o.targetIntervalGiven = true
       },
       .init("--eps-anneal", "n", "qn/q1/sarsa1: anneal ε linearly from 1 to each worker's final ε (0.1, 0.01 or 0.5) over n global steps.", default: "\(h.epsilonAnneal)") { o, v throws(UsageError) in
         o.config.hyperparameters.epsilonAnneal = try ValueParsers.integer("--eps-anneal", v, 0...Int(1e12))
@@ -111,7 +114,7 @@ enum RunCommand {
       .init("--vf-coef", "c", "Weight of the value loss (R − V)².", default: "\(h.valueCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.valueCoefficient = try ValueParsers.real("--vf-coef", v, "a number ≥ 0") { $0 >= 0 }
       },
-      .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate); a2c: \(h.learningRate)·min(N, 10) for N workers") { o, v throws(UsageError) in
+      .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate); a2c: \(h.learningRate)·min(N, 10) for N workers; qn, q1, sarsa1: \(Hyperparameters.valueBasedLearningRate)") { o, v throws(UsageError) in
         o.config.hyperparameters.learningRate = try ValueParsers.real("--lr", v, "a number > 0") { $0 > 0 }
         o.learningRateGiven = true
       },
@@ -215,6 +218,9 @@ enum RunCommand {
     }
     if !o.learningRateGiven && o.resumeDirectory == nil {
       c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
+    }
+    if !o.targetIntervalGiven && o.resumeDirectory == nil {
+      c.hyperparameters.targetInterval = Hyperparameters.defaultTargetInterval(for: c.algorithm)
     }
     switch o.target {
     case .none:
