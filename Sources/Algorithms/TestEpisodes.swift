@@ -36,31 +36,34 @@ public struct TestSchedule: Equatable, Sendable {
   }
 }
 
-/// One worker's test episodes. They have an environment, a copy of θ, an
-/// observation buffer, a workspace and random numbers of their own, so a
-/// test changes nothing the training loop uses: with tests on or off, a
-/// `--procs 1` run trains identically.
+/// The random numbers of test episodes: a stream per (worker rank, test
+/// index), so tests are reproducible per worker, the same after a restart
+/// or resume, and draw nothing from the training stream.
+public enum TestEpisodeRandom {
+  public static func source(seed: UInt64, rank: Int, test index: UInt64) -> Xoshiro256 {
+    Xoshiro256(seed: seed, stream: 0x7E57 << 48 | UInt64(rank) << 32 | (index & 0xFFFF_FFFF))
+  }
+}
+
+/// One worker's test episodes. They have an environment, a copy of θ and
+/// buffers of their own, so a test changes nothing the training loop uses:
+/// with tests on or off, a `--procs 1` run trains identically.
 struct GreedyTester<E: Environment> {
-  let network: MLP
-  let actionCount: Int
   let seed: UInt64
   var schedule: TestSchedule
   var env: E
   var theta: [Float]
-  var observation: [Float]
-  var workspace: MLPWorkspace<Float>
+  var player: EpisodePlayer
 
   /// - Parameter environment: copied (environments are value types), so the
   ///   training episode in progress is not disturbed.
   init(network: MLP, environment: E, every: Int, seed: UInt64, link: WorkerLink) {
-    self.network = network
-    actionCount = network.outputs
     self.seed = seed
     schedule = TestSchedule(every: UInt64(max(0, every)), workerSteps: link.workerSteps)
     env = environment
     theta = [Float](repeating: 0, count: network.parameterCount)
-    observation = [Float](repeating: 0, count: environment.spec.observationSize)
-    workspace = network.makeWorkspace(maxBatch: 1)
+    player = EpisodePlayer(network: network, actionCount: environment.spec.discreteActionCount,
+                           observationSize: environment.spec.observationSize)
   }
 
   /// Called at each training episode's end: plays a test episode if due.
@@ -75,21 +78,10 @@ struct GreedyTester<E: Environment> {
   /// with kind test. Abandoned unpublished if the run stops meanwhile.
   mutating func play(link: inout WorkerLink) {
     link.snapshotParameters(into: &theta)
-    // A stream per (rank, test index): deterministic per worker, the same
-    // after a restart, and apart from the training stream.
-    var rng = Xoshiro256(seed: seed, stream: 0x7E57 << 48 | UInt64(link.rank) << 32 | (link.testEpisodes & 0xFFFF_FFFF))
-    env.reset(rng: &rng, observation: &observation)
-    var episodeReturn = 0.0
-    var length = 0
-    while true {
-      network.forward(params: theta, input: observation, row: 0, workspace: &workspace)
-      let a = QPolicy.greedy(workspace.activations, offset: workspace.outputOffset(row: 0), count: actionCount)
-      let outcome = env.step(action: a, observation: &observation)
-      episodeReturn += outcome.reward
-      length += 1
-      if outcome.done { break }
-      if length % 256 == 0, !link.testMayContinue() { return }
-    }
-    link.finishTestEpisode(return: episodeReturn, length: length)
+    var rng = TestEpisodeRandom.source(seed: seed, rank: link.rank, test: link.testEpisodes)
+    guard let episode = player.play(&env, parameters: theta, rng: &rng, greedy: true,
+                                    keepGoing: { _ in link.testMayContinue() })
+    else { return }
+    link.finishTestEpisode(return: episode.return, length: episode.length)
   }
 }
