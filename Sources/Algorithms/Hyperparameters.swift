@@ -100,13 +100,24 @@ public struct Hyperparameters: Equatable, Sendable {
   }
 
   /// The value-based methods' learning rate. Measured with the paper's ε
-  /// mix, --procs 16, greedy tests every 2000 steps (docs/tuning-q.md): qn
-  /// reached a test mean of 475 in 24 of 24 runs (seeds 21 and 1–7, three
-  /// times) by 0.63M steps at 0.002, in 7 of 8 at 0.003 and 7 of 8 at 0.001
+  /// mix, --procs 16, greedy tests every 2000 steps, 3M steps
+  /// (docs/tuning-q.md): qn reached a test mean of 475 by 0.63M steps in
+  /// 24 of 24 runs at 0.002 (constant), 7 of 8 at 0.003 and 7 of 8 at 0.001
   /// (slower); sarsa1 reached 400 in 8 of 8 by 1.2M steps at 0.002, 7 of 8
-  /// at 0.003 (collapsing runs, as seen before), none by 3M at 0.001 with
-  /// I_target 1000.
+  /// at 0.003 (runs that rise, then collapse).
   public static let valueBasedLearningRate = 0.002
+
+  /// The learning-rate schedule a run of `algorithm` uses unless
+  /// --lr-schedule is given: linear (to 0 at T_max, the paper's) for the
+  /// value-based methods, constant for a3c and a2c. The greedy policy of
+  /// online Q-learning peaks soon after ε has annealed and then wanders; a
+  /// shrinking step brings it back. qn reached 475 within 3M steps in 37
+  /// of 44 runs with a constant 0.002 (the misses stayed near 200–330), in
+  /// 47 of 48 with the linear schedule (the miss ended at 427); q1 and
+  /// sarsa1 reached 400 in 8 of 8 each either way.
+  public static func defaultLearningRateSchedule(for algorithm: AlgorithmKind) -> LearningRateSchedule {
+    algorithm.isValueBased ? .linear : Hyperparameters().learningRateSchedule
+  }
 
   /// I_target a run of `algorithm` uses unless --target-interval is given:
   /// 2000 for q1, `targetInterval` (10000) otherwise. A one-step target

@@ -21,6 +21,8 @@ struct RunOptions {
   var learningRateGiven = false
   /// Whether --target-interval was given (else the algorithm's default applies).
   var targetIntervalGiven = false
+  /// Whether --lr-schedule was given (else the algorithm's default applies).
+  var learningRateScheduleGiven = false
 }
 
 enum RunCommand {
@@ -118,8 +120,9 @@ enum RunCommand {
         o.config.hyperparameters.learningRate = try ValueParsers.real("--lr", v, "a number > 0") { $0 > 0 }
         o.learningRateGiven = true
       },
-      .init("--lr-schedule", "s", "linear (anneal to 0 at T_max, as the paper) or constant.", default: h.learningRateSchedule.rawValue) { o, v throws(UsageError) in
+      .init("--lr-schedule", "s", "linear (anneal to 0 at T_max, as the paper) or constant.", default: "\(h.learningRateSchedule.rawValue); qn, q1, sarsa1: \(Hyperparameters.defaultLearningRateSchedule(for: .qn).rawValue)") { o, v throws(UsageError) in
         o.config.hyperparameters.learningRateSchedule = try ValueParsers.choice("--lr-schedule", v, LearningRateSchedule.self)
+        o.learningRateScheduleGiven = true
       },
       .init("--max-grad-norm", "x", "Clip each gradient's global L2 norm to x (0: no clipping).", default: "\(h.maxGradientNorm)") { o, v throws(UsageError) in
         o.config.hyperparameters.maxGradientNorm = try ValueParsers.real("--max-grad-norm", v, "a number ≥ 0") { $0 >= 0 }
@@ -216,11 +219,17 @@ enum RunCommand {
     if c.independent && c.algorithm.isSynchronous {
       throw UsageError("--independent: a2c's workers meet at a barrier by design; use it with a3c or the Q-learning family")
     }
-    if !o.learningRateGiven && o.resumeDirectory == nil {
-      c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
-    }
-    if !o.targetIntervalGiven && o.resumeDirectory == nil {
-      c.hyperparameters.targetInterval = Hyperparameters.defaultTargetInterval(for: c.algorithm)
+    // Per-algorithm defaults, for what no flag set (a resumed run keeps its own).
+    if o.resumeDirectory == nil {
+      if !o.learningRateGiven {
+        c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
+      }
+      if !o.learningRateScheduleGiven {
+        c.hyperparameters.learningRateSchedule = Hyperparameters.defaultLearningRateSchedule(for: c.algorithm)
+      }
+      if !o.targetIntervalGiven {
+        c.hyperparameters.targetInterval = Hyperparameters.defaultTargetInterval(for: c.algorithm)
+      }
     }
     switch o.target {
     case .none:

@@ -43,6 +43,8 @@ public struct RunSummary: Sendable {
   public var episodes: UInt64
   /// Greedy test episodes written (value-based methods; 0 otherwise).
   public var testEpisodes: UInt64
+  /// Environment steps of the test episodes (not in `steps`).
+  public var testSteps: UInt64
   /// The scored last-100 mean: test episodes for a value-based run with
   /// --test-every > 0, training episodes otherwise.
   public var meanReturn100: Double?
@@ -73,6 +75,7 @@ public struct RunSummary: Sendable {
       ("steps_per_second", .double(stepsPerSecond.rounded())),
       ("episodes", .uint(episodes)),
       ("test_episodes", .uint(testEpisodes)),
+      ("test_steps", .uint(testSteps)),
       ("mean_return_100", .number(meanReturn100)),
       ("train_mean_return_100", .number(trainMeanReturn100)),
       ("solved_at_step", solvedAtStep.map(JSON.uint) ?? .null),

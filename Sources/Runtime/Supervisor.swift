@@ -429,6 +429,7 @@ public final class Supervisor {
       config: config, steps: h.globalSteps.load(), updates: h.globalUpdates.load(),
       wallSeconds: Double(hw_monotonic_ns() - startNanoseconds) / 1e9,
       episodes: episodesWritten, testEpisodes: testEpisodesWritten,
+      testSteps: slots.reduce(0) { $0 + $1.testSteps },
       meanReturn100: scoredWindow.mean, trainMeanReturn100: trainWindow.mean,
       solvedAtStep: solvedAt?.step, solvedAtSeconds: solvedAt?.seconds,
       staleness: StalenessSummary(slots: slots),

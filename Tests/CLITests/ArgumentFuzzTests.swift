@@ -69,13 +69,15 @@ import Testing
 
   @Test func perAlgorithmDefaultsGiveWayToFlags() throws {
     func hyper(_ args: [String]) throws -> Hyperparameters { try #require(try CLI.parseRunArguments(args)).hyperparameters }
-    #expect(try hyper([]).learningRate == 0.003)
+    #expect(try hyper([]).learningRate == 0.003 && hyper([]).learningRateSchedule == .constant)
     for algo in ["qn", "q1", "sarsa1"] {
       let h = try hyper(["--algo", algo])
-      #expect(h.learningRate == 0.002 && h.testEvery == 2000)
+      #expect(h.learningRate == 0.002 && h.learningRateSchedule == .linear && h.testEvery == 2000)
       #expect(h.targetInterval == (algo == "q1" ? 2000 : 10_000))
     }
-    let given = try hyper(["--algo", "q1", "--lr", "0.01", "--target-interval", "500", "--test-every", "0"])
+    let given = try hyper(["--algo", "q1", "--lr", "0.01", "--target-interval", "500", "--test-every", "0",
+                           "--lr-schedule", "constant"])
     #expect(given.learningRate == 0.01 && given.targetInterval == 500 && given.testEvery == 0)
+    #expect(given.learningRateSchedule == .constant)
   }
 }

@@ -38,19 +38,21 @@ import Testing
 
   @Test func qnLearnsCartPoleWithThePapersEpsilonMix() throws {
     // Scored on greedy test episodes, qn with the default per-worker ε mix
-    // reached a test mean of 475 in 0.32M–0.40M steps (0.2–0.3 s) in 15 of
-    // 15 runs of seed 4 at --procs 2 (docs/tuning-q.md); the budget is 3M.
+    // at --procs 2, seed 4, reached a test mean of 400 (a random policy
+    // lasts ~22 steps) in 0.23M–0.31M steps, 0.15–0.5 s, in 15 of 15 runs
+    // (seed 6: 15 of 15), and 475 in 0.30M–0.54M in 12 of 12
+    // (docs/tuning-q.md); the budget here is 2M.
     let s = try Scratch()
     let out = s.path("run")
     let r = try Harness.run(
-      ["run", "--algo", "qn", "--procs", "2", "--seed", "4", "--t-max", "3M", "--target-return", "475",
+      ["run", "--algo", "qn", "--procs", "2", "--seed", "4", "--t-max", "2M", "--target-return", "400",
        "--quiet", "--out", out],
       in: s.url, timeout: 90)
     #expect(r.exitCode == 0, "\(r)")
     let summary = try Harness.json(at: URL(fileURLWithPath: out + "/summary.json"))
     #expect(summary["exit_reason"] as? String == "target_reached")
     let mean = try #require(Harness.double(summary["mean_return_100"]))
-    #expect(mean >= 475)
+    #expect(mean >= 400)
     // The scored mean is the last 100 test rows'.
     let tests = try rows(out, kind: "test")
     #expect(tests.count >= 100 && Harness.int(summary["test_episodes"]) == tests.count)
