@@ -75,7 +75,7 @@ public struct Hyperparameters: Equatable, Sendable {
   ///
   /// 2000: with 16 workers the last 100 tests then span about 200k global
   /// steps, the order of the 50k–100k steps a3c's last 100 training episodes
-  /// span once solved; tests add about 18 % env steps (forward passes only).
+  /// span once solved; tests add about 20 % env steps (forward passes only).
   /// The greedy policy of online Q-learning on CartPole is not steady (it
   /// peaks soon after ε has annealed, then wanders, see docs/tuning-q.md),
   /// so a sparser schedule averages over phases: qn at lr 0.002 reached 475
@@ -100,21 +100,21 @@ public struct Hyperparameters: Equatable, Sendable {
   }
 
   /// The value-based methods' learning rate. Measured with the paper's ε
-  /// mix, --procs 16, greedy tests every 2000 steps, 3M steps
-  /// (docs/tuning-q.md): qn reached a test mean of 475 by 0.63M steps in
-  /// 24 of 24 runs at 0.002 (constant), 7 of 8 at 0.003 and 7 of 8 at 0.001
-  /// (slower); sarsa1 reached 400 in 8 of 8 by 1.2M steps at 0.002, 7 of 8
-  /// at 0.003 (runs that rise, then collapse).
+  /// mix, --procs 16, greedy tests every 2000 steps, 3M steps, constant
+  /// rate (docs/tuning-q.md): qn reached a test mean of 475 in 27 of 28
+  /// runs at 0.002 (0.31M–0.63M steps), 11 of 12 at 0.003 and 11 of 12 at
+  /// 0.001 (0.38M–1.02M); sarsa1 reached 400 in 8 of 8 at 0.002 (by 1.2M),
+  /// 9 of 12 at 0.003 (runs that rise, then collapse).
   public static let valueBasedLearningRate = 0.002
 
   /// The learning-rate schedule a run of `algorithm` uses unless
   /// --lr-schedule is given: linear (to 0 at T_max, the paper's) for the
   /// value-based methods, constant for a3c and a2c. The greedy policy of
   /// online Q-learning peaks soon after ε has annealed and then wanders; a
-  /// shrinking step brings it back. qn reached 475 within 3M steps in 37
-  /// of 44 runs with a constant 0.002 (the misses stayed near 200–330), in
-  /// 47 of 48 with the linear schedule (the miss ended at 427); q1 and
-  /// sarsa1 reached 400 in 8 of 8 each either way.
+  /// shrinking step brings it back. qn reached 475 within 3M steps in 58
+  /// of 64 runs with a constant 0.002 (the misses ended at 189–334), in 59
+  /// of 60 with the linear schedule (the miss ended at 427); q1 and sarsa1
+  /// reached 400 in 20 of 20 each with it.
   public static func defaultLearningRateSchedule(for algorithm: AlgorithmKind) -> LearningRateSchedule {
     algorithm.isValueBased ? .linear : Hyperparameters().learningRateSchedule
   }
@@ -126,7 +126,8 @@ public struct Hyperparameters: Equatable, Sendable {
   /// reached 400 in 1.2M–1.9M steps with 10000 and 0.43M–1.08M with 2000
   /// (8 seeds each). qn's n-step targets carry 20 steps per copy, and
   /// sarsa1, whose targets follow each worker's ε-greedy policy, got worse
-  /// with shorter intervals (2 of 4 seeds failed at 1000 and 2000).
+  /// with shorter intervals (at 1000 and at 2000 one of 4 seeds missed 400
+  /// by 3M steps, the others took 0.9M–2.3M, against 1.0M–1.3M at 10000).
   public static func defaultTargetInterval(for algorithm: AlgorithmKind) -> Int {
     algorithm == .q1 ? 2_000 : Hyperparameters().targetInterval
   }
