@@ -135,10 +135,10 @@ struct OneStepQ: SingleNetworkAlgorithm {
       }
       // ALGO: every I_target global steps θ⁻ ← θ
       link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
-      // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
-      // own steps, once an episode ended, one greedy episode on θ
-      if episodeOver { tester.playIfDue(link: &link) }
       if episodeOver {
+        // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
+        // own steps, once an episode ended, one greedy episode on θ
+        tester.playIfDue(link: &link)
         // The first action of the new episode, on the new s and updated θ′.
         link.pullParameters(into: &thetaLocal)
         action = choose(row: 0, epsilon: epsilon)
