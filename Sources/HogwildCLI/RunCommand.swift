@@ -46,7 +46,7 @@ enum RunCommand {
 
       checkpoint.bin is also rewritten during the run (--checkpoint-every). --resume DIR continues
       a run from DIR/checkpoint.bin with the settings stored in it: θ, the optimizer statistics,
-      T, U, every rank's counters and the last-100 window carry over; metrics.csv is appended;
+      T, U, every rank's counters and the last-100 windows carry over; metrics.csv is appended;
       summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
       step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
       --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay and
