@@ -47,6 +47,10 @@ public struct RunConfig: Sendable {
   /// Online CPUs, at least 1.
   public static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+  /// Whether the run is scored on greedy test episodes (a value-based
+  /// algorithm with --test-every > 0) rather than on training episodes.
+  public var scoresTestEpisodes: Bool { algorithm.isValueBased && hyperparameters.testEvery > 0 }
+
   /// Whether rank `r` is delayed.
   public func isDelayed(_ r: Int) -> Bool { delay != .none && (delayWorkers?.contains(r) ?? true) }
 
@@ -85,6 +89,7 @@ public struct RunConfig: Sendable {
       ("eps_final", h.epsilonFinal.map(JSON.double) ?? .string("paper")),
       ("q_loss", .string(h.qLoss.rawValue)),
       ("async_update", .int(Int64(h.asyncUpdate))),
+      ("test_every", .int(Int64(h.testEvery))),
       ("delay", .string(delay.description)),
       ("delay_workers", delayWorkers.map { .array($0.sorted().map { .int(Int64($0)) }) } ?? .string("all")),
       ("segment", segmentName.map(JSON.string) ?? .null),
