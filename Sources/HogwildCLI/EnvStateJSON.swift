@@ -10,7 +10,8 @@ import Runtime
 extension EnvState {
   /// The state written as JSON text: numbers, booleans, arrays and objects
   /// (keys in order). A JSON integer becomes `.integer`, any other number
-  /// `.real`; null and strings have no meaning in a state.
+  /// `.real`; null is an empty slot (`.null`); strings have no meaning in a
+  /// state.
   init(json: JSON) throws(UsageError) {
     switch json {
     case .int(let i): self = .integer(Int(i))
@@ -27,7 +28,7 @@ extension EnvState {
         fields.append(Field(key, try EnvState(json: value)))
       }
       self = .record(fields)
-    case .null: throw UsageError("null is not a state value")
+    case .null: self = .null
     case .string(let s): throw UsageError("\"\(s)\" is a string, not a state value")
     }
   }
@@ -38,6 +39,7 @@ extension EnvState {
     case .real(let x): ExactNumber.real(x)
     case .integer(let i): .int(Int64(i))
     case .boolean(let b): .bool(b)
+    case .null: .null
     case .list(let items): .array(items.map(\.json))
     case .record(let fields): .object(fields.map { ($0.key, $0.value.json) })
     }
