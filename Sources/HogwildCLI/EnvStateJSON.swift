@@ -66,3 +66,22 @@ enum ExactNumber {
     return .exactDouble(Double(f))
   }
 }
+
+extension EnvSpec {
+  /// An observation as `replay` prints it: nested arrays in
+  /// `observationShape` (a flat array for a one-dimensional shape; MinAtar's
+  /// [row][column][channel]), each value an exact float32 (`ExactNumber.float32`),
+  /// or the integer 0 or 1 when the observation is binary.
+  func observationJSON(_ observation: [Float]) -> JSON {
+    let binary = observationIsBinary
+    func value(_ x: Float) -> JSON { binary ? .int(x == 0 ? 0 : 1) : ExactNumber.float32(x) }
+    // The values of dimension `d` at flat `offset`, `stride` apart.
+    func nested(_ d: Int, _ offset: Int, _ stride: Int) -> JSON {
+      let count = observationShape[d]
+      let inner = stride / count
+      if d == observationShape.count - 1 { return .array((0..<count).map { value(observation[offset + $0]) }) }
+      return .array((0..<count).map { nested(d + 1, offset + $0 * inner, inner) })
+    }
+    return nested(0, 0, observationSize)
+  }
+}
