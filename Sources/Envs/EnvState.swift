@@ -53,6 +53,9 @@ public indirect enum EnvState: Sendable, Equatable, CustomStringConvertible {
   /// A list of integers (e.g. one row of a grid).
   public static func integers(_ values: [Int]) -> EnvState { .list(values.map(EnvState.integer)) }
 
+  /// A grid of integers, as rows (e.g. a MinAtar map).
+  public static func grid(_ rows: [[Int]]) -> EnvState { .list(rows.map(EnvState.integers)) }
+
   /// The value of `key` in a record (nil for other kinds or a missing key).
   public subscript(key: String) -> EnvState? {
     guard case .record(let fields) = self else { return nil }

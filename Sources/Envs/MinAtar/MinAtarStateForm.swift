@@ -137,8 +137,3 @@ struct EntityItems {
     return try reader.bool(v, at: at)
   }
 }
-
-extension EnvState {
-  /// A grid of integers.
-  static func grid(_ rows: [[Int]]) -> EnvState { .list(rows.map(EnvState.integers)) }
-}
