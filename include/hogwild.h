@@ -226,7 +226,8 @@ typedef struct hw_worker_slot {
   uint64_t sync_grad_round;  /* A2C: last round whose gradient row is written */
   uint64_t sync_reduce_round;/* A2C: last round whose slice this worker applied */
   uint64_t test_episodes;    /* greedy test episodes played (value-based) */
-  uint64_t pad6[4];
+  uint64_t test_steps;       /* their env steps (not counted in t or T) */
+  uint64_t pad6[3];
 } hw_worker_slot;
 
 /* Space reserved for the process-shared mutex (pthread_mutex_t is 40 bytes on

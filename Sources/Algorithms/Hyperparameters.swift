@@ -56,7 +56,8 @@ public struct Hyperparameters: Equatable, Sendable {
   public var updateMode = UpdateMode.hogwild
 
   // The Q-learning family (qn, q1, sarsa1).
-  /// I_target: θ⁻ ← θ every this many global steps.
+  /// I_target: θ⁻ ← θ every this many global steps (q1's default is
+  /// shorter: see `defaultTargetInterval(for:)`).
   public var targetInterval = 10_000
   /// Global steps over which ε anneals linearly from 1 to each worker's final ε.
   public var epsilonAnneal = 100_000
@@ -67,6 +68,19 @@ public struct Hyperparameters: Equatable, Sendable {
   public var qLoss = QLoss.squared
   /// I_AsyncUpdate: local steps between updates of q1 and sarsa1.
   public var asyncUpdate = 5
+  /// Each value-based worker plays one greedy test episode after every this
+  /// many of its own training steps (at the end of the training episode in
+  /// progress); these episodes score the run. 0: no tests, and the run is
+  /// scored on training episodes as a3c's is.
+  ///
+  /// 2000: with 16 workers the last 100 tests then span about 200k global
+  /// steps, the order of the 50k–100k steps a3c's last 100 training episodes
+  /// span once solved; tests add about 20 % env steps (forward passes only).
+  /// The greedy policy of online Q-learning on CartPole is not steady (it
+  /// peaks soon after ε has annealed, then wanders, see docs/tuning-q.md),
+  /// so a sparser schedule averages over phases: qn at lr 0.002 reached 475
+  /// in 8 of 8 seeds with 1000 and 2000, 3 of 8 with 5000, 1 of 8 with 10000.
+  public var testEvery = 2_000
 
   public init() {}
 
@@ -84,8 +98,42 @@ public struct Hyperparameters: Equatable, Sendable {
     let base = Hyperparameters().learningRate
     switch algorithm {
     case .a2c: return base * Double(min(max(workers, 1), 10))
-    case .a3c, .qn, .q1, .sarsa1: return base
+    case .a3c: return base
+    case .qn, .q1, .sarsa1: return valueBasedLearningRate
     }
+  }
+
+  /// The value-based methods' learning rate. Measured with the paper's ε
+  /// mix, --procs 16, greedy tests every 2000 steps, 3M steps, constant
+  /// rate (docs/tuning-q.md): qn reached a test mean of 475 in 27 of 28
+  /// runs at 0.002 (0.31M–0.63M steps), 11 of 12 at 0.003 and 11 of 12 at
+  /// 0.001 (0.38M–1.02M); sarsa1 reached 400 in 8 of 8 at 0.002 (by 1.2M),
+  /// 9 of 12 at 0.003 (runs that rise, then collapse).
+  public static let valueBasedLearningRate = 0.002
+
+  /// The learning-rate schedule a run of `algorithm` uses unless
+  /// --lr-schedule is given: linear (to 0 at T_max, the paper's) for the
+  /// value-based methods, constant for a3c and a2c. The greedy policy of
+  /// online Q-learning peaks soon after ε has annealed and then wanders; a
+  /// shrinking step brings it back. qn reached 475 within 3M steps in 58
+  /// of 64 runs with a constant 0.002 (the misses ended at 189–334), in 59
+  /// of 60 with the linear schedule (the miss ended at 427); q1 and sarsa1
+  /// reached 400 in 20 of 20 each with it.
+  public static func defaultLearningRateSchedule(for algorithm: AlgorithmKind) -> LearningRateSchedule {
+    algorithm.isValueBased ? .linear : Hyperparameters().learningRateSchedule
+  }
+
+  /// I_target a run of `algorithm` uses unless --target-interval is given:
+  /// 2000 for q1, `targetInterval` (10000) otherwise. A one-step target
+  /// r + γ·max Q(s′, ·; θ⁻) carries value back one step per copy of θ⁻, and
+  /// CartPole's values (≈ 1/(1 − γ) = 100) need hundreds of backups: q1
+  /// reached 400 in 1.2M–1.9M steps with 10000 and 0.43M–1.08M with 2000
+  /// (8 seeds each). qn's n-step targets carry 20 steps per copy, and
+  /// sarsa1, whose targets follow each worker's ε-greedy policy, got worse
+  /// with shorter intervals (at 1000 and at 2000 one of 4 seeds missed 400
+  /// by 3M steps, the others took 0.9M–2.3M, against 1.0M–1.3M at 10000).
+  public static func defaultTargetInterval(for algorithm: AlgorithmKind) -> Int {
+    algorithm == .q1 ? 2_000 : Hyperparameters().targetInterval
   }
 
   /// The numeric settings as stored in the segment header.
@@ -98,6 +146,7 @@ public struct Hyperparameters: Equatable, Sendable {
       ("target_interval", Double(targetInterval)), ("eps_anneal", Double(epsilonAnneal)),
       ("eps_final", epsilonFinal ?? -1),
       ("q_loss_huber", qLoss == .huber ? 1 : 0), ("async_update", Double(asyncUpdate)),
+      ("test_every", Double(testEvery)),
     ] + hidden.enumerated().map { ("hidden_\($0.offset)", Double($0.element)) }
   }
 }

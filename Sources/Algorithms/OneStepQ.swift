@@ -58,6 +58,7 @@ struct OneStepQ: SingleNetworkAlgorithm {
     var targets = [Float](repeating: 0, count: k)
     var episodeReturn = 0.0
     var episodeLength = 0
+    var tester = GreedyTester(network: network, environment: env, every: hyper.testEvery, seed: seed, link: link)
 
     func choose(row: Int, epsilon: Float) -> Int {
       network.forward(params: thetaLocal, input: observation, row: row, workspace: &work)
@@ -135,6 +136,9 @@ struct OneStepQ: SingleNetworkAlgorithm {
       // ALGO: every I_target global steps θ⁻ ← θ
       link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
       if episodeOver {
+        // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
+        // own steps, once an episode ended, one greedy episode on θ
+        tester.playIfDue(link: &link)
         // The first action of the new episode, on the new s and updated θ′.
         link.pullParameters(into: &thetaLocal)
         action = choose(row: 0, epsilon: epsilon)

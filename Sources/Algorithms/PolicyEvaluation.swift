@@ -54,35 +54,15 @@ public struct Policy {
   }
 
   /// One episode from `env`'s reset. Actions are sampled from π(·|s; θ), or
-  /// the most probable one with `greedy` (a Q-network always acts greedily). Returns the undiscounted return
-  /// and the length.
+  /// the most probable one with `greedy` (a Q-network always acts greedily).
+  /// Returns the undiscounted return and the length.
   public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256,
                                          greedy: Bool) -> (return: Double, length: Int) {
     if let gaussian { return runContinuousEpisode(gaussian, &env, rng: &rng, greedy: greedy) }
-    var work: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
-    var observation = [Float](repeating: 0, count: env.spec.observationSize)
-    var probabilities = [Float](repeating: 0, count: actionCount)
-    env.reset(rng: &rng, observation: &observation)
-    var total = 0.0
-    var length = 0
-    while true {
-      network.forward(params: parameters, input: observation, row: 0, workspace: &work)
-      let offset = work.outputOffset(row: 0)
-      let action: Int
-      if greedy || valueBased {
-        // argmax of the logits (= of π), lowest index on ties
-        var best = 0
-        for a in 1..<actionCount where work.activations[offset + a] > work.activations[offset + best] { best = a }
-        action = best
-      } else {
-        CategoricalPolicy.softmax(logits: work.activations, offset: offset, count: actionCount, into: &probabilities)
-        action = CategoricalPolicy.sample(probs: probabilities, count: actionCount, uniform: rng.nextUnitFloat())
-      }
-      let outcome = env.step(action: action, observation: &observation)
-      total += outcome.reward
-      length += 1
-      if outcome.done { return (total, length) }
-    }
+    var player = EpisodePlayer(network: network, actionCount: actionCount,
+                               observationSize: env.spec.observationSize)
+    // Never abandoned: keepGoing is always true.
+    return player.play(&env, parameters: parameters, rng: &rng, greedy: greedy || valueBased)!
   }
 
   /// One episode of a Gaussian policy: a ~ N(μ, σ²) clipped to the bounds,

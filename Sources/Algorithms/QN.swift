@@ -65,6 +65,7 @@ struct QN: SingleNetworkAlgorithm {
     var returns = [Float](repeating: 0, count: n)
     var episodeReturn = 0.0
     var episodeLength = 0
+    var tester = GreedyTester(network: network, environment: env, every: hyper.testEvery, seed: seed, link: link)
 
     env.reset(rng: &rng, observation: &observation)
     while !link.shouldStop {
@@ -139,6 +140,10 @@ struct QN: SingleNetworkAlgorithm {
       // ALGO: every I_target global steps θ⁻ ← θ (by the one worker whose
       // steps crossed the multiple)
       link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
+
+      // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
+      // own steps, once an episode ended, one greedy episode on θ
+      if episodeOver { tester.playIfDue(link: &link) }
     }
   }
 

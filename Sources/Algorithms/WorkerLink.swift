@@ -169,6 +169,38 @@ public struct WorkerLink {
     slot.lastLength = UInt64(length)
   }
 
+  /// This worker's own training steps t (over restarts and resumes).
+  public var workerSteps: UInt64 { slot.steps }
+
+  /// Greedy test episodes this worker has played (over restarts and resumes).
+  public var testEpisodes: UInt64 { slot.testEpisodes }
+
+  /// θ into `local` for a test episode: a plain copy that leaves the
+  /// training bookkeeping (the version θ′ was read at, θ′'s freshness) alone.
+  public func snapshotParameters(into local: inout [Float]) {
+    theta.copy(into: &local)
+  }
+
+  /// Publishes a finished greedy test episode (kind test, numbered apart
+  /// from training episodes). Its steps go to the slot's test count, not
+  /// to t or T.
+  public mutating func finishTestEpisode(return ret: Double, length: Int) {
+    let index = slot.testEpisodes
+    ring.publish(EpisodeRecord(
+      globalStep: T.load(), endNanoseconds: Self.now(), worker: rank,
+      episode: index, length: length, episodeReturn: ret, kind: .test))
+    slot.testEpisodes = index + 1
+    slot.testSteps = slot.testSteps &+ UInt64(length)
+    beat()
+  }
+
+  /// Keeps the heartbeat fresh during a long test episode; false once the
+  /// run is stopping (the test is then abandoned).
+  public mutating func testMayContinue() -> Bool {
+    beat()
+    return header.state == .running
+  }
+
   /// Waits out this worker's delay between reading θ and writing the
   /// gradient. Sleeps in slices so the heartbeat stays fresh and a stop
   /// request is noticed within 50 ms.

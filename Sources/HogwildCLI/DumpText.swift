@@ -44,8 +44,8 @@ enum DumpText {
                  + "max \(st["max"]?.text ?? "-")  (\(st["count"]?.text ?? "0") updates)")
     }
     var workers = TextTable(
-      ["RANK", "PID", "ALIVE", "STATUS", "T", "EPISODES", "LAST_RETURN", "UPDATES", "STALE_P50", "STALE_P99", "HEARTBEAT", "RESTARTS", "EPSILON"],
-      numeric: [0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+      ["RANK", "PID", "ALIVE", "STATUS", "T", "EPISODES", "LAST_RETURN", "UPDATES", "STALE_P50", "STALE_P99", "HEARTBEAT", "RESTARTS", "EPSILON", "TESTS"],
+      numeric: [0, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
     for w in r["workers"]?.arrayValue ?? [] {
       let hb = w["heartbeat_age_seconds"]?.doubleValue.map { fixed($0 * 1000, 1) + " ms" } ?? "-"
       workers.add([
@@ -53,6 +53,8 @@ enum DumpText {
         w["status"]?.text ?? "", w["t"]?.text ?? "", w["episodes"]?.text ?? "", num(w["last_return"], 2),
         w["updates"]?.text ?? "", fixed(w["staleness_p50"]?.doubleValue ?? 0, 1), fixed(w["staleness_p99"]?.doubleValue ?? 0, 1), hb,
         w["restarts"]?.text ?? "", w["epsilon"]?.doubleValue.map { fixed($0, 3) } ?? "-",
+        // Test episodes exist for the value-based methods only.
+        w["epsilon"]?.doubleValue == nil ? "-" : w["test_episodes"]?.text ?? "-",
       ])
     }
     out.append("\nworkers\n" + workers.render())

@@ -23,6 +23,10 @@ struct RunOptions {
   var entropyGiven = false
   /// Whether --sticky was given (else the env's default applies).
   var stickyGiven = false
+  /// Whether --target-interval was given (else the algorithm's default applies).
+  var targetIntervalGiven = false
+  /// Whether --lr-schedule was given (else the algorithm's default applies).
+  var learningRateScheduleGiven = false
 }
 
 enum RunCommand {
@@ -39,9 +43,14 @@ enum RunCommand {
       --t-max it trains for exactly that many steps, unless --target-return is also given. Ctrl-C stops every worker within a second and still writes every
       output. Outputs go to --out: metrics.csv, summary.json, config.json, checkpoint.bin.
 
+      The value-based methods (qn, q1, sarsa1) are scored on greedy test episodes, as DQN is:
+      each worker interleaves one ε = 0 episode every --test-every of its own steps (no learning,
+      not counted in T). Their last 100 decide the mean100, the target and "solved"; metrics.csv
+      marks each row train or test, and summary.json also gives the training episodes' mean.
+
       checkpoint.bin is also rewritten during the run (--checkpoint-every). --resume DIR continues
       a run from DIR/checkpoint.bin with the settings stored in it: θ, the optimizer statistics,
-      T, U, every rank's counters and the last-100 window carry over; metrics.csv is appended;
+      T, U, every rank's counters and the last-100 windows carry over; metrics.csv is appended;
       summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
       step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
       --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay and
@@ -76,7 +85,7 @@ enum RunCommand {
         o.config.tMax = UInt64(try ValueParsers.integer("--t-max", v, 1...Int(1e15)))
         o.tMaxGiven = true
       },
-      .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r.", default: "the env's solved threshold (475 for CartPole-v1); none when --t-max is given") { o, v throws(UsageError) in
+      .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r (qn/q1/sarsa1: of greedy test episodes, see --test-every).", default: "the env's solved threshold (475 for CartPole-v1); none when --t-max is given") { o, v throws(UsageError) in
         if v == "none" { o.target = .some(nil); return }
         o.target = .some(try ValueParsers.real("--target-return", v, "a number or 'none'") { _ in true })
       },
@@ -89,8 +98,9 @@ enum RunCommand {
       .init("--gae-lambda", "l", "λ of generalized advantage estimation, in [0, 1]; 1 is plain n-step returns.", default: "\(h.gaeLambda)") { o, v throws(UsageError) in
         o.config.hyperparameters.gaeLambda = try ValueParsers.real("--gae-lambda", v, "a number in [0, 1]") { $0 >= 0 && $0 <= 1 }
       },
-      .init("--target-interval", "n", "qn/q1/sarsa1: copy θ⁻ ← θ every n global steps.", default: "\(h.targetInterval)") { o, v throws(UsageError) in
+      .init("--target-interval", "n", "qn/q1/sarsa1: copy θ⁻ ← θ every n global steps.", default: "\(h.targetInterval); q1: \(Hyperparameters.defaultTargetInterval(for: .q1))") { o, v throws(UsageError) in
         o.config.hyperparameters.targetInterval = try ValueParsers.integer("--target-interval", v, 1...Int(1e12))
+        o.targetIntervalGiven = true
       },
       .init("--eps-anneal", "n", "qn/q1/sarsa1: anneal ε linearly from 1 to each worker's final ε (0.1, 0.01 or 0.5) over n global steps.", default: "\(h.epsilonAnneal)") { o, v throws(UsageError) in
         o.config.hyperparameters.epsilonAnneal = try ValueParsers.integer("--eps-anneal", v, 0...Int(1e12))
@@ -105,6 +115,9 @@ enum RunCommand {
       .init("--async-update", "n", "q1/sarsa1: local steps between updates (the paper's I_AsyncUpdate).", default: "\(h.asyncUpdate)") { o, v throws(UsageError) in
         o.config.hyperparameters.asyncUpdate = try ValueParsers.integer("--async-update", v, 1...10_000)
       },
+      .init("--test-every", "n", "qn/q1/sarsa1: each worker plays one greedy (ε = 0) test episode after every n of its own training steps, once its current episode ends; these score the run (mean100, --target-return). 0: no tests, scored on training episodes.", default: "\(h.testEvery)") { o, v throws(UsageError) in
+        o.config.hyperparameters.testEvery = try ValueParsers.integer("--test-every", v, 0...Int(1e12))
+      },
       .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient); \(Hyperparameters.gaussianEntropyCoefficient) for continuous actions") { o, v throws(UsageError) in
         o.config.hyperparameters.entropyCoefficient = try ValueParsers.real("--ent-coef", v, "a number ≥ 0") { $0 >= 0 }
         o.entropyGiven = true
@@ -112,12 +125,13 @@ enum RunCommand {
       .init("--vf-coef", "c", "Weight of the value loss (R − V)².", default: "\(h.valueCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.valueCoefficient = try ValueParsers.real("--vf-coef", v, "a number ≥ 0") { $0 >= 0 }
       },
-      .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate); a2c: \(h.learningRate)·min(N, 10) for N workers") { o, v throws(UsageError) in
+      .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate); a2c: \(h.learningRate)·min(N, 10) for N workers; qn, q1, sarsa1: \(Hyperparameters.valueBasedLearningRate)") { o, v throws(UsageError) in
         o.config.hyperparameters.learningRate = try ValueParsers.real("--lr", v, "a number > 0") { $0 > 0 }
         o.learningRateGiven = true
       },
-      .init("--lr-schedule", "s", "linear (anneal to 0 at T_max, as the paper) or constant.", default: h.learningRateSchedule.rawValue) { o, v throws(UsageError) in
+      .init("--lr-schedule", "s", "linear (anneal to 0 at T_max, as the paper) or constant.", default: "\(h.learningRateSchedule.rawValue); qn, q1, sarsa1: \(Hyperparameters.defaultLearningRateSchedule(for: .qn).rawValue)") { o, v throws(UsageError) in
         o.config.hyperparameters.learningRateSchedule = try ValueParsers.choice("--lr-schedule", v, LearningRateSchedule.self)
+        o.learningRateScheduleGiven = true
       },
       .init("--max-grad-norm", "x", "Clip each gradient's global L2 norm to x (0: no clipping).", default: "\(h.maxGradientNorm)") { o, v throws(UsageError) in
         o.config.hyperparameters.maxGradientNorm = try ValueParsers.real("--max-grad-norm", v, "a number ≥ 0") { $0 >= 0 }
@@ -233,8 +247,17 @@ enum RunCommand {
     if c.independent && c.algorithm.isSynchronous {
       throw UsageError("--independent: a2c's workers meet at a barrier by design; use it with a3c or the Q-learning family")
     }
-    if !o.learningRateGiven && o.resumeDirectory == nil {
-      c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
+    // Per-algorithm defaults, for what no flag set (a resumed run keeps its own).
+    if o.resumeDirectory == nil {
+      if !o.learningRateGiven {
+        c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
+      }
+      if !o.learningRateScheduleGiven {
+        c.hyperparameters.learningRateSchedule = Hyperparameters.defaultLearningRateSchedule(for: c.algorithm)
+      }
+      if !o.targetIntervalGiven {
+        c.hyperparameters.targetInterval = Hyperparameters.defaultTargetInterval(for: c.algorithm)
+      }
     }
     switch o.target {
     case .none:

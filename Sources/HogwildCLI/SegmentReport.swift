@@ -44,6 +44,7 @@ enum SegmentReport {
         ("delay_seconds", .double(Double(s.delayNanoseconds) / 1e9)),
         ("epsilon", s.epsilon.isFinite ? .double(s.epsilon) : .null),
         ("test_episodes", .uint(s.testEpisodes)),
+        ("test_steps", .uint(s.testSteps)),
         ("sync_gradient_round", .uint(s.syncGradientRound)),
         ("sync_reduce_round", .uint(s.syncReduceRound)),
       ])

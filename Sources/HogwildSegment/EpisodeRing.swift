@@ -10,6 +10,18 @@
 
 import CHogwild
 
+/// What an episode was played for (hw_episode_record.kind).
+public enum EpisodeKind: UInt32, Sendable, CustomStringConvertible {
+  /// Played by the behaviour policy while learning (every algorithm).
+  case training = 0
+  /// A greedy test episode of a value-based method: no learning, its steps
+  /// not counted in T.
+  case test = 1
+
+  /// The name metrics.csv's `kind` column uses.
+  public var description: String { self == .training ? "train" : "test" }
+}
+
 /// One finished episode.
 public struct EpisodeRecord: Equatable, Sendable {
   /// Global step count T at the episode's end.
@@ -17,20 +29,22 @@ public struct EpisodeRecord: Equatable, Sendable {
   /// CLOCK_MONOTONIC nanoseconds at the episode's end.
   public var endNanoseconds: UInt64
   public var worker: Int
-  /// The worker's own episode index, from 0.
+  /// The worker's own index among episodes of this kind, from 0.
   public var episode: UInt64
   public var length: Int
   /// Undiscounted return.
   public var episodeReturn: Double
+  public var kind: EpisodeKind
 
   public init(globalStep: UInt64, endNanoseconds: UInt64, worker: Int, episode: UInt64,
-              length: Int, episodeReturn: Double) {
+              length: Int, episodeReturn: Double, kind: EpisodeKind = .training) {
     self.globalStep = globalStep
     self.endNanoseconds = endNanoseconds
     self.worker = worker
     self.episode = episode
     self.length = length
     self.episodeReturn = episodeReturn
+    self.kind = kind
   }
 }
 
@@ -61,6 +75,7 @@ public struct EpisodeRing {
     rec.pointee.length = UInt32(clamping: r.length)
     rec.pointee.episode = r.episode
     rec.pointee.ret = r.episodeReturn
+    rec.pointee.kind = r.kind.rawValue
     hw_store_u64_release(rec.pointer(to: \.seq)!, ticket + 1)
   }
 
@@ -82,7 +97,9 @@ public struct EpisodeRing {
     let r = EpisodeRecord(
       globalStep: rec.pointee.T, endNanoseconds: rec.pointee.end_mono_ns,
       worker: Int(rec.pointee.worker), episode: rec.pointee.episode,
-      length: Int(rec.pointee.length), episodeReturn: rec.pointee.ret)
+      length: Int(rec.pointee.length), episodeReturn: rec.pointee.ret,
+      // An unknown kind (a newer writer) is not a test of ours: training.
+      kind: EpisodeKind(rawValue: rec.pointee.kind) ?? .training)
     return hw_load_u64_acquire(seqPtr) == before ? .ready(r) : .overwritten
   }
 }

@@ -90,6 +90,11 @@ public struct WorkerSlot {
     get { hw_load_u64_relaxed(u64(\.test_episodes)) }
     nonmutating set { hw_store_u64_relaxed(u64(\.test_episodes), newValue) }
   }
+  /// Environment steps of those test episodes (not part of `steps` or T).
+  public var testSteps: UInt64 {
+    get { hw_load_u64_relaxed(u64(\.test_steps)) }
+    nonmutating set { hw_store_u64_relaxed(u64(\.test_steps), newValue) }
+  }
   /// A2C: the last round whose gradient row this worker wrote.
   public var syncGradientRound: UInt64 {
     get { hw_load_u64_seqcst(u64(\.sync_grad_round)) }

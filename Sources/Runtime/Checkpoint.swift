@@ -2,10 +2,10 @@
 // counters and everything `run --resume` and `eval` need, behind a versioned
 // header and followed by a checksum.
 //
-// Format (little-endian), version 3:
+// Format (little-endian), version 4:
 //   0   8  magic "HWCKPT01"
-//   8   4  format version (3)
-//   12  4  header bytes H (= 160 + 64·L)
+//   8   4  format version (4)
+//   12  4  header bytes H (= 176 + 64·L)
 //   16  8  θ float count P
 //   24  8  optimizer float count G (0 if none)
 //   32  8  T (global steps)
@@ -15,21 +15,27 @@
 //   104 4  layer count L
 //   108 4  worker records W
 //   112 4  config bytes C (config.json's text, UTF-8)
-//   116 4  episode-window returns E (≤ 100, oldest first)
-//   120 8  episodes written to metrics.csv so far
+//   116 4  training-episode window returns E (≤ 100, oldest first)
+//   120 8  training episodes written to metrics.csv so far
 //   128 8  wall seconds so far, float64
 //   136 8  solved at step (2^64−1: not solved)
 //   144 8  solved at seconds, float64
-//   152 8  reserved (0)
-//   160 64·L layer table: name (40 bytes), rows u32, cols u32, offset u64, count u64
+//   152 4  test-episode window returns E_T (≤ 100, oldest first)
+//   156 4  reserved (0)
+//   160 8  test episodes written to metrics.csv so far
+//   168 8  reserved (0)
+//   176 64·L layer table: name (40 bytes), rows u32, cols u32, offset u64, count u64
 //   then P float32 (θ), G float32 (g),
-//        W × (t u64, episodes u64, updates u64, RNG state 4 × u64), one per rank,
-//        C bytes of config text, E float64 returns
+//        W × (t, episodes, updates, RNG state 4 ×, test episodes, test steps;
+//             u64 each), one per rank,
+//        C bytes of config text, E float64 training returns, E_T float64 test returns
 //   last 8: FNV-1a 64 of every byte before it
 //
-// Version 2 is the same with 24-byte worker records (no RNG state); version 1
-// (header bytes 112 + 64·L; bytes 108..<112 reserved; no worker records,
-// config or window). Both are still read: missing fields come back empty.
+// Older versions are still read; missing fields come back empty or 0.
+// Version 3: header bytes 160 + 64·L (152..<160 reserved), 56-byte worker
+// records (no test counters), no test window. Version 2: as 3 with 24-byte
+// worker records (no RNG state). Version 1: header bytes 112 + 64·L (bytes
+// 108..<112 reserved), no worker records, config or window.
 
 import HogwildSegment
 
@@ -40,11 +46,17 @@ public struct WorkerCounters: Equatable, Sendable {
   public var updates: UInt64
   /// The rank's xoshiro256** state (4 words; all zero if unknown).
   public var randomState: [UInt64]
-  public init(steps: UInt64, episodes: UInt64, updates: UInt64, randomState: [UInt64] = [0, 0, 0, 0]) {
+  /// Greedy test episodes played and their steps (0 before version 4).
+  public var testEpisodes: UInt64
+  public var testSteps: UInt64
+  public init(steps: UInt64, episodes: UInt64, updates: UInt64, randomState: [UInt64] = [0, 0, 0, 0],
+              testEpisodes: UInt64 = 0, testSteps: UInt64 = 0) {
     self.steps = steps
     self.episodes = episodes
     self.updates = updates
     self.randomState = randomState
+    self.testEpisodes = testEpisodes
+    self.testSteps = testSteps
   }
 }
 
@@ -52,9 +64,9 @@ public struct WorkerCounters: Equatable, Sendable {
 public struct Checkpoint: Equatable, Sendable {
   public static let magic: [UInt8] = Array("HWCKPT01".utf8)
   /// The version this build writes.
-  public static let version: UInt32 = 3
+  public static let version: UInt32 = 4
   /// Versions this build reads.
-  public static let readableVersions: ClosedRange<UInt32> = 1...3
+  public static let readableVersions: ClosedRange<UInt32> = 1...4
 
   public var envID: String
   public var algorithm: String
@@ -67,10 +79,14 @@ public struct Checkpoint: Equatable, Sendable {
   public var workers: [WorkerCounters]
   /// config.json's text ("" in version 1).
   public var configText: String
-  /// The last-100 episode window, oldest first (empty in version 1).
+  /// The last-100 training-episode window, oldest first (empty in version 1).
   public var recentReturns: [Double]
-  /// Episodes written to metrics.csv so far.
+  /// The last-100 greedy test-episode window, oldest first (empty before version 4).
+  public var recentTestReturns: [Double]
+  /// Training episodes written to metrics.csv so far.
   public var episodes: UInt64
+  /// Test episodes written to metrics.csv so far (0 before version 4).
+  public var testEpisodes: UInt64
   /// Wall-clock seconds trained so far (over every resume).
   public var wallSeconds: Double
   public var solvedAtStep: UInt64?
@@ -81,7 +97,8 @@ public struct Checkpoint: Equatable, Sendable {
   public init(envID: String, algorithm: String, globalSteps: UInt64, globalUpdates: UInt64,
               layers: [LayerEntry], parameters: [Float], optimizerStatistics: [Float],
               workers: [WorkerCounters] = [], configText: String = "", recentReturns: [Double] = [],
-              episodes: UInt64 = 0, wallSeconds: Double = 0,
+              recentTestReturns: [Double] = [], episodes: UInt64 = 0, testEpisodes: UInt64 = 0,
+              wallSeconds: Double = 0,
               solvedAtStep: UInt64? = nil, solvedAtSeconds: Double? = nil) {
     self.envID = envID
     self.algorithm = algorithm
@@ -93,7 +110,9 @@ public struct Checkpoint: Equatable, Sendable {
     self.workers = workers
     self.configText = configText
     self.recentReturns = recentReturns
+    self.recentTestReturns = recentTestReturns
     self.episodes = episodes
+    self.testEpisodes = testEpisodes
     self.wallSeconds = wallSeconds
     self.solvedAtStep = solvedAtStep
     self.solvedAtSeconds = solvedAtSeconds
@@ -101,12 +120,13 @@ public struct Checkpoint: Equatable, Sendable {
 
   /// Takes a checkpoint of a live segment (the copy races with workers, as
   /// any Hogwild! read does): θ, g, T, U, the layer table and every rank's
-  /// counters. The supervisor adds the config and the episode window.
+  /// counters. The supervisor adds the config and the episode windows.
   public init(segment: SharedSegment) {
     let h = segment.header
     let workers = (0..<h.procs).map { r in
       let s = segment.slot(r)
-      return WorkerCounters(steps: s.steps, episodes: s.episodes, updates: s.updates, randomState: s.randomState)
+      return WorkerCounters(steps: s.steps, episodes: s.episodes, updates: s.updates, randomState: s.randomState,
+                            testEpisodes: s.testEpisodes, testSteps: s.testSteps)
     }
     self.init(envID: h.envID, algorithm: h.algorithm, globalSteps: h.globalSteps.load(),
               globalUpdates: h.globalUpdates.load(), layers: h.layers,
@@ -115,7 +135,8 @@ public struct Checkpoint: Equatable, Sendable {
               workers: workers)
   }
 
-  static let fixedHeaderBytes = 160
+  static let fixedHeaderBytes = 176
+  static let fixedHeaderBytesV3 = 160
   static let fixedHeaderBytesV1 = 112
   static let notSolved = UInt64.max
 
@@ -140,6 +161,9 @@ public struct Checkpoint: Equatable, Sendable {
     w.u64(wallSeconds.bitPattern)
     w.u64(solvedAtStep ?? Self.notSolved)
     w.u64((solvedAtSeconds ?? 0).bitPattern)
+    w.u32(UInt32(recentTestReturns.count))
+    w.u32(0)
+    w.u64(testEpisodes)
     w.u64(0)
     for l in layers {
       w.fixedString(l.name, 40)
@@ -153,9 +177,11 @@ public struct Checkpoint: Equatable, Sendable {
       for word in c.randomState.prefix(4) + [UInt64](repeating: 0, count: max(0, 4 - c.randomState.count)) {
         w.u64(word)
       }
+      w.u64(c.testEpisodes); w.u64(c.testSteps)
     }
     w.bytes(config)
     for r in recentReturns { w.u64(r.bitPattern) }
+    for r in recentTestReturns { w.u64(r.bitPattern) }
     w.u64(fnv1a64(w.out))
     return w.out
   }
@@ -172,14 +198,14 @@ public struct Checkpoint: Equatable, Sendable {
       case .truncated: "checkpoint is truncated"
       case .notACheckpoint: "not a hogwild-rl checkpoint (bad magic)"
       case .unsupportedVersion(let v):
-        "checkpoint format version \(v) is not supported (this build reads 1 and 2)"
+        "checkpoint format version \(v) is not supported (this build reads 1 to \(Checkpoint.version))"
       case .checksumMismatch: "checkpoint is corrupted (checksum mismatch)"
       case .corrupt(let why): "checkpoint is corrupted: \(why)"
       }
     }
   }
 
-  /// Parses and verifies a checkpoint file's bytes (version 1 or 2).
+  /// Parses and verifies a checkpoint file's bytes (versions 1 to 4).
   public init(decoding data: [UInt8]) throws(DecodeError) {
     guard data.starts(with: Self.magic.prefix(data.count)) else { throw .notACheckpoint }
     guard data.count >= 8 else { throw .truncated }
@@ -188,7 +214,7 @@ public struct Checkpoint: Equatable, Sendable {
     r.position = 8
     let version = r.u32()
     guard Self.readableVersions.contains(version) else { throw .unsupportedVersion(version) }
-    let fixed = version == 1 ? Self.fixedHeaderBytesV1 : Self.fixedHeaderBytes
+    let fixed = version == 1 ? Self.fixedHeaderBytesV1 : version <= 3 ? Self.fixedHeaderBytesV3 : Self.fixedHeaderBytes
     guard data.count >= fixed + 8 else { throw .truncated }
     let headerBytes = Int(r.u32())
     let p = r.u64(), g = r.u64()
@@ -197,8 +223,9 @@ public struct Checkpoint: Equatable, Sendable {
     let env = r.fixedString(48)
     let algo = r.fixedString(8)
     let nLayers = Int(r.u32())
-    var nWorkers = 0, configBytes = 0, nReturns = 0
-    var episodes: UInt64 = 0, wall = 0.0, solvedStep = Self.notSolved, solvedSeconds = 0.0
+    var nWorkers = 0, configBytes = 0, nReturns = 0, nTestReturns = 0
+    var episodes: UInt64 = 0, testEpisodes: UInt64 = 0
+    var wall = 0.0, solvedStep = Self.notSolved, solvedSeconds = 0.0
     if version == 1 {
       _ = r.u32()
     } else {
@@ -209,16 +236,21 @@ public struct Checkpoint: Equatable, Sendable {
       wall = Double(bitPattern: r.u64())
       solvedStep = r.u64()
       solvedSeconds = Double(bitPattern: r.u64())
+      if version >= 4 {
+        nTestReturns = Int(r.u32())
+        _ = r.u32()
+        testEpisodes = r.u64()
+      }
       _ = r.u64()
     }
     guard nLayers <= SegmentLayout.maxLayers, headerBytes == fixed + 64 * nLayers else {
       throw .corrupt("layer table")
     }
-    guard nWorkers <= 256, nReturns <= 100 else { throw .corrupt("worker or window counts") }
+    guard nWorkers <= 256, nReturns <= 100, nTestReturns <= 100 else { throw .corrupt("worker or window counts") }
     let (floats, o1) = p.addingReportingOverflow(g)
     let (floatBytes, o2) = floats.multipliedReportingOverflow(by: 4)
-    let workerBytes = version >= 3 ? 56 : 24
-    let extra = UInt64(workerBytes * nWorkers + configBytes + 8 * nReturns)
+    let workerBytes = version >= 4 ? 72 : version == 3 ? 56 : 24
+    let extra = UInt64(workerBytes * nWorkers + configBytes + 8 * (nReturns + nTestReturns))
     let (expected, o3) = (UInt64(headerBytes) + extra + 8).addingReportingOverflow(floatBytes)
     // Shorter than its header says: truncated (the checksum then fails too).
     if !o1, !o2, !o3, UInt64(data.count) < expected { throw .truncated }
@@ -238,15 +270,18 @@ public struct Checkpoint: Equatable, Sendable {
     let statistics = (0..<Int(g)).map { _ in Float(bitPattern: r.u32()) }
     let workers = (0..<nWorkers).map { _ in
       WorkerCounters(steps: r.u64(), episodes: r.u64(), updates: r.u64(),
-                     randomState: version >= 3 ? (0..<4).map { _ in r.u64() } : [0, 0, 0, 0])
+                     randomState: version >= 3 ? (0..<4).map { _ in r.u64() } : [0, 0, 0, 0],
+                     testEpisodes: version >= 4 ? r.u64() : 0, testSteps: version >= 4 ? r.u64() : 0)
     }
     let configSlice = data[r.position..<(r.position + configBytes)]
     r.position += configBytes
     guard let config = String(validating: configSlice, as: UTF8.self) else { throw .corrupt("config is not UTF-8") }
     let returns = (0..<nReturns).map { _ in Double(bitPattern: r.u64()) }
+    let testReturns = (0..<nTestReturns).map { _ in Double(bitPattern: r.u64()) }
     self.init(envID: env, algorithm: algo, globalSteps: steps, globalUpdates: updates, layers: layers,
               parameters: parameters, optimizerStatistics: statistics, workers: workers,
-              configText: config, recentReturns: returns, episodes: episodes, wallSeconds: wall,
+              configText: config, recentReturns: returns, recentTestReturns: testReturns,
+              episodes: episodes, testEpisodes: testEpisodes, wallSeconds: wall,
               solvedAtStep: solvedStep == Self.notSolved ? nil : solvedStep,
               solvedAtSeconds: solvedStep == Self.notSolved ? nil : solvedSeconds)
     formatVersion = version

@@ -81,26 +81,51 @@ public enum OutputFiles {
 }
 
 /// metrics.csv: one row per finished episode, appended as episodes arrive.
+/// The last column says whether the row is a training episode (`train`) or
+/// a value-based method's greedy test episode (`test`).
 public final class MetricsWriter {
-  public static let header = "T,wall_seconds,worker,episode,return,length\n"
+  public static let header = "T,wall_seconds,worker,episode,return,length,kind\n"
   public let path: String
+  /// False when appending to a file an older build started without the
+  /// `kind` column: its rows keep that file's six columns.
+  public let writesKind: Bool
   private let file: UnsafeMutablePointer<FILE>
 
   public init(path: String, append: Bool = false) throws(OutputError) {
     self.path = path
-    guard let f = fopen(path, append ? "a" : "w") else { throw OutputError(path: path, errno: Errno(errno)) }
+    guard let f = fopen(path, append ? "a+" : "w") else { throw OutputError(path: path, errno: Errno(errno)) }
     file = f
-    if !append || ftell(f) == 0 { fputs(Self.header, f) }
+    fseek(f, 0, SEEK_END)
+    if !append || ftell(f) == 0 {
+      fputs(Self.header, f)
+      writesKind = true
+    } else {
+      writesKind = Self.firstLine(of: f).hasSuffix(",kind")
+    }
   }
 
   deinit { fclose(file) }
+
+  /// The first line of `f` (without its newline); leaves `f` at its end.
+  static func firstLine(of f: UnsafeMutablePointer<FILE>) -> String {
+    rewind(f)
+    var line: [UInt8] = []
+    while line.count < 4096 {
+      let c = fgetc(f)
+      if c == EOF || c == 0x0A { break }
+      line.append(UInt8(truncatingIfNeeded: c))
+    }
+    fseek(f, 0, SEEK_END)
+    return String(decoding: line, as: UTF8.self)
+  }
 
   public func append(_ r: EpisodeRecord, wallSeconds: Double) {
     let ret = r.episodeReturn
     // Integral returns (CartPole) print without a fraction.
     let retText = ret == ret.rounded() && abs(ret) < 1e15 ? String(Int64(ret)) : "\(ret)"
     let wall = (wallSeconds * 1000).rounded() / 1000
-    fputs("\(r.globalStep),\(wall),\(r.worker),\(r.episode),\(retText),\(r.length)\n", file)
+    let kind = writesKind ? ",\(r.kind)" : ""
+    fputs("\(r.globalStep),\(wall),\(r.worker),\(r.episode),\(retText),\(r.length)\(kind)\n", file)
   }
 
   /// Pushes buffered rows to the kernel (once a second and at the end).

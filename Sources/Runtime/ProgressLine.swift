@@ -12,8 +12,13 @@ struct ProgressLine {
 
   init(enabled: Bool) { self.enabled = enabled }
 
+  /// - Parameters:
+  ///   - mean100: the scored last-100 mean.
+  ///   - trainMean100, testEpisodes: given when the run is scored on greedy
+  ///     test episodes; then mean100 is theirs, shown as `mean100(test)`.
   mutating func report(seconds: Double, steps: UInt64, updates: UInt64, episodes: UInt64,
-                       mean100: Double?, staleness: Double, restarts: Int) {
+                       mean100: Double?, trainMean100: Double? = nil, testEpisodes: UInt64? = nil,
+                       staleness: Double, restarts: Int) {
     guard enabled else { return }
     let dt = seconds - lastTime
     let rate = dt > 0 ? Double(steps &- lastSteps) / dt : 0
@@ -21,7 +26,13 @@ struct ProgressLine {
     lastTime = seconds
     var line = "[\(Self.fixed(seconds, 1))s] T \(Self.grouped(steps))  \(Self.grouped(UInt64(rate))) steps/s"
     line += "  episodes \(Self.grouped(episodes))"
-    line += "  mean100 " + (mean100.map { Self.fixed($0, 1) } ?? "-")
+    if let tests = testEpisodes {
+      line += "  tests \(Self.grouped(tests))"
+      line += "  mean100(test) " + (mean100.map { Self.fixed($0, 1) } ?? "-")
+      line += "  train100 " + (trainMean100.map { Self.fixed($0, 1) } ?? "-")
+    } else {
+      line += "  mean100 " + (mean100.map { Self.fixed($0, 1) } ?? "-")
+    }
     line += "  U \(Self.grouped(updates))  staleness \(Self.fixed(staleness, 2))"
     if restarts > 0 { line += "  restarts \(restarts)" }
     if isTerminal {

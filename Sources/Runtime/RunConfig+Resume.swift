@@ -95,6 +95,9 @@ extension RunConfig {
     }
     if j["q_loss"] != nil { h.qLoss = try choice("q_loss", QLoss.self) }
     if j["async_update"] != nil { h.asyncUpdate = try integer("async_update", 1...10_000) }
+    // Runs from before test episodes were scored on training episodes:
+    // resumed, they stay so (no tests) rather than switch windows midway.
+    h.testEvery = j["test_every"] == nil ? 0 : try integer("test_every", 0...1e12)
     hyperparameters = h
     if let d = j["delay"]?.stringValue {
       guard let delay = Delay.parse(d) else { throw ConfigError("config: 'delay' is invalid") }

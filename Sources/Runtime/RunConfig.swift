@@ -54,6 +54,10 @@ public struct RunConfig: Sendable {
   /// How the workers build their environment.
   public var envOptions: EnvOptions { EnvOptions(stickyActionProbability: stickyActionProbability) }
 
+  /// Whether the run is scored on greedy test episodes (a value-based
+  /// algorithm with --test-every > 0) rather than on training episodes.
+  public var scoresTestEpisodes: Bool { algorithm.isValueBased && hyperparameters.testEvery > 0 }
+
   /// Whether rank `r` is delayed.
   public func isDelayed(_ r: Int) -> Bool { delay != .none && (delayWorkers?.contains(r) ?? true) }
 
@@ -93,6 +97,7 @@ public struct RunConfig: Sendable {
       ("eps_final", h.epsilonFinal.map(JSON.double) ?? .string("paper")),
       ("q_loss", .string(h.qLoss.rawValue)),
       ("async_update", .int(Int64(h.asyncUpdate))),
+      ("test_every", .int(Int64(h.testEvery))),
       ("delay", .string(delay.description)),
       ("delay_workers", delayWorkers.map { .array($0.sorted().map { .int(Int64($0)) }) } ?? .string("all")),
       ("segment", segmentName.map(JSON.string) ?? .null),

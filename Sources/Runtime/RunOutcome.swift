@@ -39,8 +39,17 @@ public struct RunSummary: Sendable {
   public var steps: UInt64
   public var updates: UInt64
   public var wallSeconds: Double
+  /// Training episodes written to metrics.csv.
   public var episodes: UInt64
+  /// Greedy test episodes written (value-based methods; 0 otherwise).
+  public var testEpisodes: UInt64
+  /// Environment steps of the test episodes (not in `steps`).
+  public var testSteps: UInt64
+  /// The scored last-100 mean: test episodes for a value-based run with
+  /// --test-every > 0, training episodes otherwise.
   public var meanReturn100: Double?
+  /// The last-100 mean of training episodes (every algorithm).
+  public var trainMeanReturn100: Double?
   public var solvedAtStep: UInt64?
   public var solvedAtSeconds: Double?
   public var staleness: StalenessSummary
@@ -65,7 +74,10 @@ public struct RunSummary: Sendable {
       ("wall_seconds", .double(wallSeconds)),
       ("steps_per_second", .double(stepsPerSecond.rounded())),
       ("episodes", .uint(episodes)),
+      ("test_episodes", .uint(testEpisodes)),
+      ("test_steps", .uint(testSteps)),
       ("mean_return_100", .number(meanReturn100)),
+      ("train_mean_return_100", .number(trainMeanReturn100)),
       ("solved_at_step", solvedAtStep.map(JSON.uint) ?? .null),
       ("solved_at_seconds", .number(solvedAtSeconds)),
       ("updates", .uint(updates)),

@@ -7,7 +7,7 @@ import HogwildSegment
 
 extension Supervisor {
   /// Everything a resumed run needs: θ, g, T, U, every rank's counters, the
-  /// config, the last-100 window, episodes written, wall time and "solved".
+  /// config, the last-100 windows, episodes written, wall time and "solved".
   func makeCheckpoint(_ segment: SharedSegment) -> Checkpoint {
     var c = Checkpoint(segment: segment)
     // Ranks a resumed run no longer has keep their totals.
@@ -15,8 +15,10 @@ extension Supervisor {
       c.workers += carried[c.workers.count...]
     }
     c.configText = config.json.serialized(indent: true) + "\n"
-    c.recentReturns = window.returns
+    c.recentReturns = trainWindow.returns
+    c.recentTestReturns = testWindow.returns
     c.episodes = episodesWritten
+    c.testEpisodes = testEpisodesWritten
     c.wallSeconds = Double(hw_monotonic_ns() &- startNanoseconds) / 1e9
     c.solvedAtStep = solvedAt?.step
     c.solvedAtSeconds = solvedAt?.seconds
@@ -53,7 +55,7 @@ extension Supervisor {
   }
 
   /// On resume: θ, g, T, U and the per-rank counters into the (filled, not
-  /// yet published) segment; the window, episode count and "solved" into
+  /// yet published) segment; the windows, episode counts and "solved" into
   /// the supervisor.
   func restoreFromCheckpoint(_ segment: SharedSegment) {
     guard let c = config.resume?.checkpoint else { return }
@@ -69,11 +71,15 @@ extension Supervisor {
       s.steps = w.steps
       s.episodes = w.episodes
       s.updates = w.updates
+      s.testEpisodes = w.testEpisodes
+      s.testSteps = w.testSteps
       // The worker continues its random stream where the checkpoint left it.
       if w.randomState.count == 4 { s.randomState = w.randomState }
     }
-    for r in c.recentReturns { window.add(r) }
+    for r in c.recentReturns { trainWindow.add(r) }
+    for r in c.recentTestReturns { testWindow.add(r) }
     episodesWritten = c.episodes
+    testEpisodesWritten = c.testEpisodes
     if let step = c.solvedAtStep, let seconds = c.solvedAtSeconds { solvedAt = (step, seconds) }
   }
 

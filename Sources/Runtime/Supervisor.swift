@@ -62,11 +62,16 @@ public final class Supervisor {
 
   var children: [Child] = []
   var reason: ExitReason?
-  var window = EpisodeWindow(size: 100)
+  /// The last 100 training episodes, and the last 100 greedy test
+  /// episodes (value-based methods); `scoredWindow` is the one that counts.
+  var trainWindow = EpisodeWindow(size: 100)
+  var testWindow = EpisodeWindow(size: 100)
   var nextTicket: UInt64 = 0
   var ticketWaitSince: UInt64?
   var lostRecords: UInt64 = 0
+  /// Rows written to metrics.csv so far, by kind.
   var episodesWritten: UInt64 = 0
+  var testEpisodesWritten: UInt64 = 0
   var solvedAt: (step: UInt64, seconds: Double)?
   var startNanoseconds: UInt64 = 0
 
@@ -265,16 +270,29 @@ public final class Supervisor {
     guard reason != .targetReached else { return }
     let seconds = Double(r.endNanoseconds &- startNanoseconds) / 1e9
     metrics.append(r, wallSeconds: seconds)
-    episodesWritten += 1
-    window.add(r.episodeReturn)
-    if solvedAt == nil, window.isFull, let threshold = spec.rewardThreshold ?? config.targetReturn,
-       let mean = window.mean, mean >= threshold {
+    switch r.kind {
+    case .training:
+      episodesWritten += 1
+      trainWindow.add(r.episodeReturn)
+    case .test:
+      testEpisodesWritten += 1
+      testWindow.add(r.episodeReturn)
+    }
+    // "Solved" and the target are judged on the scored kind only.
+    guard (r.kind == .test) == config.scoresTestEpisodes else { return }
+    let window = scoredWindow
+    guard window.isFull, let mean = window.mean else { return }
+    if solvedAt == nil, let threshold = spec.rewardThreshold ?? config.targetReturn, mean >= threshold {
       solvedAt = (r.globalStep, seconds)
     }
-    if let target = config.targetReturn, reason == nil, window.isFull, let mean = window.mean, mean >= target {
+    if let target = config.targetReturn, reason == nil, mean >= target {
       reason = .targetReached
     }
   }
+
+  /// The window a run is scored on: greedy test episodes for a value-based
+  /// run with --test-every > 0, training episodes otherwise.
+  var scoredWindow: EpisodeWindow { config.scoresTestEpisodes ? testWindow : trainWindow }
 
   func checkSignal() {
     let s = hw_stop_signal()
@@ -398,7 +416,9 @@ public final class Supervisor {
     let st = StalenessSummary(slots: slots)
     progress.report(
       seconds: Double(now - startNanoseconds) / 1e9, steps: h.globalSteps.load(),
-      updates: h.globalUpdates.load(), episodes: episodesWritten, mean100: window.mean,
+      updates: h.globalUpdates.load(), episodes: episodesWritten, mean100: scoredWindow.mean,
+      trainMean100: config.scoresTestEpisodes ? trainWindow.mean : nil,
+      testEpisodes: config.scoresTestEpisodes ? testEpisodesWritten : nil,
       staleness: st.mean, restarts: slots.reduce(0) { $0 + $1.restarts })
   }
 
@@ -408,7 +428,9 @@ public final class Supervisor {
     return RunSummary(
       config: config, steps: h.globalSteps.load(), updates: h.globalUpdates.load(),
       wallSeconds: Double(hw_monotonic_ns() - startNanoseconds) / 1e9,
-      episodes: episodesWritten, meanReturn100: window.mean,
+      episodes: episodesWritten, testEpisodes: testEpisodesWritten,
+      testSteps: slots.reduce(0) { $0 + $1.testSteps },
+      meanReturn100: scoredWindow.mean, trainMeanReturn100: trainWindow.mean,
       solvedAtStep: solvedAt?.step, solvedAtSeconds: solvedAt?.seconds,
       staleness: StalenessSummary(slots: slots),
       workerRestarts: slots.reduce(0) { $0 + $1.restarts },

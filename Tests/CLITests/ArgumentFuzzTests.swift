@@ -1,3 +1,4 @@
+import Algorithms
 import HogwildCLI
 import Runtime
 import Envs
@@ -11,7 +12,7 @@ import Testing
     "--env", "--algo", "--procs", "--seed", "--t-max", "--target-return", "--n-steps", "--gamma",
     "--ent-coef", "--vf-coef", "--lr", "--lr-schedule", "--max-grad-norm", "--optimizer", "--rms-alpha",
     "--rms-eps", "--hidden", "--activation", "--update", "--delay", "--delay-workers", "--out", "--segment",
-    "--keep-segment", "--quiet", "--independent", "--max-restarts", "--worker-timeout", "--bogus", "-x", "--",
+    "--keep-segment", "--quiet", "--independent", "--max-restarts", "--worker-timeout", "--test-every", "--bogus", "-x", "--",
   ]
   static let values = [
     "0", "1", "-1", "2", "16", "256", "257", "1e3", "5M", "500k", "0.5", "1.5", "nan", "inf", "-inf", "",
@@ -64,5 +65,19 @@ import Testing
     for bad in [["--procs", "0"], ["--lr"], ["--gamma", "nan"], ["--delay-workers", "2", "--procs", "2"], ["x"]] {
       #expect(throws: UsageError.self) { try CLI.parseRunArguments(bad) }
     }
+  }
+
+  @Test func perAlgorithmDefaultsGiveWayToFlags() throws {
+    func hyper(_ args: [String]) throws -> Hyperparameters { try #require(try CLI.parseRunArguments(args)).hyperparameters }
+    #expect(try hyper([]).learningRate == 0.003 && hyper([]).learningRateSchedule == .constant)
+    for algo in ["qn", "q1", "sarsa1"] {
+      let h = try hyper(["--algo", algo])
+      #expect(h.learningRate == 0.002 && h.learningRateSchedule == .linear && h.testEvery == 2000)
+      #expect(h.targetInterval == (algo == "q1" ? 2000 : 10_000))
+    }
+    let given = try hyper(["--algo", "q1", "--lr", "0.01", "--target-interval", "500", "--test-every", "0",
+                           "--lr-schedule", "constant"])
+    #expect(given.learningRate == 0.01 && given.targetInterval == 500 && given.testEvery == 0)
+    #expect(given.learningRateSchedule == .constant)
   }
 }

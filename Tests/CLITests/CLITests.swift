@@ -15,7 +15,7 @@ import Testing
     "mean_return_100", "solved_at_step", "solved_at_seconds", "updates", "staleness", "worker_restarts",
     "exit_reason",
   ]
-  static let metricsHeader = "T,wall_seconds,worker,episode,return,length"
+  static let metricsHeader = "T,wall_seconds,worker,episode,return,length,kind"
 
   // MARK: helpers
 
@@ -537,6 +537,7 @@ import Testing
       "--env", "--algo", "--procs", "--seed", "--t-max", "--target-return", "--n-steps", "--gamma", "--ent-coef",
       "--vf-coef", "--lr", "--lr-schedule", "--max-grad-norm", "--optimizer", "--rms-alpha", "--rms-eps", "--hidden",
       "--activation", "--update", "--delay", "--delay-workers", "--out", "--segment", "--keep-segment", "--quiet",
+      "--test-every",
     ] {
       #expect(run.stdout.contains(o + " ") || run.stdout.contains(o + "\n"), "run --help lacks \(o)")
     }

@@ -10,7 +10,7 @@ import Testing
 
 extension CLITests {
 @Suite(.serialized) struct CheckpointCLITests {
-  static let metricsHeader = "T,wall_seconds,worker,episode,return,length"
+  static let metricsHeader = "T,wall_seconds,worker,episode,return,length,kind"
 
   /// `eval --checkpoint path --episodes n --json` as a dictionary.
   func evalJSON(_ path: String, episodes: Int = 1, extra: [String] = [], in s: Scratch) throws -> [String: Any] {

@@ -39,31 +39,35 @@ import Testing
 
   @Test func rejectsOtherVersions() {
     var b = sample.encoded()
-    b[8] = 4
-    #expect(throws: Checkpoint.DecodeError.unsupportedVersion(4)) { try Checkpoint(decoding: b) }
+    b[8] = 5
+    #expect(throws: Checkpoint.DecodeError.unsupportedVersion(5)) { try Checkpoint(decoding: b) }
   }
 
   var full: Checkpoint {
     var c = sample
     c.workers = [WorkerCounters(steps: 100, episodes: 3, updates: 5, randomState: [1, .max, 3, 0x1234_5678_9ABC]),
-                 WorkerCounters(steps: .max, episodes: 0, updates: 1)]
+                 WorkerCounters(steps: .max, episodes: 0, updates: 1, testEpisodes: 17, testSteps: 8_500)]
     c.configText = #"{"env": "CartPole-v1", "note": "ünïcödé"}"#
     c.recentReturns = [500, 12.5, -3, .infinity]
+    c.recentTestReturns = [500, 499, 9.5]
     c.episodes = 4242
+    c.testEpisodes = 77
     c.wallSeconds = 12.75
     c.solvedAtStep = 99_000
     c.solvedAtSeconds = 1.5
     return c
   }
 
-  @Test func version3RoundTripsEveryField() throws {
+  @Test func version4RoundTripsEveryField() throws {
     let bytes = full.encoded()
-    #expect(bytes[8] == 3)
+    #expect(bytes[8] == 4)
     let back = try Checkpoint(decoding: bytes)
     #expect(back == full)
-    #expect(back.formatVersion == 3)
+    #expect(back.formatVersion == 4)
     #expect(back.workers[0].randomState == [1, .max, 3, 0x1234_5678_9ABC])
     #expect(back.workers[1].steps == .max)
+    #expect(back.workers[1].testEpisodes == 17 && back.workers[1].testSteps == 8_500)
+    #expect(back.recentTestReturns == [500, 499, 9.5] && back.testEpisodes == 77)
     #expect(back.configText.contains("ünïcödé"))
     // Not solved round-trips as nil.
     var c = full
@@ -71,7 +75,7 @@ import Testing
     #expect(try Checkpoint(decoding: c.encoded()) == c)
   }
 
-  @Test func version2CorruptionAndTruncation() {
+  @Test func version4CorruptionAndTruncation() {
     let bytes = full.encoded()
     for i in stride(from: 0, to: bytes.count, by: 5) {
       var b = bytes
@@ -99,10 +103,7 @@ import Testing
     for l in c.layers { str(l.name, 40); u32(UInt32(l.rows)); u32(UInt32(l.cols)); u64(UInt64(l.offset)); u64(UInt64(l.count)) }
     for f in c.parameters { u32(f.bitPattern) }
     for f in c.optimizerStatistics { u32(f.bitPattern) }
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in out { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    u64(h)
-    return out
+    return sealed(out)
   }
 
   @Test func readsVersion1WithEmptyNewFields() throws {
@@ -113,22 +114,55 @@ import Testing
     #expect(back.workers.isEmpty && back.configText.isEmpty && back.recentReturns.isEmpty)
   }
 
+  /// Appends the FNV-1a 64 checksum of `bytes`.
+  static func sealed(_ bytes: [UInt8]) -> [UInt8] {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+    return bytes + (0..<8).map { UInt8(truncatingIfNeeded: h >> (8 * UInt64($0))) }
+  }
+
+  /// A version-3 file made from a version-4 one: a 160-byte fixed header
+  /// (152..<160 reserved), 56-byte rank records, no test window.
+  static func version3Bytes(_ c: Checkpoint) -> [UInt8] {
+    let v4 = c.encoded()
+    let layerBytes = 64 * c.layers.count
+    var v3 = Array(v4[0..<152]) + [UInt8](repeating: 0, count: 8) + Array(v4[176..<(176 + layerBytes)])
+    let floatsAt = 176 + layerBytes
+    let recordsAt = floatsAt + 4 * (c.parameters.count + c.optimizerStatistics.count)
+    v3 += v4[floatsAt..<recordsAt]
+    for w in 0..<c.workers.count { v3 += v4[(recordsAt + 72 * w)..<(recordsAt + 72 * w + 56)] }
+    let tailAt = recordsAt + 72 * c.workers.count
+    v3 += v4[tailAt..<(tailAt + c.configText.utf8.count + 8 * c.recentReturns.count)]
+    v3[8] = 3
+    let headerBytes = 160 + layerBytes
+    for i in 0..<4 { v3[12 + i] = UInt8(truncatingIfNeeded: headerBytes >> (8 * i)) }
+    return sealed(v3)
+  }
+
+  @Test func version3FilesAreStillRead() throws {
+    let back = try Checkpoint(decoding: Self.version3Bytes(full))
+    #expect(back.formatVersion == 3)
+    #expect(back.parameters == full.parameters && back.layers == full.layers)
+    #expect(back.workers.map(\.randomState) == full.workers.map(\.randomState))
+    #expect(back.workers.allSatisfy { $0.testEpisodes == 0 && $0.testSteps == 0 })
+    #expect(back.recentReturns == full.recentReturns && back.episodes == full.episodes)
+    #expect(back.recentTestReturns.isEmpty && back.testEpisodes == 0)
+    #expect(back.configText == full.configText && back.solvedAtStep == full.solvedAtStep)
+  }
+
   /// A version-2 file (24-byte rank records, no RNG state) made from a
   /// version-3 one by dropping the RNG words.
   @Test func version2FilesAreStillRead() throws {
-    let v3 = full.encoded()
+    let v3 = Array(Self.version3Bytes(full).dropLast(8))
     let headerBytes = Int(v3[12]) | Int(v3[13]) << 8
     let recordsAt = headerBytes + 4 * (full.parameters.count + full.optimizerStatistics.count)
     var v2 = Array(v3[0..<recordsAt])
     for w in 0..<full.workers.count {
       v2 += v3[(recordsAt + 56 * w)..<(recordsAt + 56 * w + 24)]
     }
-    v2 += v3[(recordsAt + 56 * full.workers.count)..<(v3.count - 8)]
+    v2 += v3[(recordsAt + 56 * full.workers.count)...]
     v2[8] = 2
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in v2 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-    for i in 0..<8 { v2.append(UInt8(truncatingIfNeeded: h >> (8 * UInt64(i)))) }
-    let back = try Checkpoint(decoding: v2)
+    let back = try Checkpoint(decoding: Self.sealed(v2))
     #expect(back.formatVersion == 2)
     #expect(back.parameters == full.parameters)
     #expect(back.workers.map(\.steps) == full.workers.map(\.steps))

@@ -12,6 +12,7 @@ import Testing
     c.hyperparameters.epsilonFinal = 0.05
     c.hyperparameters.qLoss = .huber
     c.hyperparameters.asyncUpdate = 7
+    c.hyperparameters.testEvery = 333
     let back = try RunConfig(configText: c.json.serialized(indent: true))
     #expect(back.algorithm == .sarsa1)
     #expect(back.hyperparameters == c.hyperparameters)
@@ -28,5 +29,16 @@ import Testing
     let back = try RunConfig(configText: stripped)
     #expect(back.hyperparameters == Hyperparameters())
     #expect(back.hyperparameters.epsilonFinal == nil)
+  }
+
+  @Test func runsFromBeforeTestEpisodesResumeWithoutThem() throws {
+    // Such a run was scored on training episodes; it stays so when resumed.
+    var c = RunConfig()
+    c.algorithm = .qn
+    let lines = c.json.serialized(indent: true).split(separator: "\n", omittingEmptySubsequences: false)
+    let old = lines.filter { !$0.contains("\"test_every\"") }.joined(separator: "\n")
+    let back = try RunConfig(configText: old)
+    #expect(back.hyperparameters.testEvery == 0 && !back.scoresTestEpisodes)
+    #expect(try RunConfig(configText: c.json.serialized(indent: true)).scoresTestEpisodes)
   }
 }

@@ -1,0 +1,57 @@
+// EpisodePlayer.swift — playing whole episodes with a network on a fixed θ,
+// without learning: `eval`'s episodes and the value-based methods' greedy
+// test episodes share this loop.
+
+import Envs
+import TinyNN
+
+/// Plays episodes of one network. Owns its buffers, so playing allocates
+/// nothing (test episodes run inside a worker's loop).
+public struct EpisodePlayer {
+  public let network: MLP
+  /// Actions: the first outputs (an actor-critic's last output is V).
+  public let actionCount: Int
+  var workspace: MLPWorkspace<Float>
+  var observation: [Float]
+  var probabilities: [Float]
+
+  public init(network: MLP, actionCount: Int, observationSize: Int) {
+    precondition(actionCount >= 1 && actionCount <= network.outputs, "more actions than outputs")
+    self.network = network
+    self.actionCount = actionCount
+    workspace = network.makeWorkspace(maxBatch: 1)
+    observation = [Float](repeating: 0, count: observationSize)
+    probabilities = [Float](repeating: 0, count: actionCount)
+  }
+
+  /// One episode from `env`'s reset (its initial state drawn from `rng`).
+  /// `greedy`: the action with the largest of the first `actionCount`
+  /// outputs (argmax Q, or the most probable under softmax logits), lowest index on ties; otherwise sampled
+  /// from softmax(outputs) with `rng`. `keepGoing(length)` is asked every
+  /// 256 steps; false abandons the episode (nil).
+  public mutating func play<E: Environment>(
+    _ env: inout E, parameters: [Float], rng: inout Xoshiro256, greedy: Bool,
+    keepGoing: (Int) -> Bool = { _ in true }
+  ) -> (return: Double, length: Int)? {
+    let actions = actionCount
+    env.reset(rng: &rng, observation: &observation)
+    var total = 0.0
+    var length = 0
+    while true {
+      network.forward(params: parameters, input: observation, row: 0, workspace: &workspace)
+      let offset = workspace.outputOffset(row: 0)
+      let action: Int
+      if greedy {
+        action = QPolicy.greedy(workspace.activations, offset: offset, count: actions)
+      } else {
+        CategoricalPolicy.softmax(logits: workspace.activations, offset: offset, count: actions, into: &probabilities)
+        action = CategoricalPolicy.sample(probs: probabilities, count: actions, uniform: rng.nextUnitFloat())
+      }
+      let outcome = env.step(action: action, observation: &observation)
+      total += outcome.reward
+      length += 1
+      if outcome.done { return (total, length) }
+      if length % 256 == 0, !keepGoing(length) { return nil }
+    }
+  }
+}
