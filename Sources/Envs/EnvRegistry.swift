@@ -1,31 +1,38 @@
 // EnvRegistry.swift — environment ids → specs and constructors.
 //
 // Table-driven: adding an environment means adding one `Entry` to `entries`.
+// `make` takes `EnvOptions` (e.g. a sticky-action probability); environments
+// ignore the options they do not have.
 
 /// The environments this package provides, looked up by Gymnasium id.
 public enum EnvRegistry {
   /// One registered environment.
   struct Entry: Sendable {
     var spec: EnvSpec
-    var make: @Sendable () -> any Environment
+    var make: @Sendable (EnvOptions) -> any Environment
   }
 
   /// Registration order is the order of `ids`.
   static let entries: [Entry] = [
-    Entry(spec: CartPole.spec, make: { CartPole() }),
-    Entry(spec: Acrobot.spec, make: { Acrobot() }),
-    Entry(spec: MountainCar.spec, make: { MountainCar() }),
-    Entry(spec: Pendulum.spec, make: { Pendulum() }),
+    Entry(spec: CartPole.spec, make: { _ in CartPole() }),
+    Entry(spec: Acrobot.spec, make: { _ in Acrobot() }),
+    Entry(spec: MountainCar.spec, make: { _ in MountainCar() }),
+    Entry(spec: Pendulum.spec, make: { _ in Pendulum() }),
   ] + minAtar(Asterix.self) + minAtar(Breakout.self) + minAtar(Freeway.self)
     + minAtar(Seaquest.self) + minAtar(SpaceInvaders.self)
 
   /// A MinAtar game's two ids, as minatar.gym registers them: -v0 with all 6
   /// actions, -v1 with the game's minimal action set (games in alphabetical order,
-  /// as there). Sticky actions 0.1, difficulty ramping on, no time limit.
+  /// as there). Sticky actions 0.1 unless the options say otherwise, difficulty
+  /// ramping on, no time limit.
   static func minAtar<Game: MinAtarGame>(_ game: Game.Type) -> [Entry] {
     [false, true].map { minimal in
-      Entry(spec: MinAtarEnvironment<Game>.spec(minimalActionSet: minimal),
-            make: { MinAtarEnvironment<Game>(minimalActionSet: minimal) })
+      let spec = MinAtarEnvironment<Game>.spec(minimalActionSet: minimal)
+      return Entry(spec: spec, make: { options in
+        MinAtarEnvironment<Game>(minimalActionSet: minimal,
+                                 stickyActionProbability: options.stickyActionProbability
+                                   ?? MinAtarEnvironment<Game>.defaultStickyActionProbability)
+      })
     }
   }
 
@@ -37,8 +44,9 @@ public enum EnvRegistry {
     entries.first { $0.spec.id == id }?.spec
   }
 
-  /// A new instance of `id` (call `reset` before stepping), or nil if unknown.
-  public static func make(_ id: String) -> (any Environment)? {
-    entries.first { $0.spec.id == id }?.make()
+  /// A new instance of `id` built with `options` (call `reset` before
+  /// stepping), or nil if unknown.
+  public static func make(_ id: String, options: EnvOptions = EnvOptions()) -> (any Environment)? {
+    entries.first { $0.spec.id == id }?.make(options)
   }
 }

@@ -4,11 +4,12 @@
 //
 // The tree mirrors JSON (the CLI converts both ways) but keeps integers apart
 // from reals: a classic-control state is a list of float64 reals, a MinAtar
-// game's state a record of integers, booleans and integer grids. Envs does not
+// game's state a record of integers, booleans, integer grids and entity lists
+// (with null for Asterix's empty lane slots). Envs does not
 // depend on Runtime's JSON type, hence this separate, smaller one.
 
-/// An environment's internal state: a real, an integer, a boolean, a list or
-/// a record (keys in order), nested as deep as the environment needs.
+/// An environment's internal state: a real, an integer, a boolean, null, a
+/// list or a record (keys in order), nested as deep as the environment needs.
 ///
 /// Two states are equal when they have the same shape and key order and
 /// their reals have the same bits (so `-0.0 != 0.0` and NaN equals the same
@@ -18,6 +19,8 @@ public indirect enum EnvState: Sendable, Equatable, CustomStringConvertible {
   case real(Double)
   case integer(Int)
   case boolean(Bool)
+  /// No value: an empty slot (Python's None, e.g. Asterix's free lanes).
+  case null
   case list([EnvState])
   /// Named fields, in a fixed order (the environment's).
   case record([Field])
@@ -37,6 +40,7 @@ public indirect enum EnvState: Sendable, Equatable, CustomStringConvertible {
     case (.real(let x), .real(let y)): x.bitPattern == y.bitPattern
     case (.integer(let x), .integer(let y)): x == y
     case (.boolean(let x), .boolean(let y)): x == y
+    case (.null, .null): true
     case (.list(let x), .list(let y)): x == y
     case (.record(let x), .record(let y)): x == y
     default: false
@@ -48,6 +52,9 @@ public indirect enum EnvState: Sendable, Equatable, CustomStringConvertible {
 
   /// A list of integers (e.g. one row of a grid).
   public static func integers(_ values: [Int]) -> EnvState { .list(values.map(EnvState.integer)) }
+
+  /// A grid of integers, as rows (e.g. a MinAtar map).
+  public static func grid(_ rows: [[Int]]) -> EnvState { .list(rows.map(EnvState.integers)) }
 
   /// The value of `key` in a record (nil for other kinds or a missing key).
   public subscript(key: String) -> EnvState? {
@@ -94,6 +101,7 @@ public indirect enum EnvState: Sendable, Equatable, CustomStringConvertible {
     switch self {
     case .real, .integer: "a number"
     case .boolean: "a boolean"
+    case .null: "null"
     case .list(let items): items.count == 1 ? "an array of 1 value" : "an array of \(items.count) values"
     case .record(let fields):
       fields.isEmpty ? "an empty object" : "an object with keys " + fields.map(\.key).joined(separator: ", ")
@@ -106,6 +114,7 @@ public indirect enum EnvState: Sendable, Equatable, CustomStringConvertible {
     case .real(let x): "\(x)"
     case .integer(let i): "\(i)"
     case .boolean(let b): "\(b)"
+    case .null: "null"
     case .list(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
     case .record(let fields): "{" + fields.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
     }

@@ -29,10 +29,18 @@ public struct EnvSpec: Sendable {
   public var maxEpisodeSteps: Int
   /// Mean return over 100 consecutive episodes that counts as solved, if any.
   public var rewardThreshold: Double?
+  /// Every observation component is 0 or 1 (MinAtar's boolean planes, given
+  /// to agents as float32 0/1).
+  public var observationIsBinary: Bool
+  /// The default probability that a step repeats the previous action instead
+  /// of the chosen one (MinAtar's sticky actions, 0.1), or nil for an
+  /// environment without sticky actions. `EnvOptions` can change it.
+  public var stickyActionProbability: Double?
 
   /// `observationShape` defaults to the flat `[observationSize]`.
   public init(id: String, observationSize: Int, observationShape: [Int]? = nil, actionSpace: ActionSpace,
-              maxEpisodeSteps: Int, rewardThreshold: Double?) {
+              maxEpisodeSteps: Int, rewardThreshold: Double?, observationIsBinary: Bool = false,
+              stickyActionProbability: Double? = nil) {
     precondition(observationShape.map { $0.reduce(1, *) == observationSize } ?? true,
                  "observation shape must hold observationSize values")
     self.id = id
@@ -41,6 +49,8 @@ public struct EnvSpec: Sendable {
     self.actionSpace = actionSpace
     self.maxEpisodeSteps = maxEpisodeSteps
     self.rewardThreshold = rewardThreshold
+    self.observationIsBinary = observationIsBinary
+    self.stickyActionProbability = stickyActionProbability
   }
 
   /// Number of discrete actions (0 for a box action space).
@@ -124,9 +134,17 @@ public protocol Environment {
   /// been taken. Throws, changing nothing, if `state` does not have this
   /// environment's form (the message says which form).
   mutating func restore(_ state: EnvState, elapsedSteps: Int) throws(EnvStateError)
+  /// Restarts the generator behind the random draws that `step` makes (MinAtar's
+  /// spawns and sticky actions) from `seed`, so that what a step draws can be
+  /// made a function of the step alone (`replay` seeds each step with its
+  /// number). Environments whose steps draw nothing ignore it (the default).
+  mutating func reseedStepDraws(_ seed: UInt64)
 }
 
 extension Environment {
+  /// The classic-control tasks draw nothing after reset: nothing to reseed.
+  public mutating func reseedStepDraws(_ seed: UInt64) {}
+
   /// Discrete-action environments have no continuous step: trap.
   public mutating func step(continuous action: [Float], observation: inout [Float]) -> StepOutcome {
     preconditionFailure("\(spec.id) has a discrete action space: use step(action:observation:)")

@@ -10,7 +10,8 @@ import Runtime
 extension EnvState {
   /// The state written as JSON text: numbers, booleans, arrays and objects
   /// (keys in order). A JSON integer becomes `.integer`, any other number
-  /// `.real`; null and strings have no meaning in a state.
+  /// `.real`; null is an empty slot (`.null`); strings have no meaning in a
+  /// state.
   init(json: JSON) throws(UsageError) {
     switch json {
     case .int(let i): self = .integer(Int(i))
@@ -27,7 +28,7 @@ extension EnvState {
         fields.append(Field(key, try EnvState(json: value)))
       }
       self = .record(fields)
-    case .null: throw UsageError("null is not a state value")
+    case .null: self = .null
     case .string(let s): throw UsageError("\"\(s)\" is a string, not a state value")
     }
   }
@@ -38,6 +39,7 @@ extension EnvState {
     case .real(let x): ExactNumber.real(x)
     case .integer(let i): .int(Int64(i))
     case .boolean(let b): .bool(b)
+    case .null: .null
     case .list(let items): .array(items.map(\.json))
     case .record(let fields): .object(fields.map { ($0.key, $0.value.json) })
     }
@@ -62,5 +64,24 @@ enum ExactNumber {
     guard f.isFinite else { return real(Double(f)) }
     if let d = Double(f.description), Float(d).bitPattern == f.bitPattern { return .exactDouble(d) }
     return .exactDouble(Double(f))
+  }
+}
+
+extension EnvSpec {
+  /// An observation as `replay` prints it: nested arrays in
+  /// `observationShape` (a flat array for a one-dimensional shape; MinAtar's
+  /// [row][column][channel]), each value an exact float32 (`ExactNumber.float32`),
+  /// or the integer 0 or 1 when the observation is binary.
+  func observationJSON(_ observation: [Float]) -> JSON {
+    let binary = observationIsBinary
+    func value(_ x: Float) -> JSON { binary ? .int(x == 0 ? 0 : 1) : ExactNumber.float32(x) }
+    // The values of dimension `d` at flat `offset`, `stride` apart.
+    func nested(_ d: Int, _ offset: Int, _ stride: Int) -> JSON {
+      let count = observationShape[d]
+      let inner = stride / count
+      if d == observationShape.count - 1 { return .array((0..<count).map { value(observation[offset + $0]) }) }
+      return .array((0..<count).map { nested(d + 1, offset + $0 * inner, inner) })
+    }
+    return nested(0, 0, observationSize)
   }
 }

@@ -19,7 +19,9 @@ enum EnvsCommand {
     ],
     positional: nil,
     discussion: """
-      Observations are float32 arrays of the shape shown (a flat buffer in row-major order).
+      Observations are float32 arrays of the shape shown (a flat buffer in row-major order;
+      MinAtar's are 10×10×C planes, [row][column][channel], of 0 and 1). "none": no time limit
+      (MinAtar's episodes end only when the game does).
       Actions are Discrete(n), the integers 0 to n − 1, or a box of float32 values between the
       bounds shown (the environment clips values outside them). "solved at" is the mean return
       over 100 consecutive episodes that counts as solving the task (Gymnasium's reward

@@ -36,7 +36,8 @@ enum EvalCommand {
     discussion: """
       Rebuilds the network from the settings stored in the checkpoint and runs --episodes
       episodes of its environment with θ fixed, sampling actions from π(·|s; θ) (or the argmax
-      with --greedy). Prints the mean ± standard deviation of the returns; --json prints
+      with --greedy); a MinAtar environment keeps the run's sticky actions (--sticky). Prints
+      the mean ± standard deviation of the returns; --json prints
       {env, algo, checkpoint, T, greedy, seed, episodes, mean_return, std_return, min, max,
       returns[]}. A missing, truncated, corrupted or foreign checkpoint: one line, exit 1.
       """)
@@ -58,7 +59,7 @@ enum EvalCommand {
     }
     // A Q-network always acts greedily; report what actually ran.
     let greedy = o.greedy || loaded.policy.valueBased
-    let returns = loaded.policy.evaluate(envID: loaded.config.envID, episodes: episodes, greedy: greedy, seed: o.seed)
+    let returns = loaded.policy.evaluate(envID: loaded.config.envID, options: loaded.config.envOptions, episodes: episodes, greedy: greedy, seed: o.seed)
     let n = Double(returns.count)
     let mean = returns.reduce(0, +) / n
     let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()

@@ -43,24 +43,47 @@ enum ReplayCommand {
       t is the episode's step count after the step, --elapsed included (the first line has
       t = K + 1; the step with t = the time limit is truncated). action is the action applied (a
       box action as the float32 values given, before the environment clips them). obs is the
-      float32 observation after the step, state the internal state after it, in the form --state
-      takes. Reals print in their shortest form that parses back to the same bits (an obs value:
-      read as a float64, then rounded to float32); NaN and ±infinity, which JSON lacks, print as
-      the strings "NaN", "Infinity" and "-Infinity".
+      observation after the step: for the classic-control tasks a flat array of float32 values;
+      for MinAtar its 10×10×C planes as nested arrays [row][column][channel] of the integers 0
+      and 1. state is the internal state after the step, in the form --state takes. Reals print
+      in their shortest form that parses back to the same bits (an obs value: read as a float64,
+      then rounded to float32); NaN and ±infinity, which JSON lacks, print as the strings "NaN",
+      "Infinity" and "-Infinity".
 
       Once a step ends the episode (terminated or truncated), the remaining actions are not
-      applied: the output then has fewer lines than there are actions. Nothing random is drawn
-      (no sticky actions).
+      applied: the output then has fewer lines than there are actions. MinAtar runs with sticky
+      actions off: every action is applied as given. The MinAtar games that draw random numbers
+      while stepping (Freeway at a crossing, Asterix and Seaquest when something spawns) draw
+      them from a generator seeded with the step's t, so the output depends only on the input,
+      and a replay continued from a printed state with --elapsed set to its t goes on exactly as
+      the unbroken one. The classic-control tasks draw nothing.
 
       State forms (float64 reals; integers are accepted):
         CartPole-v1     [x, x_dot, theta, theta_dot]
         Acrobot-v1      [theta1, theta2, dtheta1, dtheta2]
         MountainCar-v0  [position, velocity]
         Pendulum-v1     [theta, theta_dot]
+      MinAtar (-v0 and -v1 alike): an object with MinAtar's own attribute names, every key
+      required; integers within 32 bits; flags true/false (0/1 accepted); maps 10 rows of 10
+      cells 0/1; positions 0 to 9; entities as MinAtar's lists, in its order:
+        Breakout       {ball_x, ball_y, ball_dir, pos, brick_map, strike, last_x, last_y, terminal}
+        Freeway        {cars: 8 cars [x, y, timer, speed], pos, move_timer, terminate_timer,
+                       terminal}
+        Asterix        {player_x, player_y, entities: 8 lane slots [x, y, lr, is_gold] or null,
+                       shot_timer, spawn_speed, spawn_timer, move_speed, move_timer, ramp_timer,
+                       ramp_index, terminal}
+        SpaceInvaders  {pos, f_bullet_map, e_bullet_map, alien_map, alien_dir, enemy_move_interval,
+                       alien_move_timer, alien_shot_timer, ramp_index, shot_timer, terminal}
+        Seaquest       {oxygen, diver_count, sub_x, sub_y, sub_or, f_bullets: [[x, y, sub_or], ...],
+                       e_bullets: [[x, y, lr], ...], e_fish: [[x, y, lr, move_timer], ...],
+                       e_subs: [[x, y, lr, move_timer, shot_timer], ...],
+                       divers: [[x, y, lr, move_timer], ...], e_spawn_speed, e_spawn_timer,
+                       d_spawn_timer, move_speed, ramp_index, shot_timer, surface, terminal}
 
-      Bad input (unknown env, malformed JSON, a state of the wrong form, an action outside the
-      action space or of the wrong kind, --elapsed at or past the time limit): one line on
-      stderr and exit status 64, before any step.
+      Bad input (unknown env, malformed JSON, a state of the wrong form — a missing or unknown
+      key, a value of the wrong type, a position off the grid, a map of the wrong size —, an
+      action outside the action space or of the wrong kind, --elapsed at or past the time
+      limit): one line on stderr and exit status 64, before any step.
       """)
   }
 
@@ -81,7 +104,10 @@ enum ReplayCommand {
     guard let id = o.envID else { throw UsageError("replay: --env is required") }
     guard let stateText = o.state else { throw UsageError("replay: --state is required") }
     guard let actionsText = o.actions else { throw UsageError("replay: --actions is required") }
-    guard var env = EnvRegistry.make(id) else { throw UsageError("replay: unknown environment '\(id)'") }
+    // Sticky actions off: replay applies exactly the actions given.
+    guard var env = EnvRegistry.make(id, options: EnvOptions(stickyActionProbability: 0)) else {
+      throw UsageError("replay: unknown environment '\(id)'")
+    }
     if let limit = env.spec.timeLimit, o.elapsed >= limit {
       throw UsageError("--elapsed: expected an integer from 0 to \(limit - 1) (\(id) truncates at \(limit) steps), got '\(o.elapsed)'")
     }
@@ -119,11 +145,13 @@ enum ReplayCommand {
   static func printSteps(_ env: inout any Environment, _ actions: ReplayActions) {
     var observation = [Float](repeating: 0, count: env.spec.observationSize)
     for i in 0..<actions.count {
+      // What a step draws depends on its number alone (see the help).
+      env.reseedStepDraws(UInt64(env.elapsedSteps + 1))
       let outcome = actions.step(i, &env, observation: &observation)
       let line = JSON.object([
         ("t", .int(Int64(env.elapsedSteps))),
         ("action", actions.json(i)),
-        ("obs", .array(observation.map(ExactNumber.float32))),
+        ("obs", env.spec.observationJSON(observation)),
         ("state", env.internalState.json),
         ("reward", ExactNumber.real(outcome.reward)),
         ("terminated", .bool(outcome.terminated)),

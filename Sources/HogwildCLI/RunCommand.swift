@@ -21,6 +21,8 @@ struct RunOptions {
   var learningRateGiven = false
   /// Whether --ent-coef was given (else the policy's default applies).
   var entropyGiven = false
+  /// Whether --sticky was given (else the env's default applies).
+  var stickyGiven = false
   /// Whether --target-interval was given (else the algorithm's default applies).
   var targetIntervalGiven = false
   /// Whether --lr-schedule was given (else the algorithm's default applies).
@@ -65,6 +67,10 @@ enum RunCommand {
           throw ValueParsers.fail("--env", "one of " + EnvRegistry.ids.joined(separator: ", "), v)
         }
         o.config.envID = v
+      },
+      .init("--sticky", "p", "MinAtar only: probability in [0, 1] that a step repeats the previous action instead of the chosen one (MinAtar's sticky actions; 0: off).", default: "0.1") { o, v throws(UsageError) in
+        o.config.stickyActionProbability = try ValueParsers.real("--sticky", v, "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
+        o.stickyGiven = true
       },
       .init("--algo", "name", "Algorithm: " + AlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ") + ".", default: "a3c") { o, v throws(UsageError) in
         o.config.algorithm = try ValueParsers.choice("--algo", v, AlgorithmKind.self)
@@ -221,6 +227,16 @@ enum RunCommand {
     }
     if continuous && !o.entropyGiven && o.resumeDirectory == nil {
       c.hyperparameters.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient
+    }
+    // A resumed run's env is known only once its stored settings are read; there
+    // the stored probability stands, and a different --sticky is refused with the
+    // other settings a resume keeps.
+    if o.resumeDirectory == nil, let spec = EnvRegistry.spec(c.envID) {
+      if !o.stickyGiven {
+        c.stickyActionProbability = spec.stickyActionProbability
+      } else if spec.stickyActionProbability == nil {
+        throw UsageError("--sticky: \(c.envID) has no sticky actions (only the MinAtar environments do)")
+      }
     }
     if let list = o.delayWorkersList {
       if let bad = list.first(where: { $0 >= c.procs }) {

@@ -1,6 +1,7 @@
 // RunResume.swift — `hogwild-rl run --resume DIR`: the stored run's settings,
 // with only run-length and logging flags allowed to differ.
 
+import Envs
 import Runtime
 
 extension RunCommand {
@@ -39,6 +40,10 @@ extension RunCommand {
     }
     if let out = config.outputDirectory, out != directory {
       return refuse("--out cannot be given; a resumed run writes into \(directory)")
+    }
+    if config.stickyActionProbability != nil, EnvRegistry.spec(config.envID)?.stickyActionProbability == nil {
+      return .failure(ResumeFailure(exitCode: CLI.usageFailure(
+        "--sticky: \(config.envID) has no sticky actions (only the MinAtar environments do)")))
     }
     let before = stored.json, after = config.json
     for case let (key, value) in after.objectPairs ?? [] where !resumeOverridable.contains(key) {

@@ -53,7 +53,15 @@ extension RunConfig {
       return v
     }
     envID = try string("env")
-    guard EnvRegistry.spec(envID) != nil else { throw ConfigError("config: unknown environment '\(envID)'") }
+    guard let spec = EnvRegistry.spec(envID) else { throw ConfigError("config: unknown environment '\(envID)'") }
+    // Runs from before --sticky have no key: the env's default.
+    stickyActionProbability = spec.stickyActionProbability
+    if let p = j["sticky"], p != .null {
+      guard let d = p.doubleValue, d >= 0, d <= 1, spec.stickyActionProbability != nil else {
+        throw ConfigError("config: 'sticky' is out of range or \(envID) has no sticky actions")
+      }
+      stickyActionProbability = d
+    }
     algorithm = try choice("algo", AlgorithmKind.self)
     procs = try integer("procs", 1...256)
     seed = UInt64(try integer("seed", 0...9.2e18))

@@ -9,6 +9,10 @@ import HogwildSegment
 /// supervisor only reads it.
 public struct RunConfig: Sendable {
   public var envID = "CartPole-v1"
+  /// MinAtar's sticky-action probability for every worker's environment
+  /// (`run --sticky`); nil for an environment without sticky actions (and, for
+  /// a MinAtar id, its default, 0.1).
+  public var stickyActionProbability: Double?
   public var algorithm = AlgorithmKind.a3c
   /// Worker processes (1 ... 256).
   public var procs = RunConfig.onlineCPUs
@@ -47,6 +51,9 @@ public struct RunConfig: Sendable {
   /// Online CPUs, at least 1.
   public static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
+  /// How the workers build their environment.
+  public var envOptions: EnvOptions { EnvOptions(stickyActionProbability: stickyActionProbability) }
+
   /// Whether the run is scored on greedy test episodes (a value-based
   /// algorithm with --test-every > 0) rather than on training episodes.
   public var scoresTestEpisodes: Bool { algorithm.isValueBased && hyperparameters.testEvery > 0 }
@@ -65,6 +72,7 @@ public struct RunConfig: Sendable {
     let h = hyperparameters
     return .object([
       ("env", .string(envID)),
+      ("sticky", .number(stickyActionProbability)),
       ("algo", .string(algorithm.rawValue)),
       ("procs", .int(Int64(procs))),
       ("seed", .uint(seed)),

@@ -17,7 +17,7 @@ enum WorkerProcess {
                    config: RunConfig, algorithm: any WorkerAlgorithm) -> Never {
     if hw_child_setup(supervisor) != 0 { hw_exit_now(orphanedStatus) }
     segment.slot(rank).pid = getpid()
-    guard let environment = EnvRegistry.make(config.envID) else { hw_exit_now(1) }
+    guard let environment = EnvRegistry.make(config.envID, options: config.envOptions) else { hw_exit_now(1) }
     let h = config.hyperparameters
     var link = WorkerLink(
       segment: segment, rank: rank, optimizer: h.optimizer, mode: h.updateMode,

@@ -18,6 +18,13 @@ import Runtime
     #expect(pendulum.contains(" 200 ") && pendulum.hasSuffix("-"))
     let acrobot = try #require(rows.first { $0.hasPrefix("Acrobot-v1 ") })
     #expect(acrobot.contains("Box(6,) float32") && acrobot.contains("Discrete(3)") && acrobot.hasSuffix("-100"))
+    // MinAtar: 10×10×C planes, no time limit, no threshold.
+    for (id, shape, actions) in [("MinAtar/Breakout-v0", "(10, 10, 4)", 6), ("MinAtar/Freeway-v1", "(10, 10, 7)", 3),
+                                 ("MinAtar/Seaquest-v0", "(10, 10, 10)", 6)] {
+      let row = try #require(rows.first { $0.hasPrefix(id + " ") })
+      #expect(row.contains("Box\(shape) float32") && row.contains("Discrete(\(actions))"), "\(row)")
+      #expect(row.contains(" none ") && row.hasSuffix("-"), "\(row)")
+    }
   }
 
   @Test func jsonDescribesEverySpec() throws {
@@ -40,6 +47,9 @@ import Runtime
     #expect(box["type"] == .string("box") && box["shape"] == .array([.int(1)]))
     #expect(box["low"]?.arrayValue?.compactMap(\.doubleValue) == [-2] && box["high"]?.arrayValue?.compactMap(\.doubleValue) == [2])
     #expect(pendulum["reward_threshold"] == .null)
+    let asterix = try #require(list.first { $0["id"] == .string("MinAtar/Asterix-v1") })
+    #expect(asterix["observation_shape"] == .array([.int(10), .int(10), .int(4)]))
+    #expect(asterix["max_episode_steps"] == .null && asterix["action_space"]?.serialized() == #"{"type":"discrete","n":5}"#)
   }
 
   @Test func helpAndBadArguments() throws {

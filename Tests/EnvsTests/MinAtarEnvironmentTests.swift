@@ -21,6 +21,8 @@ import Envs
         let id = "MinAtar/\(name)-v\(version)"
         let spec = try #require(EnvRegistry.spec(id))
         #expect(spec.observationSize == 100 * channels)
+        #expect(spec.observationShape == [10, 10, channels] && spec.observationIsBinary)
+        #expect(spec.timeLimit == nil && spec.stickyActionProbability == 0.1)
         #expect(spec.actionSpace == .discrete(version == 0 ? 6 : minimal.count))
         #expect(spec.rewardThreshold == nil)
         #expect(spec.maxEpisodeSteps == Int.max, "minatar.gym registers no time limit")

@@ -13,23 +13,31 @@
 //   ends itself after 2500 frames, as a terminal state, like the reference.)
 // * Randomness: the environment owns a Xoshiro256, reseeded from the worker's
 //   generator at every reset, which drives both sticky actions and the game.
+// * State: `internalState`/`restore` are the game's state record
+//   (MinAtarStateForms.swift) and nothing else: not `last_action`, which only
+//   matters with sticky actions on, and `replay` runs with them off.
 
 /// A MinAtar game behind the `Environment` interface, with sticky actions and the
 /// -v0 (all actions) or -v1 (minimal action set) action space.
 public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
   /// `EnvSpec.maxEpisodeSteps` for ids without a time limit (MinAtar registers none).
   public static var noTimeLimit: Int { Int.max }
+  /// MinAtar's default `sticky_action_prob`.
+  public static var defaultStickyActionProbability: Double { 0.1 }
 
   /// The Gymnasium id, e.g. "MinAtar/Breakout-v1".
   public static func id(minimalActionSet: Bool) -> String {
     "MinAtar/\(Game.name)-v\(minimalActionSet ? 1 : 0)"
   }
 
-  /// The spec of the -v0 (`minimalActionSet == false`) or -v1 id.
+  /// The spec of the -v0 (`minimalActionSet == false`) or -v1 id: 10×10×C
+  /// binary planes, no time limit, no solved threshold, sticky actions 0.1.
   public static func spec(minimalActionSet: Bool) -> EnvSpec {
     EnvSpec(id: id(minimalActionSet: minimalActionSet), observationSize: Game.observationSize,
+            observationShape: [10, 10, Game.channelCount],
             actionSpace: .discrete(minimalActionSet ? Game.minimalActionSet.count : MinAtarAction.allCases.count),
-            maxEpisodeSteps: noTimeLimit, rewardThreshold: nil)
+            maxEpisodeSteps: noTimeLimit, rewardThreshold: nil, observationIsBinary: true,
+            stickyActionProbability: defaultStickyActionProbability)
   }
 
   public let spec: EnvSpec
@@ -48,7 +56,8 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
 
   /// A MinAtar environment; `difficultyRamping` is MinAtar's `difficulty_ramping`.
   /// Call `reset` before stepping.
-  public init(minimalActionSet: Bool, stickyActionProbability: Double = 0.1, difficultyRamping: Bool = true) {
+  public init(minimalActionSet: Bool, stickyActionProbability: Double = defaultStickyActionProbability,
+              difficultyRamping: Bool = true) {
     spec = Self.spec(minimalActionSet: minimalActionSet)
     game = Game(ramping: difficultyRamping)
     actionSet = minimalActionSet ? Game.minimalActionSet : MinAtarAction.allCases
@@ -83,17 +92,17 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
   }
 
   /// The game's state as a record with MinAtar's attribute names.
-  public var internalState: EnvState {
-    (game.state as? any MinAtarStateForm)?.envState ?? .record([])
-  }
+  public var internalState: EnvState { game.state.envState }
 
+  /// Replaces the game's state (checked by its `validationError`); the last
+  /// action and the generator are left as they are.
   public mutating func restore(_ state: EnvState, elapsedSteps: Int) throws(EnvStateError) {
     try EnvStateError.checkElapsed(elapsedSteps, for: spec.id)
-    guard let form = Game.State.self as? any MinAtarStateForm.Type else {
-      throw EnvStateError("\(spec.id): starting from a given state is not supported")
-    }
-    let parsed = try form.init(envState: state, for: spec.id)
-    game.state = parsed as! Game.State
+    game.state = try Game.State(envState: state, for: spec.id)
     self.elapsedSteps = elapsedSteps
+  }
+
+  public mutating func reseedStepDraws(_ seed: UInt64) {
+    random = Xoshiro256(seed: seed)
   }
 }

@@ -50,10 +50,14 @@ public protocol MinAtarGame: Sendable {
   func forEachActiveCell(_ body: (_ row: Int, _ column: Int, _ channel: Int) -> Void)
 }
 
-/// What every game's state has in common.
-public protocol MinAtarState: Equatable, Sendable {
+/// What every game's state has in common: `terminal`, a check that a state
+/// set from outside is safe to run (MinAtarStateValidation.swift), and the
+/// `EnvState` record `replay` prints and restores (MinAtarStateForms.swift).
+public protocol MinAtarState: MinAtarStateForm, Equatable, Sendable {
   /// The episode has ended (MinAtar's `terminal`).
   var terminal: Bool { get }
+  /// nil if the game can run from this state, else what is wrong with it.
+  var validationError: String? { get }
 }
 
 extension MinAtarGame {

@@ -1,10 +1,11 @@
 // MinAtarStateValidation.swift — which hand-written states the games can run from.
 //
-// A state set from outside (e.g. a future `replay --state`) must keep every
-// position on the 10×10 grid and every map 10×10, or the game would index out of
-// bounds. `validationError` names the first field that does not, so a caller can
-// refuse the state with one clear line. Timers and speeds are not limited: odd
-// values only make a game odd, not unsafe. Every state the games reach
+// A state set from outside (`replay --state`) must keep every position on the
+// 10×10 grid and every map 10×10, or the game would index out of bounds.
+// `validationError` names the first field that does not, so a caller can refuse
+// the state with one clear line. Timers and speeds are not limited here: odd
+// values only make a game odd, not unsafe (the state form keeps every integer
+// within 32 bits, so no counter can overflow). Every state the games reach
 // themselves is valid (Seaquest's diver_count may go negative, as in the reference).
 
 /// Collects the first problem found while checking a state's fields.
@@ -34,6 +35,10 @@ extension BreakoutState {
     c.require((0...3).contains(ballDir), "ball_dir must be in 0...3, got \(ballDir)")
     c.cell("pos", pos); c.cell("last_x", lastX); c.cell("last_y", lastY)
     c.map("brick_map", brickMap)
+    // The ball reaches row 9 only when it is missed, which ends the game; moving
+    // down from there it would look up row 10 (the reference fails there too).
+    c.require(terminal || ballY < 9 || ballDir < 2,
+              "ball_y 9 moving down (ball_dir \(ballDir)) leaves the grid; only a terminal state has the ball there")
     return c.error
   }
 }
