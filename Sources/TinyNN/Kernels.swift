@@ -1,4 +1,5 @@
-// Kernels.swift — the only file in TinyNN with unsafe code.
+// Kernels.swift — with ConvKernels.swift, the only files in TinyNN with
+// unsafe code.
 //
 // Why unsafe at all: the dense layers are the worker's hot loop, and indexing
 // `[S]` inside the inner loops costs a bounds check per element and blocks
@@ -142,21 +143,29 @@ enum Kernels {
           y[j] = a
           j += 1
         }
-        switch activation {
-        case nil: break
-        case .relu?: for j in 0..<fanOut { y[j] = y[j] > 0 ? y[j] : 0 }
-        case .tanh?:
-          var j = 0
-          while j + 8 <= fanOut { store8(S.tanh8(load8(UnsafePointer(y + j))), y + j); j += 8 }
-          if j < fanOut {
-            // The tail goes through the same vector code, so every unit of
-            // a layer sees the same tanh.
-            var tail = SIMD8<S>()
-            for k in j..<fanOut { tail[k - j] = y[k] }
-            tail = S.tanh8(tail)
-            for k in j..<fanOut { y[k] = tail[k - j] }
-          }
-        }
+        activate(y, fanOut, activation)
+      }
+    }
+  }
+
+  /// y[0..<n] = f(y[0..<n]); `nil` leaves y linear.
+  @inlinable @inline(__always)
+  static func activate<S: NNScalar>(
+    _ y: UnsafeMutablePointer<S>, _ n: Int, _ activation: Activation?
+  ) {
+    switch activation {
+    case nil: break
+    case .relu?: for j in 0..<n { y[j] = y[j] > 0 ? y[j] : 0 }
+    case .tanh?:
+      var j = 0
+      while j + 8 <= n { store8(S.tanh8(load8(UnsafePointer(y + j))), y + j); j += 8 }
+      if j < n {
+        // The tail goes through the same vector code, so every unit of
+        // a layer sees the same tanh.
+        var tail = SIMD8<S>()
+        for k in j..<n { tail[k - j] = y[k] }
+        tail = S.tanh8(tail)
+        for k in j..<n { y[k] = tail[k - j] }
       }
     }
   }

@@ -55,11 +55,11 @@ func centralDifference(_ x: [Double], index: Int, h: Double = 1e-6,
 }
 
 /// Largest |analytic − numeric| / max(1, |analytic|) over all indices.
-func maxGradientError(analytic: [Double], at x: [Double], indices: Range<Int>,
+func maxGradientError(analytic: [Double], at x: [Double], indices: Range<Int>, h: Double = 1e-6,
                       _ loss: ([Double]) -> Double) -> Double {
   var worst = 0.0
   for k in indices {
-    let numeric = centralDifference(x, index: k, loss)
+    let numeric = centralDifference(x, index: k, h: h, loss)
     worst = max(worst, abs(analytic[k] - numeric) / max(1, abs(analytic[k])))
   }
   return worst
