@@ -111,6 +111,11 @@ enum Kernels {
         let b = UnsafePointer(pb.baseAddress! + biasOffset)
         let x = UnsafePointer(vb.baseAddress! + inputOffset)
         let y = vb.baseAddress! + outputOffset
+        if fanIn >= sparseInputFanIn {
+          denseForwardRowSkippingZeros(w: w, b: b, x: x, y: y, fanIn: fanIn, fanOut: fanOut)
+          activate(y, fanOut, activation)
+          return
+        }
         // Outputs in blocks of 32 (four SIMD8 accumulators held in
         // registers for the whole sweep over the inputs), so y is loaded and
         // stored once per block rather than once per input.
@@ -148,6 +153,71 @@ enum Kernels {
     }
   }
 
+  /// Fan-in from which `denseForwardRow` skips inputs that are exactly 0.
+  /// Narrow layers (CartPole's 4 → 64 → 64) keep the plain sweep: their W
+  /// sits in L1, and finding the zeros would cost more than it saves.
+  @usableFromInline static let sparseInputFanIn = 256
+
+  /// y = b + x·W (linear) visiting only the inputs that are not exactly 0.
+  ///
+  /// A wide layer's W (ConvNet: 1024 × 128, 512 KB of Float) streams from
+  /// memory for every row, and its inputs — ReLU features, binary planes —
+  /// are often half or more exactly 0. Inputs go in chunks of 64: one bit
+  /// mask of the non-zero ones per chunk, then every output block adds the
+  /// chunk's non-zero terms by walking the mask. Each output still receives
+  /// b first and then the non-zero terms in input order — the very sum the
+  /// plain sweep forms, less terms that are +0 or −0.
+  @inlinable @inline(__always)
+  static func denseForwardRowSkippingZeros<S: NNScalar>(
+    w: UnsafePointer<S>, b: UnsafePointer<S>, x: UnsafePointer<S>, y: UnsafeMutablePointer<S>,
+    fanIn: Int, fanOut: Int
+  ) {
+    y.update(from: b, count: fanOut)
+    var base = 0
+    while base < fanIn {
+      let chunk = nonzeroMask(x + base, min(64, fanIn - base))
+      var j = 0
+      while j + 32 <= fanOut {
+        var a0 = load8(UnsafePointer(y + j)), a1 = load8(UnsafePointer(y + j + 8))
+        var a2 = load8(UnsafePointer(y + j + 16)), a3 = load8(UnsafePointer(y + j + 24))
+        var mask = chunk
+        while mask != 0 {
+          let i = base &+ mask.trailingZeroBitCount
+          mask &= mask &- 1
+          let xi = x[i], wRow = w + (i &* fanOut &+ j)
+          a0 += xi * load8(wRow); a1 += xi * load8(wRow + 8)
+          a2 += xi * load8(wRow + 16); a3 += xi * load8(wRow + 24)
+        }
+        store8(a0, y + j); store8(a1, y + j + 8); store8(a2, y + j + 16); store8(a3, y + j + 24)
+        j += 32
+      }
+      while j < fanOut {
+        var a = y[j]
+        var mask = chunk
+        while mask != 0 {
+          let i = base &+ mask.trailingZeroBitCount
+          mask &= mask &- 1
+          a += x[i] * w[i &* fanOut &+ j]
+        }
+        y[j] = a
+        j += 1
+      }
+      base += 64
+    }
+  }
+
+  /// Bit t set ⇔ x[t] != 0 (NaN included), for t in 0..<n, n ≤ 64.
+  /// Branch-free (`Bool` is one byte, 0 or 1): which inputs are 0 is data,
+  /// and a branch on it would be mispredicted.
+  @inlinable @inline(__always)
+  static func nonzeroMask<S: NNScalar>(_ x: UnsafePointer<S>, _ n: Int) -> UInt64 {
+    var mask: UInt64 = 0
+    for t in 0..<n {
+      mask |= UInt64(unsafeBitCast(x[t] != 0, to: UInt8.self)) &<< UInt64(t)
+    }
+    return mask
+  }
+
   /// y[0..<n] = f(y[0..<n]); `nil` leaves y linear.
   @inlinable @inline(__always)
   static func activate<S: NNScalar>(
@@ -155,7 +225,16 @@ enum Kernels {
   ) {
     switch activation {
     case nil: break
-    case .relu?: for j in 0..<n { y[j] = y[j] > 0 ? y[j] : 0 }
+    case .relu?:
+      // Lane-wise selects: a scalar `y > 0 ? y : 0` compiles to a branch,
+      // mispredicted on about half the units of a ReLU layer.
+      var j = 0
+      while j + 8 <= n {
+        let v = load8(UnsafePointer(y + j))
+        store8(SIMD8<S>().replacing(with: v, where: v .> 0), y + j)  // NaN → 0, as `apply`
+        j += 8
+      }
+      while j < n { y[j] = y[j] > 0 ? y[j] : 0; j += 1 }
     case .tanh?:
       var j = 0
       while j + 8 <= n { store8(S.tanh8(load8(UnsafePointer(y + j))), y + j); j += 8 }

@@ -39,3 +39,43 @@ func benchmark(activation: Activation) {
         + "sink \(sink + grads[0])")
   #expect(rows > 0)
 }
+
+/// µs per row of forward (one row at a time, as acting does) and of the
+/// batched backward, for MinAtar's network on Breakout-like input: 10×10×4
+/// binary planes with ~8% of the cells set, 7 outputs (6 logits + V), rollouts
+/// of 20 rows.
+@Test(.enabled(if: getenv("TINYNN_BENCH") != nil))
+func convNetBenchmark() {
+  let net = ConvNet(channels: 4, outputs: 7, name: "ac")
+  let rows = 20
+  var rng = TestRNG(seed: 2)
+  var params = [Float](repeating: 0, count: net.parameterCount)
+  net.initialize(&params, rng: &rng, outputGain: 0.01)
+  var grads = [Float](repeating: 0, count: net.parameterCount)
+  var ws: NetworkWorkspace<Float> = net.makeWorkspace(maxBatch: rows)
+  let inputs = (0..<rows).map { _ in (0..<net.inputs).map { _ in Float(rng.uniform(0, 1) < 0.08 ? 1 : 0) } }
+  for r in 0..<rows {
+    for k in 0..<7 { ws.setOutputGradient(row: r, index: k, value: 0.01) }
+  }
+  let iterations = 300
+  var sink: Float = 0
+  let clock = ContinuousClock()
+  var forwardTime = Duration.zero, backwardTime = Duration.zero
+  for _ in 0..<iterations {
+    forwardTime += clock.measure {
+      for r in 0..<rows { net.forward(params: params, input: inputs[r], row: r, workspace: &ws) }
+    }
+    backwardTime += clock.measure {
+      net.backward(params: params, batch: rows, workspace: &ws, gradients: &grads)
+    }
+    sink += ws.output(row: 3, index: 0)
+  }
+  func microsecondsPerRow(_ d: Duration) -> Double {
+    (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) * 1e6
+      / Double(iterations * rows)
+  }
+  let f = microsecondsPerRow(forwardTime), b = microsecondsPerRow(backwardTime)
+  print("TinyNN ConvNet benchmark 10×10×4 → conv 3×3×16 → 128 → 7: forward \(f) µs/row, "
+        + "backward \(b) µs/row (batch \(rows)), sink \(sink + grads[0])")
+  #expect(f > 0 && b > 0)
+}
