@@ -48,8 +48,13 @@ extension Kernels {
         let b = UnsafePointer(pb.baseAddress! + conv.biasOffset)
         let x = UnsafePointer(vb.baseAddress! + inputOffset)
         let y = vb.baseAddress! + outputOffset
+        // y = b at every position (a plain loop: 64 tiny memmove calls cost
+        // more than the stores).
         for p in 0..<(conv.outputHeight * conv.outputWidth) {
-          (y + p * filters).update(from: b, count: filters)
+          let out = y + p * filters
+          var f = 0
+          while f + 8 <= filters { store8(load8(b + f), out + f); f += 8 }
+          while f < filters { out[f] = b[f]; f += 1 }
         }
         for iy in 0..<conv.height {
           for ix in 0..<conv.width {

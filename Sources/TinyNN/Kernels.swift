@@ -218,6 +218,22 @@ enum Kernels {
     return mask
   }
 
+  /// `v > 0 ? v : 0` in every lane (NaN → 0, as `Activation.apply`), on the
+  /// concrete vector type: the generic `replacing(with:where:)` compiles to
+  /// a lane-by-lane loop through the stack, the concrete one to one blend.
+  @inlinable @inline(__always)
+  static func relu8<S: NNScalar>(_ v: SIMD8<S>) -> SIMD8<S> {
+    if S.self == Float.self {
+      let f = unsafeBitCast(v, to: SIMD8<Float>.self)
+      return unsafeBitCast(f.replacing(with: 0, where: .!(f .> 0)), to: SIMD8<S>.self)
+    }
+    if S.self == Double.self {
+      let d = unsafeBitCast(v, to: SIMD8<Double>.self)
+      return unsafeBitCast(d.replacing(with: 0, where: .!(d .> 0)), to: SIMD8<S>.self)
+    }
+    return v.replacing(with: 0, where: .!(v .> 0))
+  }
+
   /// y[0..<n] = f(y[0..<n]); `nil` leaves y linear.
   @inlinable @inline(__always)
   static func activate<S: NNScalar>(
@@ -229,11 +245,7 @@ enum Kernels {
       // Lane-wise selects: a scalar `y > 0 ? y : 0` compiles to a branch,
       // mispredicted on about half the units of a ReLU layer.
       var j = 0
-      while j + 8 <= n {
-        let v = load8(UnsafePointer(y + j))
-        store8(SIMD8<S>().replacing(with: v, where: v .> 0), y + j)  // NaN → 0, as `apply`
-        j += 8
-      }
+      while j + 8 <= n { store8(relu8(load8(UnsafePointer(y + j))), y + j); j += 8 }
       while j < n { y[j] = y[j] > 0 ? y[j] : 0; j += 1 }
     case .tanh?:
       var j = 0
@@ -325,9 +337,21 @@ enum Kernels {
     fanIn: Int, fanOut: Int, activation: Activation
   ) {
     let d0 = dz + r * fanOut, d1 = d0 + fanOut, d2 = d1 + fanOut, d3 = d2 + fanOut
+    // An input that is 0 in all four rows adds nothing to dW, and after a
+    // ReLU its δ_prev is 0 too (f'(0) = 0): skip its rows of W and dW.
+    // ConvNet features are often dead for a whole rollout (consecutive
+    // frames are alike); a tanh layer's δ_prev must still be computed.
+    let skipZeroInputs = dx == nil || activation == .relu
     for i in 0..<fanIn {
       let x0 = xs[r * fanIn + i], x1 = xs[(r + 1) * fanIn + i]
       let x2 = xs[(r + 2) * fanIn + i], x3 = xs[(r + 3) * fanIn + i]
+      if skipZeroInputs && x0 == 0 && x1 == 0 && x2 == 0 && x3 == 0 {
+        if let dx {
+          dx[r * fanIn + i] = 0; dx[(r + 1) * fanIn + i] = 0
+          dx[(r + 2) * fanIn + i] = 0; dx[(r + 3) * fanIn + i] = 0
+        }
+        continue
+      }
       let wRow = w + i * fanOut, gRow = dW + i * fanOut
       var a0 = SIMD8<S>(), a1 = SIMD8<S>(), a2 = SIMD8<S>(), a3 = SIMD8<S>()
       var j = 0

@@ -74,12 +74,18 @@ private struct ConvNetProblem {
     }.min()!
   }
 
-  /// The first problem from `seed` on whose units all stay ≥ 1e-4 from the
-  /// ReLU kink, so ±h (1e-6, times derivatives of order 1–10) never crosses it.
-  static func awayFromKinks(_ net: ConvNet, batch: Int, seed: UInt64) -> ConvNetProblem {
+  /// The first problem from `seed` on (after `adjust`) whose units all stay
+  /// ≥ 1e-4 from the ReLU kink, so ±h (1e-6, times derivatives of order
+  /// 1–10) never crosses it.
+  static func awayFromKinks(_ net: ConvNet, batch: Int, seed: UInt64,
+                            adjust: (inout ConvNetProblem) -> Void = { _ in }) -> ConvNetProblem {
     var seed = seed
-    while ConvNetProblem(net, batch: batch, seed: seed).kinkMargin < 1e-4 { seed += 1 }
-    return ConvNetProblem(net, batch: batch, seed: seed)
+    while true {
+      var problem = ConvNetProblem(net, batch: batch, seed: seed)
+      adjust(&problem)
+      if problem.kinkMargin >= 1e-4 { return problem }
+      seed += 1
+    }
   }
 }
 
@@ -126,6 +132,24 @@ func reluConvNetGradients(channels: Int) {
   // Some units must be dead, or the zero-derivative path is untested.
   let z = referenceConvNetHiddenPreActivations(problem.net, params: problem.params, input: problem.row(0))
   #expect(z.contains { $0 < 0 } && z.contains { $0 > 0 })
+}
+
+@Test func reluConvNetGradientsWithFeaturesDeadInEveryRow() {
+  // Five rows: one block of four and a single row in the dense backward.
+  // Filters 0–4 get a bias far below anything their 63 inputs can reach, so
+  // their features are 0 in every row — the inputs the backward skips.
+  let net = smallNet(channels: 7, activation: .relu)
+  let problem = ConvNetProblem.awayFromKinks(net, batch: 5, seed: 400) { p in
+    for f in 0..<5 { p.params[p.net.convolution.biasOffset + f] = -100 }
+  }
+  check(problem)
+  var ws: NetworkWorkspace<Double> = net.makeWorkspace(maxBatch: 5)
+  for r in 0..<5 { net.forward(params: problem.params, input: problem.row(r), row: r, workspace: &ws) }
+  let dead = (0..<net.convolution.outputCount).filter { k in
+    (0..<5).allSatisfy { ws.activation(layer: 1, row: $0, index: k) == 0 }
+  }
+  #expect(dead.count >= 5 * 20)
+  #expect(dead.count < net.convolution.outputCount)
 }
 
 @Test func minAtarConvNetGradients() {

@@ -16,9 +16,11 @@ func benchNetwork(_ bench: Bench) {
   bench.report.section("2. network \(shapeDescription(a3cNetwork)) (Float, rollouts of \(Hyperparameters().nSteps) rows)")
   let repeats = bench.repeats(7, quick: 3)
   let duration = bench.options.quick ? 0.1 : 0.25
-  var kernel = NetworkKernel(a3cNetwork, inputs: { rng in Float(rng.uniform(-0.05, 0.05)) })
-  // MinAtar's planes are 0/1 with few cells set (Breakout: ~30 of 400).
-  var convKernel = NetworkKernel(minAtarNetwork, inputs: { rng in rng.uniform(0, 1) < 0.08 ? 1 : 0 })
+  var rng = Xoshiro256(seed: 7)
+  let rows = Hyperparameters().nSteps
+  var kernel = NetworkKernel(
+    a3cNetwork, inputs: (0..<(rows * a3cNetwork.inputs)).map { _ in Float(rng.uniform(-0.05, 0.05)) })
+  var convKernel = NetworkKernel(minAtarNetwork, inputs: breakoutRollout(rows: rows, rng: &rng))
   var both: [Double] = [], forward: [Double] = [], convBoth: [Double] = [], convForward: [Double] = []
   // Interleaved: the drift of the machine hits every figure alike.
   for _ in 0..<repeats {
@@ -38,6 +40,22 @@ func benchNetwork(_ bench: Bench) {
                    unit: "rows/s", samples: convForward)
 }
 
+/// `rows` consecutive observations of MinAtar Breakout under random actions:
+/// what a worker's rollout feeds the network (0/1 planes, ~30 of 400 cells
+/// set, consecutive frames alike), from the start of an episode.
+private func breakoutRollout(rows: Int, rng: inout Xoshiro256) -> [Float] {
+  var env = EnvRegistry.make("MinAtar/Breakout-v0")!
+  var observation = [Float](repeating: 0, count: env.spec.observationSize)
+  env.reset(rng: &rng, observation: &observation)
+  var rollout: [Float] = []
+  for _ in 0..<rows {
+    rollout += observation
+    let action = Int(rng.next() % UInt64(env.spec.discreteActionCount))
+    if env.step(action: action, observation: &observation).done { env.reset(rng: &rng, observation: &observation) }
+  }
+  return rollout
+}
+
 func shapeDescription(_ net: MLP) -> String {
   ([net.inputs] + net.hidden + [net.outputs]).map(String.init).joined(separator: "→") + " \(net.activation.rawValue)"
 }
@@ -52,15 +70,16 @@ private struct NetworkKernel<N: Network> {
   var inputs: [Float]
   var checksum: Float = 0
 
-  /// `inputs` draws each input value.
-  init(_ net: N, inputs draw: (inout Xoshiro256) -> Float) {
+  /// `inputs`: `rows` input rows, back to back.
+  init(_ net: N, inputs: [Float]) {
+    precondition(inputs.count == rows * net.inputs)
     self.net = net
+    self.inputs = inputs
     var rng = Xoshiro256(seed: 7)
     params = [Float](repeating: 0, count: net.parameterCount)
     net.initialize(&params, rng: &rng, outputGain: 0.01)
     gradient = [Float](repeating: 0, count: net.parameterCount)
     work = net.makeWorkspace(maxBatch: rows + 1)
-    inputs = (0..<(rows * net.inputs)).map { _ in draw(&rng) }
     for i in work.outputGradient.indices { work.outputGradient[i] = Float(rng.uniform(-1, 1)) }
   }
 
