@@ -14,17 +14,36 @@
 // 0 changes no sum (unless W holds ±∞ or NaN, which θ never does for long).
 
 extension Kernels {
-  /// Calls `body(ky, kx, output position)` for every output that input cell
-  /// (iy, ix) feeds, in (ky, kx) order: output (iy − ky, ix − kx) must exist.
+  /// Calls `body(tap, output position)` for every output that input cell
+  /// (iy, ix) feeds, in (ky, kx) order — output (iy − ky, ix − kx) must
+  /// exist — with tap = ky·k + kx (the weight row of channel c is tap·C + c).
   @inlinable @inline(__always)
-  static func forEachOutput(
-    ofCell iy: Int, _ ix: Int, _ conv: Convolution, _ body: (Int, Int, Int) -> Void
-  ) {
+  static func forEachOutput(ofCell iy: Int, _ ix: Int, _ conv: Convolution, _ body: (Int, Int) -> Void) {
     let k = conv.kernelSize
     let outputHeight = conv.outputHeight, outputWidth = conv.outputWidth
     for ky in max(0, iy - outputHeight + 1)...min(k - 1, iy) {
       for kx in max(0, ix - outputWidth + 1)...min(k - 1, ix) {
-        body(ky, kx, (iy - ky) * outputWidth + (ix - kx))
+        body(ky * k + kx, (iy - ky) * outputWidth + (ix - kx))
+      }
+    }
+  }
+
+  /// Calls `body(v, weight row, output position)` for every non-zero input
+  /// v = x[iy, ix, c] of one row and every output it feeds (weight row
+  /// (ky·k + kx)·C + c), input cell by input cell: the scatter that forward
+  /// and dW share (see the file's comment).
+  @inlinable @inline(__always)
+  static func forEachNonzeroTap<S: NNScalar>(
+    _ conv: Convolution, _ x: UnsafePointer<S>, _ body: (S, Int, Int) -> Void
+  ) {
+    let channels = conv.channels
+    for iy in 0..<conv.height {
+      for ix in 0..<conv.width {
+        let cell = x + (iy * conv.width + ix) * channels
+        for c in 0..<channels where cell[c] != 0 {
+          let v = cell[c]
+          forEachOutput(ofCell: iy, ix, conv) { tap, position in body(v, tap * channels + c, position) }
+        }
       }
     }
   }
@@ -35,7 +54,7 @@ extension Kernels {
     _ conv: Convolution, params: [S], values: inout [S], inputOffset: Int, outputOffset: Int,
     activation: Activation?
   ) {
-    let filters = conv.filters, channels = conv.channels, k = conv.kernelSize
+    let filters = conv.filters
     checkRange(conv.parameterOffset, conv.patchSize * filters, within: params.count)
     checkRange(conv.biasOffset, filters, within: params.count)
     checkRange(inputOffset, conv.inputCount, within: values.count)
@@ -56,16 +75,8 @@ extension Kernels {
           while f + 8 <= filters { store8(load8(b + f), out + f); f += 8 }
           while f < filters { out[f] = b[f]; f += 1 }
         }
-        for iy in 0..<conv.height {
-          for ix in 0..<conv.width {
-            let cell = x + (iy * conv.width + ix) * channels
-            for c in 0..<channels where cell[c] != 0 {
-              let v = cell[c]
-              forEachOutput(ofCell: iy, ix, conv) { ky, kx, position in
-                axpy(v, w + ((ky * k + kx) * channels + c) * filters, y + position * filters, filters)
-              }
-            }
-          }
+        forEachNonzeroTap(conv, x) { v, weightRow, position in
+          axpy(v, w + weightRow * filters, y + position * filters, filters)
         }
         activate(y, conv.outputCount, activation)
       }
@@ -80,7 +91,7 @@ extension Kernels {
     _ conv: Convolution, batch: Int, inputs: [S], inputOffset: Int, deltas: [S], deltaOffset: Int,
     gradients: inout [S]
   ) {
-    let filters = conv.filters, channels = conv.channels, k = conv.kernelSize
+    let filters = conv.filters
     precondition(batch >= 0, "TinyNN: negative batch")
     checkRange(inputOffset, batch * conv.inputCount, within: inputs.count)
     checkRange(deltaOffset, batch * conv.outputCount, within: deltas.count)
@@ -95,16 +106,8 @@ extension Kernels {
             let x = xb.baseAddress! + inputOffset + r * conv.inputCount
             let dz = db.baseAddress! + deltaOffset + r * conv.outputCount
             for p in 0..<(conv.outputHeight * conv.outputWidth) { axpy(1, dz + p * filters, dB, filters) }
-            for iy in 0..<conv.height {
-              for ix in 0..<conv.width {
-                let cell = x + (iy * conv.width + ix) * channels
-                for c in 0..<channels where cell[c] != 0 {
-                  let v = cell[c]
-                  forEachOutput(ofCell: iy, ix, conv) { ky, kx, position in
-                    axpy(v, dz + position * filters, dW + ((ky * k + kx) * channels + c) * filters, filters)
-                  }
-                }
-              }
+            forEachNonzeroTap(conv, UnsafePointer(x)) { v, weightRow, position in
+              axpy(v, dz + position * filters, dW + weightRow * filters, filters)
             }
           }
         }
@@ -119,7 +122,7 @@ extension Kernels {
     _ conv: Convolution, params: [S], batch: Int, deltas: [S], deltaOffset: Int,
     into inputGradients: inout [S], at offset: Int
   ) {
-    let filters = conv.filters, channels = conv.channels, k = conv.kernelSize
+    let filters = conv.filters, channels = conv.channels
     precondition(batch >= 0, "TinyNN: negative batch")
     checkRange(conv.parameterOffset, conv.patchSize * filters, within: params.count)
     checkRange(deltaOffset, batch * conv.outputCount, within: deltas.count)
@@ -136,8 +139,8 @@ extension Kernels {
               for ix in 0..<conv.width {
                 for c in 0..<channels {
                   var sum: S = 0
-                  forEachOutput(ofCell: iy, ix, conv) { ky, kx, position in
-                    sum += dot(w + ((ky * k + kx) * channels + c) * filters, dz + position * filters, filters)
+                  forEachOutput(ofCell: iy, ix, conv) { tap, position in
+                    sum += dot(w + (tap * channels + c) * filters, dz + position * filters, filters)
                   }
                   dx[(iy * conv.width + ix) * channels + c] = sum
                 }

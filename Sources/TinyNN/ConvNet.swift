@@ -82,8 +82,8 @@ public struct ConvNet: Network {
   public func forward<S: NNScalar>(
     params: [S], input: [S], inputOffset: Int, row: Int, workspace: inout NetworkWorkspace<S>
   ) {
-    precondition(workspace.widths == widths, "TinyNN: workspace made for another network")
-    precondition(row >= 0 && row < workspace.maxBatch, "TinyNN: row \(row) out of range")
+    precondition(row >= 0, "TinyNN: row \(row) out of range")
+    workspace.check(madeFor: widths, rows: row + 1)
     let x = workspace.layerOffsets[0] + row * inputs
     Kernels.copy(input, from: inputOffset, to: &workspace._activations, at: x, count: inputs)
     convolution.forward(
@@ -98,8 +98,7 @@ public struct ConvNet: Network {
   public func backward<S: NNScalar>(
     params: [S], batch: Int, workspace: inout NetworkWorkspace<S>, gradients: inout [S]
   ) {
-    precondition(workspace.widths == widths, "TinyNN: workspace made for another network")
-    precondition(batch >= 0 && batch <= workspace.maxBatch, "TinyNN: batch \(batch) out of range")
+    workspace.check(madeFor: widths, rows: batch)
     if batch == 0 { return }
     head.backwardLayers(params: params, batch: batch, workspace: &workspace, gradients: &gradients,
                         firstLayer: 1, inputDeltas: true)
@@ -117,8 +116,7 @@ public struct ConvNet: Network {
     params: [S], batch: Int, workspace: NetworkWorkspace<S>,
     into inputGradients: inout [S], at offset: Int
   ) {
-    precondition(workspace.widths == widths, "TinyNN: workspace made for another network")
-    precondition(batch >= 0 && batch <= workspace.maxBatch, "TinyNN: batch \(batch) out of range")
+    workspace.check(madeFor: widths, rows: batch)
     convolution.inputGradient(params: params, batch: batch, deltas: workspace.deltas,
                               deltaOffset: workspace.layerOffsets[1],
                               into: &inputGradients, at: offset)

@@ -124,9 +124,8 @@ public struct MLP: Network {
     params: [S], input: [S], inputOffset: Int, row: Int,
     workspace: inout NetworkWorkspace<S>
   ) {
-    // Array == is O(1) when both share the buffer, as makeWorkspace arranges.
-    precondition(workspace.widths == widths, "TinyNN: workspace made for another MLP")
-    precondition(row >= 0 && row < workspace.maxBatch, "TinyNN: row \(row) out of range")
+    precondition(row >= 0, "TinyNN: row \(row) out of range")
+    workspace.check(madeFor: widths, rows: row + 1)
     let inputStart = workspace.layerOffsets[0] + row * inputs
     Kernels.copy(input, from: inputOffset, to: &workspace._activations, at: inputStart,
                  count: inputs)
@@ -164,8 +163,7 @@ public struct MLP: Network {
   public func backward<S: NNScalar>(
     params: [S], batch: Int, workspace: inout NetworkWorkspace<S>, gradients: inout [S]
   ) {
-    precondition(workspace.widths == widths, "TinyNN: workspace made for another MLP")
-    precondition(batch >= 0 && batch <= workspace.maxBatch, "TinyNN: batch \(batch) out of range")
+    workspace.check(madeFor: widths, rows: batch)
     if batch == 0 { return }
     backwardLayers(params: params, batch: batch, workspace: &workspace, gradients: &gradients,
                    firstLayer: 0, inputDeltas: false)

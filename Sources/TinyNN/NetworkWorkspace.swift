@@ -49,6 +49,15 @@ public struct NetworkWorkspace<S: NNScalar>: Sendable {
     outputGradient = Array(repeating: 0, count: maxBatch * widths[widths.count - 1])
   }
 
+  /// Traps unless the workspace was made for a network with layer widths
+  /// `expected` and `rows` (rows 0..<rows) fit in it. Array == is O(1) here:
+  /// a network hands its own widths array to the workspaces it makes.
+  @inlinable
+  func check(madeFor expected: [Int], rows: Int) {
+    precondition(widths == expected, "TinyNN: workspace made for another network")
+    precondition(rows >= 0 && rows <= maxBatch, "TinyNN: \(rows) rows do not fit a workspace of \(maxBatch)")
+  }
+
   @inlinable public var inputs: Int { widths[0] }
   @inlinable public var outputs: Int { widths[widths.count - 1] }
 

@@ -24,12 +24,7 @@ private struct ConvNetProblem {
     self.net = net
     self.batch = batch
     var rng = TestRNG(seed: seed)
-    params = rng.vector(net.parameterOffset + net.parameterCount + 3)  // extra tail
-    net.initialize(&params, rng: &rng, outputGain: 1.0)
-    // Non-zero biases so the bias gradient path is exercised away from init.
-    for t in net.tensors where t.name.hasSuffix("bias") {
-      for k in t.range { params[k] = rng.uniform(-0.3, 0.3) }
-    }
+    params = parameters(for: net, count: net.parameterRange.upperBound + 3, biases: 0.3, rng: &rng)
     inputs = rng.vector(batch * net.inputs)
     coefficients = rng.vector(batch * net.outputs, -2, 2)
   }

@@ -30,42 +30,19 @@ import TinyNN
 @Test func convNetInitializeIsDeterministicAndTouchesOnlyItsSlice() {
   let net = ConvNet(height: 6, width: 6, channels: 7, hidden: [16], outputs: 3, name: "m",
                     parameterOffset: 7)
-  func make(seed: UInt64) -> [Double] {
-    var params = [Double](repeating: 42, count: net.parameterRange.upperBound + 4)
-    var rng = TestRNG(seed: seed)
-    net.initialize(&params, rng: &rng, outputGain: 0.01)
-    return params
-  }
-  let a = make(seed: 1), b = make(seed: 1), c = make(seed: 2)
-  #expect(a == b)
-  #expect(a != c)
-  #expect(a[0..<7].allSatisfy { $0 == 42 })
-  #expect(a[net.parameterRange.upperBound...].allSatisfy { $0 == 42 })
-  let t = net.tensors
-  // (tensor index, limit): He for the convolution, Glorot for the head,
-  // the output layer scaled by the gain.
+  // He-uniform for the convolution (fan-in 3·3·7 = 63), Glorot for the head
+  // (4·4·16 = 256 features → 16 → 3), the output layer scaled by the gain.
   let convLimit = (6.0 / 63).squareRoot()
   let hiddenLimit = (6.0 / Double(256 + 16)).squareRoot()
   let outputLimit = (6.0 / Double(16 + 3)).squareRoot() * 0.01
-  let limits: [(Int, Double)] = [(0, convLimit), (2, hiddenLimit), (4, outputLimit)]
-  for (index, limit) in limits {
-    let w = a[t[index].range]
-    #expect(w.allSatisfy { abs($0) <= limit })
-    #expect(w.contains { abs($0) > 0.5 * limit })   // actually spread over the range
-    #expect(w.contains { $0 < 0 } && w.contains { $0 > 0 })
-    #expect(a[t[index + 1].range].allSatisfy { $0 == 0 })
-  }
+  checkInitialization(net, weightLimits: [convLimit, hiddenLimit, outputLimit])
 }
 
 @Test(arguments: [4, 7, 10])
 func convNetForwardMatchesReference(channels: Int) {
   let net = ConvNet(channels: channels, outputs: 5, name: "f", parameterOffset: 3)
   var rng = TestRNG(seed: 101)
-  var params = [Double](repeating: 0, count: net.parameterRange.upperBound)
-  net.initialize(&params, rng: &rng, outputGain: 1)
-  for t in net.tensors where t.name.hasSuffix("bias") {
-    for k in t.range { params[k] = rng.uniform(-0.2, 0.2) }
-  }
+  let params = parameters(for: net, count: net.parameterRange.upperBound, biases: 0.2, rng: &rng)
   // Row 0 binary and sparse like a MinAtar observation, row 1 continuous.
   let binary = (0..<net.inputs).map { _ in rng.uniform(0, 1) < 0.1 ? 1.0 : 0.0 }
   let inputs = [binary, rng.vector(net.inputs)]
@@ -85,32 +62,11 @@ func convNetForwardMatchesReference(channels: Int) {
 @Test func convNetFloatAndDoubleAgree() {
   let net = ConvNet(channels: 4, outputs: 6, name: "p")
   var rng = TestRNG(seed: 102)
-  var pd = [Double](repeating: 0, count: net.parameterCount)
-  net.initialize(&pd, rng: &rng, outputGain: 1)
-  for t in net.tensors where t.name.hasSuffix("bias") {
-    for k in t.range { pd[k] = rng.uniform(-0.2, 0.2) }
-  }
-  let pf = pd.map { Float($0) }
-  let batch = 5
-  let inputs = (0..<batch).map { _ in (0..<net.inputs).map { _ in Float(rng.uniform(0, 1) < 0.2 ? 1 : 0) } }
-  let coefficients = (0..<batch).map { _ in rng.vector(6).map { Float($0) } }
-  var wd: NetworkWorkspace<Double> = net.makeWorkspace(maxBatch: batch)
-  var wf: NetworkWorkspace<Float> = net.makeWorkspace(maxBatch: batch)
-  for r in 0..<batch {
-    net.forward(params: pd, input: inputs[r].map { Double($0) }, row: r, workspace: &wd)
-    net.forward(params: pf, input: inputs[r], row: r, workspace: &wf)
-    for k in 0..<6 {
-      #expect(abs(Double(wf.output(row: r, index: k)) - wd.output(row: r, index: k)) < 1e-5)
-      wd.setOutputGradient(row: r, index: k, value: Double(coefficients[r][k]))
-      wf.setOutputGradient(row: r, index: k, value: coefficients[r][k])
-    }
-  }
-  var gd = [Double](repeating: 0, count: pd.count)
-  var gf = [Float](repeating: 0, count: pf.count)
-  net.backward(params: pd, batch: batch, workspace: &wd, gradients: &gd)
-  net.backward(params: pf, batch: batch, workspace: &wf, gradients: &gf)
-  var worst = 0.0
-  for k in gd.indices { worst = max(worst, abs(Double(gf[k]) - gd[k]) / max(1, abs(gd[k]))) }
-  #expect(worst < 1e-5, "worst Float/Double gradient difference \(worst)")
-  #expect(gd[0..<592].contains { abs($0) > 1e-2 })
+  let params = parameters(for: net, count: net.parameterCount, biases: 0.2, rng: &rng)
+  let inputs = (0..<5).map { _ in (0..<net.inputs).map { _ in Float(rng.uniform(0, 1) < 0.2 ? 1 : 0) } }
+  let coefficients = (0..<5).map { _ in rng.vector(6).map { Float($0) } }
+  let difference = floatDoubleComparison(net, params: params, inputs: inputs, coefficients: coefficients)
+  #expect(difference.output < 1e-5, "worst Float/Double output difference \(difference.output)")
+  #expect(difference.gradient < 1e-5, "worst Float/Double gradient difference \(difference.gradient)")
+  #expect(difference.doubleGradient[0..<592].contains { abs($0) > 1e-2 })
 }
