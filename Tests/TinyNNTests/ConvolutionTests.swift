@@ -16,7 +16,7 @@ private let step = 1e-2
 
 /// MinAtar's planes (Breakout/Asterix 4, Freeway 7, Seaquest 10 channels) and
 /// odd shapes whose filter counts exercise every kernel path: 16-wide blocks,
-/// an 8-wide block (24 = 16 + 8; 11 = 8 + 3) and the scalar tail (5, 3).
+/// an 8-wide block (24 = 16 + 8; 11 = 8 + 3; 9 = 8 + 1) and the scalar tail.
 private let geometries = [
   Convolution(height: 10, width: 10, channels: 4, filters: 16, kernelSize: 3),
   Convolution(height: 10, width: 10, channels: 7, filters: 16, kernelSize: 3, parameterOffset: 3),
@@ -24,6 +24,8 @@ private let geometries = [
   Convolution(height: 6, width: 5, channels: 3, filters: 11, kernelSize: 2, parameterOffset: 2),
   Convolution(height: 5, width: 7, channels: 2, filters: 5, kernelSize: 4),
   Convolution(height: 4, width: 3, channels: 1, filters: 24, kernelSize: 1, parameterOffset: 4),
+  // The kernel as tall as the planes: one output row, every cell at an edge.
+  Convolution(height: 3, width: 4, channels: 2, filters: 9, kernelSize: 3),
 ]
 
 /// A random layer, `batch` input rows and loss weights c: L = Σ c·y with a
