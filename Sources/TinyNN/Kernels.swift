@@ -1,4 +1,5 @@
-// Kernels.swift — the only file in TinyNN with unsafe code.
+// Kernels.swift — with ConvKernels.swift, the only files in TinyNN with
+// unsafe code.
 //
 // Why unsafe at all: the dense layers are the worker's hot loop, and indexing
 // `[S]` inside the inner loops costs a bounds check per element and blocks
@@ -110,6 +111,11 @@ enum Kernels {
         let b = UnsafePointer(pb.baseAddress! + biasOffset)
         let x = UnsafePointer(vb.baseAddress! + inputOffset)
         let y = vb.baseAddress! + outputOffset
+        if fanIn >= sparseInputFanIn {
+          denseForwardRowSkippingZeros(w: w, b: b, x: x, y: y, fanIn: fanIn, fanOut: fanOut)
+          activate(y, fanOut, activation)
+          return
+        }
         // Outputs in blocks of 32 (four SIMD8 accumulators held in
         // registers for the whole sweep over the inputs), so y is loaded and
         // stored once per block rather than once per input.
@@ -142,21 +148,115 @@ enum Kernels {
           y[j] = a
           j += 1
         }
-        switch activation {
-        case nil: break
-        case .relu?: for j in 0..<fanOut { y[j] = y[j] > 0 ? y[j] : 0 }
-        case .tanh?:
-          var j = 0
-          while j + 8 <= fanOut { store8(S.tanh8(load8(UnsafePointer(y + j))), y + j); j += 8 }
-          if j < fanOut {
-            // The tail goes through the same vector code, so every unit of
-            // a layer sees the same tanh.
-            var tail = SIMD8<S>()
-            for k in j..<fanOut { tail[k - j] = y[k] }
-            tail = S.tanh8(tail)
-            for k in j..<fanOut { y[k] = tail[k - j] }
-          }
+        activate(y, fanOut, activation)
+      }
+    }
+  }
+
+  /// Fan-in from which `denseForwardRow` skips inputs that are exactly 0.
+  /// Narrow layers (CartPole's 4 → 64 → 64) keep the plain sweep: their W
+  /// sits in L1, and finding the zeros would cost more than it saves.
+  @usableFromInline static let sparseInputFanIn = 256
+
+  /// y = b + x·W (linear) visiting only the inputs that are not exactly 0.
+  ///
+  /// A wide layer's W (ConvNet: 1024 × 128, 512 KB of Float) streams from
+  /// memory for every row, and its inputs — ReLU features, binary planes —
+  /// are often half or more exactly 0. Inputs go in chunks of 64: one bit
+  /// mask of the non-zero ones per chunk, then every output block adds the
+  /// chunk's non-zero terms by walking the mask. Each output still receives
+  /// b first and then the non-zero terms in input order — the very sum the
+  /// plain sweep forms, less terms that are +0 or −0.
+  @inlinable @inline(__always)
+  static func denseForwardRowSkippingZeros<S: NNScalar>(
+    w: UnsafePointer<S>, b: UnsafePointer<S>, x: UnsafePointer<S>, y: UnsafeMutablePointer<S>,
+    fanIn: Int, fanOut: Int
+  ) {
+    y.update(from: b, count: fanOut)
+    var base = 0
+    while base < fanIn {
+      let chunk = nonzeroMask(x + base, min(64, fanIn - base))
+      var j = 0
+      while j + 32 <= fanOut {
+        var a0 = load8(UnsafePointer(y + j)), a1 = load8(UnsafePointer(y + j + 8))
+        var a2 = load8(UnsafePointer(y + j + 16)), a3 = load8(UnsafePointer(y + j + 24))
+        var mask = chunk
+        while mask != 0 {
+          let i = base &+ mask.trailingZeroBitCount
+          mask &= mask &- 1
+          let xi = x[i], wRow = w + (i &* fanOut &+ j)
+          a0 += xi * load8(wRow); a1 += xi * load8(wRow + 8)
+          a2 += xi * load8(wRow + 16); a3 += xi * load8(wRow + 24)
         }
+        store8(a0, y + j); store8(a1, y + j + 8); store8(a2, y + j + 16); store8(a3, y + j + 24)
+        j += 32
+      }
+      while j < fanOut {
+        var a = y[j]
+        var mask = chunk
+        while mask != 0 {
+          let i = base &+ mask.trailingZeroBitCount
+          mask &= mask &- 1
+          a += x[i] * w[i &* fanOut &+ j]
+        }
+        y[j] = a
+        j += 1
+      }
+      base += 64
+    }
+  }
+
+  /// Bit t set ⇔ x[t] != 0 (NaN included), for t in 0..<n, n ≤ 64.
+  /// Branch-free (`Bool` is one byte, 0 or 1): which inputs are 0 is data,
+  /// and a branch on it would be mispredicted.
+  @inlinable @inline(__always)
+  static func nonzeroMask<S: NNScalar>(_ x: UnsafePointer<S>, _ n: Int) -> UInt64 {
+    var mask: UInt64 = 0
+    for t in 0..<n {
+      mask |= UInt64(unsafeBitCast(x[t] != 0, to: UInt8.self)) &<< UInt64(t)
+    }
+    return mask
+  }
+
+  /// `v > 0 ? v : 0` in every lane (NaN → 0, as `Activation.apply`), on the
+  /// concrete vector type: the generic `replacing(with:where:)` compiles to
+  /// a lane-by-lane loop through the stack, the concrete one to one blend.
+  @inlinable @inline(__always)
+  static func relu8<S: NNScalar>(_ v: SIMD8<S>) -> SIMD8<S> {
+    if S.self == Float.self {
+      let f = unsafeBitCast(v, to: SIMD8<Float>.self)
+      return unsafeBitCast(f.replacing(with: 0, where: .!(f .> 0)), to: SIMD8<S>.self)
+    }
+    if S.self == Double.self {
+      let d = unsafeBitCast(v, to: SIMD8<Double>.self)
+      return unsafeBitCast(d.replacing(with: 0, where: .!(d .> 0)), to: SIMD8<S>.self)
+    }
+    return v.replacing(with: 0, where: .!(v .> 0))
+  }
+
+  /// y[0..<n] = f(y[0..<n]); `nil` leaves y linear.
+  @inlinable @inline(__always)
+  static func activate<S: NNScalar>(
+    _ y: UnsafeMutablePointer<S>, _ n: Int, _ activation: Activation?
+  ) {
+    switch activation {
+    case nil: break
+    case .relu?:
+      // Lane-wise selects: a scalar `y > 0 ? y : 0` compiles to a branch,
+      // mispredicted on about half the units of a ReLU layer.
+      var j = 0
+      while j + 8 <= n { store8(relu8(load8(UnsafePointer(y + j))), y + j); j += 8 }
+      while j < n { y[j] = y[j] > 0 ? y[j] : 0; j += 1 }
+    case .tanh?:
+      var j = 0
+      while j + 8 <= n { store8(S.tanh8(load8(UnsafePointer(y + j))), y + j); j += 8 }
+      if j < n {
+        // The tail goes through the same vector code, so every unit of
+        // a layer sees the same tanh.
+        var tail = SIMD8<S>()
+        for k in j..<n { tail[k - j] = y[k] }
+        tail = S.tanh8(tail)
+        for k in j..<n { y[k] = tail[k - j] }
       }
     }
   }
@@ -237,9 +337,21 @@ enum Kernels {
     fanIn: Int, fanOut: Int, activation: Activation
   ) {
     let d0 = dz + r * fanOut, d1 = d0 + fanOut, d2 = d1 + fanOut, d3 = d2 + fanOut
+    // An input that is 0 in all four rows adds nothing to dW, and after a
+    // ReLU its δ_prev is 0 too (f'(0) = 0): skip its rows of W and dW.
+    // ConvNet features are often dead for a whole rollout (consecutive
+    // frames are alike); a tanh layer's δ_prev must still be computed.
+    let skipZeroInputs = dx == nil || activation == .relu
     for i in 0..<fanIn {
       let x0 = xs[r * fanIn + i], x1 = xs[(r + 1) * fanIn + i]
       let x2 = xs[(r + 2) * fanIn + i], x3 = xs[(r + 3) * fanIn + i]
+      if skipZeroInputs && x0 == 0 && x1 == 0 && x2 == 0 && x3 == 0 {
+        if let dx {
+          dx[r * fanIn + i] = 0; dx[(r + 1) * fanIn + i] = 0
+          dx[(r + 2) * fanIn + i] = 0; dx[(r + 3) * fanIn + i] = 0
+        }
+        continue
+      }
       let wRow = w + i * fanOut, gRow = dW + i * fanOut
       var a0 = SIMD8<S>(), a1 = SIMD8<S>(), a2 = SIMD8<S>(), a3 = SIMD8<S>()
       var j = 0

@@ -20,7 +20,7 @@
 ///
 /// Forward for one row: a_0 = x, z_{l+1} = b_l + a_l·W_l,
 /// a_{l+1} = f(z_{l+1}) for hidden layers, output = z_L.
-public struct MLP: Sendable {
+public struct MLP: Network {
   public let inputs: Int
   public let outputs: Int
   public let hidden: [Int]
@@ -64,11 +64,6 @@ public struct MLP: Sendable {
 
   /// Number of dense layers (hidden.count + 1).
   @inlinable public var layerCount: Int { widths.count - 1 }
-
-  /// parameterOffset ..< parameterOffset + parameterCount.
-  @inlinable public var parameterRange: Range<Int> {
-    parameterOffset..<(parameterOffset + parameterCount)
-  }
 
   /// The tensors in storage order with absolute offsets.
   public var tensors: [TensorInfo] {
@@ -115,8 +110,8 @@ public struct MLP: Sendable {
 
   /// A workspace for up to `maxBatch` rows.
   @inlinable
-  public func makeWorkspace<S: NNScalar>(maxBatch: Int) -> MLPWorkspace<S> {
-    MLPWorkspace(widths: widths, maxBatch: maxBatch)
+  public func makeWorkspace<S: NNScalar>(maxBatch: Int) -> NetworkWorkspace<S> {
+    NetworkWorkspace(widths: widths, maxBatch: maxBatch)
   }
 
   /// Forward for one row: copies `input[inputOffset ..< inputOffset+inputs]`
@@ -126,20 +121,30 @@ public struct MLP: Sendable {
   /// Rows are independent; allocates nothing.
   @inlinable
   public func forward<S: NNScalar>(
-    params: [S], input: [S], inputOffset: Int = 0, row: Int,
-    workspace: inout MLPWorkspace<S>
+    params: [S], input: [S], inputOffset: Int, row: Int,
+    workspace: inout NetworkWorkspace<S>
   ) {
-    // Array == is O(1) when both share the buffer, as makeWorkspace arranges.
-    precondition(workspace.widths == widths, "TinyNN: workspace made for another MLP")
-    precondition(row >= 0 && row < workspace.maxBatch, "TinyNN: row \(row) out of range")
+    precondition(row >= 0, "TinyNN: row \(row) out of range")
+    workspace.check(madeFor: widths, rows: row + 1)
     let inputStart = workspace.layerOffsets[0] + row * inputs
     Kernels.copy(input, from: inputOffset, to: &workspace._activations, at: inputStart,
                  count: inputs)
+    forwardLayers(params: params, row: row, workspace: &workspace, firstLayer: 0)
+  }
+
+  /// The dense layers of `forward` for one row whose input is already in
+  /// the workspace: layer l reads workspace layer `firstLayer + l` and
+  /// writes `firstLayer + l + 1`. A `ConvNet` runs its dense head with
+  /// `firstLayer` 1, after the convolution's feature maps.
+  @inlinable @inline(__always)
+  func forwardLayers<S: NNScalar>(
+    params: [S], row: Int, workspace: inout NetworkWorkspace<S>, firstLayer: Int
+  ) {
     let last = layerCount - 1
     for l in 0...last {
       let n = widths[l], m = widths[l + 1]
-      let x = workspace.layerOffsets[l] + row * n
-      let y = workspace.layerOffsets[l + 1] + row * m
+      let x = workspace.layerOffsets[firstLayer + l] + row * n
+      let y = workspace.layerOffsets[firstLayer + l + 1] + row * m
       Kernels.denseForwardRow(
         params: params, weightOffset: weightOffsets[l], biasOffset: biasOffsets[l],
         fanIn: n, fanOut: m, values: &workspace._activations,
@@ -156,25 +161,38 @@ public struct MLP: Sendable {
   /// rows, calls, and MLPs sharing a vector. Allocates nothing.
   @inlinable
   public func backward<S: NNScalar>(
-    params: [S], batch: Int, workspace: inout MLPWorkspace<S>, gradients: inout [S]
+    params: [S], batch: Int, workspace: inout NetworkWorkspace<S>, gradients: inout [S]
   ) {
-    precondition(workspace.widths == widths, "TinyNN: workspace made for another MLP")
-    precondition(batch >= 0 && batch <= workspace.maxBatch, "TinyNN: batch \(batch) out of range")
+    workspace.check(madeFor: widths, rows: batch)
     if batch == 0 { return }
+    backwardLayers(params: params, batch: batch, workspace: &workspace, gradients: &gradients,
+                   firstLayer: 0, inputDeltas: false)
+  }
+
+  /// The dense layers of `backward` (workspace layers shifted by
+  /// `firstLayer`, as in `forwardLayers`). With `inputDeltas`, layer 0 also
+  /// writes dL/d(pre-activation of its input) into the deltas of workspace
+  /// layer `firstLayer`, taking the input to have gone through `activation`
+  /// — a `ConvNet` needs that for its convolution; a plain MLP does not.
+  @inlinable @inline(__always)
+  func backwardLayers<S: NNScalar>(
+    params: [S], batch: Int, workspace: inout NetworkWorkspace<S>, gradients: inout [S],
+    firstLayer: Int, inputDeltas: Bool
+  ) {
     let last = layerCount
     // The output layer is linear, so δ_L = dL/d(output).
-    let outputDeltas = workspace.layerOffsets[last]
+    let outputDeltas = workspace.layerOffsets[firstLayer + last]
     Kernels.copy(workspace.outputGradient, from: 0, to: &workspace.deltas,
                  at: outputDeltas, count: batch * outputs)
     for l in stride(from: last - 1, through: 0, by: -1) {
-      let inputRegion = workspace.layerOffsets[l]
-      let outputRegion = workspace.layerOffsets[l + 1]
+      let inputRegion = workspace.layerOffsets[firstLayer + l]
+      let outputRegion = workspace.layerOffsets[firstLayer + l + 1]
       Kernels.denseBackward(
         params: params, weightOffset: weightOffsets[l],
         fanIn: widths[l], fanOut: widths[l + 1], batch: batch,
         values: workspace._activations, inputOffset: inputRegion,
         deltas: &workspace.deltas, outputDeltaOffset: outputRegion,
-        inputDeltaOffset: l > 0 ? inputRegion : nil,
+        inputDeltaOffset: l > 0 || inputDeltas ? inputRegion : nil,
         inputActivation: activation,
         gradients: &gradients,
         weightGradientOffset: weightOffsets[l], biasGradientOffset: biasOffsets[l])

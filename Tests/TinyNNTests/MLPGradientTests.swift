@@ -185,3 +185,28 @@ func forwardMatchesReference(activation: Activation) {
   mlp.forward(params: problem.params, input: problem.inputs[0], row: 1, workspace: &ws)
   #expect(ws.output(row: 0, index: 0) == ws.output(row: 1, index: 0))
 }
+
+@Test(arguments: [Activation.relu, .tanh])
+func wideLayerSkipsZeroInputsExactly(activation: Activation) {
+  // Fan-in 300 (≥ 256) takes the path that skips inputs equal to 0, in
+  // chunks of 64 (the last one partial); fan-out 37 = a block of 32 + a
+  // tail of 5. Each output is still b + Σ x_i·W[i, j] in input order, so it
+  // equals the reference bit for bit.
+  let mlp = MLP(inputs: 300, hidden: [37], outputs: 3, activation: activation, name: "w",
+                parameterOffset: 2)
+  var problem = Problem(mlp: mlp, batch: 2, seed: 61)
+  var rng = TestRNG(seed: 62)
+  for r in 0..<2 {
+    for i in 0..<300 where rng.uniform(0, 1) < 0.6 { problem.inputs[r][i] = 0 }
+  }
+  problem.inputs[1] = [Double](repeating: 0, count: 300)  // every input 0: y = b
+  var ws: MLPWorkspace<Double> = mlp.makeWorkspace(maxBatch: 2)
+  for r in 0..<2 {
+    mlp.forward(params: problem.params, input: problem.inputs[r], row: r, workspace: &ws)
+    let expected = referencePreActivations(mlp, params: problem.params, input: problem.inputs[r])
+    for k in 0..<37 {
+      #expect(ws.activation(layer: 1, row: r, index: k) == referenceActivation(activation, expected[0][k]))
+    }
+  }
+  check(mlp, batch: 3, seed: 63)
+}

@@ -29,26 +29,11 @@ import TinyNN
 @Test func initializeIsDeterministicAndTouchesOnlyItsSlice() {
   let mlp = MLP(inputs: 5, hidden: [16, 8], outputs: 2, activation: .tanh, name: "m",
                 parameterOffset: 7)
-  func make(seed: UInt64) -> [Double] {
-    var params = [Double](repeating: 42, count: mlp.parameterRange.upperBound + 4)
-    var rng = TestRNG(seed: seed)
-    mlp.initialize(&params, rng: &rng, outputGain: 0.01)
-    return params
+  // Glorot-uniform, the output layer scaled by the gain.
+  let limits = [(5, 16), (16, 8), (8, 2)].enumerated().map { l, shape in
+    (6.0 / Double(shape.0 + shape.1)).squareRoot() * (l == 2 ? 0.01 : 1)
   }
-  let a = make(seed: 1), b = make(seed: 1), c = make(seed: 2)
-  #expect(a == b)
-  #expect(a != c)
-  #expect(a[0..<7].allSatisfy { $0 == 42 })
-  #expect(a[mlp.parameterRange.upperBound...].allSatisfy { $0 == 42 })
-  let t = mlp.tensors
-  for (l, (n, m)) in [(5, 16), (16, 8), (8, 2)].enumerated() {
-    let limit = (6.0 / Double(n + m)).squareRoot() * (l == 2 ? 0.01 : 1)
-    let w = a[t[2 * l].range]
-    #expect(w.allSatisfy { abs($0) <= limit })
-    #expect(w.contains { abs($0) > 0.5 * limit })   // actually spread over the range
-    #expect(w.contains { $0 < 0 } && w.contains { $0 > 0 })
-    #expect(a[t[2 * l + 1].range].allSatisfy { $0 == 0 })
-  }
+  checkInitialization(mlp, weightLimits: limits)
 }
 
 @Test func floatAndDoubleInitializationAgree() {
@@ -65,32 +50,11 @@ import TinyNN
 func floatAndDoubleAgree(activation: Activation) {
   let mlp = MLP(inputs: 4, hidden: [64, 64], outputs: 3, activation: activation, name: "p")
   var rng = TestRNG(seed: 9)
-  var pd = [Double](repeating: 0, count: mlp.parameterCount)
-  mlp.initialize(&pd, rng: &rng, outputGain: 1)
-  for t in mlp.tensors where t.name.hasSuffix("bias") {
-    for k in t.range { pd[k] = rng.uniform(-0.2, 0.2) }
-  }
-  let pf = pd.map { Float($0) }
-  let batch = 5
-  let inputs = (0..<batch).map { _ in rng.vector(4, -2, 2).map { Float($0) } }
-  let coefficients = (0..<batch).map { _ in rng.vector(3).map { Float($0) } }
-  var wd: MLPWorkspace<Double> = mlp.makeWorkspace(maxBatch: batch)
-  var wf: MLPWorkspace<Float> = mlp.makeWorkspace(maxBatch: batch)
-  for r in 0..<batch {
-    mlp.forward(params: pd, input: inputs[r].map { Double($0) }, row: r, workspace: &wd)
-    mlp.forward(params: pf, input: inputs[r], row: r, workspace: &wf)
-    for k in 0..<3 {
-      #expect(abs(Double(wf.output(row: r, index: k)) - wd.output(row: r, index: k)) < 1e-5)
-      wd.setOutputGradient(row: r, index: k, value: Double(coefficients[r][k]))
-      wf.setOutputGradient(row: r, index: k, value: coefficients[r][k])
-    }
-  }
-  var gd = [Double](repeating: 0, count: pd.count)
-  var gf = [Float](repeating: 0, count: pf.count)
-  mlp.backward(params: pd, batch: batch, workspace: &wd, gradients: &gd)
-  mlp.backward(params: pf, batch: batch, workspace: &wf, gradients: &gf)
-  var worst = 0.0
-  for k in gd.indices { worst = max(worst, abs(Double(gf[k]) - gd[k]) / max(1, abs(gd[k]))) }
-  #expect(worst < 1e-5, "worst Float/Double gradient difference \(worst)")
-  #expect(gd.contains { abs($0) > 1e-2 })
+  let params = parameters(for: mlp, count: mlp.parameterCount, biases: 0.2, rng: &rng)
+  let inputs = (0..<5).map { _ in rng.vector(4, -2, 2).map { Float($0) } }
+  let coefficients = (0..<5).map { _ in rng.vector(3).map { Float($0) } }
+  let difference = floatDoubleComparison(mlp, params: params, inputs: inputs, coefficients: coefficients)
+  #expect(difference.output < 1e-5, "worst Float/Double output difference \(difference.output)")
+  #expect(difference.gradient < 1e-5, "worst Float/Double gradient difference \(difference.gradient)")
+  #expect(difference.doubleGradient.contains { abs($0) > 1e-2 })
 }

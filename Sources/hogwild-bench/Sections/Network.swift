@@ -1,29 +1,66 @@
 // 2. Network forward+backward, as a worker runs it: forward n rows one at a
 // time (n = the default rollout length), backward over the batch of n into a
-// zeroed gradient, clip.
+// zeroed gradient, clip. For CartPole's MLP and for MinAtar's ConvNet.
 
-import Envs
 import Algorithms
+import CMallocCounter
+import Envs
 import TinyNN
 
 /// The A3C network for CartPole-v1: 4 → 64 → 64 → (2 logits + 1 value).
 let a3cNetwork = MLP(inputs: 4, hidden: [64, 64], outputs: 3, activation: .tanh, name: "actor_critic")
+/// The A3C network for MinAtar Breakout: 10×10×4 planes → 3×3 conv, 16
+/// filters → 128 → (6 logits + 1 value).
+let minAtarNetwork = ConvNet(channels: 4, outputs: 7, name: "actor_critic")
 
 func benchNetwork(_ bench: Bench) {
   bench.report.section("2. network \(shapeDescription(a3cNetwork)) (Float, rollouts of \(Hyperparameters().nSteps) rows)")
   let repeats = bench.repeats(7, quick: 3)
   let duration = bench.options.quick ? 0.1 : 0.25
-  var kernel = NetworkKernel(a3cNetwork)
-  var both: [Double] = [], forward: [Double] = []
-  // Interleaved: the drift of the machine hits both figures alike.
+  var rng = Xoshiro256(seed: 7)
+  let rows = Hyperparameters().nSteps
+  var kernel = NetworkKernel(
+    a3cNetwork, inputs: (0..<(rows * a3cNetwork.inputs)).map { _ in Float(rng.uniform(-0.05, 0.05)) })
+  var convKernel = NetworkKernel(minAtarNetwork, inputs: breakoutRollout(rows: rows, rng: &rng))
+  var both: [Double] = [], forward: [Double] = [], convBoth: [Double] = [], convForward: [Double] = []
+  // Interleaved: the drift of the machine hits every figure alike.
   for _ in 0..<repeats {
     bench.stopIfInterrupted()
     both.append(rate(for: duration, unitsPerCall: kernel.rows) { kernel.forwardBackward() })
     forward.append(rate(for: duration, unitsPerCall: kernel.rows) { kernel.forwardOnly() })
+    convBoth.append(rate(for: duration, unitsPerCall: convKernel.rows) { convKernel.forwardBackward() })
+    convForward.append(rate(for: duration, unitsPerCall: convKernel.rows) { convKernel.forwardOnly() })
   }
+  // The kernels have run: a further rollout must not touch the heap.
+  let allocationsBefore = mc_allocations()
+  for _ in 0..<10 { convKernel.forwardBackward() }
+  let convAllocations = mc_allocations() - allocationsBefore
   kernel.sink()
+  convKernel.sink()
   bench.report.add("network.forward_backward", "forward+backward+clip, rows/s", unit: "rows/s", samples: both)
   bench.report.add("network.forward", "forward only, rows/s", unit: "rows/s", samples: forward)
+  bench.report.add("network.conv.forward_backward", "MinAtar ConvNet forward+backward+clip, rows/s",
+                   unit: "rows/s", samples: convBoth)
+  bench.report.add("network.conv.forward", "MinAtar ConvNet forward only, rows/s",
+                   unit: "rows/s", samples: convForward)
+  bench.report.note("MinAtar ConvNet: \(minAtarNetwork.parameterCount) parameters; heap allocations in "
+                    + "10 forward+backward rollouts: \(convAllocations)")
+}
+
+/// `rows` consecutive observations of MinAtar Breakout under random actions:
+/// what a worker's rollout feeds the network (0/1 planes, ~30 of 400 cells
+/// set, consecutive frames alike), from the start of an episode.
+private func breakoutRollout(rows: Int, rng: inout Xoshiro256) -> [Float] {
+  var env = EnvRegistry.make("MinAtar/Breakout-v0")!
+  var observation = [Float](repeating: 0, count: env.spec.observationSize)
+  env.reset(rng: &rng, observation: &observation)
+  var rollout: [Float] = []
+  for _ in 0..<rows {
+    rollout += observation
+    let action = Int(rng.next() % UInt64(env.spec.discreteActionCount))
+    if env.step(action: action, observation: &observation).done { env.reset(rng: &rng, observation: &observation) }
+  }
+  return rollout
 }
 
 func shapeDescription(_ net: MLP) -> String {
@@ -31,23 +68,25 @@ func shapeDescription(_ net: MLP) -> String {
 }
 
 /// Everything one worker update touches in the network, preallocated.
-private struct NetworkKernel {
-  let net: MLP
+private struct NetworkKernel<N: Network> {
+  let net: N
   let rows = Hyperparameters().nSteps
   var params: [Float]
   var gradient: [Float]
-  var work: MLPWorkspace<Float>
+  var work: NetworkWorkspace<Float>
   var inputs: [Float]
   var checksum: Float = 0
 
-  init(_ net: MLP) {
+  /// `inputs`: `rows` input rows, back to back.
+  init(_ net: N, inputs: [Float]) {
+    precondition(inputs.count == rows * net.inputs)
     self.net = net
+    self.inputs = inputs
     var rng = Xoshiro256(seed: 7)
     params = [Float](repeating: 0, count: net.parameterCount)
     net.initialize(&params, rng: &rng, outputGain: 0.01)
     gradient = [Float](repeating: 0, count: net.parameterCount)
     work = net.makeWorkspace(maxBatch: rows + 1)
-    inputs = (0..<(rows * net.inputs)).map { _ in Float(rng.uniform(-0.05, 0.05)) }
     for i in work.outputGradient.indices { work.outputGradient[i] = Float(rng.uniform(-1, 1)) }
   }
 

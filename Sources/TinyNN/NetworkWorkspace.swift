@@ -1,22 +1,27 @@
-// MLPWorkspace.swift — preallocated per-worker scratch for one MLP.
+// NetworkWorkspace.swift — preallocated per-worker scratch for one network.
 
-/// Every buffer the forward and backward passes of an `MLP` need, allocated
-/// once by `MLP.makeWorkspace(maxBatch:)` so the hot loop never allocates.
+/// Every buffer the forward and backward passes of a `Network` need,
+/// allocated once by `makeWorkspace(maxBatch:)` so the hot loop never
+/// allocates. One type serves every network: a network is a chain of layers,
+/// and the workspace only knows each layer's width.
 ///
-/// Layout: with widths w = [inputs, hidden..., outputs], layer k (k = 0 is the
-/// input copy, the last is the linear output) owns a region of
+/// Layout: with widths w = [inputs, …, outputs] (an `MLP`'s are [inputs,
+/// hidden..., outputs]; a `ConvNet`'s put the convolution's feature maps
+/// after the input), layer k (k = 0 is the input copy, the last is the
+/// linear output) owns a region of
 /// `maxBatch × w[k]` scalars, row-major (row r at `layerOffset(k) + r·w[k]`),
 /// in `activations` (values after the activation) and, with the same
 /// offsets, in the internal `deltas` (dL/d pre-activation, written by
 /// `backward`).
 ///
 /// The caller writes dL/d(output) for rows 0..<batch into `outputGradient`
-/// (`maxBatch × outputs`, row-major) before `MLP.backward`; `backward` only
+/// (`maxBatch × outputs`, row-major) before `backward`; `backward` only
 /// reads it, so rows not rewritten keep their old values.
-public struct MLPWorkspace<S: NNScalar>: Sendable {
+public struct NetworkWorkspace<S: NNScalar>: Sendable {
   /// Rows this workspace can hold.
   public let maxBatch: Int
-  /// [inputs, hidden..., outputs]; shared with the MLP that made it.
+  /// Every layer's width, input first; shared with the network that made it
+  /// (so the network's check that the workspace is its own is O(1)).
   @usableFromInline let widths: [Int]
   /// Start of layer k's region in `_activations` and `deltas`.
   @usableFromInline let layerOffsets: [Int]
@@ -42,6 +47,15 @@ public struct MLPWorkspace<S: NNScalar>: Sendable {
     _activations = Array(repeating: 0, count: total)
     deltas = Array(repeating: 0, count: total)
     outputGradient = Array(repeating: 0, count: maxBatch * widths[widths.count - 1])
+  }
+
+  /// Traps unless the workspace was made for a network with layer widths
+  /// `expected` and `rows` (rows 0..<rows) fit in it. Array == is O(1) here:
+  /// a network hands its own widths array to the workspaces it makes.
+  @inlinable
+  func check(madeFor expected: [Int], rows: Int) {
+    precondition(widths == expected, "TinyNN: workspace made for another network")
+    precondition(rows >= 0 && rows <= maxBatch, "TinyNN: \(rows) rows do not fit a workspace of \(maxBatch)")
   }
 
   @inlinable public var inputs: Int { widths[0] }
@@ -85,3 +99,7 @@ public struct MLPWorkspace<S: NNScalar>: Sendable {
     outputGradient[row * outputs + index] = value
   }
 }
+
+/// The workspace's name from before there was more than one kind of network;
+/// existing code keeps compiling, new code says `NetworkWorkspace`.
+public typealias MLPWorkspace<S: NNScalar> = NetworkWorkspace<S>
