@@ -17,19 +17,20 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-struct A2C: SingleNetworkAlgorithm {
+struct A2C<Net: Network>: SingleNetworkAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
   let actionCount: Int
-  let network: MLP
+  let network: Net
 
-  init(hyperparameters: Hyperparameters, spec: EnvSpec) {
+  /// The same network as A3C (|A| + 1 outputs), so the two compare like for like.
+  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net) {
     hyper = hyperparameters
     self.spec = spec
     actionCount = spec.discreteActionCount
     precondition(actionCount > 0, "A2C here needs a discrete action space")
-    // The same network as A3C, so the two compare like for like.
-    network = A3C(hyperparameters: hyperparameters, spec: spec).network
+    precondition(network.outputs == actionCount + 1, "an actor-critic network has |A| + 1 outputs")
+    self.network = network
   }
 
   var targetParameterCount: Int { 0 }
@@ -40,7 +41,7 @@ struct A2C: SingleNetworkAlgorithm {
     train(&env, link: &link, seed: seed)
   }
 
-  func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
+  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     var rng = link.trainingRandomSource(seed: seed)
     var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
                                      observationSize: spec.observationSize)

@@ -16,20 +16,20 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-struct A3C: SingleNetworkAlgorithm {
+struct A3C<Net: Network>: SingleNetworkAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
   let actionCount: Int
-  let network: MLP
+  let network: Net
 
-  init(hyperparameters: Hyperparameters, spec: EnvSpec) {
+  /// `network` has |A| + 1 outputs: the policy logits, then V(s).
+  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net) {
     hyper = hyperparameters
     self.spec = spec
     actionCount = spec.discreteActionCount
     precondition(actionCount > 0, "A3C here needs a discrete action space")
-    network = MLP(inputs: spec.observationSize, hidden: hyperparameters.hidden,
-                  outputs: actionCount + 1, activation: hyperparameters.activation,
-                  name: "actor_critic")
+    precondition(network.outputs == actionCount + 1, "an actor-critic network has |A| + 1 outputs")
+    self.network = network
   }
 
   var targetParameterCount: Int { 0 }
@@ -41,7 +41,7 @@ struct A3C: SingleNetworkAlgorithm {
 
   /// One worker, specialised for its environment type (no dynamic dispatch
   /// in the loop). Allocates nothing once running.
-  func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
+  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     var rng = link.trainingRandomSource(seed: seed)
     var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
                                      observationSize: spec.observationSize)

@@ -12,8 +12,8 @@ import TinyNN
 
 /// One actor-critic worker's local state: θ′, dθ, the rollout buffers and
 /// the episode in progress. Allocates nothing after `init`.
-struct ActorCriticLearner {
-  let network: MLP
+struct ActorCriticLearner<Net: Network> {
+  let network: Net
   let actionCount: Int
   let n: Int
   let gamma: Float
@@ -27,7 +27,7 @@ struct ActorCriticLearner {
   /// dθ, the gradient of the rollout's losses at θ′.
   var dTheta: [Float]
   // Rows 0..<n of the workspace hold the rollout; row n the bootstrap state.
-  var work: MLPWorkspace<Float>
+  var work: NetworkWorkspace<Float>
   var observation: [Float]
   var probabilities: [Float]
   var actions: [Int]
@@ -46,7 +46,7 @@ struct ActorCriticLearner {
   /// R: 0 after a terminal state, else V(s_t; θ′) (also after truncation).
   var bootstrap: Float = 0
 
-  init(network: MLP, actionCount: Int, hyper: Hyperparameters, observationSize: Int) {
+  init(network: Net, actionCount: Int, hyper: Hyperparameters, observationSize: Int) {
     self.network = network
     self.actionCount = actionCount
     n = hyper.nSteps
@@ -71,7 +71,7 @@ struct ActorCriticLearner {
   /// comes first), counts them in T and t, publishes a finished episode and
   /// sets `bootstrap`: R = 0 for a terminal state, else V(s_t; θ′) — a
   /// time-limit truncation is not terminal, so it bootstraps too.
-  mutating func rollout<E: Environment>(_ env: inout E, rng: inout Xoshiro256, link: inout WorkerLink) {
+  mutating func rollout(_ env: inout any Environment, rng: inout Xoshiro256, link: inout WorkerLink) {
     var terminated = false
     var episodeOver = false
     steps = 0

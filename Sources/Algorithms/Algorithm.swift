@@ -2,6 +2,7 @@
 // shape of θ, its initial values, and a worker loop.
 
 import Envs
+import TinyNN
 import HogwildSegment
 
 /// The algorithms `--algo` selects.
@@ -42,18 +43,67 @@ public protocol WorkerAlgorithm {
 }
 
 /// Builds the algorithm a run asked for.
+///
+/// Every algorithm × network pair is spelled out with its concrete network
+/// type and wrapped in `SpecializedAlgorithm`, so the compiler specialises
+/// each worker loop for it (see there).
 public enum AlgorithmFactory {
-  public static func make(_ kind: AlgorithmKind, hyperparameters: Hyperparameters,
+  public static func make(_ kind: AlgorithmKind, hyperparameters h: Hyperparameters,
                           spec: EnvSpec) -> any WorkerAlgorithm {
-    switch kind {
-    case .a3c:
-      spec.discreteActionCount > 0
-        ? A3C(hyperparameters: hyperparameters, spec: spec)
-        : ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
-    case .a2c: A2C(hyperparameters: hyperparameters, spec: spec)
-    case .qn: QN(hyperparameters: hyperparameters, spec: spec)
-    case .q1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: false)
-    case .sarsa1: OneStepQ(hyperparameters: hyperparameters, spec: spec, sarsa: true)
+    if kind == .a3c && spec.discreteActionCount == 0 {
+      return ContinuousA3C(hyperparameters: h, spec: spec)
     }
+    let (outputs, name) = NetworkBuilder.head(for: kind, spec)
+    switch h.network {
+    case .mlp:
+      let net = NetworkBuilder.mlp(h, spec, outputs: outputs, name: name)
+      switch kind {
+      case .a3c: return SpecializedAlgorithm(A3C<MLP>(hyperparameters: h, spec: spec, network: net))
+      case .a2c: return SpecializedAlgorithm(A2C<MLP>(hyperparameters: h, spec: spec, network: net))
+      case .qn: return SpecializedAlgorithm(QN<MLP>(hyperparameters: h, spec: spec, network: net))
+      case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ<MLP>(hyperparameters: h, spec: spec, network: net, sarsa: kind == .sarsa1))
+      }
+    case .conv:
+      let net = NetworkBuilder.conv(spec, outputs: outputs, name: name)
+      switch kind {
+      case .a3c: return SpecializedAlgorithm(A3C<ConvNet>(hyperparameters: h, spec: spec, network: net))
+      case .a2c: return SpecializedAlgorithm(A2C<ConvNet>(hyperparameters: h, spec: spec, network: net))
+      case .qn: return SpecializedAlgorithm(QN<ConvNet>(hyperparameters: h, spec: spec, network: net))
+      case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ<ConvNet>(hyperparameters: h, spec: spec, network: net, sarsa: kind == .sarsa1))
+      }
+    }
+  }
+}
+
+/// An algorithm behind closures made where its concrete type is known.
+///
+/// A generic algorithm (`A3C<MLP>`) stored directly in `any WorkerAlgorithm`
+/// is called through its generic conformance, which runs the worker loop
+/// unspecialised (the network's kernels generic over the scalar type: ~400x
+/// slower, measured). Capturing the concrete value in a closure at the
+/// construction site — this initialiser is always inlined there — makes the
+/// compiler specialise the loop for that exact type.
+struct SpecializedAlgorithm: WorkerAlgorithm {
+  let layers: [LayerEntry]
+  let parameterCount: Int
+  let targetParameterCount: Int
+  let usesGradientExchange: Bool
+  let initial: (UInt64) -> [Float]
+  let run: (inout WorkerLink, any Environment, UInt64) -> Void
+
+  @inline(__always)
+  init<A: WorkerAlgorithm>(_ algorithm: A) {
+    layers = algorithm.layers
+    parameterCount = algorithm.parameterCount
+    targetParameterCount = algorithm.targetParameterCount
+    usesGradientExchange = algorithm.usesGradientExchange
+    initial = { algorithm.initialParameters(seed: $0) }
+    run = { algorithm.runWorker(link: &$0, environment: $1, seed: $2) }
+  }
+
+  func initialParameters(seed: UInt64) -> [Float] { initial(seed) }
+
+  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
+    run(&link, environment, seed)
   }
 }

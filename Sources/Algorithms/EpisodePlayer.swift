@@ -7,15 +7,15 @@ import TinyNN
 
 /// Plays episodes of one network. Owns its buffers, so playing allocates
 /// nothing (test episodes run inside a worker's loop).
-public struct EpisodePlayer {
-  public let network: MLP
+public struct EpisodePlayer<Net: Network> {
+  public let network: Net
   /// Actions: the first outputs (an actor-critic's last output is V).
   public let actionCount: Int
-  var workspace: MLPWorkspace<Float>
+  var workspace: NetworkWorkspace<Float>
   var observation: [Float]
   var probabilities: [Float]
 
-  public init(network: MLP, actionCount: Int, observationSize: Int) {
+  public init(network: Net, actionCount: Int, observationSize: Int) {
     precondition(actionCount >= 1 && actionCount <= network.outputs, "more actions than outputs")
     self.network = network
     self.actionCount = actionCount
@@ -29,8 +29,8 @@ public struct EpisodePlayer {
   /// outputs (argmax Q, or the most probable under softmax logits), lowest index on ties; otherwise sampled
   /// from softmax(outputs) with `rng`. `keepGoing(length)` is asked every
   /// 256 steps; false abandons the episode (nil).
-  public mutating func play<E: Environment>(
-    _ env: inout E, parameters: [Float], rng: inout Xoshiro256, greedy: Bool,
+  public mutating func play(
+    _ env: inout any Environment, parameters: [Float], rng: inout Xoshiro256, greedy: Bool,
     keepGoing: (Int) -> Bool = { _ in true }
   ) -> (return: Double, length: Int)? {
     let actions = actionCount

@@ -52,6 +52,8 @@ public struct Hyperparameters: Equatable, Sendable {
   public var rmsEpsilon = 0.1
   /// Hidden layer widths.
   public var hidden = [64, 64]
+  /// The network family (`--net`); the CLI picks `conv` for MinAtar.
+  public var network = NetworkKind.mlp
   public var activation = Activation.tanh
   public var updateMode = UpdateMode.hogwild
 

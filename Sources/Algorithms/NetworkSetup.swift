@@ -5,7 +5,7 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-extension MLP {
+extension Network {
   /// The segment's layer table for this network.
   var layerEntries: [LayerEntry] {
     tensors.map { LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count) }
@@ -25,7 +25,8 @@ extension MLP {
 /// An algorithm whose θ is exactly one MLP: its size, layer table and
 /// initial values follow from the network.
 protocol SingleNetworkAlgorithm: WorkerAlgorithm {
-  var network: MLP { get }
+  associatedtype Net: Network
+  var network: Net { get }
 }
 
 extension SingleNetworkAlgorithm {

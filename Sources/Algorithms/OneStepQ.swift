@@ -15,21 +15,23 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-struct OneStepQ: SingleNetworkAlgorithm {
+struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
   let actionCount: Int
-  let network: MLP
+  let network: Net
   /// Sarsa: bootstrap from the action taken next rather than the greedy one.
   let sarsa: Bool
 
-  init(hyperparameters: Hyperparameters, spec: EnvSpec, sarsa: Bool) {
+  /// `network` has |A| linear outputs, Q(s, ·; θ).
+  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net, sarsa: Bool) {
     hyper = hyperparameters
     self.spec = spec
     self.sarsa = sarsa
     actionCount = spec.discreteActionCount
     precondition(actionCount > 0, "Q-learning needs a discrete action space")
-    network = QN.network(hyperparameters, spec)
+    precondition(network.outputs == actionCount, "a Q-network has |A| outputs")
+    self.network = network
   }
 
   var targetParameterCount: Int { network.parameterCount }
@@ -39,7 +41,7 @@ struct OneStepQ: SingleNetworkAlgorithm {
     train(&env, link: &link, seed: seed)
   }
 
-  func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
+  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     let k = hyper.asyncUpdate
     let gamma = Float(hyper.gamma)
     let maxNorm = Float(hyper.maxGradientNorm)
@@ -51,8 +53,8 @@ struct OneStepQ: SingleNetworkAlgorithm {
     var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
     var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻
     var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
-    var work: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: k + 1)
-    var targetWork: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
+    var work: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: k + 1)
+    var targetWork: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
     var observation = [Float](repeating: 0, count: spec.observationSize)
     var actions = [Int](repeating: 0, count: k)
     var targets = [Float](repeating: 0, count: k)

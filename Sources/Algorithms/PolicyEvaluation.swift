@@ -8,7 +8,8 @@ import TinyNN
 
 /// A trained policy: the network of `kind` for `spec`, acting on a fixed θ.
 public struct Policy {
-  public let network: MLP
+  /// The network (an `MLP` or a `ConvNet`, per the run's `--net`).
+  public let network: any Network
   public let actionCount: Int
   /// For a Box action space: the Gaussian policy's network, its action
   /// dimensions and their bounds (`network` is then unused).
@@ -34,12 +35,10 @@ public struct Policy {
       let a = ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
       gaussian = a
       algorithm = a
-    case .a3c, .a2c:
+    case .a3c, .a2c, .qn, .q1, .sarsa1:
       gaussian = nil
-      algorithm = A3C(hyperparameters: hyperparameters, spec: spec)
-    case .qn, .q1, .sarsa1:
-      gaussian = nil
-      algorithm = QN(hyperparameters: hyperparameters, spec: spec)
+      // The network is the one the algorithm trains (same shape for q1/sarsa1/qn and a3c/a2c).
+      algorithm = AlgorithmFactory.make(kind, hyperparameters: hyperparameters, spec: spec)
     }
     guard parameters.count == algorithm.parameterCount else {
       throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(algorithm.parameterCount)")
@@ -47,7 +46,16 @@ public struct Policy {
     if let layers, layers != algorithm.layers {
       throw MismatchError(description: "the layer table does not match the network")
     }
-    network = (algorithm as? any SingleNetworkAlgorithm)?.network ?? gaussian!.policyNetwork
+    if let gaussian {
+      network = gaussian.policyNetwork
+    } else {
+      // The same network the factory built for the algorithm.
+      let (outputs, name) = NetworkBuilder.head(for: kind, spec)
+      switch hyperparameters.network {
+      case .mlp: network = NetworkBuilder.mlp(hyperparameters, spec, outputs: outputs, name: name)
+      case .conv: network = NetworkBuilder.conv(spec, outputs: outputs, name: name)
+      }
+    }
     actionCount = spec.discreteActionCount
     valueBased = kind.isValueBased
     self.parameters = parameters
@@ -59,10 +67,17 @@ public struct Policy {
   public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256,
                                          greedy: Bool) -> (return: Double, length: Int) {
     if let gaussian { return runContinuousEpisode(gaussian, &env, rng: &rng, greedy: greedy) }
-    var player = EpisodePlayer(network: network, actionCount: actionCount,
-                               observationSize: env.spec.observationSize)
+    return play(network, &env, rng: &rng, greedy: greedy || valueBased)
+  }
+
+  /// One episode with the concrete network type (opened from `network`).
+  func play<Net: Network, E: Environment>(_ net: Net, _ env: inout E, rng: inout Xoshiro256,
+                                          greedy: Bool) -> (return: Double, length: Int) {
+    var player = EpisodePlayer(network: net, actionCount: actionCount, observationSize: env.spec.observationSize)
+    var boxed: any Environment = env
+    defer { env = boxed as! E }
     // Never abandoned: keepGoing is always true.
-    return player.play(&env, parameters: parameters, rng: &rng, greedy: greedy || valueBased)!
+    return player.play(&boxed, parameters: parameters, rng: &rng, greedy: greedy)!
   }
 
   /// One episode of a Gaussian policy: a ~ N(μ, σ²) clipped to the bounds,

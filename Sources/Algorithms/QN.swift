@@ -16,24 +16,20 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-struct QN: SingleNetworkAlgorithm {
+struct QN<Net: Network>: SingleNetworkAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
   let actionCount: Int
-  let network: MLP
+  let network: Net
 
-  init(hyperparameters: Hyperparameters, spec: EnvSpec) {
+  /// `network` has |A| linear outputs, Q(s, ·; θ).
+  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net) {
     hyper = hyperparameters
     self.spec = spec
     actionCount = spec.discreteActionCount
     precondition(actionCount > 0, "Q-learning needs a discrete action space")
-    network = QN.network(hyperparameters, spec)
-  }
-
-  /// The Q-network of the value-based family: |A| linear outputs.
-  static func network(_ hyper: Hyperparameters, _ spec: EnvSpec) -> MLP {
-    MLP(inputs: spec.observationSize, hidden: hyper.hidden, outputs: spec.discreteActionCount,
-        activation: hyper.activation, name: "q")
+    precondition(network.outputs == actionCount, "a Q-network has |A| outputs")
+    self.network = network
   }
 
   var targetParameterCount: Int { network.parameterCount }
@@ -45,7 +41,7 @@ struct QN: SingleNetworkAlgorithm {
 
   /// One worker, specialised for its environment type. Allocates nothing
   /// once running.
-  func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
+  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     let n = hyper.nSteps
     let gamma = Float(hyper.gamma)
     let maxNorm = Float(hyper.maxGradientNorm)
@@ -57,8 +53,8 @@ struct QN: SingleNetworkAlgorithm {
     var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
     var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻
     var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
-    var work: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: n)
-    var targetWork: MLPWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
+    var work: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: n)
+    var targetWork: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
     var observation = [Float](repeating: 0, count: spec.observationSize)
     var actions = [Int](repeating: 0, count: n)
     var rewards = [Float](repeating: 0, count: n)
@@ -149,7 +145,7 @@ struct QN: SingleNetworkAlgorithm {
 
   /// max_a Q(s, a; θ⁻), re-reading θ⁻ only when its version changed.
   func targetValue(of observation: [Float], target: inout [Float], link: inout WorkerLink,
-                   workspace: inout MLPWorkspace<Float>) -> Float {
+                   workspace: inout NetworkWorkspace<Float>) -> Float {
     link.pullTarget(into: &target)
     network.forward(params: target, input: observation, row: 0, workspace: &workspace)
     return QPolicy.maxValue(workspace.activations, offset: workspace.outputOffset(row: 0), count: actionCount)

@@ -48,16 +48,16 @@ public enum TestEpisodeRandom {
 /// One worker's test episodes. They have an environment, a copy of θ and
 /// buffers of their own, so a test changes nothing the training loop uses:
 /// with tests on or off, a `--procs 1` run trains identically.
-struct GreedyTester<E: Environment> {
+struct GreedyTester<Net: Network> {
   let seed: UInt64
   var schedule: TestSchedule
-  var env: E
+  var env: any Environment
   var theta: [Float]
-  var player: EpisodePlayer
+  var player: EpisodePlayer<Net>
 
   /// - Parameter environment: copied (environments are value types), so the
   ///   training episode in progress is not disturbed.
-  init(network: MLP, environment: E, every: Int, seed: UInt64, link: WorkerLink) {
+  init(network: Net, environment: any Environment, every: Int, seed: UInt64, link: WorkerLink) {
     self.seed = seed
     schedule = TestSchedule(every: UInt64(max(0, every)), workerSteps: link.workerSteps)
     env = environment

@@ -21,6 +21,8 @@ struct RunOptions {
   var learningRateGiven = false
   /// Whether --ent-coef was given (else the policy's default applies).
   var entropyGiven = false
+  /// Whether --net was given (else the environment's default applies).
+  var networkGiven = false
   /// Whether --sticky was given (else the env's default applies).
   var stickyGiven = false
   /// Whether --target-interval was given (else the algorithm's default applies).
@@ -151,6 +153,10 @@ enum RunCommand {
           throw ValueParsers.fail("--hidden", "at most 8 layers", v)
         }
       },
+      .init("--net", "kind", "Network: mlp (dense layers: --hidden, --activation) or conv (MinAtar's: 3×3 convolution with 16 filters, ReLU, 128 ReLU units; image observations only).", default: "conv for MinAtar, mlp otherwise") { o, v throws(UsageError) in
+        o.config.hyperparameters.network = try ValueParsers.choice("--net", v, NetworkKind.self)
+        o.networkGiven = true
+      },
       .init("--activation", "name", "Hidden activation: tanh or relu.", default: h.activation.rawValue) { o, v throws(UsageError) in
         o.config.hyperparameters.activation = try ValueParsers.choice("--activation", v, Activation.self)
       },
@@ -224,6 +230,15 @@ enum RunCommand {
     let continuous = EnvRegistry.spec(c.envID).map { $0.discreteActionCount == 0 } ?? false
     if continuous && c.algorithm != .a3c {
       throw UsageError("--env \(c.envID): its action space is continuous, which --algo \(c.algorithm.rawValue) does not support (use --algo a3c)")
+    }
+    if let spec = EnvRegistry.spec(c.envID), o.resumeDirectory == nil {
+      if !o.networkGiven { c.hyperparameters.network = NetworkKind.defaultFor(spec) }
+      guard c.hyperparameters.network.fits(spec) else {
+        throw UsageError("--net conv: \(c.envID)'s observations are not images (height × width × channels); use --net mlp")
+      }
+      if continuous && c.hyperparameters.network == .conv {
+        throw UsageError("--net conv: continuous-action A3C uses dense policy and value networks")
+      }
     }
     if continuous && !o.entropyGiven && o.resumeDirectory == nil {
       c.hyperparameters.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient

@@ -84,6 +84,8 @@ extension RunConfig {
       hidden.allSatisfy({ $0 >= 1 && $0 <= 4096 && $0 == $0.rounded() })
     else { throw ConfigError("config: 'hidden' is not a list of layer widths") }
     h.hidden = hidden.map { Int($0) }
+    // Runs from before --net trained an MLP.
+    if j["net"] != nil { h.network = try choice("net", NetworkKind.self) }
     h.activation = try choice("activation", Activation.self)
     h.updateMode = try choice("update", UpdateMode.self)
     // Runs from before the Q-learning family have none of these: defaults.

@@ -90,6 +90,7 @@ public struct RunConfig: Sendable {
       ("rms_alpha", .double(h.rmsAlpha)),
       ("rms_eps", .double(h.rmsEpsilon)),
       ("hidden", .array(h.hidden.map { .int(Int64($0)) })),
+      ("net", .string(h.network.rawValue)),
       ("activation", .string(h.activation.rawValue)),
       ("update", .string(h.updateMode.rawValue)),
       ("target_interval", .int(Int64(h.targetInterval))),

@@ -1,0 +1,45 @@
+// NetworkChoice.swift — which network an algorithm trains (`--net`), and
+// building it for an environment.
+
+import Envs
+import TinyNN
+
+/// The network family of a run.
+public enum NetworkKind: String, CaseIterable, Sendable {
+  /// Dense layers (`--hidden`, `--activation`): the classic-control default.
+  case mlp
+  /// MinAtar's network: 3×3 convolution with 16 filters, ReLU, a dense
+  /// layer of 128 ReLU units, then the outputs (`--hidden`/`--activation`
+  /// do not apply). Needs a height × width × channels observation.
+  case conv
+
+  /// The default for an environment: `conv` for image-like (h × w × c)
+  /// observations such as MinAtar's, `mlp` otherwise.
+  public static func defaultFor(_ spec: EnvSpec) -> NetworkKind {
+    spec.observationShape.count == 3 ? .conv : .mlp
+  }
+
+  /// Whether this network can read `spec`'s observations.
+  public func fits(_ spec: EnvSpec) -> Bool {
+    self == .mlp || spec.observationShape.count == 3
+  }
+}
+
+/// Builds the run's network with `outputs` outputs.
+enum NetworkBuilder {
+  /// The output layer `kind` needs: Q(s, ·) for the value-based methods,
+  /// |A| logits and V(s) for the actor-critics; and the tensors' name.
+  static func head(for kind: AlgorithmKind, _ spec: EnvSpec) -> (outputs: Int, name: String) {
+    kind.isValueBased ? (spec.discreteActionCount, "q") : (spec.discreteActionCount + 1, "actor_critic")
+  }
+
+  static func mlp(_ hyper: Hyperparameters, _ spec: EnvSpec, outputs: Int, name: String) -> MLP {
+    MLP(inputs: spec.observationSize, hidden: hyper.hidden, outputs: outputs, activation: hyper.activation, name: name)
+  }
+
+  static func conv(_ spec: EnvSpec, outputs: Int, name: String) -> ConvNet {
+    let shape = spec.observationShape
+    precondition(shape.count == 3, "--net conv needs a height × width × channels observation")
+    return ConvNet(height: shape[0], width: shape[1], channels: shape[2], outputs: outputs, name: name)
+  }
+}
