@@ -118,8 +118,9 @@ enum {
  * Creator; constant. */
 typedef struct hw_layer {
   char name[40];         /* NUL-terminated, e.g. "actor_critic.0.weight" */
-  uint32_t rows;         /* shape rows × cols, row-major in θ; 1 for a bias */
-  uint32_t cols;         /* a bias has cols = its length */
+  uint32_t rows;         /* shape rows × cols, row-major in θ: a weight is
+                            inputs × outputs, a bias 1 × outputs */
+  uint32_t cols;         /* see rows */
   uint64_t offset;       /* in floats (not bytes), from params_offset */
   uint64_t count;        /* floats: rows × cols */
 } hw_layer;              /* 64 bytes */
