@@ -143,15 +143,15 @@ struct ReaderOutput {
     #expect(out.status == 0, "\(reader): \(out.err)")
     expectSameAsDump(ReaderOutput(out.out), try dumpJSON(kept, in: s), reader)
 
-    // A copy claiming layout version 3, and a name that does not exist.
-    let other = Harness.uniqueSegment("v3")
+    // A copy claiming the next layout version, and a name that does not exist.
+    let other = Harness.uniqueSegment("nextlayout")
     defer { Harness.removeSegment(other) }
     var bytes = try Data(contentsOf: URL(fileURLWithPath: Harness.shm + kept))
-    bytes[8] = 3  // hw_header.layout_version (little-endian uint32 at offset 8)
+    bytes[8] += 1  // hw_header.layout_version (little-endian uint32 at offset 8)
     try bytes.write(to: URL(fileURLWithPath: Harness.shm + other))
     let refused = try run(cmd + [other])
     #expect(refused.status == 1 && refused.out.isEmpty, "\(reader): \(refused)")
-    #expect(refused.err.hasPrefix("error: ") && refused.err.contains("layout version 3"), "\(reader): \(refused.err)")
+    #expect(refused.err.hasPrefix("error: ") && refused.err.contains("layout version \(bytes[8])"), "\(reader): \(refused.err)")
     let missing = try run(cmd + ["/hogwild-rl-clitest.missing"])
     #expect(missing.status == 1 && missing.err.hasPrefix("error: "), "\(reader): \(missing)")
 
