@@ -40,7 +40,7 @@ let package = Package(
     // Supervisor, worker processes, delay, metrics, checkpoints.
     .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "TinyNN", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
-    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "HogwildSegment"], swiftSettings: hostCPU),
+    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
     .executableTarget(name: "hogwild-rl", dependencies: ["HogwildCLI"], swiftSettings: hostCPU),
     // `make bench`: micro and end-to-end benchmarks (drives hogwild-rl as a
     // subprocess for the end-to-end figures).

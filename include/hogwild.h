@@ -4,7 +4,8 @@
  * Any C (or Python, via ctypes/struct) program can attach to a live run with
  * only this header: shm_open("/hogwild-rl.<pid>", O_RDONLY), mmap, check
  * `magic` and `layout_version`, then read the regions at the offsets stored in
- * the header.
+ * the header (step by step in NOTES (f)). Every field says its unit, who
+ * writes it and how to load it.
  *
  * NOTES
  * (a) Lifecycle. The supervisor creates the segment with O_CREAT|O_EXCL, sizes
@@ -42,6 +43,26 @@
  *     round where its predecessor died (no deadlock); the worker that
  *     completes a phase bumps sync.wake and wakes the sleepers (futex).
  *     These fields use sequentially consistent atomics.
+ * (f) Attaching from another program (examples/read_segment.c and
+ *     examples/read_segment.py do exactly this). The name is
+ *     "/hogwild-rl.<supervisor pid>" unless `run --segment` chose one; on
+ *     Linux the object is /dev/shm/<name without the slash>.
+ *       1. shm_open(name, O_RDONLY, 0), fstat for the size (at least
+ *          sizeof(hw_header)), mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0),
+ *          close(fd). A PROT_READ mapping cannot disturb the run.
+ *       2. hw_load_u64_acquire(&magic) == HW_MAGIC, else it is no segment
+ *          or is still being initialised (retry shortly).
+ *       3. layout_version == HW_LAYOUT_VERSION, else refuse: offsets and
+ *          struct sizes differ between versions. Then header_size ==
+ *          sizeof(hw_header), worker_slot_size == sizeof(hw_worker_slot),
+ *          total_size <= the mapped size.
+ *       4. Find every region through the offsets in the header; never
+ *          recompute them. Read counters and slot fields with the relaxed
+ *          helpers below, θ with plain loads (it changes while you read:
+ *          copy it for a consistent-enough snapshot), and episode records
+ *          through their `seq` (see hw_episode_record).
+ *     The supervisor sets state DONE, then unlinks the name when the run ends
+ *     (unless --keep-segment); a mapping made earlier stays readable.
  */
 #ifndef HOGWILD_H
 #define HOGWILD_H
@@ -86,90 +107,112 @@ enum {
   HW_WORKER_FAILED = 5,    /* died; set by the supervisor after waitpid */
 };
 
-/* One row of the layer table: a named tensor inside the parameter region. */
+/* Who writes what (see NOTES (c)): "creator" fields are written once by the
+ * supervisor before it publishes `magic` and are constant afterwards (plain
+ * loads are fine); "relaxed atomic" fields change while the run lives and
+ * are read with the hw_load_*_relaxed helpers below; "plain" floats are the
+ * Hogwild! regions, written without synchronisation. Integers are little-
+ * endian; times are nanoseconds; "steps" are environment steps. */
+
+/* One row of the layer table: a named tensor inside the parameter region.
+ * Creator; constant. */
 typedef struct hw_layer {
-  char name[40];         /* NUL-terminated, e.g. "torso.0.weight" */
-  uint32_t rows;         /* shape: rows × cols (cols = 1 for a bias) */
-  uint32_t cols;
-  uint64_t offset;       /* in floats, from the start of the parameter region */
-  uint64_t count;        /* rows × cols */
+  char name[40];         /* NUL-terminated, e.g. "actor_critic.0.weight" */
+  uint32_t rows;         /* shape rows × cols, row-major in θ: a weight is
+                            inputs × outputs, a bias 1 × outputs */
+  uint32_t cols;         /* see rows */
+  uint64_t offset;       /* in floats (not bytes), from params_offset */
+  uint64_t count;        /* floats: rows × cols */
 } hw_layer;              /* 64 bytes */
 
-/* One hyperparameter, by name (numbers only; strings have header fields). */
+/* One hyperparameter, by name (numbers only; strings have header fields).
+ * Creator; constant. */
 typedef struct hw_hparam {
   char key[24];          /* NUL-terminated, e.g. "lr", "gamma" */
-  double value;
+  double value;          /* IEEE-754 binary64, in the flag's own unit */
 } hw_hparam;             /* 32 bytes */
 
 /* A cache line holding one counter, so that hot counters never share a line. */
 typedef struct hw_counter_line {
-  uint64_t value;
-  uint64_t pad[7];
+  uint64_t value;        /* the counter (relaxed atomic; see its use in hw_header) */
+  uint64_t pad[7];       /* unused, zero: keeps the line to itself */
 } hw_counter_line;       /* 64 bytes */
 
-/* A2C's process-shared barrier (see NOTES (e)). */
+/* A2C's process-shared barrier (see NOTES (e)); all zero for other methods. */
 typedef struct hw_sync_line {
-  uint32_t wake;             /* futex word: +1 whenever a barrier phase
-                                completes; waiters sleep on it */
-  uint32_t pad0;
-  uint64_t round;            /* A2C rounds whose update is fully applied */
-  uint64_t pad[6];
+  uint32_t wake;             /* futex word (seq-cst atomic): +1 by the worker
+                                completing a barrier phase; waiters sleep on it */
+  uint32_t pad0;             /* unused, zero */
+  uint64_t round;            /* A2C rounds whose update is fully applied
+                                (seq-cst atomic; written by the worker that
+                                sees the round complete) */
+  uint64_t pad[6];           /* unused, zero */
 } hw_sync_line;              /* 64 bytes */
 
 typedef struct hw_header {
-  /* --- identity (first cache line) --- */
-  uint64_t magic;            /* HW_MAGIC */
-  uint32_t layout_version;   /* HW_LAYOUT_VERSION */
-  uint32_t header_size;      /* sizeof(hw_header) */
-  uint64_t total_size;       /* bytes of the whole segment */
-  int32_t creator_pid;       /* the supervisor */
-  uint32_t state;            /* HW_STATE_* (relaxed atomic) */
+  /* --- identity (first cache line); creator, constant unless noted --- */
+  uint64_t magic;            /* HW_MAGIC; stored last, with release order,
+                                once everything else is written: load it with
+                                acquire and trust nothing if it differs */
+  uint32_t layout_version;   /* HW_LAYOUT_VERSION of the writer; a reader must
+                                refuse versions it was not written for */
+  uint32_t header_size;      /* sizeof(hw_header) = 4096 bytes */
+  uint64_t total_size;       /* bytes of the whole segment (= its file size) */
+  int32_t creator_pid;       /* the supervisor's pid */
+  uint32_t state;            /* HW_STATE_* (relaxed atomic; the supervisor) */
   uint64_t nonce;            /* random per run, to tell runs apart */
-  uint64_t created_unix_ns;  /* CLOCK_REALTIME at creation */
-  uint64_t created_mono_ns;  /* CLOCK_MONOTONIC at creation (heartbeat base) */
-  uint64_t seed;
+  uint64_t created_unix_ns;  /* CLOCK_REALTIME at creation, ns since 1970 */
+  uint64_t created_mono_ns;  /* CLOCK_MONOTONIC at creation, ns (the clock of
+                                every *_mono_ns and heartbeat_ns) */
+  uint64_t seed;             /* the run's --seed */
 
-  /* --- what runs (second to fourth cache lines) --- */
-  char env_id[48];
-  char algo[16];
+  /* --- what runs (second to fourth cache lines); creator, constant --- */
+  char env_id[48];           /* NUL-terminated Gymnasium id, e.g. "CartPole-v1" */
+  char algo[16];             /* a3c | a2c | qn | q1 | sarsa1 */
   char optimizer[16];        /* shared-rmsprop | rmsprop | sgd */
   char update_mode[16];      /* hogwild | atomic | locked */
   char activation[16];       /* tanh | relu */
-  uint32_t procs;
-  uint32_t n_layers;
-  uint32_t n_hparams;
-  uint32_t worker_slot_size; /* sizeof(hw_worker_slot) */
-  uint32_t obs_size;
-  uint32_t n_actions;
-  uint64_t t_max;            /* stop when T >= t_max */
+  uint32_t procs;            /* worker processes = worker slots */
+  uint32_t n_layers;         /* rows used in layers[] (≤ HW_MAX_LAYERS) */
+  uint32_t n_hparams;        /* rows used in hparams[] (≤ HW_MAX_HPARAMS) */
+  uint32_t worker_slot_size; /* sizeof(hw_worker_slot) = 448 bytes */
+  uint32_t obs_size;         /* floats in one observation */
+  uint32_t n_actions;        /* discrete actions, or the action vector's length */
+  uint64_t t_max;            /* stop when T >= t_max (steps) */
 
-  /* --- regions (byte offsets from the start of the segment) --- */
-  uint64_t params_offset;    /* float32[params_count]: θ */
-  uint64_t params_count;
-  uint64_t opt_offset;       /* float32[opt_count]: shared RMSProp g (0 if unused) */
-  uint64_t opt_count;
+  /* --- regions (byte offsets from the start of the segment, each a
+   *     multiple of 64); creator, constant unless noted --- */
+  uint64_t params_offset;    /* float32[params_count]: θ (plain; every worker) */
+  uint64_t params_count;     /* floats in θ */
+  uint64_t opt_offset;       /* float32[opt_count]: shared RMSProp g, one per
+                                parameter (plain; every worker) */
+  uint64_t opt_count;        /* floats; 0 unless --optimizer shared-rmsprop */
   uint64_t ring_offset;      /* hw_episode_record[ring_capacity] */
-  uint64_t ring_capacity;
+  uint64_t ring_capacity;    /* records in the ring (HW_RING_CAPACITY) */
   uint64_t slots_offset;     /* hw_worker_slot[procs] */
   uint64_t lock_offset;      /* process-shared robust mutex (HW_LOCK_BYTES) */
   uint64_t target_offset;    /* float32[target_count]: target network θ⁻ of the
-                                Q-learning family (count 0 for A3C) */
-  uint64_t target_count;
+                                Q-learning family (plain; the copying worker) */
+  uint64_t target_count;     /* floats in θ⁻; 0 for A3C and A2C */
   uint64_t target_version;   /* relaxed atomic: +1 after every θ⁻ ← θ copy */
   uint64_t exchange_offset;  /* float32[procs][exchange_stride]: each worker's
                                 gradient row for A2C's reduction (0 rows
                                 otherwise); rows start on cache lines */
-  uint64_t exchange_stride;  /* floats per row (params_count rounded up to 16) */
-  uint64_t reserved[1];
+  uint64_t exchange_stride;  /* floats per row (params_count rounded up to 16);
+                                0 for the asynchronous methods */
+  uint64_t reserved[1];      /* unused, zero */
 
   /* --- counters, one cache line each (relaxed atomics) --- */
-  hw_counter_line T;         /* global env steps */
-  hw_counter_line U;         /* global applied updates */
-  hw_counter_line ring_head; /* next episode-ring ticket */
+  hw_counter_line T;         /* global env steps: every worker adds its
+                                rollout's steps (fetch_add) */
+  hw_counter_line U;         /* global applied updates: +1 per gradient a
+                                worker applies (A2C: per completed round) */
+  hw_counter_line ring_head; /* next episode-ring ticket = episodes published
+                                so far; workers fetch_add 1 */
   hw_sync_line sync;         /* A2C's barrier (see hw_sync_line) */
 
-  hw_layer layers[HW_MAX_LAYERS];
-  hw_hparam hparams[HW_MAX_HPARAMS];
+  hw_layer layers[HW_MAX_LAYERS];   /* θ's tensors, n_layers used, in θ order */
+  hw_hparam hparams[HW_MAX_HPARAMS];/* numeric settings, n_hparams used */
 } hw_header;
 
 /* Episode kinds (hw_episode_record.kind). */
@@ -182,52 +225,62 @@ enum {
 /* One finished episode, published by a worker through the episode ring.
  * A writer takes ticket k = fetch_add(ring_head, 1), fills record k % capacity,
  * then stores seq = k + 1 with release order. A reader that expects ticket k
- * waits for seq == k + 1 (acquire); seq > k + 1 means it fell a lap behind. */
+ * waits for seq == k + 1 (acquire); seq > k + 1 means it fell a lap behind.
+ * The other fields are plain; re-check seq after copying them (a seqlock). */
 typedef struct hw_episode_record {
-  uint64_t seq;
+  uint64_t seq;              /* ticket + 1 once complete; 0 while being written
+                                (release store / acquire load) */
   uint64_t T;                /* global step count at the episode's end */
-  uint64_t end_mono_ns;      /* CLOCK_MONOTONIC at the end */
+  uint64_t end_mono_ns;      /* CLOCK_MONOTONIC at the end, ns */
   uint32_t worker;           /* rank */
-  uint32_t length;
-  uint64_t episode;          /* the worker's own episode index, from 0 */
+  uint32_t length;           /* steps in the episode */
+  uint64_t episode;          /* the worker's own index among episodes of this
+                                kind, from 0 */
   double ret;                /* undiscounted return */
   uint32_t kind;             /* HW_EPISODE_* */
-  uint32_t pad0;
-  uint64_t pad[1];
+  uint32_t pad0;             /* unused, zero */
+  uint64_t pad[1];           /* unused, zero */
 } hw_episode_record;         /* 64 bytes */
 
 /* Per-worker slot: written by its worker, read by the supervisor and `dump`.
  * Starts on a cache-line boundary and is a whole number of lines long, so
- * workers never write each other's lines (no false sharing). */
+ * workers never write each other's lines (no false sharing). Every field is
+ * a relaxed atomic with a single writer: the worker, unless noted. Counters
+ * carry over a restart of the rank (and a --resume). */
 typedef struct hw_worker_slot {
   /* line 0: hot, written every rollout */
-  int32_t pid;
-  uint32_t status;           /* HW_WORKER_* */
-  uint64_t t;                /* this worker's env steps */
+  int32_t pid;               /* the worker process (re-set by each restart) */
+  uint32_t status;           /* HW_WORKER_*; FAILED is set by the supervisor */
+  uint64_t t;                /* this worker's env steps (steps) */
   uint64_t updates;          /* gradients this worker applied */
-  uint64_t heartbeat_ns;     /* CLOCK_MONOTONIC of the last sign of life */
-  uint64_t staleness_sum;
-  uint64_t staleness_max;
-  uint64_t episodes;
-  double last_return;
+  uint64_t heartbeat_ns;     /* CLOCK_MONOTONIC of the last sign of life, ns
+                                (0 before the first) */
+  uint64_t staleness_sum;    /* Σ staleness over applied gradients, in updates
+                                (staleness = U at apply − U when θ was read) */
+  uint64_t staleness_max;    /* largest staleness seen, in updates */
+  uint64_t episodes;         /* training episodes finished */
+  double last_return;        /* undiscounted return of the last one */
   /* line 1: per-episode and rarely written */
-  uint64_t last_length;
-  uint32_t restarts;
-  uint32_t rank;
+  uint64_t last_length;      /* steps of the last training episode */
+  uint32_t restarts;         /* times the rank was re-forked (the supervisor) */
+  uint32_t rank;             /* this slot's index (creator; constant) */
   uint64_t dropped_grads;    /* non-finite gradients skipped */
-  uint64_t delay_ns_total;   /* time spent in --delay */
+  uint64_t delay_ns_total;   /* time spent in --delay, ns */
   uint64_t rng_state[4];     /* the worker's xoshiro256** state after its
                                 last rollout, for checkpoints */
   /* lines 2–5 */
-  uint64_t staleness_hist[HW_STALENESS_BUCKETS];
+  uint64_t staleness_hist[HW_STALENESS_BUCKETS]; /* applied gradients per
+                                log2 staleness bucket (see HW_STALENESS_BUCKETS) */
   /* line 6: exploration and A2C's barrier */
   double epsilon;            /* current ε of a value-based worker (NaN for
                                 policy-gradient methods) */
-  uint64_t sync_grad_round;  /* A2C: last round whose gradient row is written */
-  uint64_t sync_reduce_round;/* A2C: last round whose slice this worker applied */
+  uint64_t sync_grad_round;  /* A2C: last round whose gradient row is written
+                                (seq-cst) */
+  uint64_t sync_reduce_round;/* A2C: last round whose slice this worker applied
+                                (seq-cst) */
   uint64_t test_episodes;    /* greedy test episodes played (value-based) */
   uint64_t test_steps;       /* their env steps (not counted in t or T) */
-  uint64_t pad6[3];
+  uint64_t pad6[3];          /* unused, zero */
 } hw_worker_slot;
 
 /* Space reserved for the process-shared mutex (pthread_mutex_t is 40 bytes on

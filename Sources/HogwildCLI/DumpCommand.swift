@@ -1,6 +1,7 @@
 // DumpCommand.swift — `hogwild-rl dump`: inspect a live or kept segment
 // read-only, or list every hogwild segment in /dev/shm.
 
+import Algorithms
 import HogwildSegment
 import Runtime
 
@@ -8,6 +9,8 @@ struct DumpOptions {
   var name: String?
   var json = false
   var list = false
+  /// `--watch`: refresh every this many nanoseconds.
+  var watch: UInt64?
 }
 
 enum DumpCommand {
@@ -15,11 +18,20 @@ enum DumpCommand {
     OptionTable<DumpOptions>(
     command: "dump",
     abstract: "Inspect a hogwild-rl shared segment (read-only; the run is not disturbed).",
-    usage: "hogwild-rl dump [NAME] [--json] [--list]",
+    usage: "hogwild-rl dump [NAME] [--json] [--list] [--watch INTERVAL]",
     options: [
       .init("--json", nil, "Print one JSON object instead of text.") { o, _ in o.json = true },
       .init("--list", nil, "List every hogwild segment in /dev/shm with its creator pid and whether it is alive.") { o, _ in
         o.list = true
+      },
+      .init("--watch", "interval", "Redraw every INTERVAL (e.g. 1s, 500ms; at least 100ms) like top: counters, "
+            + "steps/s, updates/s, the worker table and a sparkline of recent returns. Ctrl-C stops watching "
+            + "(exit 0) and leaves the run untouched; when the run ends the last frame is printed and dump exits 0. "
+            + "Not on a terminal: one frame per interval, no escape codes; with --json: one JSON object per line.") { o, v throws(UsageError) in
+        guard let ns = Delay.parseDuration(v), ns >= DumpWatch.minimumInterval else {
+          throw ValueParsers.fail("--watch", "a duration of at least 100ms such as 1s, 500ms or 2.5s", v)
+        }
+        o.watch = ns
       },
     ],
     positional: { o, v throws(UsageError) in
@@ -29,6 +41,7 @@ enum DumpCommand {
     discussion: """
       NAME is a segment such as /hogwild-rl.12345 (the leading slash is optional). Without NAME,
       dump shows the only segment present, or lists them when there are several.
+      With --watch, dump maps the segment read-only and redraws until Ctrl-C or the run's end.
       """)
   }
 
@@ -39,7 +52,10 @@ enum DumpCommand {
     } catch {
       return CLI.usageFailure(error.message)
     }
-    if o.list { return list(json: o.json) }
+    if o.list {
+      guard o.watch == nil else { return CLI.usageFailure("dump: --watch and --list cannot be combined") }
+      return list(json: o.json)
+    }
     let name: String
     if let n = o.name {
       name = n
@@ -55,6 +71,7 @@ enum DumpCommand {
       }
       name = all[0].name
     }
+    if let interval = o.watch { return DumpWatch.run(name: name, interval: interval, json: o.json) }
     do {
       let seg = try SharedSegment.attach(name: name)
       let report = SegmentReport.json(seg)

@@ -76,7 +76,9 @@ enum SegmentReport {
       ("regions", .array(h.regions.map {
         .object([("name", .string($0.name)), ("offset", .uint($0.offset)), ("bytes", .uint($0.bytes))])
       })),
-      ("parameters", .object([("count", .int(Int64(theta.count)))] + statsFields(theta.statistics()))),
+      ("parameters", .object([("count", .int(Int64(theta.count)))] + statsFields(theta.statistics())
+        // The first values exactly, so external readers (examples/) can be checked against dump.
+        + [("first", .array((0..<min(firstParameters, theta.count)).map { .exactDouble(Double(theta[$0])) }))])),
       ("layers", .array(layers)),
       ("optimizer_statistics", opt.count == 0 ? .null
         : .object([("count", .int(Int64(opt.count)))] + statsFields(opt.statistics()))),
@@ -84,6 +86,9 @@ enum SegmentReport {
       ("workers", .array(workers)),
     ])
   }
+
+  /// How many leading θ values the report lists (`parameters.first`).
+  static let firstParameters = 8
 
   static func statsFields(_ s: TensorStatistics) -> [(String, JSON)] {
     [("mean", .double(s.mean)), ("std", .double(s.std)), ("min", .double(s.min)),

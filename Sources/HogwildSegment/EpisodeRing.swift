@@ -102,4 +102,21 @@ public struct EpisodeRing {
       kind: EpisodeKind(rawValue: rec.pointee.kind) ?? .training)
     return hw_load_u64_acquire(seqPtr) == before ? .ready(r) : .overwritten
   }
+
+  /// The last `limit` records of `kind` still in the ring, oldest first,
+  /// looking back at most `capacity` tickets from the head. Only loads: a
+  /// live viewer (`dump --watch`) can call it without disturbing the
+  /// supervisor, whose read position is its own. Records a writer is
+  /// filling or has lapped are skipped.
+  public func recent(_ limit: Int, kind: EpisodeKind) -> [EpisodeRecord] {
+    let head = published
+    let oldest = head > UInt64(capacity) ? head - UInt64(capacity) : 0
+    var out: [EpisodeRecord] = []
+    var ticket = head
+    while ticket > oldest && out.count < limit {
+      ticket -= 1
+      if case .ready(let r) = read(ticket: ticket), r.kind == kind { out.append(r) }
+    }
+    return out.reversed()
+  }
 }

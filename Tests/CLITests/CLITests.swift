@@ -9,7 +9,7 @@ import Foundation
 import Glibc
 import Testing
 
-@Suite(.serialized) struct CLITests {
+@Suite(.serialized) struct CLITests: LiveSegmentTests {
   static let summaryKeys = [
     "env", "algo", "procs", "seed", "t_max", "steps", "wall_seconds", "steps_per_second", "episodes",
     "mean_return_100", "solved_at_step", "solved_at_seconds", "updates", "staleness", "worker_restarts",
@@ -18,34 +18,6 @@ import Testing
   static let metricsHeader = "T,wall_seconds,worker,episode,return,length,kind"
 
   // MARK: helpers
-
-  /// Waits until `dump --json NAME` shows a running segment with T > 0 and
-  /// every worker's pid; returns that report.
-  func waitForLiveSegment(_ name: String, procs: Int, in s: Scratch, timeout: Double = 15) throws -> [String: Any] {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-      if Harness.segmentExists(name) {
-        let d = try Harness.run(["dump", "--json", name], in: s.url, timeout: 10)
-        if d.exitCode == 0, let j = try? Harness.json(d.stdout) as? [String: Any],
-          j["state"] as? String == "running", (Harness.int(j["T"]) ?? 0) > 0,
-          let ws = j["workers"] as? [[String: Any]], ws.count == procs,
-          ws.allSatisfy({ (Harness.int($0["pid"]) ?? 0) > 0 })
-        {
-          return j
-        }
-      }
-      usleep(50_000)
-    }
-    Issue.record("segment \(name) did not become live within \(timeout) s")
-    throw CancellationError()
-  }
-
-  /// `dump --json NAME` as a dictionary.
-  func dumpJSON(_ segment: String, in s: Scratch) throws -> [String: Any] {
-    let d = try Harness.run(["dump", "--json", segment], in: s.url, timeout: 10)
-    #expect(d.exitCode == 0, "\(d)")
-    return try #require(try Harness.json(d.stdout) as? [String: Any])
-  }
 
   func workerPIDs(_ report: [String: Any]) -> [Int32] {
     ((report["workers"] as? [[String: Any]]) ?? []).compactMap { Harness.int($0["pid"]).map(Int32.init) }

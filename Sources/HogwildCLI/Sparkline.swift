@@ -1,0 +1,23 @@
+// Sparkline.swift — a row of block characters (▁…█) for `dump --watch`'s
+// recent returns.
+
+/// Draws values as eight-level block characters.
+enum Sparkline {
+  static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+  /// One character per value, scaled between the finite values' minimum
+  /// and maximum (so the shape is visible whatever the reward scale). A
+  /// flat series draws at the middle level; a non-finite value is a space.
+  static func render(_ values: [Double]) -> String {
+    let finite = values.filter(\.isFinite)
+    guard let lo = finite.min(), let hi = finite.max() else {
+      return String(repeating: " ", count: values.count)
+    }
+    return String(values.map { v -> Character in
+      guard v.isFinite else { return " " }
+      guard hi > lo else { return levels[levels.count / 2 - 1] }
+      let i = Int(((v - lo) / (hi - lo) * Double(levels.count - 1)).rounded())
+      return levels[min(max(i, 0), levels.count - 1)]
+    })
+  }
+}
