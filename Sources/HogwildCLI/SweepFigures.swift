@@ -117,11 +117,14 @@ enum SweepFigures {
         }
         return BarChart.Series(name: configs[i].label(lineKeys), values: values)
       }
-      let chart = BarChart(
+      var chart = BarChart(
         title: "\(env): staleness at delay \(delay)",
-        subtitle: "updates applied U − U_read later than the θ they were computed on; share of all updates",
-        xLabel: "staleness (updates, log2 buckets)", yLabel: "% of updates", categories: categories,
+        subtitle: "staleness = U − U_read: updates applied by others between reading θ and applying the gradient",
+        xLabel: "staleness (updates, log2 buckets)", yLabel: "% of updates (log scale)", categories: categories,
         series: Array(series.prefix(maxLines)))
+      // The tail (a few updates hundreds of updates late) matters and would
+      // be invisible on a linear axis.
+      chart.logScale = true
       return chart.render()
     }, columns: 1)
   }
@@ -138,13 +141,14 @@ enum SweepFigures {
         return LinePlot.Series(name: line.label, points: pts, markers: true)
       }
       let ideal = procs.map { (x: Double($0), y: Double($0) / Double(base)) }
-      series.append(LinePlot.Series(name: "ideal (linear)", points: ideal, color: "#999", dash: "5 4"))
+      series.append(LinePlot.Series(name: "ideal (linear)", points: ideal, color: "#999", dash: "5 4", isGuide: true))
       var plot = LinePlot(
         title: "\(env): speedup against workers",
         subtitle: subtitle("time to \(NumberText.compact(threshold)) with \(base) worker\(base == 1 ? "" : "s") ÷ with N (mean over seeds that reached it)", panel),
         xLabel: "worker processes", yLabel: "speedup (×)", series: series)
       plot.xTicksAt = procs.map(Double.init)
       plot.yIncludesZero = true
+      plot.emptyNote = "no run reached \(NumberText.compact(threshold))"
       return plot.render()
     })
   }

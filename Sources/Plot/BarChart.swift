@@ -1,5 +1,8 @@
 // BarChart.swift — grouped bars over categories (one bar per series in each
-// category), with optional min–max whiskers; `Histogram` names log2 buckets.
+// category), with optional min–max whiskers and an optional log y axis;
+// `Histogram` names log2 buckets.
+
+import Glibc
 
 /// A grouped bar chart.
 public struct BarChart: Sendable {
@@ -25,6 +28,9 @@ public struct BarChart: Sendable {
   public var width = 820.0
   public var height = 400.0
   public var emptyNote = "no data"
+  /// A log10 y axis (positive values only; zeros draw no bar), for heavy
+  /// tails such as staleness histograms.
+  public var logScale = false
 
   public init(title: String, subtitle: String? = nil, xLabel: String, yLabel: String, categories: [String],
               series: [Series]) {
@@ -38,16 +44,16 @@ public struct BarChart: Sendable {
 
   public func render() -> SVGDocument {
     let values = series.flatMap { s in s.values.compactMap { $0 } + s.ranges.compactMap { $0?.high } }
-    let yTicks = NiceTicks(from: 0, to: max(values.max() ?? 1, 1e-9), maxCount: 6)
+    let (yTicks, yScaleOf) = yAxis(values)
     let legend = series.count > 1 || !(series.first?.name.isEmpty ?? true)
       ? series.enumerated().map { LegendEntry(name: $0.element.name, color: ColorCycle.color($0.offset), box: true) }
       : []
     let ticks = categories.enumerated().map { AxisTick(Double($0.offset) + 0.5, $0.element) }
     let frame = ChartFrame(width: width, height: height, title: title, subtitle: subtitle, legend: legend,
-                           yTickLabels: yTicks.values.map(yTicks.label), xTickLabels: categories,
+                           yTickLabels: yTicks.map(\.label), xTickLabels: categories,
                            xSlots: categories.count)
     let xScale = LinearScale(domain: (0, Double(max(1, categories.count))), range: (frame.left, frame.right))
-    let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
+    let yScale = yScaleOf(frame.bottom, frame.top)
     var doc = SVGDocument(width: width, height: height)
     frame.drawAxes(into: &doc, xTicks: ticks, xScale: xScale, yTicks: yTicks, yScale: yScale,
                    xLabel: xLabel, yLabel: yLabel)
@@ -57,13 +63,13 @@ public struct BarChart: Sendable {
       let color = ColorCycle.color(si)
       for ci in categories.indices {
         let x = frame.left + Double(ci) * slot + slot * 0.1 + Double(si) * barWidth
-        if ci < s.values.count, let v = s.values[ci] {
+        if ci < s.values.count, let v = s.values[ci], !logScale || v > 0 {
           doc.rect(x: x, y: yScale(v), width: barWidth * 0.92, height: frame.bottom - yScale(v), fill: color)
         }
         if ci < s.ranges.count, let r = s.ranges[ci] {
           let mid = x + barWidth * 0.46
           doc.line(x1: mid, y1: yScale(r.low), x2: mid, y2: yScale(r.high), stroke: "#333")
-          for y in [r.low, r.high] {
+          for y in [r.low, r.high] where !logScale || y > 0 {
             doc.line(x1: mid - 3, y1: yScale(y), x2: mid + 3, y2: yScale(y), stroke: "#333")
           }
         }
@@ -72,6 +78,26 @@ public struct BarChart: Sendable {
     if values.isEmpty { frame.drawNote(emptyNote, into: &doc) }
     frame.drawLegend(into: &doc)
     return doc
+  }
+
+  /// The y ticks and, given the plot area's bottom and top, the value → pixel map.
+  func yAxis(_ values: [Double]) -> ([AxisTick], (Double, Double) -> (Double) -> Double) {
+    guard logScale else {
+      let t = NiceTicks(from: 0, to: max(values.max() ?? 1, 1e-9), maxCount: 6)
+      return (t.axisTicks, { bottom, top in LinearScale(domain: (t.lower, t.upper), range: (bottom, top)).callAsFunction })
+    }
+    let positive = values.filter { $0 > 0 && $0.isFinite }
+    let high = (log10(positive.max() ?? 1)).rounded(.up)
+    let low = min(high - 1, (log10(positive.min() ?? 1)).rounded(.down))
+    let every = high - low > 8 ? 2.0 : 1.0
+    let ticks = stride(from: low, through: high, by: every).map { e in
+      AxisTick(pow(10, e), NumberText.compact(pow(10, e), decimals: Int(max(0, -e))))
+    }
+    return (ticks, { bottom, top in
+      let s = LinearScale(domain: (low, high), range: (bottom, top))
+      // Bars start at the bottom of the axis, which stands for `10^low`.
+      return { v in v > 0 ? s(max(low, log10(v))) : bottom }
+    })
   }
 }
 

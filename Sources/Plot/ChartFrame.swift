@@ -27,6 +27,11 @@ public struct AxisTick: Sendable {
   }
 }
 
+extension NiceTicks {
+  /// The ticks as axis ticks with their labels.
+  var axisTicks: [AxisTick] { values.map { AxisTick($0, label($0)) } }
+}
+
 /// The layout and furniture of one chart.
 struct ChartFrame {
   static let fontSize = 12.0
@@ -69,16 +74,16 @@ struct ChartFrame {
   var plotHeight: Double { bottom - top }
 
   /// Title, grid, axes, ticks and axis labels.
-  func drawAxes(into doc: inout SVGDocument, xTicks: [AxisTick], xScale: LinearScale, yTicks: NiceTicks,
-                yScale: LinearScale, xLabel: String, yLabel: String) {
+  func drawAxes(into doc: inout SVGDocument, xTicks: [AxisTick], xScale: LinearScale, yTicks: [AxisTick],
+                yScale: (Double) -> Double, xLabel: String, yLabel: String) {
     doc.text(title, x: left + plotWidth / 2, y: 24, size: 15, anchor: .middle, bold: true)
     if let subtitle { doc.text(subtitle, x: left + plotWidth / 2, y: 42, size: 11, anchor: .middle, fill: "#555") }
     doc.rect(x: left, y: top, width: plotWidth, height: plotHeight, fill: "#fafafa", stroke: "#ccc")
-    for v in yTicks.values {
-      let y = yScale(v)
+    for t in yTicks {
+      let y = yScale(t.position)
       doc.line(x1: left, y1: y, x2: right, y2: y, stroke: "#e3e3e3")
       doc.line(x1: left - 4, y1: y, x2: left, y2: y, stroke: "#444")
-      doc.text(yTicks.label(v), x: left - 7, y: y + 4, size: Self.fontSize, anchor: .end)
+      doc.text(t.label, x: left - 7, y: y + 4, size: Self.fontSize, anchor: .end)
     }
     for t in xTicks {
       let x = xScale(t.position)

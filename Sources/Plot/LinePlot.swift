@@ -15,10 +15,13 @@ public struct LinePlot: Sendable {
     public var dash: String?
     /// Whether the series appears in the legend.
     public var inLegend: Bool
+    /// A guide (e.g. ideal speedup) rather than data: with only guides the
+    /// chart shows `emptyNote`.
+    public var isGuide: Bool
 
     public init(name: String, points: [(x: Double, y: Double)],
                 band: [(x: Double, low: Double, high: Double)] = [], markers: Bool = false,
-                color: String? = nil, dash: String? = nil, inLegend: Bool = true) {
+                color: String? = nil, dash: String? = nil, inLegend: Bool = true, isGuide: Bool = false) {
       self.name = name
       self.points = points
       self.band = band
@@ -26,6 +29,7 @@ public struct LinePlot: Sendable {
       self.color = color
       self.dash = dash
       self.inLegend = inLegend
+      self.isGuide = isGuide
     }
   }
 
@@ -56,11 +60,14 @@ public struct LinePlot: Sendable {
   public func render() -> SVGDocument {
     let xs = series.flatMap { $0.points.map(\.x) + $0.band.map(\.x) } + (xTicksAt ?? [])
     let ys = series.flatMap { s in s.points.map(\.y) + s.band.flatMap { [$0.low, $0.high] } }
-    let empty = series.allSatisfy { $0.points.isEmpty }
+    let empty = series.allSatisfy { $0.isGuide || $0.points.isEmpty }
     let xTicks = NiceTicks(from: min(xs.min() ?? 0, xIncludesZero ? 0 : .infinity), to: xs.max() ?? 1)
     let yTicks = NiceTicks(from: min(ys.min() ?? 0, yIncludesZero ? 0 : .infinity), to: ys.max() ?? 1)
+    // The x axis ends at the data (a learning curve stops at T_max, not at
+    // the next round number); the y axis at round numbers.
+    let dataHighX = xs.max() ?? 1
     let xAxisTicks = xTicksAt.map { at in at.map { AxisTick($0, NumberText.compact($0, decimals: 3)) } }
-      ?? xTicks.values.map { AxisTick($0, xTicks.label($0)) }
+      ?? xTicks.values.filter { $0 <= dataHighX + xTicks.step * 1e-9 || xs.isEmpty }.map { AxisTick($0, xTicks.label($0)) }
     let colored = series.enumerated().map { (i, s) -> Series in
       var s = s
       if s.color == nil { s.color = ColorCycle.color(i); s.dash = s.dash ?? ColorCycle.dash(i) }
@@ -70,14 +77,14 @@ public struct LinePlot: Sendable {
     let frame = ChartFrame(width: width, height: height, title: title, subtitle: subtitle, legend: legend,
                            yTickLabels: yTicks.values.map(yTicks.label), xTickLabels: xAxisTicks.map(\.label),
                            xSlots: xAxisTicks.count)
-    let lowX = xTicksAt == nil ? xTicks.lower : min(xs.min() ?? 0, xTicks.lower)
-    let highX = xTicksAt == nil ? xTicks.upper : (xs.max() ?? 1)
+    let lowX = xTicksAt == nil ? xTicks.lower : (xs.min() ?? 0)
+    let highX = xs.isEmpty || dataHighX <= lowX ? xTicks.upper : dataHighX
     // Explicit ticks sit inside a small margin so end markers are not cut in half.
     let pad = xTicksAt == nil ? 0 : (highX - lowX) * 0.04
     let xScale = LinearScale(domain: (lowX - pad, highX + pad), range: (frame.left, frame.right))
     let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
     var doc = SVGDocument(width: width, height: height)
-    frame.drawAxes(into: &doc, xTicks: xAxisTicks, xScale: xScale, yTicks: yTicks, yScale: yScale,
+    frame.drawAxes(into: &doc, xTicks: xAxisTicks, xScale: xScale, yTicks: yTicks.axisTicks, yScale: yScale.callAsFunction,
                    xLabel: xLabel, yLabel: yLabel)
     for s in colored where s.band.count >= 2 {
       let upper = s.band.map { (x: xScale($0.x), y: yScale($0.high)) }
