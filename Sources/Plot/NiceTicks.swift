@@ -28,9 +28,10 @@ public struct NiceTicks: Equatable, Sendable {
     let last = (hi / step).rounded(.up) * step
     var values: [Double] = []
     var i = 0.0
+    // Rounded to the step's decimals, so 3 × 0.2 is 0.6, not 0.6000000000000001.
+    let unit = pow(10, Swift.max(0, -(log10(step)).rounded(.down)))
     while true {
-      // Multiply rather than accumulate, so 0.1 + 0.1 + 0.1 drifts nowhere.
-      var v = first + i * step
+      var v = ((first + i * step) * unit).rounded() / unit
       if abs(v) < step * 1e-9 { v = 0 }
       values.append(v)
       if v >= last - step * 1e-9 || values.count > 1000 { break }
@@ -56,14 +57,14 @@ public struct NiceTicks: Equatable, Sendable {
     return nf * power
   }
 
-  /// The label of tick `v`: "0", "2.5", "100k", "1.5M"; the suffix and the
-  /// decimals are the same for every tick of the axis.
+  /// The label of tick `v`: "0", "2.5", "100k", "1.5M"; the suffix is the
+  /// same for every tick of the axis, and no label has more decimals than
+  /// the step needs.
   public func label(_ v: Double) -> String {
     let magnitude = Swift.max(abs(lower), abs(upper))
     let (scale, suffix) = magnitude >= 1e6 ? (1e6, "M") : magnitude >= 1e4 ? (1e3, "k") : (1.0, "")
     let scaledStep = step / scale
     let decimals = scaledStep >= 1 ? 0 : Int((-log10(scaledStep) - 1e-9).rounded(.up))
-    let text = NumberText.fixed(v / scale, decimals)
-    return (text == "-0" ? "0" : text) + (v == 0 ? "" : suffix)
+    return NumberText.compact(v / scale, decimals: decimals) + (v == 0 ? "" : suffix)
   }
 }

@@ -41,7 +41,7 @@ import FoundationXML
     #expect(r.stdout.contains("2 configurations, 3 runs"), "\(r)")
     #expect(isSVG(out))
     let svg = try String(contentsOfFile: out, encoding: .utf8)
-    #expect(svg.contains("procs=1 (2 seeds)") && svg.contains(">procs=2<"), svg)
+    #expect(svg.contains("procs=1 (2 seeds)") && svg.contains(">procs=2<"), "\(svg)")
     #expect(svg.contains("polygon"), "a band for the two seeds")
     // A folder of runs, against seconds.
     let folder = try Harness.run(["plot", s.url.path, "--x", "seconds", "--out", s.path("f2.svg")], in: s.url)
