@@ -23,7 +23,16 @@ enum SweepFigures {
     var lineKeys = varying.filter { $0 != along }
     var facetKeys: [String] = []
     func distinct(_ keys: [String]) -> Int { Set(configs.map { c in keys.map(c.value) }).count }
-    while lineKeys.count > 1 && distinct(lineKeys) > maxLines { facetKeys.append(lineKeys.removeFirst()) }
+    // Workers and delay are what a study compares, so they stay on the
+    // lines longest; the algorithm and update mode split panels first.
+    let facetOrder = ["algo", "update", "optimizer", "n-steps", "stale-updates", "delay", "procs"]
+    let peelable = { (keys: [String]) in
+      keys.sorted { (facetOrder.firstIndex(of: $0) ?? -1) < (facetOrder.firstIndex(of: $1) ?? -1) }
+    }
+    while lineKeys.count > 1 && distinct(lineKeys) > maxLines, let next = peelable(lineKeys).first {
+      facetKeys.append(next)
+      lineKeys.removeAll { $0 == next }
+    }
     var panels: [Panel] = []
     var panelIndex: [[String]: Int] = [:]
     for c in configs {
@@ -90,43 +99,47 @@ enum SweepFigures {
     })
   }
 
-  /// Staleness histograms, one panel per delay: the share of updates in each
-  /// log2 bucket, summed over seeds, one bar per configuration.
+  /// Staleness histograms, one panel per delay (more when a delay has more
+  /// than ten configurations): the share of updates in each log2 bucket,
+  /// summed over seeds, one bar per configuration.
   static func staleness(_ configs: [SweepConfig], varying: [String], env: String) -> SVGDocument? {
     let histograms = configs.map { c -> [Double] in
       var sum: [Double] = []
-      for r in c.rows {
-        guard let h = r.stalenessHistogram else { continue }
-        if sum.count < h.count { sum += [Double](repeating: 0, count: h.count - sum.count) }
-        for (i, v) in h.enumerated() { sum[i] += v }
-      }
+      for r in c.rows { if let h = r.stalenessHistogram { add(h, to: &sum) } }
       return sum
     }
     guard histograms.contains(where: { !$0.isEmpty }) else { return nil }
     let last = histograms.map { h in h.lastIndex(where: { $0 > 0 }) ?? 0 }.max() ?? 0
     let categories = (0...max(1, last)).map(Histogram.log2BucketLabel)
-    let byDelay = Dictionary(grouping: configs.indices) { configs[$0].value("delay") }
-    let delays = byDelay.keys.sorted { delayMilliseconds($0) < delayMilliseconds($1) }
-    let lineKeys = varying.filter { $0 != "delay" }
-    return SVGDocument.grid(delays.map { delay in
-      let series = byDelay[delay]!.map { i -> BarChart.Series in
-        let h = histograms[i]
-        let total = h.reduce(0, +)
-        let values = categories.indices.map { b -> Double? in
-          total > 0 ? 100 * (b < h.count ? h[b] : 0) / total : nil
+    let delays = SweepCommand.unique(configs.map { $0.value("delay") }).sorted { delayMilliseconds($0) < delayMilliseconds($1) }
+    var charts: [SVGDocument] = []
+    for delay in delays {
+      let atDelay = configs.filter { $0.value("delay") == delay }
+      for panel in panels(atDelay, varying: varying, along: "delay") {
+        let series = panel.lines.map { line -> BarChart.Series in
+          var h: [Double] = []
+          for r in line.configs.flatMap(\.rows) { if let rh = r.stalenessHistogram { add(rh, to: &h) } }
+          let total = h.reduce(0, +)
+          let values = categories.indices.map { b -> Double? in total > 0 ? 100 * (b < h.count ? h[b] : 0) / total : nil }
+          return BarChart.Series(name: line.label, values: values)
         }
-        return BarChart.Series(name: configs[i].label(lineKeys), values: values)
+        var chart = BarChart(
+          title: "\(env): staleness at delay \(delay)",
+          subtitle: subtitle("staleness = U − U_read: updates applied by others between reading θ and applying the gradient", panel),
+          xLabel: "staleness (updates, log2 buckets)", yLabel: "% of updates (log scale)", categories: categories,
+          series: series)
+        // The tail (a few updates hundreds of updates late) matters and would
+        // be invisible on a linear axis.
+        chart.logScale = true
+        charts.append(chart.render())
       }
-      var chart = BarChart(
-        title: "\(env): staleness at delay \(delay)",
-        subtitle: "staleness = U − U_read: updates applied by others between reading θ and applying the gradient",
-        xLabel: "staleness (updates, log2 buckets)", yLabel: "% of updates (log scale)", categories: categories,
-        series: Array(series.prefix(maxLines)))
-      // The tail (a few updates hundreds of updates late) matters and would
-      // be invisible on a linear axis.
-      chart.logScale = true
-      return chart.render()
-    }, columns: 1)
+    }
+    return grid(charts)
+  }
+
+  static func add(_ h: [Double], to sum: inout [Double]) {
+    if sum.count < h.count { sum += [Double](repeating: 0, count: h.count - sum.count) }
+    for (i, v) in h.enumerated() { sum[i] += v }
   }
 
   /// Speedup against workers: seconds to the threshold with the fewest

@@ -23,7 +23,11 @@ struct SweepState {
   /// error line) if a file could not be written.
   mutating func writeOutputs(runs: [SweepRun]) -> Bool {
     var columns = plan.dimensions.map(\.dimension.key)
+    // The grid's order (as the values were listed), then runs of earlier grids by name.
+    let position = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($0.element.name, $0.offset) })
     let rows = SweepResults.rows(in: plan.out, columns: &columns, threshold: plan.threshold, cache: &cache)
+      .enumerated().sorted { (position[$0.element.name] ?? runs.count + $0.offset) < (position[$1.element.name] ?? runs.count + $1.offset) }
+      .map(\.element)
     let configs = SweepResults.configs(rows, columns: columns)
     let varying = SweepResults.varying(configs, columns: columns)
     let env = plan.shared.last { $0.flag == "--env" }?.value ?? RunConfig().envID

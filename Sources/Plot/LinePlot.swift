@@ -82,7 +82,9 @@ public struct LinePlot: Sendable {
     // Explicit ticks sit inside a small margin so end markers are not cut in half.
     let pad = xTicksAt == nil ? 0 : (highX - lowX) * 0.04
     let xScale = LinearScale(domain: (lowX - pad, highX + pad), range: (frame.left, frame.right))
-    let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top))
+    // A few pixels of headroom, so a line at the top tick (a return of 500)
+    // is not drawn on the frame.
+    let yScale = LinearScale(domain: (yTicks.lower, yTicks.upper), range: (frame.bottom, frame.top + 6))
     var doc = SVGDocument(width: width, height: height)
     frame.drawAxes(into: &doc, xTicks: xAxisTicks, xScale: xScale, yTicks: yTicks.axisTicks, yScale: yScale.callAsFunction,
                    xLabel: xLabel, yLabel: yLabel)
