@@ -40,7 +40,11 @@ let package = Package(
     // Supervisor, worker processes, delay, metrics, checkpoints.
     .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "TinyNN", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
-    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
+    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "HogwildSegment", "CHogwild", "Plot"],
+            swiftSettings: hostCPU),
+    // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
+    // line plots with bands, grouped bars. No dependencies.
+    .target(name: "Plot"),
     .executableTarget(name: "hogwild-rl", dependencies: ["HogwildCLI"], swiftSettings: hostCPU),
     // `make bench`: micro and end-to-end benchmarks (drives hogwild-rl as a
     // subprocess for the end-to-end figures).
@@ -57,6 +61,7 @@ let package = Package(
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"]),
+    .testTarget(name: "PlotTests", dependencies: ["Plot"]),
     .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Algorithms", "Envs"]),
   ],
   swiftLanguageModes: [.v6]

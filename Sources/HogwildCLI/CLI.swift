@@ -21,6 +21,8 @@ public enum CLI {
       clean   Remove segments left behind by a supervisor that died.
       envs    List the environments: spaces, time limit, solved threshold.
       replay  Step an environment from a given internal state; print every step as JSON.
+      sweep   Run a grid of configurations (algorithms, workers, delays, …) and report on them.
+      plot    Draw learning curves of runs (or of a sweep) as an SVG.
 
       See 'hogwild-rl <subcommand> --help' for each subcommand's options.
     """
@@ -40,6 +42,8 @@ public enum CLI {
     case "clean": return CleanCommand.main(rest)
     case "envs": return EnvsCommand.main(rest)
     case "replay": return ReplayCommand.main(rest)
+    case "sweep": return SweepCommand.main(rest)
+    case "plot": return PlotCommand.main(rest)
     case "-h", "--help", "help":
       print(overview)
       return 0
@@ -47,7 +51,7 @@ public enum CLI {
       print("hogwild-rl \(version)")
       return 0
     default:
-      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, dump, clean, envs or replay (see 'hogwild-rl --help')")
+      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, dump, clean, envs, replay, sweep or plot (see 'hogwild-rl --help')")
     }
   }
 

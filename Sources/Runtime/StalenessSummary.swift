@@ -10,11 +10,15 @@ public struct StalenessSummary: Equatable, Sendable {
   public var p50: Double
   public var p99: Double
   public var max: UInt64
+  /// The log2 histogram itself (bucket 0: staleness 0; bucket b ≥ 1:
+  /// 2^(b−1) … 2^b − 1), so `sweep` and `plot` can draw it.
+  public var histogram: [UInt64]
 
   /// - Parameters:
   ///   - histogram: log2 buckets (see `WorkerSlot.bucket(of:)`), summed over workers.
   ///   - sum: exact sum of all staleness values; `max`: exact maximum.
   public init(histogram: [UInt64], sum: UInt64, max: UInt64) {
+    self.histogram = histogram
     count = histogram.reduce(0, +)
     mean = count > 0 ? Double(sum) / Double(count) : 0
     self.max = max
@@ -56,6 +60,7 @@ public struct StalenessSummary: Equatable, Sendable {
 
   public var json: JSON {
     .object([("mean", .double(mean)), ("p50", .double(p50)), ("p99", .double(p99)),
-             ("max", .uint(max)), ("count", .uint(count))])
+             ("max", .uint(max)), ("count", .uint(count)),
+             ("histogram", .array(histogram.map(JSON.uint)))])
   }
 }
