@@ -10,6 +10,8 @@ public struct StalenessSummary: Equatable, Sendable {
   public var p50: Double
   public var p99: Double
   public var max: UInt64
+  /// The log2 buckets summed over workers (see `WorkerSlot.bucket(of:)`).
+  public var histogram: [UInt64]
 
   /// - Parameters:
   ///   - histogram: log2 buckets (see `WorkerSlot.bucket(of:)`), summed over workers.
@@ -18,8 +20,12 @@ public struct StalenessSummary: Equatable, Sendable {
     count = histogram.reduce(0, +)
     mean = count > 0 ? Double(sum) / Double(count) : 0
     self.max = max
-    p50 = Self.quantile(0.50, histogram, count: count, max: max)
-    p99 = Self.quantile(0.99, histogram, count: count, max: max)
+    self.histogram = histogram
+    // Every value equal to the maximum (as with --stale-updates K): exact.
+    let (total, overflow) = max.multipliedReportingOverflow(by: count)
+    let allMax = count > 0 && !overflow && total == sum
+    p50 = allMax ? Double(max) : Self.quantile(0.50, histogram, count: count, max: max)
+    p99 = allMax ? Double(max) : Self.quantile(0.99, histogram, count: count, max: max)
   }
 
   /// The q-quantile, interpolated linearly inside its bucket and capped at
@@ -56,6 +62,7 @@ public struct StalenessSummary: Equatable, Sendable {
 
   public var json: JSON {
     .object([("mean", .double(mean)), ("p50", .double(p50)), ("p99", .double(p99)),
-             ("max", .uint(max)), ("count", .uint(count))])
+             ("max", .uint(max)), ("count", .uint(count)),
+             ("histogram", .array(histogram.map(JSON.uint)))])
   }
 }
