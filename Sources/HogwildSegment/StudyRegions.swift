@@ -14,13 +14,6 @@ public struct AuditRegion {
   let stride: Int
   let rows: Int
 
-  init(start: SharedFloats, sums: UnsafeMutablePointer<Double>, stride: Int, rows: Int) {
-    self.start = start
-    self.sums = sums
-    self.stride = stride
-    self.rows = rows
-  }
-
   /// The row worker `rank` adds its intended steps to.
   func row(_ rank: Int) -> UnsafeMutablePointer<Double> {
     precondition(rank >= 0 && rank < rows, "audit row out of range")
@@ -79,13 +72,6 @@ public struct StaleRing {
   @usableFromInline let base: UnsafeMutablePointer<Float>
   let stride: Int
   let count: Int
-
-  init(k: Int, base: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
-    self.k = k
-    self.base = base
-    self.stride = stride
-    self.count = count
-  }
 
   /// The snapshot slot of version `v`.
   func snapshot(_ v: UInt64) -> UnsafeMutablePointer<Float> {
