@@ -31,7 +31,7 @@ import sys
 HW_MAGIC = 0x21444C4957474F48  # "HOGWILD!" as a little-endian uint64
 # The layout the formats below describe. When include/hogwild.h changes
 # HW_LAYOUT_VERSION, check every format against it before raising this.
-HW_LAYOUT_VERSION = 2
+HW_LAYOUT_VERSION = 3
 HEADER_SIZE = 4096             # sizeof(hw_header)
 SLOT_SIZE = 448                # sizeof(hw_worker_slot)
 

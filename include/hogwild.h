@@ -4,7 +4,7 @@
  * Any C (or Python, via ctypes/struct) program can attach to a live run with
  * only this header: shm_open("/hogwild-rl.<pid>", O_RDONLY), mmap, check
  * `magic` and `layout_version`, then read the regions at the offsets stored in
- * the header (step by step in NOTES (f)). Every field says its unit, who
+ * the header (step by step in NOTES (h)). Every field says its unit, who
  * writes it and how to load it.
  *
  * NOTES
@@ -17,7 +17,10 @@
  *     the target parameters θ⁻ (float32, Q-learning family only; empty for
  *     A3C), shared optimizer statistics (float32, one per parameter), the
  *     lock, the episode ring, one hw_worker_slot per worker, then A2C's
- *     gradient exchange rows (empty for the asynchronous methods). All offsets are byte offsets from
+ *     gradient exchange rows (empty for the asynchronous methods), the
+ *     audit's θ at its start and its per-worker sums (empty without
+ *     --audit) and the staleness ring (empty without --stale-updates).
+ *     All offsets are byte offsets from
  *     the start of the segment and are stored in the header, so readers never
  *     recompute them.
  * (c) Races by design. θ and the optimizer statistics are written with plain,
@@ -43,7 +46,34 @@
  *     round where its predecessor died (no deadlock); the worker that
  *     completes a phase bumps sync.wake and wakes the sleepers (futex).
  *     These fields use sequentially consistent atomics.
- * (f) Attaching from another program (examples/read_segment.c and
+ * (f) Lost-update audit (run --audit; off: audit_stride = 0 and both regions
+ *     empty). audit_start holds θ as it was when the audit began (segment
+ *     creation, or the resume point of a resumed run). Every worker adds,
+ *     for every parameter it updates, the step its optimizer computed
+ *     (−lr·d/√(g+ε) with the g it saw, or −lr·d) into its own row of
+ *     audit_sums, in double precision. A row has a single writer (its
+ *     worker; a re-forked worker continues its predecessor's row), so plain
+ *     stores suffice and workers never contend. The intended change of θ
+ *     is the sum of all rows (in rank order); the actual change is θ now −
+ *     audit_start; lost fraction = ‖intended − actual‖ / ‖intended‖. Readers
+ *     read the rows with plain 8-byte loads while workers add to them.
+ * (g) Controlled staleness (run --stale-updates K; off: stale_k = 0 and the
+ *     ring empty). Updates are applied one at a time in ticket order: a
+ *     worker takes ticket j = fetch_add(stale_ticket) when it reads θ, and
+ *     applies its gradient as update j + 1 once U == j (so only one worker
+ *     writes θ at a time). The ring holds K + 1 snapshots; snapshot slot
+ *     v mod (K + 1) holds θ after v updates: the worker applying update
+ *     v writes it in the same pass over θ, then stores U = v with release
+ *     order. The worker with ticket j computes its gradient on version
+ *     j − K (waiting, acquire, until U ≥ j − K), so its staleness U − (j − K)
+ *     at the apply is exactly K. That slot cannot be overwritten before the
+ *     worker applies: version j + 1 is the next to use it. Versions before
+ *     stale_base (U when the ring was filled: 0, or the resume point) read
+ *     θ as it was at stale_base. A worker's unapplied ticket is kept in its
+ *     slot (stale_ticket = j + 1), so a re-forked worker takes it over
+ *     instead of leaving the others waiting for update j + 1 forever.
+ *     Waiters sleep on the low 32 bits of U (futex); appliers wake them.
+ * (h) Attaching from another program (examples/read_segment.c and
  *     examples/read_segment.py do exactly this). The name is
  *     "/hogwild-rl.<supervisor pid>" unless `run --segment` chose one; on
  *     Linux the object is /dev/shm/<name without the slash>.
@@ -77,11 +107,11 @@ extern "C" {
 
 /* "HOGWILD!" read as a little-endian uint64. */
 #define HW_MAGIC 0x21444C4957474F48ULL
-#define HW_LAYOUT_VERSION 2u
+#define HW_LAYOUT_VERSION 3u
 #define HW_CACHE_LINE 64u
 #define HW_MAX_WORKERS 256u
 #define HW_MAX_LAYERS 32u
-#define HW_MAX_HPARAMS 46u
+#define HW_MAX_HPARAMS 42u
 /* Staleness histogram bucket b counts staleness s with b = 0 for s = 0 and
  * b = floor(log2 s) + 1 otherwise: 0 | 1 | 2–3 | 4–7 | … ; the last bucket
  * also holds everything larger. */
@@ -149,6 +179,24 @@ typedef struct hw_sync_line {
   uint64_t pad[6];           /* unused, zero */
 } hw_sync_line;              /* 64 bytes */
 
+/* Where the audit's and the staleness ring's regions lie (NOTES (f), (g)).
+ * Written by the creator before publishing, then only read. */
+typedef struct hw_study_line {
+  uint64_t audit_start_offset; /* float32[params_count]: θ when the audit began */
+  uint64_t audit_sums_offset;  /* double[procs][audit_stride]: each worker's
+                                  sum of intended steps, one per parameter */
+  uint64_t audit_stride;       /* doubles per row (params_count rounded up to
+                                  whole cache lines); 0: no audit */
+  uint64_t stale_k;            /* K of --stale-updates; 0: off */
+  uint64_t stale_ring_offset;  /* float32[stale_k + 1][stale_stride]:
+                                  snapshot v mod (K+1) = θ after v updates */
+  uint64_t stale_stride;       /* floats per snapshot (params_count rounded
+                                  up to whole cache lines) */
+  uint64_t stale_base;         /* U when the ring was filled (0, or the
+                                  resume point); earlier versions read it */
+  uint64_t pad;
+} hw_study_line;               /* 64 bytes */
+
 typedef struct hw_header {
   /* --- identity (first cache line); creator, constant unless noted --- */
   uint64_t magic;            /* HW_MAGIC; stored last, with release order,
@@ -213,6 +261,11 @@ typedef struct hw_header {
 
   hw_layer layers[HW_MAX_LAYERS];   /* θ's tensors, n_layers used, in θ order */
   hw_hparam hparams[HW_MAX_HPARAMS];/* numeric settings, n_hparams used */
+
+  /* --- the audit and controlled staleness (NOTES (f), (g)); the last two
+   *     cache lines --- */
+  hw_counter_line stale_ticket; /* next ticket of --stale-updates (relaxed) */
+  hw_study_line study;
 } hw_header;
 
 /* Episode kinds (hw_episode_record.kind). */
@@ -280,7 +333,10 @@ typedef struct hw_worker_slot {
                                 (seq-cst) */
   uint64_t test_episodes;    /* greedy test episodes played (value-based) */
   uint64_t test_steps;       /* their env steps (not counted in t or T) */
-  uint64_t pad6[3];          /* unused, zero */
+  uint64_t stale_ticket;     /* --stale-updates: ticket + 1 of the update this
+                                worker read θ for and has not applied yet
+                                (0: none); see NOTES (g) */
+  uint64_t pad6[2];          /* unused, zero */
 } hw_worker_slot;
 
 /* Space reserved for the process-shared mutex (pthread_mutex_t is 40 bytes on
@@ -295,6 +351,9 @@ _Static_assert(sizeof(hw_episode_record) == 64, "hw_episode_record is one line")
 _Static_assert(sizeof(hw_worker_slot) % 64 == 0, "slot is whole lines");
 _Static_assert(sizeof(hw_worker_slot) == 448, "slot is 7 lines");
 _Static_assert(sizeof(hw_sync_line) == 64, "hw_sync_line is one line");
+_Static_assert(sizeof(hw_study_line) == 64, "hw_study_line is one line");
+_Static_assert(offsetof(hw_header, stale_ticket) % 64 == 0, "ticket on its own line");
+_Static_assert(offsetof(hw_header, layers) == 576, "the layer table stays where v2 had it");
 _Static_assert(sizeof(hw_header) == 4096, "header is one page");
 _Static_assert(offsetof(hw_header, T) % 64 == 0, "T on its own line");
 _Static_assert(offsetof(hw_header, U) % 64 == 0, "U on its own line");
@@ -320,6 +379,10 @@ static inline void hw_store_u64_release(uint64_t *p, uint64_t v) {
 }
 static inline uint64_t hw_fetch_add_u64_relaxed(uint64_t *p, uint64_t v) {
   return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+}
+/* Publishes the memory written before it (the staleness ring's snapshot). */
+static inline uint64_t hw_fetch_add_u64_release(uint64_t *p, uint64_t v) {
+  return __atomic_fetch_add(p, v, __ATOMIC_RELEASE);
 }
 static inline uint32_t hw_load_u32_relaxed(const uint32_t *p) {
   return __atomic_load_n(p, __ATOMIC_RELAXED);

@@ -132,6 +132,21 @@ void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, float *l
                              size_t n, float lr, float alpha, float eps);
 void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n, float lr);
 
+/* The audit variants (run --audit): the same θ (bit for bit), and every step
+ * applied to θ[i] is also added to acc[i] in double precision:
+ *   acc[i] += −lr · d / sqrt(g + ε)   (RMSProp, g as this call computed it)
+ *   acc[i] += −lr · d                 (SGD)
+ * `acc` is the calling worker's own row of the audit sums (one writer), so it
+ * is updated with plain loads and stores. */
+void hw_apply_rmsprop_audit(float *theta, float *g, const float *grad, float *local,
+                            double *acc, size_t n, float lr, float alpha, float eps);
+void hw_apply_sgd_audit(float *theta, const float *grad, float *local, double *acc, size_t n,
+                        float lr);
+void hw_apply_rmsprop_atomic_audit(float *theta, float *g, const float *grad, float *local,
+                                   double *acc, size_t n, float lr, float alpha, float eps);
+void hw_apply_sgd_atomic_audit(float *theta, const float *grad, float *local, double *acc,
+                               size_t n, float lr);
+
 /* A2C's reduction over one slice: out[k] = mean over r < nrows of
  * rows[r·stride + from + k], for k < n (rows summed in rank order, so the
  * result does not depend on timing). */

@@ -47,6 +47,15 @@ public struct WorkerLink {
   var sliceGradient: [Float]
   /// A2C: completed rounds when θ′ was last read.
   var syncReadRound: UInt64 = 0
+  /// `--stale-updates K`: the ring of θ snapshots (nil: off), the ticket
+  /// counter, and this worker's ticket: the update number its gradient will
+  /// be applied as (see include/hogwild.h NOTES (g)).
+  let staleRing: StaleRing?
+  let staleTickets: SharedCounter
+  let staleBase: UInt64
+  var ticket: UInt64?
+  /// θ′ already holds the snapshot for `ticket`.
+  var ticketRead = false
 
   /// - Parameters:
   ///   - delay: this worker's delay (`.none` unless its rank is delayed).
@@ -68,7 +77,15 @@ public struct WorkerLink {
     T = header.globalSteps
     U = header.globalUpdates
     applier = segment.makeApplier(optimizer: optimizer, mode: mode, alpha: rmsAlpha, epsilon: rmsEpsilon,
-                                  replica: replica)
+                                  replica: replica, auditRank: rank)
+    staleRing = independent ? nil : segment.staleRing
+    staleTickets = header.staleTicket
+    staleBase = header.staleBase
+    // A predecessor's ticket that was not applied is taken over (else the
+    // others would wait for its update forever); one it applied is dropped.
+    if staleRing != nil, let held = slot.staleTicket {
+      if U.load() <= held { ticket = held } else { slot.staleTicket = nil }
+    }
     // Stagger where each worker's pass over θ begins (see GradientApplier).
     applier.startOffset = applier.count * rank / max(1, header.procs)
     applier.reverse = rank % 2 == 1
@@ -113,6 +130,10 @@ public struct WorkerLink {
   /// `pushGradient(_:learningRate:refreshing:)` already refreshed θ′ in its
   /// pass over θ, there is nothing left to copy.
   public mutating func pullParameters(into local: inout [Float]) {
+    if let ring = staleRing {
+      pullSnapshot(ring, into: &local)
+      return
+    }
     if localIsFresh {
       localIsFresh = false
       return
@@ -227,6 +248,7 @@ public struct WorkerLink {
   /// applied between this worker's read of θ and this write.
   @discardableResult
   public mutating func pushGradient(_ gradient: [Float], learningRate: Float) -> UInt64 {
+    if let ring = staleRing { return pushInTurn(gradient, learningRate: learningRate, ring: ring) }
     let staleness = currentStaleness()
     applier.apply(gradient, learningRate: learningRate)
     finishPush(staleness)
@@ -240,6 +262,8 @@ public struct WorkerLink {
   @discardableResult
   public mutating func pushGradient(_ gradient: [Float], learningRate: Float,
                                     refreshing local: inout [Float]) -> UInt64 {
+    // θ′ is read from the ring, never refreshed in passing.
+    if let ring = staleRing { return pushInTurn(gradient, learningRate: learningRate, ring: ring) }
     let staleness = currentStaleness()
     applier.apply(gradient, learningRate: learningRate, refreshing: &local)
     finishPush(staleness)
@@ -247,6 +271,72 @@ public struct WorkerLink {
     readVersion = U.load()
     localIsFresh = true
     return staleness
+  }
+
+  // MARK: --stale-updates K (include/hogwild.h NOTES (g))
+
+  /// θ′ ← θ as it was after update j − K, where j is this worker's ticket
+  /// (taken now unless it holds one): its gradient will be applied as update
+  /// j + 1, when U == j, so its staleness is exactly K. Versions before the
+  /// ring's base read θ at the base (the first K updates of a run, or after a
+  /// resume, see README). Waits until update j − K exists; gives up, leaving
+  /// θ′ as it is, once the run stops.
+  mutating func pullSnapshot(_ ring: StaleRing, into local: inout [Float]) {
+    let j: UInt64
+    if let held = ticket {
+      j = held
+    } else {
+      j = staleTickets.add(1)
+      ticket = j
+      ticketRead = false
+      slot.staleTicket = j
+    }
+    guard !ticketRead else { return }
+    let k = UInt64(ring.k)
+    let version = max(staleBase, j >= k ? j - k : 0)
+    guard waitUntilUpdates(reach: version) else { return }
+    ring.copy(version: version, into: &local)
+    ticketRead = true
+  }
+
+  /// Applies the gradient as update j + 1 once U == j (updates go in ticket
+  /// order, one at a time), writing θ after it into the ring's snapshot
+  /// j + 1, then publishes U = j + 1 (release) and wakes the waiters.
+  /// Returns K; 0 if the run stopped first (the gradient is then dropped).
+  mutating func pushInTurn(_ gradient: [Float], learningRate: Float, ring: StaleRing) -> UInt64 {
+    guard let j = ticket else { preconditionFailure("pushGradient without pullParameters") }
+    guard waitUntilUpdates(reach: j) else { return 0 }
+    ticket = nil
+    ticketRead = false
+    guard U.load() == j else {
+      // Applied already by a predecessor that died before clearing its slot.
+      slot.staleTicket = nil
+      return 0
+    }
+    applier.apply(gradient, learningRate: learningRate, snapshot: ring, version: j + 1)
+    slot.staleTicket = nil
+    U.addReleasing(1)
+    U.wakeAll()
+    let staleness = UInt64(ring.k)
+    slot.updates = slot.updates &+ 1
+    slot.recordStaleness(staleness)
+    return staleness
+  }
+
+  /// Waits (spinning briefly, then on a futex over U) until U ≥ `target`,
+  /// heartbeating; false if the run stopped first.
+  mutating func waitUntilUpdates(reach target: UInt64) -> Bool {
+    var spins = 0
+    while true {
+      let u = U.loadAcquire()
+      if u >= target { return true }
+      if shouldStop { return false }
+      spins += 1
+      if spins > 64 {
+        U.wait(whileEqualTo: u, nanoseconds: 10_000_000)
+        beat()
+      }
+    }
   }
 
   func currentStaleness() -> UInt64 {

@@ -43,20 +43,32 @@ static inline __attribute__((always_inline)) hw_v16 load16(const float *p) {
 }
 static inline __attribute__((always_inline)) void store16(float *p, hw_v16 v) { __builtin_memcpy(p, &v, sizeof v); }
 
-static inline void rmsprop_one(float *restrict theta, float *restrict g,
-                               const float *restrict grad, float *restrict local,
-                               size_t i, float lr, float alpha, float beta, float eps) {
+typedef double hw_v16d __attribute__((vector_size(128)));
+
+/* The bodies below are always inlined into two entry points each: the plain
+ * kernel with `acc` NULL (the branch on it folds away, so the hot path is
+ * unchanged) and the audit kernel (run --audit), which also adds every step
+ * it applies, −lr·d/√(g+ε) or −lr·d, to acc[i] in double precision. The
+ * audit variant computes θ exactly as the plain one does. */
+
+static inline __attribute__((always_inline)) void
+rmsprop_one(float *restrict theta, float *restrict g, const float *restrict grad,
+            float *restrict local, double *restrict acc, size_t i, float lr, float alpha,
+            float beta, float eps) {
   float d = grad[i];
   float gi = alpha * g[i] + beta * d * d;
   g[i] = gi;
-  float t = theta[i] - lr * d / sqrtf(gi + eps);
+  float step = lr * d / sqrtf(gi + eps);
+  float t = theta[i] - step;
   theta[i] = t;
   if (local) local[i] = t;
+  if (acc) acc[i] -= (double)step;
 }
 
-void hw_apply_rmsprop(float *restrict theta, float *restrict g,
-                      const float *restrict grad, float *restrict local, size_t n,
-                      float lr, float alpha, float eps) {
+static inline __attribute__((always_inline)) void
+rmsprop_body(float *restrict theta, float *restrict g, const float *restrict grad,
+             float *restrict local, double *restrict acc, size_t n, float lr, float alpha,
+             float eps) {
   const float beta = 1.0f - alpha;
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -67,24 +79,56 @@ void hw_apply_rmsprop(float *restrict theta, float *restrict g,
     hw_v16 d = load16(grad + i);
     hw_v16 gv = alpha * load16(g + i) + beta * d * d;
     store16(g + i, gv);
-    hw_v16 t = load16(theta + i) - lr * d / __builtin_elementwise_sqrt(gv + eps);
+    hw_v16 step = lr * d / __builtin_elementwise_sqrt(gv + eps);
+    hw_v16 t = load16(theta + i) - step;
     store16(theta + i, t);
     if (local) store16(local + i, t);
+    if (acc) {
+      hw_v16d a;
+      __builtin_memcpy(&a, acc + i, sizeof a);
+      a -= __builtin_convertvector(step, hw_v16d);
+      __builtin_memcpy(acc + i, &a, sizeof a);
+    }
   }
-  for (; i < n; i++) rmsprop_one(theta, g, grad, local, i, lr, alpha, beta, eps);
+  for (; i < n; i++) rmsprop_one(theta, g, grad, local, acc, i, lr, alpha, beta, eps);
+}
+
+void hw_apply_rmsprop(float *restrict theta, float *restrict g,
+                      const float *restrict grad, float *restrict local, size_t n,
+                      float lr, float alpha, float eps) {
+  rmsprop_body(theta, g, grad, local, NULL, n, lr, alpha, eps);
+}
+
+void hw_apply_rmsprop_audit(float *restrict theta, float *restrict g,
+                            const float *restrict grad, float *restrict local,
+                            double *restrict acc, size_t n, float lr, float alpha, float eps) {
+  rmsprop_body(theta, g, grad, local, acc, n, lr, alpha, eps);
+}
+
+static inline __attribute__((always_inline)) void
+sgd_body(float *restrict theta, const float *restrict grad, float *restrict local,
+         double *restrict acc, size_t n, float lr) {
+  for (size_t i = 0; i < n; i++) {
+    float step = lr * grad[i];
+    float t = theta[i] - step;
+    theta[i] = t;
+    if (local) local[i] = t;
+    if (acc) acc[i] -= (double)step;
+  }
 }
 
 void hw_apply_sgd(float *restrict theta, const float *restrict grad,
                   float *restrict local, size_t n, float lr) {
   if (local) {
-    for (size_t i = 0; i < n; i++) {
-      float t = theta[i] - lr * grad[i];
-      theta[i] = t;
-      local[i] = t;
-    }
+    sgd_body(theta, grad, local, NULL, n, lr);
   } else {
-    for (size_t i = 0; i < n; i++) theta[i] -= lr * grad[i];
+    sgd_body(theta, grad, NULL, NULL, n, lr);
   }
+}
+
+void hw_apply_sgd_audit(float *restrict theta, const float *restrict grad,
+                        float *restrict local, double *restrict acc, size_t n, float lr) {
+  sgd_body(theta, grad, local, acc, n, lr);
 }
 
 static inline float bits_to_float(uint32_t u) {
@@ -98,8 +142,9 @@ static inline uint32_t float_to_bits(float f) {
   return u;
 }
 
-void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, float *local,
-                             size_t n, float lr, float alpha, float eps) {
+static inline __attribute__((always_inline)) void
+rmsprop_atomic_body(float *theta, float *g, const float *grad, float *local, double *acc,
+                    size_t n, float lr, float alpha, float eps) {
   const float beta = 1.0f - alpha;
   uint32_t *gbits = (uint32_t *)g;
   uint32_t *tbits = (uint32_t *)theta;
@@ -119,10 +164,22 @@ void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, float *l
     } while (!__atomic_compare_exchange_n(&tbits[i], &told, float_to_bits(t), 1,
                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED));
     if (local) local[i] = t;
+    if (acc) acc[i] -= (double)step;
   }
 }
 
-void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n, float lr) {
+void hw_apply_rmsprop_atomic(float *theta, float *g, const float *grad, float *local,
+                             size_t n, float lr, float alpha, float eps) {
+  rmsprop_atomic_body(theta, g, grad, local, NULL, n, lr, alpha, eps);
+}
+
+void hw_apply_rmsprop_atomic_audit(float *theta, float *g, const float *grad, float *local,
+                                   double *acc, size_t n, float lr, float alpha, float eps) {
+  rmsprop_atomic_body(theta, g, grad, local, acc, n, lr, alpha, eps);
+}
+
+static inline __attribute__((always_inline)) void
+sgd_atomic_body(float *theta, const float *grad, float *local, double *acc, size_t n, float lr) {
   uint32_t *tbits = (uint32_t *)theta;
   for (size_t i = 0; i < n; i++) {
     float step = lr * grad[i];
@@ -133,7 +190,17 @@ void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n
     } while (!__atomic_compare_exchange_n(&tbits[i], &told, float_to_bits(t), 1,
                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED));
     if (local) local[i] = t;
+    if (acc) acc[i] -= (double)step;
   }
+}
+
+void hw_apply_sgd_atomic(float *theta, const float *grad, float *local, size_t n, float lr) {
+  sgd_atomic_body(theta, grad, local, NULL, n, lr);
+}
+
+void hw_apply_sgd_atomic_audit(float *theta, const float *grad, float *local, double *acc,
+                               size_t n, float lr) {
+  sgd_atomic_body(theta, grad, local, acc, n, lr);
 }
 
 void hw_mean_of_rows(float *restrict out, const float *restrict rows, size_t stride, size_t nrows,

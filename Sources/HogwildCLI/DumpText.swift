@@ -41,7 +41,14 @@ enum DumpText {
 
     if let st = r["staleness"] {
       out.append("\nstaleness  mean \(num(st["mean"], 3))  p50 \(num(st["p50"], 3))  p99 \(num(st["p99"], 3))  "
-                 + "max \(st["max"]?.text ?? "-")  (\(st["count"]?.text ?? "0") updates)")
+                 + "max \(st["max"]?.text ?? "-")  (\(st["count"]?.text ?? "0") updates)"
+                 + (r["stale_updates"]?.doubleValue.map { $0 > 0 ? "  --stale-updates \(Int($0))" : "" } ?? ""))
+    }
+    if let a = r["audit"], a != .null {
+      out.append("audit      lost fraction \(num(a["lost_fraction"], 6))  ‖intended‖ \(num(a["intended_norm"]))  "
+                 + "‖actual‖ \(num(a["actual_norm"]))  per layer: "
+                 + (a["layers"]?.arrayValue ?? []).map { "\($0["name"]?.text ?? "") \(num($0["lost_fraction"], 6))" }
+                   .joined(separator: ", "))
     }
     var workers = TextTable(
       ["RANK", "PID", "ALIVE", "STATUS", "T", "EPISODES", "LAST_RETURN", "UPDATES", "STALE_P50", "STALE_P99", "HEARTBEAT", "RESTARTS", "EPSILON", "TESTS"],

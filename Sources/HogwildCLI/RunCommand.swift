@@ -55,8 +55,9 @@ enum RunCommand {
       T, U, every rank's counters and the last-100 windows carry over; metrics.csv is appended;
       summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
       step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
-      --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay and
-      --delay-workers may differ from the stored run.
+      --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay,
+      --delay-workers and --audit may differ from the stored run. --audit and --stale-updates
+      start over at the resume point (θ as resumed is the audit's start and fills the ring).
       """)
   }
 
@@ -163,6 +164,12 @@ enum RunCommand {
       .init("--update", "mode", "hogwild (lock-free, lost updates accepted), atomic (CAS per float) or locked (one mutex).", default: h.updateMode.rawValue) { o, v throws(UsageError) in
         o.config.hyperparameters.updateMode = try ValueParsers.choice("--update", v, UpdateMode.self)
       },
+      .init("--audit", nil, "Measure lost updates: every worker also sums the steps it meant to apply (in double precision, a row per worker); summary.json and dump report ‖intended − actual change of θ‖ / ‖intended‖ overall and per layer. Costs speed; restarts at a resume point.") { o, _ in
+        o.config.audit = true
+      },
+      .init("--stale-updates", "k", "Controlled staleness: every gradient is computed on θ as it was exactly k updates before it is applied (a ring of k + 1 snapshots; updates applied one at a time in order), so staleness is k whatever the timing. 0 is off; up to \(RunConfig.maxStaleUpdates). a3c, qn, q1, sarsa1 with --update hogwild only.", default: "0") { o, v throws(UsageError) in
+        o.config.staleUpdates = try ValueParsers.integer("--stale-updates", v, 0...RunConfig.maxStaleUpdates)
+      },
       .init("--delay", "d", "Wait between reading θ and writing the gradient: 0, 250us, 2ms, 1s, uniform:0-5ms, exp:2ms.", default: "0") { o, v throws(UsageError) in
         guard let delay = Delay.parse(v) else {
           throw ValueParsers.fail("--delay", "a duration such as 0, 250us, 2ms, 1s, uniform:0-5ms or exp:2ms", v)
@@ -262,6 +269,20 @@ enum RunCommand {
     if c.independent && c.algorithm.isSynchronous {
       throw UsageError("--independent: a2c's workers meet at a barrier by design; use it with a3c or the Q-learning family")
     }
+    if c.audit && c.independent {
+      throw UsageError("--audit: with --independent no worker writes the shared θ, so there is nothing to audit")
+    }
+    if c.staleUpdates > 0 {
+      if c.algorithm.isSynchronous {
+        throw UsageError("--stale-updates: a2c is synchronous by design (every round reads the θ the last round wrote); use it with a3c or the Q-learning family")
+      }
+      if c.independent {
+        throw UsageError("--stale-updates: with --independent workers share no θ; there is no update order to be stale against")
+      }
+      if c.hyperparameters.updateMode != .hogwild {
+        throw UsageError("--stale-updates: updates are applied one at a time in a fixed order, so none is lost and --update \(c.hyperparameters.updateMode.rawValue) has nothing to do; leave --update at hogwild")
+      }
+    }
     // Per-algorithm defaults, for what no flag set (a resumed run keeps its own).
     if o.resumeDirectory == nil {
       if !o.learningRateGiven {
@@ -326,6 +347,10 @@ enum RunCommand {
       lines.append("solved at step \(step) (\(fmt(sec, 2)) s)")
     }
     lines.append("staleness: mean \(fmt(st.mean, 2)), p50 \(fmt(st.p50, 1)), p99 \(fmt(st.p99, 1)), max \(st.max)")
+    if let a = s.audit {
+      lines.append("audit: lost fraction " + (a.overall.lostFraction.map { "\($0)" } ?? "-")
+        + " (‖intended‖ \(fmt(a.overall.intendedNorm, 4)), ‖actual‖ \(fmt(a.overall.actualNorm, 4)))")
+    }
     lines.append("output: \(s.outputDirectory)")
     print(lines.joined(separator: "\n"))
   }

@@ -13,7 +13,7 @@ extension RunCommand {
   /// Settings that may differ from the stored run on --resume (config.json keys).
   static let resumeOverridable: Set<String> = [
     "procs", "t_max", "target_return", "checkpoint_every", "segment", "keep_segment",
-    "max_restarts", "worker_timeout", "delay", "delay_workers",
+    "max_restarts", "worker_timeout", "delay", "delay_workers", "audit",
   ]
 
   /// The settings of the run in `directory`, with `args` applied over them.

@@ -83,6 +83,8 @@ enum SegmentReport {
       ("optimizer_statistics", opt.count == 0 ? .null
         : .object([("count", .int(Int64(opt.count)))] + statsFields(opt.statistics()))),
       ("staleness", StalenessSummary(slots: slots).json),
+      ("stale_updates", .int(Int64(h.staleUpdates))),
+      ("audit", AuditSummary(segment: seg)?.json ?? .null),
       ("workers", .array(workers)),
     ])
   }

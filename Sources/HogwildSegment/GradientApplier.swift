@@ -39,6 +39,9 @@ public struct GradientApplier {
   public let epsilon: Float
   /// RMSProp statistics private to this worker (`--optimizer rmsprop`).
   @usableFromInline var localStatistics: [Float]
+  /// This worker's row of the audit sums (`--audit`): every applied step is
+  /// also added there by the audit kernels. nil: no audit.
+  @usableFromInline var auditRow: UnsafeMutablePointer<Double>?
   /// Where this worker's pass over θ starts (it wraps around at the end).
   /// Workers start at different cache lines, so two concurrent applies walk
   /// different lines instead of fighting over the same one at the same
@@ -58,7 +61,8 @@ public struct GradientApplier {
 
   init(theta: UnsafeMutablePointer<Float>, count: Int, sharedStatistics: UnsafeMutablePointer<Float>?,
        lock: UnsafeMutableRawPointer, optimizer: OptimizerKind, mode: UpdateMode,
-       alpha: Float, epsilon: Float) {
+       alpha: Float, epsilon: Float, auditRow: UnsafeMutablePointer<Double>? = nil) {
+    self.auditRow = auditRow
     self.theta = theta
     self.count = count
     self.sharedStatistics = sharedStatistics
@@ -81,6 +85,18 @@ public struct GradientApplier {
     precondition(local.count == count, "local parameter copy size mismatch")
     local.withUnsafeMutableBufferPointer { l in run(gradient, learningRate: lr, local: l.baseAddress) }
   }
+
+  /// θ ← θ − step(gradient), writing each new θ value into the snapshot
+  /// of `version` in `ring` too (`--stale-updates`: the applier of update v
+  /// writes θ after v updates in the same pass).
+  public mutating func apply(_ gradient: [Float], learningRate lr: Float, snapshot ring: StaleRing,
+                             version: UInt64) {
+    precondition(ring.count == count, "snapshot size mismatch")
+    run(gradient, learningRate: lr, local: ring.snapshot(version))
+  }
+
+  /// Whether applied steps are also added to an audit row.
+  public var isAuditing: Bool { auditRow != nil }
 
   /// θ[slice] ← θ[slice] − step(gradient[0 ..< slice.count]): A2C's
   /// per-worker share of one synchronous update (the optimizer statistics
@@ -125,25 +141,33 @@ public struct GradientApplier {
                                from i: Int, count n: Int, learningRate lr: Float) {
     let atomic = mode == .atomic
     let (theta, d, l, alpha, eps) = (self.theta + i, grad + i, local.map { $0 + i }, self.alpha, self.epsilon)
+    let acc = auditRow.map { $0 + i }
     switch optimizer {
     case .sgd:
-      if atomic { hw_apply_sgd_atomic(theta, d, l, n, lr) } else { hw_apply_sgd(theta, d, l, n, lr) }
-    case .sharedRMSProp:
-      let stats = sharedStatistics! + i
-      if atomic {
-        hw_apply_rmsprop_atomic(theta, stats, d, l, n, lr, alpha, eps)
-      } else {
-        hw_apply_rmsprop(theta, stats, d, l, n, lr, alpha, eps)
+      switch (atomic, acc) {
+      case (false, nil): hw_apply_sgd(theta, d, l, n, lr)
+      case (true, nil): hw_apply_sgd_atomic(theta, d, l, n, lr)
+      case (false, let acc?): hw_apply_sgd_audit(theta, d, l, acc, n, lr)
+      case (true, let acc?): hw_apply_sgd_atomic_audit(theta, d, l, acc, n, lr)
       }
+    case .sharedRMSProp:
+      Self.rmsprop(theta, sharedStatistics! + i, d, l, acc, n, lr, alpha, eps, atomic: atomic)
     case .rmsprop:
       localStatistics.withUnsafeMutableBufferPointer { s in
-        let stats = s.baseAddress! + i
-        if atomic {
-          hw_apply_rmsprop_atomic(theta, stats, d, l, n, lr, alpha, eps)
-        } else {
-          hw_apply_rmsprop(theta, stats, d, l, n, lr, alpha, eps)
-        }
+        Self.rmsprop(theta, s.baseAddress! + i, d, l, acc, n, lr, alpha, eps, atomic: atomic)
       }
+    }
+  }
+
+  private static func rmsprop(_ theta: UnsafeMutablePointer<Float>, _ stats: UnsafeMutablePointer<Float>,
+                              _ d: UnsafePointer<Float>, _ l: UnsafeMutablePointer<Float>?,
+                              _ acc: UnsafeMutablePointer<Double>?, _ n: Int, _ lr: Float, _ alpha: Float,
+                              _ eps: Float, atomic: Bool) {
+    switch (atomic, acc) {
+    case (false, nil): hw_apply_rmsprop(theta, stats, d, l, n, lr, alpha, eps)
+    case (true, nil): hw_apply_rmsprop_atomic(theta, stats, d, l, n, lr, alpha, eps)
+    case (false, let acc?): hw_apply_rmsprop_audit(theta, stats, d, l, acc, n, lr, alpha, eps)
+    case (true, let acc?): hw_apply_rmsprop_atomic_audit(theta, stats, d, l, acc, n, lr, alpha, eps)
     }
   }
 }

@@ -49,6 +49,17 @@ public struct SegmentHeader {
   /// How many times θ⁻ ← θ has been copied (relaxed atomic).
   public var targetVersion: SharedCounter { SharedCounter(p.pointer(to: \.target_version)!) }
   public var ringCapacity: Int { Int(clamping: p.pointee.ring_capacity) }
+  /// Whether the segment holds the lost-update audit (`run --audit`).
+  public var hasAudit: Bool { p.pointee.study.audit_stride > 0 }
+  /// K of `run --stale-updates` (0: off).
+  public var staleUpdates: Int { Int(clamping: p.pointee.study.stale_k) }
+  /// U when the staleness ring was filled (creator only sets it).
+  public var staleBase: UInt64 {
+    get { p.pointee.study.stale_base }
+    nonmutating set { p.pointee.study.stale_base = newValue }
+  }
+  /// The next ticket of `--stale-updates` (see include/hogwild.h NOTES (g)).
+  public var staleTicket: SharedCounter { SharedCounter(p.pointer(to: \.stale_ticket.value)!) }
   /// A2C rounds whose update is fully applied (0 for asynchronous methods).
   public var syncRounds: UInt64 { hw_load_u64_seqcst(p.pointer(to: \.sync.round)!) }
 
@@ -64,6 +75,10 @@ public struct SegmentHeader {
       ("episode_ring", h.ring_offset, h.ring_capacity * UInt64(SegmentLayout.recordSize)),
       ("worker_slots", h.slots_offset, UInt64(h.procs) * UInt64(SegmentLayout.slotSize)),
       ("gradient_exchange", h.exchange_offset, UInt64(h.procs) * h.exchange_stride * 4),
+      ("audit_start", h.study.audit_start_offset, h.study.audit_stride > 0 ? h.params_count * 4 : 0),
+      ("audit_sums", h.study.audit_sums_offset, UInt64(h.procs) * h.study.audit_stride * 8),
+      ("staleness_ring", h.study.stale_ring_offset,
+       h.study.stale_k > 0 ? (h.study.stale_k + 1) * h.study.stale_stride * 4 : 0),
     ]
   }
 

@@ -18,6 +18,11 @@ public struct SegmentLayout: Equatable, Sendable {
   /// Whether the segment holds A2C's gradient exchange: one row of
   /// `exchangeStride` floats per worker.
   public var hasExchange: Bool
+  /// Whether the segment holds the lost-update audit (`run --audit`): θ at
+  /// its start and one row of double sums per worker.
+  public var hasAudit: Bool
+  /// K of `run --stale-updates` (0: no staleness ring).
+  public var staleUpdates: Int
 
   public private(set) var parametersOffset = 0
   public private(set) var targetOffset = 0
@@ -28,6 +33,16 @@ public struct SegmentLayout: Equatable, Sendable {
   public private(set) var exchangeOffset = 0
   /// Floats per exchange row: θ's size rounded up to whole cache lines.
   public private(set) var exchangeStride = 0
+  /// θ when the audit began (float32, `parameterCount`).
+  public private(set) var auditStartOffset = 0
+  /// The audit sums: one row of `auditStride` doubles per worker.
+  public private(set) var auditSumsOffset = 0
+  /// Doubles per audit row: θ's size rounded up to whole cache lines (0: no audit).
+  public private(set) var auditStride = 0
+  /// The staleness ring: K + 1 snapshots of `staleStride` floats.
+  public private(set) var staleRingOffset = 0
+  /// Floats per snapshot: θ's size rounded up to whole cache lines (0: no ring).
+  public private(set) var staleStride = 0
   public private(set) var totalSize = 0
 
   public static let headerSize = MemoryLayout<hw_header>.size
@@ -40,10 +55,15 @@ public struct SegmentLayout: Equatable, Sendable {
 
   /// Lays out a segment for `parameterCount` floats of θ, `optimizerCount`
   /// floats of shared optimizer statistics, `targetCount` floats of θ⁻ and
-  /// `workerCount` slots (and, with `exchange`, one gradient row per worker).
+  /// `workerCount` slots (and, with `exchange`, one gradient row per worker;
+  /// with `audit`, the audit's regions; with `staleUpdates` K > 0, a ring of
+  /// K + 1 snapshots of θ).
   public init(parameterCount: Int, optimizerCount: Int, targetCount: Int = 0, workerCount: Int,
-              ringCapacity: Int = SegmentLayout.defaultRingCapacity, exchange: Bool = false) throws(SegmentError) {
-    guard parameterCount >= 0, optimizerCount >= 0, targetCount >= 0 else { throw .layoutTooLarge("negative count") }
+              ringCapacity: Int = SegmentLayout.defaultRingCapacity, exchange: Bool = false,
+              audit: Bool = false, staleUpdates: Int = 0) throws(SegmentError) {
+    guard parameterCount >= 0, optimizerCount >= 0, targetCount >= 0, staleUpdates >= 0 else {
+      throw .layoutTooLarge("negative count")
+    }
     guard workerCount >= 1, workerCount <= Self.maxWorkers else {
       throw .layoutTooLarge("\(workerCount) workers (at most \(Self.maxWorkers))")
     }
@@ -56,6 +76,8 @@ public struct SegmentLayout: Equatable, Sendable {
     self.workerCount = workerCount
     self.ringCapacity = ringCapacity
     self.hasExchange = exchange
+    self.hasAudit = audit
+    self.staleUpdates = staleUpdates
 
     var cursor = Self.headerSize
     func region(_ bytes: Int) throws(SegmentError) -> Int {
@@ -76,6 +98,22 @@ public struct SegmentLayout: Equatable, Sendable {
       exchangeOffset = try region(try Self.product(try Self.product(workerCount, exchangeStride), 4))
     } else {
       exchangeOffset = try Self.align(cursor)
+    }
+    if audit {
+      auditStartOffset = try region(try Self.product(parameterCount, 4))
+      auditStride = try Self.align(try Self.product(parameterCount, 8)) / 8
+      auditSumsOffset = try region(try Self.product(try Self.product(workerCount, auditStride), 8))
+    } else {
+      auditStartOffset = try Self.align(cursor)
+      auditSumsOffset = auditStartOffset
+    }
+    if staleUpdates > 0 {
+      staleStride = try Self.align(try Self.product(parameterCount, 4)) / 4
+      let (slots, o) = staleUpdates.addingReportingOverflow(1)
+      guard !o else { throw .layoutTooLarge("size overflows") }
+      staleRingOffset = try region(try Self.product(try Self.product(slots, staleStride), 4))
+    } else {
+      staleRingOffset = try Self.align(cursor)
     }
     totalSize = try Self.align(cursor)
   }

@@ -67,6 +67,28 @@ public enum SegmentValidator {
       guard !o else { throw .regionOutOfBounds(name: name, region: "gradient exchange") }
       try inside("gradient exchange", offset: h.pointee.exchange_offset, count: rows, unit: 4)
     }
+    let study = h.pointee.study
+    let auditStride = study.audit_stride
+    if auditStride > 0 {
+      guard auditStride >= h.pointee.params_count, auditStride % 8 == 0 else {
+        throw .corruptHeader(name: name, field: "audit_stride")
+      }
+      try inside("audit start", offset: study.audit_start_offset, count: h.pointee.params_count, unit: 4)
+      let (rows, o) = auditStride.multipliedReportingOverflow(by: UInt64(procs))
+      guard !o else { throw .regionOutOfBounds(name: name, region: "audit sums") }
+      try inside("audit sums", offset: study.audit_sums_offset, count: rows, unit: 8)
+      guard study.audit_sums_offset % 64 == 0 else { throw .corruptHeader(name: name, field: "audit_sums_offset") }
+    }
+    let k = study.stale_k
+    if k > 0 {
+      let staleStride = study.stale_stride
+      guard k < 1 << 32, staleStride >= h.pointee.params_count, staleStride % 16 == 0 else {
+        throw .corruptHeader(name: name, field: k >= 1 << 32 ? "stale_k" : "stale_stride")
+      }
+      let (floats, o) = staleStride.multipliedReportingOverflow(by: k + 1)
+      guard !o else { throw .regionOutOfBounds(name: name, region: "staleness ring") }
+      try inside("staleness ring", offset: study.stale_ring_offset, count: floats, unit: 4)
+    }
     // 7. Every layer lies inside θ.
     let layers = SegmentHeader(UnsafeMutablePointer(mutating: h)).layers
     for layer in layers {

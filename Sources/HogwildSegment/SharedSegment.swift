@@ -155,10 +155,12 @@ public final class SharedSegment {
   /// Builds the applier a worker uses to write gradients into θ.
   ///
   /// With `replica`, the worker's θ and optimizer statistics are a private
-  /// copy instead of the segment's (see `makePrivateReplica`).
+  /// copy instead of the segment's (see `makePrivateReplica`). With
+  /// `auditRank` (and `--audit` in the segment), every applied step is also
+  /// added to that worker's row of the audit sums.
   public func makeApplier(optimizer: OptimizerKind, mode: UpdateMode,
                           alpha: Float, epsilon: Float,
-                          replica: PrivateReplica? = nil) -> GradientApplier {
+                          replica: PrivateReplica? = nil, auditRank: Int? = nil) -> GradientApplier {
     let h = headerPointer
     let theta = replica?.parameters ?? parameters
     let stats = replica?.optimizerStatistics ?? optimizerStatistics
@@ -166,7 +168,8 @@ public final class SharedSegment {
       theta: theta.base, count: theta.count,
       sharedStatistics: optimizer == .sharedRMSProp ? stats.base : nil,
       lock: base + Int(h.pointee.lock_offset),
-      optimizer: optimizer, mode: mode, alpha: alpha, epsilon: epsilon)
+      optimizer: optimizer, mode: mode, alpha: alpha, epsilon: epsilon,
+      auditRow: replica == nil ? auditRank.flatMap { audit?.row($0) } : nil)
   }
 
   /// A worker-private copy of θ and the optimizer statistics, for the
@@ -228,6 +231,12 @@ public final class SharedSegment {
     h.pointee.slots_offset = UInt64(layout.slotsOffset)
     h.pointee.exchange_offset = UInt64(layout.exchangeOffset)
     h.pointee.exchange_stride = UInt64(layout.exchangeStride)
+    h.pointee.study.audit_start_offset = UInt64(layout.auditStartOffset)
+    h.pointee.study.audit_sums_offset = UInt64(layout.auditSumsOffset)
+    h.pointee.study.audit_stride = UInt64(layout.auditStride)
+    h.pointee.study.stale_k = UInt64(layout.staleUpdates)
+    h.pointee.study.stale_ring_offset = UInt64(layout.staleRingOffset)
+    h.pointee.study.stale_stride = UInt64(layout.staleStride)
     h.pointee.created_unix_ns = hw_realtime_ns()
     h.pointee.created_mono_ns = hw_monotonic_ns()
     for rank in 0..<layout.workerCount {

@@ -95,6 +95,15 @@ public struct WorkerSlot {
     get { hw_load_u64_relaxed(u64(\.test_steps)) }
     nonmutating set { hw_store_u64_relaxed(u64(\.test_steps), newValue) }
   }
+  /// `--stale-updates`: the ticket this worker read θ for and has not yet
+  /// applied, kept here so a re-forked worker takes it over (nil: none).
+  public var staleTicket: UInt64? {
+    get {
+      let v = hw_load_u64_relaxed(u64(\.stale_ticket))
+      return v == 0 ? nil : v - 1
+    }
+    nonmutating set { hw_store_u64_relaxed(u64(\.stale_ticket), newValue.map { $0 + 1 } ?? 0) }
+  }
   /// A2C: the last round whose gradient row this worker wrote.
   public var syncGradientRound: UInt64 {
     get { hw_load_u64_seqcst(u64(\.sync_grad_round)) }

@@ -110,6 +110,9 @@ extension RunConfig {
     }
     keepSegment = false
     if case .bool(let b)? = j["independent"] { independent = b }
+    // Runs from before --audit and --stale-updates have neither.
+    if case .bool(let b)? = j["audit"] { audit = b }
+    if j["stale_updates"] != nil { staleUpdates = try integer("stale_updates", 0...Double(RunConfig.maxStaleUpdates)) }
     if let m = j["max_restarts"]?.doubleValue, m >= 0, m <= 1e6 { maxRestarts = Int(m) }
     if let t = j["worker_timeout"]?.stringValue, let ns = Delay.parseDuration(t) { workerTimeout = ns }
     if let c = j["checkpoint_every"]?.stringValue, let every = CheckpointInterval.parse(c) { checkpointEvery = every }

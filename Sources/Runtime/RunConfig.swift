@@ -42,11 +42,19 @@ public struct RunConfig: Sendable {
   /// How often the supervisor writes checkpoint.bin during the run (the
   /// final one is always written).
   public var checkpointEvery = CheckpointInterval.time(60_000_000_000)
+  /// `--audit`: measure lost updates (intended against actual change of θ).
+  public var audit = false
+  /// `--stale-updates K`: every gradient is computed on θ as it was exactly
+  /// K updates before it is applied (0: off).
+  public var staleUpdates = 0
   /// Set by `run --resume DIR`: θ, g, T, U, the per-rank counters and the
   /// episode window continue from this checkpoint.
   public var resume: ResumeState?
 
   public init() {}
+
+  /// The largest K of `--stale-updates` (the ring holds K + 1 copies of θ).
+  public static let maxStaleUpdates = 4096
 
   /// Online CPUs, at least 1.
   public static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
@@ -104,6 +112,8 @@ public struct RunConfig: Sendable {
       ("segment", segmentName.map(JSON.string) ?? .null),
       ("keep_segment", .bool(keepSegment)),
       ("independent", .bool(independent)),
+      ("audit", .bool(audit)),
+      ("stale_updates", .int(Int64(staleUpdates))),
       ("max_restarts", .int(Int64(maxRestarts))),
       ("worker_timeout", .string(Delay.fixed(workerTimeout).description)),
       ("checkpoint_every", .string(checkpointEvery.description)),

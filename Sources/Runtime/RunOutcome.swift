@@ -56,6 +56,8 @@ public struct RunSummary: Sendable {
   public var workerRestarts: Int
   public var droppedGradients: UInt64
   public var lostEpisodeRecords: UInt64
+  /// What `--audit` found (nil without it).
+  public var audit: AuditSummary?
   public var exitReason: ExitReason
   public var segmentName: String
   public var outputDirectory: String
@@ -85,6 +87,9 @@ public struct RunSummary: Sendable {
       ("worker_restarts", .int(Int64(workerRestarts))),
       ("dropped_gradients", .uint(droppedGradients)),
       ("lost_episode_records", .uint(lostEpisodeRecords)),
+    ]
+    if let audit { fields.append(("audit", audit.json)) }
+    fields += [
       ("exit_reason", .string(exitReason.name)),
     ]
     if case .error(let why) = exitReason { fields.append(("error", .string(why))) }

@@ -22,8 +22,11 @@ public struct StalenessSummary: Equatable, Sendable {
     count = histogram.reduce(0, +)
     mean = count > 0 ? Double(sum) / Double(count) : 0
     self.max = max
-    p50 = Self.quantile(0.50, histogram, count: count, max: max)
-    p99 = Self.quantile(0.99, histogram, count: count, max: max)
+    // Every value equal to the maximum (as with --stale-updates K): exact.
+    let (total, overflow) = max.multipliedReportingOverflow(by: count)
+    let allMax = count > 0 && !overflow && total == sum
+    p50 = allMax ? Double(max) : Self.quantile(0.50, histogram, count: count, max: max)
+    p99 = allMax ? Double(max) : Self.quantile(0.99, histogram, count: count, max: max)
   }
 
   /// The q-quantile, interpolated linearly inside its bucket and capped at

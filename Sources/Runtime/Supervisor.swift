@@ -96,7 +96,8 @@ public final class Supervisor {
         parameterCount: algorithm.parameterCount,
         optimizerCount: config.hyperparameters.optimizer.usesSharedStatistics ? algorithm.parameterCount : 0,
         targetCount: algorithm.targetParameterCount,
-        workerCount: config.procs, exchange: algorithm.usesGradientExchange)
+        workerCount: config.procs, exchange: algorithm.usesGradientExchange,
+        audit: config.audit, staleUpdates: config.staleUpdates)
     } catch { throw .usage(error.description) }
     let segment: SharedSegment
     do {
@@ -128,6 +129,7 @@ public final class Supervisor {
     restoreFromCheckpoint(segment)
     // θ⁻ starts as a copy of θ (also after a resume: checkpoints carry no θ⁻).
     if segment.targetParameters.count > 0 { segment.targetParameters.copy(from: segment.parameters) }
+    beginStudyRegions(segment)
     do { try segment.initializeLock() } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)
@@ -232,6 +234,18 @@ public final class Supervisor {
                                      ("independent", config.independent ? 1 : 0)]
       + (config.targetReturn.map { [("target_return", $0)] } ?? [])
     segment.parameters.write(algorithm.initialParameters(seed: config.seed))
+  }
+
+  /// The audit and the staleness ring start from θ as it is now (the
+  /// initial θ, or the resumed one: neither is in checkpoints).
+  func beginStudyRegions(_ segment: SharedSegment) {
+    segment.audit?.begin(at: segment.parameters)
+    guard let ring = segment.staleRing else { return }
+    let h = segment.header
+    let u = h.globalUpdates.load()
+    ring.fill(from: segment.parameters)
+    h.staleBase = u
+    h.staleTicket.store(u)
   }
 
   /// Moves finished episodes from the ring to metrics.csv, in ticket order.
@@ -435,7 +449,8 @@ public final class Supervisor {
       staleness: StalenessSummary(slots: slots),
       workerRestarts: slots.reduce(0) { $0 + $1.restarts },
       droppedGradients: slots.reduce(0) { $0 + $1.droppedGradients },
-      lostEpisodeRecords: lostRecords, exitReason: reason ?? .error("no reason"),
+      lostEpisodeRecords: lostRecords, audit: AuditSummary(segment: segment),
+      exitReason: reason ?? .error("no reason"),
       segmentName: segment.name, outputDirectory: outDir)
   }
 
