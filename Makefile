@@ -10,7 +10,7 @@ export HOGWILD_PORTABLE := 1
 endif
 SWIFTFLAGS ?=
 
-.PHONY: build run test bench soak sanitize tables install clean lint
+.PHONY: build run test bench soak sanitize tables study install clean lint
 
 build:
 	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
@@ -37,6 +37,13 @@ bench: build
 # an interrupted run continues where it stopped. About 20 minutes on 2 vCPUs.
 tables: build
 	BIN=$(BIN) ./scripts/tables.sh
+
+# The sweeps behind docs/STUDY.md (staleness against delay and workers, lost
+# updates by update mode, learning against controlled staleness, A3C against
+# A2C) into study/; copies the figures it embeds into docs/study/. An
+# interrupted run continues where it stopped. About 5–10 minutes on 2 vCPUs.
+study: build
+	BIN=$(BIN) ./scripts/study.sh
 
 # Sustained faults: random worker kills, supervisor stops, a supervisor crash
 # and resume (about 2 minutes; not part of make test). See RELIABILITY.md.
