@@ -41,7 +41,7 @@ tables: build
 # The sweeps behind docs/STUDY.md (staleness against delay and workers, lost
 # updates by update mode, learning against controlled staleness, A3C against
 # A2C) into study/; copies the figures it embeds into docs/study/. An
-# interrupted run continues where it stopped. About 5–10 minutes on 2 vCPUs.
+# interrupted run continues where it stopped. About 3 minutes on 2 vCPUs.
 study: build
 	BIN=$(BIN) ./scripts/study.sh
 
