@@ -39,8 +39,9 @@ struct A3C<Net: Network>: SingleNetworkAlgorithm {
     train(&env, link: &link, seed: seed)
   }
 
-  /// One worker, specialised for its environment type (no dynamic dispatch
-  /// in the loop). Allocates nothing once running.
+  /// One worker. Specialised for the network type (see
+  /// `SpecializedAlgorithm`); the environment is called through its
+  /// protocol. Allocates nothing once running.
   func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     var rng = link.trainingRandomSource(seed: seed)
     var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,

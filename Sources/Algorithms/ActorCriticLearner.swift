@@ -35,8 +35,7 @@ struct ActorCriticLearner<Net: Network> {
   var values: [Float]
   var advantages: [Float]
   var returns: [Float]
-  var episodeReturn = 0.0
-  var episodeLength = 0
+  var episode = EpisodeTally()
 
   // The last rollout.
   /// Steps taken (≤ n; fewer when an episode ended).
@@ -83,8 +82,7 @@ struct ActorCriticLearner<Net: Network> {
       let outcome = env.step(action: a, observation: &observation)
       actions[steps] = a
       rewards[steps] = Float(outcome.reward)
-      episodeReturn += outcome.reward
-      episodeLength += 1
+      episode.add(outcome.reward)
       steps += 1
       if outcome.done {
         // Gymnasium may report both at step 500: termination wins.
@@ -102,10 +100,7 @@ struct ActorCriticLearner<Net: Network> {
       bootstrap = work.output(row: steps, index: actionCount)
     }
     if episodeOver {
-      link.finishEpisode(return: episodeReturn, length: episodeLength,
-                         globalStep: globalStepsBefore + UInt64(steps))
-      episodeReturn = 0
-      episodeLength = 0
+      episode.publish(to: &link, globalStep: globalStepsBefore + UInt64(steps))
       env.reset(rng: &rng, observation: &observation)
     }
   }

@@ -63,9 +63,9 @@ struct ContinuousA3C: WorkerAlgorithm {
     train(&env, link: &link, seed: seed)
   }
 
-  /// One worker, specialised for its environment type. Allocates nothing
-  /// once running.
-  func train<E: Environment>(_ env: inout E, link: inout WorkerLink, seed: UInt64) {
+  /// One worker (the environment is called through its protocol).
+  /// Allocates nothing once running.
+  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     let n = hyper.nSteps
     let D = actionDimensions
     let gamma = Float(hyper.gamma)
@@ -86,8 +86,7 @@ struct ContinuousA3C: WorkerAlgorithm {
     var values = [Float](repeating: 0, count: n)
     var advantages = [Float](repeating: 0, count: n)
     var returns = [Float](repeating: 0, count: n)
-    var episodeReturn = 0.0
-    var episodeLength = 0
+    var episode = EpisodeTally()
 
     env.reset(rng: &rng, observation: &observation)
     while !link.shouldStop {
@@ -111,8 +110,7 @@ struct ContinuousA3C: WorkerAlgorithm {
         }
         let outcome = env.step(continuous: envAction, observation: &observation)
         rewards[steps] = Float(outcome.reward)
-        episodeReturn += outcome.reward
-        episodeLength += 1
+        episode.add(outcome.reward)
         steps += 1
         if outcome.done {
           terminated = outcome.terminated
@@ -130,10 +128,7 @@ struct ContinuousA3C: WorkerAlgorithm {
         R = valueWork.output(row: steps, index: 0)
       }
       if episodeOver {
-        link.finishEpisode(return: episodeReturn, length: episodeLength,
-                           globalStep: stepsBefore + UInt64(steps))
-        episodeReturn = 0
-        episodeLength = 0
+        episode.publish(to: &link, globalStep: stepsBefore + UInt64(steps))
         env.reset(rng: &rng, observation: &observation)
       }
 

@@ -58,8 +58,7 @@ struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
     var observation = [Float](repeating: 0, count: spec.observationSize)
     var actions = [Int](repeating: 0, count: k)
     var targets = [Float](repeating: 0, count: k)
-    var episodeReturn = 0.0
-    var episodeLength = 0
+    var episode = EpisodeTally()
     var tester = GreedyTester(network: network, environment: env, every: hyper.testEvery, seed: seed, link: link)
 
     func choose(row: Int, epsilon: Float) -> Int {
@@ -85,8 +84,7 @@ struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
         network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
         let outcome = env.step(action: action, observation: &observation)
         actions[steps] = action
-        episodeReturn += outcome.reward
-        episodeLength += 1
+        episode.add(outcome.reward)
         // a′ on s′ (row steps + 1 is scratch until the next step overwrites it)
         let next = choose(row: steps + 1, epsilon: epsilon)
         // ALGO: y = r if terminal, else r + γ·Q(s′, a′ or argmax; θ⁻)
@@ -109,10 +107,7 @@ struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
       let stepsBefore = link.addSteps(steps)
       link.saveRandomState(rng)
       if episodeOver {
-        link.finishEpisode(return: episodeReturn, length: episodeLength,
-                           globalStep: stepsBefore + UInt64(steps))
-        episodeReturn = 0
-        episodeLength = 0
+        episode.publish(to: &link, globalStep: stepsBefore + UInt64(steps))
         env.reset(rng: &rng, observation: &observation)
       }
 

@@ -39,8 +39,9 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
     train(&env, link: &link, seed: seed)
   }
 
-  /// One worker, specialised for its environment type. Allocates nothing
-  /// once running.
+  /// One worker. Specialised for the network type (see
+  /// `SpecializedAlgorithm`); the environment is called through its
+  /// protocol. Allocates nothing once running.
   func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     let n = hyper.nSteps
     let gamma = Float(hyper.gamma)
@@ -59,8 +60,7 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
     var actions = [Int](repeating: 0, count: n)
     var rewards = [Float](repeating: 0, count: n)
     var returns = [Float](repeating: 0, count: n)
-    var episodeReturn = 0.0
-    var episodeLength = 0
+    var episode = EpisodeTally()
     var tester = GreedyTester(network: network, environment: env, every: hyper.testEvery, seed: seed, link: link)
 
     env.reset(rng: &rng, observation: &observation)
@@ -85,8 +85,7 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
         let outcome = env.step(action: a, observation: &observation)
         actions[steps] = a
         rewards[steps] = Float(outcome.reward)
-        episodeReturn += outcome.reward
-        episodeLength += 1
+        episode.add(outcome.reward)
         steps += 1
         if outcome.done {
           // Gymnasium may report both at step 500: termination wins.
@@ -102,10 +101,7 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
       // time-limit truncation is not terminal, so it bootstraps too.
       let R = terminated ? 0 : targetValue(of: observation, target: &thetaTarget, link: &link, workspace: &targetWork)
       if episodeOver {
-        link.finishEpisode(return: episodeReturn, length: episodeLength,
-                           globalStep: stepsBefore + UInt64(steps))
-        episodeReturn = 0
-        episodeLength = 0
+        episode.publish(to: &link, globalStep: stepsBefore + UInt64(steps))
         env.reset(rng: &rng, observation: &observation)
       }
 

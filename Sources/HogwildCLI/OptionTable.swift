@@ -44,6 +44,13 @@ struct OptionTable<T> {
   /// Parses `args` (after the subcommand name) into `value`. Returns false
   /// if --help was given (the help text was printed).
   func parse(_ args: [String], into value: inout T) throws(UsageError) -> Bool {
+    var given: Set<String> = []
+    return try parse(args, into: &value, given: &given)
+  }
+
+  /// `parse(_:into:)`, also collecting the names of the options given (so a
+  /// command can tell a default from an explicit value equal to it).
+  func parse(_ args: [String], into value: inout T, given: inout Set<String>) throws(UsageError) -> Bool {
     var i = 0
     var positionalOnly = false
     while i < args.count {
@@ -64,6 +71,7 @@ struct OptionTable<T> {
         guard let spec = options.first(where: { $0.name == name }) else {
           throw UsageError("unknown option '\(name)' for '\(command)'; see 'hogwild-rl \(command) --help'")
         }
+        given.insert(name)
         if spec.valueName == nil {
           guard inline == nil else { throw UsageError("\(name) takes no value") }
           try spec.apply(&value, "")

@@ -12,23 +12,8 @@ struct RunOptions {
   /// nil: the env's solved threshold; .some(nil): none.
   var target: Double??
   var delayWorkersList: [Int]?
-  /// Whether --t-max was given: then the run trains for exactly that budget
-  /// unless --target-return is given too.
-  var tMaxGiven = false
   /// --resume DIR.
   var resumeDirectory: String?
-  /// Whether --lr was given (else the algorithm's default applies).
-  var learningRateGiven = false
-  /// Whether --ent-coef was given (else the policy's default applies).
-  var entropyGiven = false
-  /// Whether --net was given (else the environment's default applies).
-  var networkGiven = false
-  /// Whether --sticky was given (else the env's default applies).
-  var stickyGiven = false
-  /// Whether --target-interval was given (else the algorithm's default applies).
-  var targetIntervalGiven = false
-  /// Whether --lr-schedule was given (else the algorithm's default applies).
-  var learningRateScheduleGiven = false
 }
 
 enum RunCommand {
@@ -73,7 +58,6 @@ enum RunCommand {
       },
       .init("--sticky", "p", "MinAtar only: probability in [0, 1] that a step repeats the previous action instead of the chosen one (MinAtar's sticky actions; 0: off).", default: "0.1") { o, v throws(UsageError) in
         o.config.stickyActionProbability = try ValueParsers.real("--sticky", v, "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
-        o.stickyGiven = true
       },
       .init("--algo", "name", "Algorithm: " + AlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ") + ".", default: "a3c") { o, v throws(UsageError) in
         o.config.algorithm = try ValueParsers.choice("--algo", v, AlgorithmKind.self)
@@ -86,7 +70,6 @@ enum RunCommand {
       },
       .init("--t-max", "n", "Stop when T, the global step count, reaches n (accepts 5e6, 500k, 2M).", default: "\(d.tMax)") { o, v throws(UsageError) in
         o.config.tMax = UInt64(try ValueParsers.integer("--t-max", v, 1...Int(1e15)))
-        o.tMaxGiven = true
       },
       .init("--target-return", "r|none", "Stop once the last-100 mean return reaches r (qn/q1/sarsa1: of greedy test episodes, see --test-every).", default: "the env's solved threshold (475 for CartPole-v1); none when --t-max is given") { o, v throws(UsageError) in
         if v == "none" { o.target = .some(nil); return }
@@ -103,7 +86,6 @@ enum RunCommand {
       },
       .init("--target-interval", "n", "qn/q1/sarsa1: copy θ⁻ ← θ every n global steps.", default: "\(h.targetInterval); q1: \(Hyperparameters.defaultTargetInterval(for: .q1))") { o, v throws(UsageError) in
         o.config.hyperparameters.targetInterval = try ValueParsers.integer("--target-interval", v, 1...Int(1e12))
-        o.targetIntervalGiven = true
       },
       .init("--eps-anneal", "n", "qn/q1/sarsa1: anneal ε linearly from 1 to each worker's final ε (0.1, 0.01 or 0.5) over n global steps.", default: "\(h.epsilonAnneal)") { o, v throws(UsageError) in
         o.config.hyperparameters.epsilonAnneal = try ValueParsers.integer("--eps-anneal", v, 0...Int(1e12))
@@ -123,18 +105,15 @@ enum RunCommand {
       },
       .init("--ent-coef", "beta", "Entropy bonus weight β.", default: "\(h.entropyCoefficient); \(Hyperparameters.gaussianEntropyCoefficient) for continuous actions") { o, v throws(UsageError) in
         o.config.hyperparameters.entropyCoefficient = try ValueParsers.real("--ent-coef", v, "a number ≥ 0") { $0 >= 0 }
-        o.entropyGiven = true
       },
       .init("--vf-coef", "c", "Weight of the value loss (R − V)².", default: "\(h.valueCoefficient)") { o, v throws(UsageError) in
         o.config.hyperparameters.valueCoefficient = try ValueParsers.real("--vf-coef", v, "a number ≥ 0") { $0 >= 0 }
       },
       .init("--lr", "eta", "Learning rate.", default: "\(h.learningRate); a2c: \(h.learningRate)·min(N, 10) for N workers; qn, q1, sarsa1: \(Hyperparameters.valueBasedLearningRate)") { o, v throws(UsageError) in
         o.config.hyperparameters.learningRate = try ValueParsers.real("--lr", v, "a number > 0") { $0 > 0 }
-        o.learningRateGiven = true
       },
       .init("--lr-schedule", "s", "linear (anneal to 0 at T_max, as the paper) or constant.", default: "\(h.learningRateSchedule.rawValue); qn, q1, sarsa1: \(Hyperparameters.defaultLearningRateSchedule(for: .qn).rawValue)") { o, v throws(UsageError) in
         o.config.hyperparameters.learningRateSchedule = try ValueParsers.choice("--lr-schedule", v, LearningRateSchedule.self)
-        o.learningRateScheduleGiven = true
       },
       .init("--max-grad-norm", "x", "Clip each gradient's global L2 norm to x (0: no clipping).", default: "\(h.maxGradientNorm)") { o, v throws(UsageError) in
         o.config.hyperparameters.maxGradientNorm = try ValueParsers.real("--max-grad-norm", v, "a number ≥ 0") { $0 >= 0 }
@@ -156,7 +135,6 @@ enum RunCommand {
       },
       .init("--net", "kind", "Network: mlp (dense layers: --hidden, --activation) or conv (MinAtar's: 3×3 convolution with 16 filters, ReLU, 128 ReLU units; image observations only).", default: "conv for MinAtar, mlp otherwise") { o, v throws(UsageError) in
         o.config.hyperparameters.network = try ValueParsers.choice("--net", v, NetworkKind.self)
-        o.networkGiven = true
       },
       .init("--activation", "name", "Hidden activation: tanh or relu.", default: h.activation.rawValue) { o, v throws(UsageError) in
         o.config.hyperparameters.activation = try ValueParsers.choice("--activation", v, Activation.self)
@@ -230,7 +208,10 @@ enum RunCommand {
                            baseTarget: Double? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
     var o = RunOptions()
     o.config = base
-    guard try table.parse(args, into: &o) else { return nil }
+    // Which options were given: several defaults depend on the algorithm or
+    // the environment, and apply only to options left out.
+    var given: Set<String> = []
+    guard try table.parse(args, into: &o, given: &given) else { return nil }
     var c = o.config
     // A box action space (Pendulum-v1) needs a Gaussian policy: a3c has one;
     // the others maximise over or sample from a discrete action set.
@@ -239,7 +220,7 @@ enum RunCommand {
       throw UsageError("--env \(c.envID): its action space is continuous, which --algo \(c.algorithm.rawValue) does not support (use --algo a3c)")
     }
     if let spec = EnvRegistry.spec(c.envID), o.resumeDirectory == nil {
-      if !o.networkGiven { c.hyperparameters.network = NetworkKind.defaultFor(spec) }
+      if !given.contains("--net") { c.hyperparameters.network = NetworkKind.defaultFor(spec) }
       guard c.hyperparameters.network.fits(spec) else {
         throw UsageError("--net conv: \(c.envID)'s observations are not images (height × width × channels); use --net mlp")
       }
@@ -247,14 +228,14 @@ enum RunCommand {
         throw UsageError("--net conv: continuous-action A3C uses dense policy and value networks")
       }
     }
-    if continuous && !o.entropyGiven && o.resumeDirectory == nil {
+    if continuous && !given.contains("--ent-coef") && o.resumeDirectory == nil {
       c.hyperparameters.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient
     }
     // A resumed run's env is known only once its stored settings are read; there
     // the stored probability stands, and a different --sticky is refused with the
     // other settings a resume keeps.
     if o.resumeDirectory == nil, let spec = EnvRegistry.spec(c.envID) {
-      if !o.stickyGiven {
+      if !given.contains("--sticky") {
         c.stickyActionProbability = spec.stickyActionProbability
       } else if spec.stickyActionProbability == nil {
         throw UsageError("--sticky: \(c.envID) has no sticky actions (only the MinAtar environments do)")
@@ -285,19 +266,19 @@ enum RunCommand {
     }
     // Per-algorithm defaults, for what no flag set (a resumed run keeps its own).
     if o.resumeDirectory == nil {
-      if !o.learningRateGiven {
+      if !given.contains("--lr") {
         c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
       }
-      if !o.learningRateScheduleGiven {
+      if !given.contains("--lr-schedule") {
         c.hyperparameters.learningRateSchedule = Hyperparameters.defaultLearningRateSchedule(for: c.algorithm)
       }
-      if !o.targetIntervalGiven {
+      if !given.contains("--target-interval") {
         c.hyperparameters.targetInterval = Hyperparameters.defaultTargetInterval(for: c.algorithm)
       }
     }
     switch o.target {
     case .none:
-      c.targetReturn = o.tMaxGiven ? nil
+      c.targetReturn = given.contains("--t-max") ? nil
         : o.resumeDirectory != nil ? baseTarget : EnvRegistry.spec(c.envID)?.rewardThreshold
     case .some(let t): c.targetReturn = t
     }
