@@ -42,4 +42,14 @@ enum NetworkBuilder {
     precondition(shape.count == 3, "--net conv needs a height × width × channels observation")
     return ConvNet(height: shape[0], width: shape[1], channels: shape[2], outputs: outputs, name: name)
   }
+
+  /// The network `kind` trains, for code that does not run it in a worker
+  /// loop (`eval`): the factory builds the concrete types itself.
+  static func network(for kind: AlgorithmKind, _ hyper: Hyperparameters, _ spec: EnvSpec) -> any Network {
+    let (outputs, name) = head(for: kind, spec)
+    switch hyper.network {
+    case .mlp: return mlp(hyper, spec, outputs: outputs, name: name)
+    case .conv: return conv(spec, outputs: outputs, name: name)
+    }
+  }
 }

@@ -27,34 +27,25 @@ public struct Policy {
   /// θ (and its layer table, when given) is not of that network's shape.
   public init(kind: AlgorithmKind, hyperparameters: Hyperparameters, spec: EnvSpec,
               parameters: [Float], layers: [LayerEntry]? = nil) throws(MismatchError) {
-    // Which network the algorithm trains; the shape checks are the same for all.
-    let algorithm: any WorkerAlgorithm
-    let continuous = spec.discreteActionCount == 0
-    switch kind {
-    case .a3c where continuous:
+    // The network the algorithm trains, and what θ must look like for it.
+    let expectedCount: Int
+    let expectedLayers: [LayerEntry]
+    if kind == .a3c && spec.discreteActionCount == 0 {
       let a = ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
       gaussian = a
-      algorithm = a
-    case .a3c, .a2c, .qn, .q1, .sarsa1:
-      gaussian = nil
-      // The network is the one the algorithm trains (same shape for q1/sarsa1/qn and a3c/a2c).
-      algorithm = AlgorithmFactory.make(kind, hyperparameters: hyperparameters, spec: spec)
-    }
-    guard parameters.count == algorithm.parameterCount else {
-      throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(algorithm.parameterCount)")
-    }
-    if let layers, layers != algorithm.layers {
-      throw MismatchError(description: "the layer table does not match the network")
-    }
-    if let gaussian {
-      network = gaussian.policyNetwork
+      network = a.policyNetwork
+      (expectedCount, expectedLayers) = (a.parameterCount, a.layers)
     } else {
-      // The same network the factory built for the algorithm.
-      let (outputs, name) = NetworkBuilder.head(for: kind, spec)
-      switch hyperparameters.network {
-      case .mlp: network = NetworkBuilder.mlp(hyperparameters, spec, outputs: outputs, name: name)
-      case .conv: network = NetworkBuilder.conv(spec, outputs: outputs, name: name)
-      }
+      gaussian = nil
+      let net = NetworkBuilder.network(for: kind, hyperparameters, spec)
+      network = net
+      (expectedCount, expectedLayers) = (net.parameterCount, net.layerEntries)
+    }
+    guard parameters.count == expectedCount else {
+      throw MismatchError(description: "θ has \(parameters.count) floats; the network needs \(expectedCount)")
+    }
+    if let layers, layers != expectedLayers {
+      throw MismatchError(description: "the layer table does not match the network")
     }
     actionCount = spec.discreteActionCount
     valueBased = kind.isValueBased
