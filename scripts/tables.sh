@@ -6,118 +6,97 @@
 #   reached the algorithm's threshold (475; 400 for q1 and sarsa1), and the
 #   last-100 mean at the end of the budget, mean ± std over seeds.
 # Table 2: the shape of Mnih et al.'s Table 2 — for 1, 2, 4, 8 and 16 workers,
-#   steps and seconds to the threshold (runs stop there, within TABLE2_T_MAX
-#   steps), and the wall-clock speedup over one worker.
+#   steps and seconds to the threshold (runs stop there, within T_MAX steps),
+#   and the wall-clock speedup over one worker.
 #
-# The last-100 mean is the summary's `mean_return_100`: training episodes for
-# a3c/a2c, greedy test episodes for the value-based methods (metrics.csv's
-# `kind` column). Needs only bash, awk and the built binary.
+# The runs are `hogwild-rl sweep`s (which run, resume, and find each run's
+# first crossing of the threshold — training episodes for a3c/a2c, greedy
+# test episodes for the value-based methods); this script only arranges their
+# results.csv into the two tables. Needs bash, awk and the built binary.
 #
 # Environment: BIN (default .build/release/hogwild-rl), OUT (default
-# tables/), SEEDS (default "1 2 3"), T_MAX (default 3000000), ALGOS (default
-# "a3c a2c qn q1 sarsa1"), PROCS_LIST (default "1 2 4 8 16"), TABLE2_T_MAX
-# (default T_MAX; the value-based methods anneal their learning rate over
-# T_max, so the budget is part of their settings).
+# tables/), SEEDS (default "1 2 3"), T_MAX (default 3000000; the value-based
+# methods anneal their learning rate over T_max, so the budget is part of
+# their settings), PROCS_LIST (default "1 2 4 8 16").
 set -u
 BIN=${BIN:-.build/release/hogwild-rl}
 OUT=${OUT:-tables}
 SEEDS=${SEEDS:-1 2 3}
 T_MAX=${T_MAX:-3000000}
-TABLE2_T_MAX=${TABLE2_T_MAX:-$T_MAX}
-ALGOS=${ALGOS:-a3c a2c qn q1 sarsa1}
 PROCS_LIST=${PROCS_LIST:-1 2 4 8 16}
 [ -x "$BIN" ] || { echo "error: $BIN not found; run 'make build' first" >&2; exit 1; }
-mkdir -p "$OUT/runs" || exit 1
+mkdir -p "$OUT" || exit 1
+commas() { echo "$*" | tr ' ' ','; }
+NSEEDS=$(echo $SEEDS | wc -w)
 
-threshold() { case $1 in q1|sarsa1) echo 400 ;; *) echo 475 ;; esac; }
+# Both thresholds' algorithms, each group one sweep per table.
+SETS=("475 a3c,a2c,qn" "400 q1,sarsa1")
+for g in "${SETS[@]}"; do
+  read -r thr algos <<<"$g"
+  "$BIN" sweep --env CartPole-v1 --algo "$algos" --procs 16 --seeds "$(commas $SEEDS)" --t-max "$T_MAX" \
+    --target-return "$thr" --out "$OUT/table1-$thr" >&2 || exit $?
+  "$BIN" sweep --env CartPole-v1 --algo "$algos" --procs "$(commas $PROCS_LIST)" --seeds "$(commas $SEEDS)" \
+    --t-max "$T_MAX" --target-return "$thr" --stop-at-target --out "$OUT/table2-$thr" >&2 || exit $?
+done
 
-# A number from summary.json (one "key": value per line); "null" if absent.
-field() { awk -v k="\"$2\":" '$1 == k { v = $2; sub(/,$/, "", v); print v; exit }' "$1/summary.json" 2>/dev/null; }
-
-# Runs once unless the run's summary already exists (an interrupted
-# `make tables` continues where it stopped).
-run() { # dir, then run arguments
-  local dir=$1; shift
-  [ -s "$dir/summary.json" ] && return 0
-  rm -rf "$dir"
-  "$BIN" run "$@" --quiet --out "$dir" >/dev/null 2>"$dir.stderr" || {
-    echo "warning: run failed: $* (see $dir.stderr)" >&2; return 1; }
+# The values of column COL for algorithm A and procs P in results.csv FILE,
+# one per line ("" where the run never reached the threshold).
+values() { # file, algo, procs, column
+  awk -F, -v a="$2" -v p="$3" -v col="$4" '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["algo"] == a && $c["procs"] == p { print $c[col] }' "$1"
 }
-
-# mean ± std of the numbers on stdin ("-" if none; std over n−1).
+# mean ± std of the non-empty numbers on stdin ("–" if none; std over n−1).
 stats() {
-  awk -v d="${1:-0}" '$1 != "null" && $1 != "" { x[n++] = $1 + 0 }
+  awk -v d="${1:-0}" '$1 != "" { x[n++] = $1 + 0 }
     END { if (n == 0) { print "–"; exit }
           for (i = 0; i < n; i++) s += x[i]; m = s / n
           for (i = 0; i < n; i++) q += (x[i] - m) ^ 2
           sd = n > 1 ? sqrt(q / (n - 1)) : 0
-          if (d == 0) printf "%\047d ± %\047d\n", m, sd; else printf "%.*f ± %.*f\n", d, m, d, sd }'
+          printf "%.*f ± %.*f\n", d, m, d, sd }'
 }
-# "steps seconds" when the last-100 mean of the scored episodes first reached
-# the threshold in DIR/metrics.csv ("null null" if never): the supervisor's
-# rule, replayed over the rows in the order it wrote them.
-first_reach() { # dir, algo, threshold
-  local kind=train
-  case $2 in qn|q1|sarsa1) kind=test ;; esac
-  awk -F, -v thr="$3" -v want="$kind" '
-    NR == 1 { for (i = 1; i <= NF; i++) if ($i == "kind") kc = i; next }
-    kc && $kc != want { next }
-    { r = $5 + 0; if (n >= 100) s -= w[n % 100]; w[n % 100] = r; s += r; n++
-      if (n >= 100 && s / 100 >= thr) { print $1, $2; found = 1; exit } }
-    END { if (!found) print "null null" }' "$1/metrics.csv"
-}
-count_solved() { awk '$1 != "null" && $1 != "" { n++ } END { print n + 0 }'; }
+reached() { awk '$1 != "" { n++ } END { print n + 0 }'; }
+mean() { awk '$1 != "" { s += $1; n++ } END { if (n) printf "%.4f", s / n }'; }
 
-# Table 1
 t1="$OUT/table1.md"
 {
   echo "| algorithm | procs | threshold | seeds reaching it | steps to threshold | seconds to threshold | last-100 mean at $T_MAX steps |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
-} >"$t1"
-for a in $ALGOS; do
-  thr=$(threshold "$a"); steps=(); secs=(); finals=()
-  for s in $SEEDS; do
-    d="$OUT/runs/t1-$a-16-$s"
-    echo "table 1: $a --procs 16 --seed $s" >&2
-    run "$d" --algo "$a" --procs 16 --seed "$s" --t-max "$T_MAX" --target-return none
-    read -r st sc < <(first_reach "$d" "$a" "$thr")
-    steps+=("$st"); secs+=("$sc")
-    finals+=("$(field "$d" mean_return_100)")
+  for g in "${SETS[@]}"; do
+    read -r thr algos <<<"$g"
+    f="$OUT/table1-$thr/results.csv"
+    for a in ${algos//,/ }; do
+      printf '| %s | 16 | %s | %s of %s | %s | %s | %s |\n' "$a" "$thr" \
+        "$(values "$f" "$a" 16 steps_to_threshold | reached)" "$NSEEDS" \
+        "$(values "$f" "$a" 16 steps_to_threshold | stats 0)" \
+        "$(values "$f" "$a" 16 seconds_to_threshold | stats 2)" \
+        "$(values "$f" "$a" 16 final_mean_return_100 | stats 1)"
+    done
   done
-  n=$(printf '%s\n' "${steps[@]}" | count_solved)
-  printf '| %s | 16 | %s | %s of %s | %s | %s | %s |\n' "$a" "$thr" "$n" "$(echo $SEEDS | wc -w)" \
-    "$(printf '%s\n' "${steps[@]}" | stats 0)" "$(printf '%s\n' "${secs[@]}" | stats 2)" \
-    "$(printf '%s\n' "${finals[@]}" | stats 1)" >>"$t1"
-done
+} >"$t1"
 
-# Table 2
 t2="$OUT/table2.md"
 {
   printf '| algorithm | threshold |'; for p in $PROCS_LIST; do printf ' %s worker%s |' "$p" "$([ "$p" = 1 ] || echo s)"; done; echo
   printf '|---|---:|'; for p in $PROCS_LIST; do printf -- '---:|'; done; echo
-} >"$t2"
-for a in $ALGOS; do
-  thr=$(threshold "$a"); row_steps=""; row_secs=""; row_speed=""; base=""
-  for p in $PROCS_LIST; do
-    steps=(); secs=()
-    for s in $SEEDS; do
-      d="$OUT/runs/t2-$a-$p-$s"
-      echo "table 2: $a --procs $p --seed $s" >&2
-      run "$d" --algo "$a" --procs "$p" --seed "$s" --t-max "$TABLE2_T_MAX" --target-return "$thr"
-      read -r st sc < <(first_reach "$d" "$a" "$thr")
-      steps+=("$st"); secs+=("$sc")
+  for g in "${SETS[@]}"; do
+    read -r thr algos <<<"$g"
+    f="$OUT/table2-$thr/results.csv"
+    for a in ${algos//,/ }; do
+      row_steps=""; row_secs=""; row_speed=""; base=""
+      for p in $PROCS_LIST; do
+        ms=$(values "$f" "$a" "$p" seconds_to_threshold | mean)
+        [ -z "$base" ] && base=$ms
+        row_steps+=" $(values "$f" "$a" "$p" steps_to_threshold | stats 0 | sed 's/ ± .*//') ($(values "$f" "$a" "$p" steps_to_threshold | reached)/$NSEEDS) |"
+        row_secs+=" $(values "$f" "$a" "$p" seconds_to_threshold | stats 2) |"
+        row_speed+=" $(awk -v b="$base" -v m="$ms" 'BEGIN { if (b != "" && m > 0) printf "%.2f×", b / m; else print "–" }') |"
+      done
+      echo "| $a: steps to threshold (seeds solved) | $thr |$row_steps"
+      echo "| $a: seconds to threshold | |$row_secs"
+      echo "| $a: speedup in seconds over 1 worker | |$row_speed"
     done
-    n=$(printf '%s\n' "${steps[@]}" | count_solved); k=$(echo $SEEDS | wc -w)
-    ms=$(printf '%s\n' "${secs[@]}" | awk '$1 != "null" { s += $1; n++ } END { if (n) printf "%.3f", s / n }')
-    [ -z "$base" ] && base=$ms
-    row_steps+=" $(printf '%s\n' "${steps[@]}" | stats 0 | sed 's/ ± .*//') ($n/$k) |"
-    row_secs+=" $(printf '%s\n' "${secs[@]}" | stats 2) |"
-    row_speed+=" $(awk -v b="$base" -v m="$ms" 'BEGIN { if (b != "" && m > 0) printf "%.2f×", b / m; else print "–" }') |"
   done
-  echo "| $a: steps to threshold (seeds solved) | $thr |$row_steps" >>"$t2"
-  echo "| $a: seconds to threshold | |$row_secs" >>"$t2"
-  echo "| $a: speedup in seconds over 1 worker | |$row_speed" >>"$t2"
-done
+} >"$t2"
 
 echo "## Table 1 (CartPole-v1, --procs 16, seeds: $SEEDS)"; cat "$t1"; echo
 echo "## Table 2 (CartPole-v1, seeds: $SEEDS; runs stop at the threshold)"; cat "$t2"
