@@ -26,7 +26,8 @@ let package = Package(
       path: ".",
       sources: ["Sources/CHogwild"],
       publicHeadersPath: "include",
-      cSettings: cOptimize + [.define("_GNU_SOURCE")]
+      cSettings: cOptimize + [.define("_GNU_SOURCE")],
+      linkerSettings: [.linkedLibrary("dl")]
     ),
     // The only Swift module that touches raw pointers: the shared segment,
     // its typed views, and the apply kernels' Swift entry points.
@@ -35,12 +36,16 @@ let package = Package(
     .target(name: "TinyNN", swiftSettings: hostCPU),
     // Gymnasium-compatible environments and the seeded RNG.
     .target(name: "Envs", swiftSettings: hostCPU),
+    // Where an environment comes from (`--env`): the built-in ids, C plugins
+    // (include/hogwild_env.h) and Python environments over the bridge
+    // (include/hogwild_bridge.h).
+    .target(name: "EnvSources", dependencies: ["Envs", "CHogwild"], swiftSettings: hostCPU),
     // One readable file per algorithm.
     .target(name: "Algorithms", dependencies: ["TinyNN", "Envs", "HogwildSegment"], swiftSettings: hostCPU),
     // Supervisor, worker processes, delay, metrics, checkpoints.
-    .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "TinyNN", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
+    .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
-    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "HogwildSegment", "CHogwild", "Plot"],
+    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "Plot"],
             swiftSettings: hostCPU),
     // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
     // line plots with bands, grouped bars. No dependencies.
@@ -50,7 +55,7 @@ let package = Package(
     // subprocess for the end-to-end figures).
     .executableTarget(
       name: "hogwild-bench",
-      dependencies: ["Algorithms", "TinyNN", "Envs", "HogwildSegment", "CHogwild", "CMallocCounter"],
+      dependencies: ["Algorithms", "TinyNN", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "CMallocCounter"],
       swiftSettings: hostCPU),
     // Counts malloc/calloc/realloc/memalign calls; linked only into
     // hogwild-bench, whose definitions interpose glibc's for the process.

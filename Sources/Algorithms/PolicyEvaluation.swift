@@ -100,12 +100,10 @@ public struct Policy {
     }
   }
 
-  /// Returns of `episodes` episodes of a fresh environment `envID` built with
-  /// `options` (the trained run's, e.g. its sticky actions), drawn from `seed`
+  /// Returns of `episodes` episodes of `env` (freshly built with the trained
+  /// run's options, e.g. its sticky actions), drawn from `seed`
   /// (reproducible for a given seed).
-  public func evaluate(envID: String, options: EnvOptions = EnvOptions(), episodes: Int, greedy: Bool,
-                       seed: UInt64) -> [Double] {
-    guard let env = EnvRegistry.make(envID, options: options) else { return [] }
+  public func evaluate(_ env: any Environment, episodes: Int, greedy: Bool, seed: UInt64) -> [Double] {
     var rng = Xoshiro256(seed: seed, stream: 0xE7A1 << 32)
     return evaluate(env, episodes: episodes, greedy: greedy, rng: &rng)
   }

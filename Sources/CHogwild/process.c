@@ -89,8 +89,40 @@ int hw_reaper_setup(pid_t supervisor) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGHUP, SIG_DFL);
   if (prctl(PR_SET_PDEATHSIG, SIGUSR1) != 0) return errno;
+  /* Processes the worker starts (a Python environment) are re-parented to
+   * us when the worker dies, so we can reap them before we end. */
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) return errno;
   if (getppid() != supervisor) return ESRCH;
   return 0;
+}
+
+/* Reaps what the worker left: its children die with it (their parent-death
+ * signal) and are re-parented to us. Any still there after 100 ms are
+ * killed; after 2 s we stop waiting. */
+static void reap_orphans(void) {
+  uint64_t start = hw_monotonic_ns();
+  int killed = 0;
+  for (;;) {
+    int status;
+    pid_t r = waitpid(-1, &status, WNOHANG);
+    if (r > 0) continue;
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return; /* ECHILD: nothing left */
+    uint64_t waited = hw_monotonic_ns() - start;
+    if (waited > 2000000000ull) return;
+    if (!killed && waited > 100000000ull) {
+      killed = 1;
+      char path[64];
+      snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+      FILE *f = fopen(path, "r");
+      if (f) {
+        int pid;
+        while (fscanf(f, "%d", &pid) == 1) kill(pid, SIGKILL);
+        fclose(f);
+      }
+    }
+    hw_sleep_ns(1000000);
+  }
 }
 
 void hw_reaper_run(pid_t worker) {
@@ -98,6 +130,7 @@ void hw_reaper_run(pid_t worker) {
     int status = 0;
     pid_t r = waitpid(worker, &status, 0);
     if (r == worker) {
+      reap_orphans();
       if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
       if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);

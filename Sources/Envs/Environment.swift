@@ -14,7 +14,7 @@ public enum ActionSpace: Equatable, Sendable {
 }
 
 /// Static facts about an environment id.
-public struct EnvSpec: Sendable {
+public struct EnvSpec: Equatable, Sendable {
   /// Gymnasium-compatible id, e.g. "CartPole-v1".
   public var id: String
   /// Number of float32 observation components.
@@ -112,6 +112,11 @@ public protocol Environment {
   var elapsedSteps: Int { get }
   /// Starts a new episode, drawing the initial state from `rng`.
   mutating func reset(rng: inout Xoshiro256, observation: inout [Float])
+  /// Starts a new episode from `seed` alone (`replay --seed`; an environment
+  /// plugin's `hw_env_reset` takes exactly this). The built-in environments
+  /// draw their initial state from `Xoshiro256(seed: seed)`, so a plugin that
+  /// does the same starts the same episode.
+  mutating func reset(seed: UInt64, observation: inout [Float])
   /// Applies a discrete action in `0..<spec.discreteActionCount` and advances
   /// one step. Traps on an action out of range, and on an environment with a
   /// box action space.
@@ -142,6 +147,11 @@ public protocol Environment {
 }
 
 extension Environment {
+  public mutating func reset(seed: UInt64, observation: inout [Float]) {
+    var rng = Xoshiro256(seed: seed)
+    reset(rng: &rng, observation: &observation)
+  }
+
   /// The classic-control tasks draw nothing after reset: nothing to reseed.
   public mutating func reseedStepDraws(_ seed: UInt64) {}
 

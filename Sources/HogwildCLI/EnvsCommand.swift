@@ -1,11 +1,14 @@
 // EnvsCommand.swift — `hogwild-rl envs`: every registered environment with
 // its spaces, time limit and solved threshold.
 
+import EnvSources
 import Envs
 import Runtime
 
 struct EnvsOptions {
   var json = false
+  var source: EnvSource?
+  var python: String?
 }
 
 enum EnvsCommand {
@@ -13,9 +16,15 @@ enum EnvsCommand {
     OptionTable<EnvsOptions>(
     command: "envs",
     abstract: "List the environments, with their observation and action spaces, time limit and solved threshold.",
-    usage: "hogwild-rl envs [--json]",
+    usage: "hogwild-rl envs [--env SOURCE [--python PATH]] [--json]",
     options: [
       .init("--json", nil, "Print one JSON array instead of a table.") { o, _ in o.json = true },
+      .init("--env", "source", "Show only this environment; a plugin (plugin:PATH[:NAME]) or Python environment (gym:ID, py:MODULE:FACTORY) is probed, as 'run' would.") { o, v throws(UsageError) in
+        o.source = try RunCommand.parseEnvSource(v)
+      },
+      .init("--python", "path", "With a gym: or py: --env: the interpreter to probe it with.", default: "$\(PythonInterpreter.variable), else python3 on PATH") { o, v throws(UsageError) in
+        o.python = v
+      },
     ],
     positional: nil,
     discussion: """
@@ -27,7 +36,9 @@ enum EnvsCommand {
       over 100 consecutive episodes that counts as solving the task (Gymnasium's reward
       threshold; the default --target-return of 'run'). --json prints [{id, observation_shape,
       action_space: {type: "discrete", n} | {type: "box", shape, low, high}, max_episode_steps,
-      reward_threshold}], null where there is no time limit or threshold.
+      reward_threshold, observation_binary}], null where there is no time limit or threshold.
+      With --env, only that environment is shown, with its source (a plugin's path and name, the
+      Python interpreter); a source that cannot be used is one line on stderr and exit status 64.
       """)
   }
 
@@ -38,8 +49,25 @@ enum EnvsCommand {
     } catch {
       return CLI.usageFailure(error.message)
     }
-    let specs = EnvRegistry.ids.compactMap(EnvRegistry.spec)
-    print(o.json ? JSON.array(specs.map(json)).serialized(indent: true) : text(specs))
+    guard let source = o.source else {
+      if o.python != nil { return CLI.usageFailure("--python: goes with a gym: or py: --env") }
+      let specs = EnvRegistry.ids.compactMap(EnvRegistry.spec)
+      print(o.json ? JSON.array(specs.map(\.json)).serialized(indent: true) : text(specs))
+      return 0
+    }
+    let resolved: ResolvedEnv
+    do { resolved = try RunCommand.resolveEnvironment(source, pythonFlag: o.python) } catch {
+      return CLI.usageFailure(error.message)
+    }
+    if o.json {
+      var pairs = resolved.spec.json.objectPairs ?? []
+      pairs.append(("source", .string(resolved.source.text)))
+      pairs.append(("python", resolved.python.map(JSON.string) ?? .null))
+      print(JSON.array([.object(pairs)]).serialized(indent: true))
+    } else {
+      print(text([resolved.spec]))
+      print("source: \(resolved.source.text)" + (resolved.python.map { " (python \($0))" } ?? ""))
+    }
     return 0
   }
 
@@ -67,23 +95,5 @@ enum EnvsCommand {
         : "[" + low.map { "\($0)" }.joined(separator: ", ") + "], [" + high.map { "\($0)" }.joined(separator: ", ") + "]"
       return "Box(\(bounds), \(shapeText([low.count])), float32)"
     }
-  }
-
-  static func json(_ spec: EnvSpec) -> JSON {
-    let action: JSON
-    switch spec.actionSpace {
-    case .discrete(let n):
-      action = .object([("type", .string("discrete")), ("n", .int(Int64(n)))])
-    case .box(let low, let high):
-      action = .object([("type", .string("box")), ("shape", .array([.int(Int64(low.count))])),
-                        ("low", .array(low.map(JSON.exactDouble))), ("high", .array(high.map(JSON.exactDouble)))])
-    }
-    return .object([
-      ("id", .string(spec.id)),
-      ("observation_shape", .array(spec.observationShape.map { .int(Int64($0)) })),
-      ("action_space", action),
-      ("max_episode_steps", spec.timeLimit.map { .int(Int64($0)) } ?? .null),
-      ("reward_threshold", JSON.number(spec.rewardThreshold)),
-    ])
   }
 }

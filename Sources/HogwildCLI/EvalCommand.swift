@@ -2,6 +2,8 @@
 // episodes without training (no segment, no workers) and report the returns.
 
 import Algorithms
+import EnvSources
+import Envs
 import Runtime
 
 struct EvalOptions {
@@ -10,6 +12,7 @@ struct EvalOptions {
   var greedy = false
   var seed: UInt64 = 1
   var json = false
+  var python: String?
 }
 
 enum EvalCommand {
@@ -31,12 +34,18 @@ enum EvalCommand {
         o.seed = try ValueParsers.unsigned("--seed", v)
       },
       .init("--json", nil, "Print one JSON object instead of text.") { o, _ in o.json = true },
+      .init("--python", "path", "gym: and py: environments: the interpreter to run them with.", default: "the run's") { o, v throws(UsageError) in
+        do throws(EnvSourceError) { o.python = try PythonInterpreter.locate(v, what: "--python \(v)") } catch {
+          throw UsageError(error.message)
+        }
+      },
     ],
     positional: nil,
     discussion: """
       Rebuilds the network from the settings stored in the checkpoint and runs --episodes
       episodes of its environment with θ fixed, sampling actions from π(·|s; θ) (or the argmax
-      with --greedy); a MinAtar environment keeps the run's sticky actions (--sticky). Prints
+      with --greedy); a MinAtar environment keeps the run's sticky actions (--sticky); a plugin
+      or Python environment is probed again and refused if its spec changed. Prints
       the mean ± standard deviation of the returns; --json prints
       {env, algo, checkpoint, T, greedy, seed, episodes, mean_return, std_return, min, max,
       returns[]}. A missing, truncated, corrupted or foreign checkpoint: one line, exit 1.
@@ -57,9 +66,22 @@ enum EvalCommand {
       CLI.printError("error: \(error)")
       return 1
     }
+    var resolved = loaded.config.env
+    if let python = o.python {
+      guard resolved.source.isPython else { return CLI.usageFailure(RunCommand.pythonNotNeeded(resolved.source.text).message) }
+      resolved = ResolvedEnv(source: resolved.source, spec: resolved.spec, python: python)
+    }
+    let env: any Environment
+    do {
+      resolved = try resolved.reprobed()
+      env = try resolved.make(options: loaded.config.envOptions, seed: o.seed)
+    } catch {
+      CLI.printError("error: \(path): \(error.message)")
+      return 1
+    }
     // A Q-network always acts greedily; report what actually ran.
     let greedy = o.greedy || loaded.policy.valueBased
-    let returns = loaded.policy.evaluate(envID: loaded.config.envID, options: loaded.config.envOptions, episodes: episodes, greedy: greedy, seed: o.seed)
+    let returns = loaded.policy.evaluate(env, episodes: episodes, greedy: greedy, seed: o.seed)
     let n = Double(returns.count)
     let mean = returns.reduce(0, +) / n
     let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()

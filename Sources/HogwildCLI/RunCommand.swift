@@ -1,6 +1,7 @@
 // RunCommand.swift — `hogwild-rl run`: parse, validate, train, report.
 
 import Algorithms
+import EnvSources
 import Envs
 import Glibc
 import HogwildSegment
@@ -14,6 +15,10 @@ struct RunOptions {
   var delayWorkersList: [Int]?
   /// --resume DIR.
   var resumeDirectory: String?
+  /// --env, as parsed (resolved once every flag is read: --python matters).
+  var envSource: EnvSource?
+  /// --python, as given.
+  var pythonFlag: String?
 }
 
 enum RunCommand {
@@ -50,11 +55,12 @@ enum RunCommand {
     let d = RunConfig()
     let h = Hyperparameters()
     return [
-      .init("--env", "id", "Environment: " + EnvRegistry.ids.joined(separator: ", ") + ".", default: d.envID) { o, v throws(UsageError) in
-        guard EnvRegistry.spec(v) != nil else {
-          throw ValueParsers.fail("--env", "one of " + EnvRegistry.ids.joined(separator: ", "), v)
-        }
-        o.config.envID = v
+      .init("--env", "source", "Environment: a built-in id (" + EnvRegistry.ids.joined(separator: ", ") + "); plugin:PATH[:NAME], a C plugin built against include/hogwild_env.h; gym:ID, gymnasium.make(ID) in a Python process per worker (e.g. gym:LunarLander-v3, gym:ALE/Breakout-v5); py:MODULE:FACTORY, a Python callable returning a Gymnasium-style environment. 'hogwild-rl envs --env SOURCE' shows its spec.", default: d.envID) { o, v throws(UsageError) in
+        o.envSource = try parseEnvSource(v)
+      },
+      .init("--python", "path", "gym: and py: only: the Python interpreter that runs the environment (it needs gymnasium for gym:).", default: "$\(PythonInterpreter.variable), else python3 on PATH") { o, v throws(UsageError) in
+        do throws(EnvSourceError) { _ = try PythonInterpreter.locate(v, what: "--python \(v)") } catch { throw UsageError(error.message) }
+        o.pythonFlag = v
       },
       .init("--sticky", "p", "MinAtar only: probability in [0, 1] that a step repeats the previous action instead of the chosen one (MinAtar's sticky actions; 0: off).", default: "0.1") { o, v throws(UsageError) in
         o.config.stickyActionProbability = try ValueParsers.real("--sticky", v, "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
@@ -213,13 +219,27 @@ enum RunCommand {
     var given: Set<String> = []
     guard try table.parse(args, into: &o, given: &given) else { return nil }
     var c = o.config
+    if o.resumeDirectory == nil {
+      c.env = try resolveEnvironment(o.envSource ?? c.env.source, pythonFlag: o.pythonFlag)
+    } else {
+      // Resuming: the stored environment stands (a different --env is refused
+      // with the other settings a resume keeps); --python may name another
+      // interpreter for it.
+      if let source = o.envSource { c.env = ResolvedEnv(source: source, spec: c.envSpec, python: c.env.python) }
+      if let flag = o.pythonFlag {
+        guard c.env.source.isPython else { throw pythonNotNeeded(c.envID) }
+        do { c.env = ResolvedEnv(source: c.env.source, spec: c.envSpec, python: try PythonInterpreter.resolve(flag: flag)) }
+        catch { throw UsageError(error.message) }
+      }
+    }
+    let spec = c.envSpec
     // A box action space (Pendulum-v1) needs a Gaussian policy: a3c has one;
     // the others maximise over or sample from a discrete action set.
-    let continuous = EnvRegistry.spec(c.envID).map { $0.discreteActionCount == 0 } ?? false
+    let continuous = spec.discreteActionCount == 0
     if continuous && c.algorithm != .a3c {
       throw UsageError("--env \(c.envID): its action space is continuous, which --algo \(c.algorithm.rawValue) does not support (use --algo a3c)")
     }
-    if let spec = EnvRegistry.spec(c.envID), o.resumeDirectory == nil {
+    if o.resumeDirectory == nil {
       if !given.contains("--net") { c.hyperparameters.network = NetworkKind.defaultFor(spec) }
       guard c.hyperparameters.network.fits(spec) else {
         throw UsageError("--net conv: \(c.envID)'s observations are not images (height × width × channels); use --net mlp")
@@ -234,7 +254,7 @@ enum RunCommand {
     // A resumed run's env is known only once its stored settings are read; there
     // the stored probability stands, and a different --sticky is refused with the
     // other settings a resume keeps.
-    if o.resumeDirectory == nil, let spec = EnvRegistry.spec(c.envID) {
+    if o.resumeDirectory == nil {
       if !given.contains("--sticky") {
         c.stickyActionProbability = spec.stickyActionProbability
       } else if spec.stickyActionProbability == nil {
@@ -279,10 +299,33 @@ enum RunCommand {
     switch o.target {
     case .none:
       c.targetReturn = given.contains("--t-max") ? nil
-        : o.resumeDirectory != nil ? baseTarget : EnvRegistry.spec(c.envID)?.rewardThreshold
+        : o.resumeDirectory != nil ? baseTarget : spec.rewardThreshold
     case .some(let t): c.targetReturn = t
     }
     return (c, o.resumeDirectory)
+  }
+
+  /// `source` with its spec (a plugin or a Python environment is probed
+  /// here, once per process): every problem is one line for exit 64.
+  static func resolveEnvironment(_ source: EnvSource, pythonFlag: String?) throws(UsageError) -> ResolvedEnv {
+    var python: String?
+    if source.isPython {
+      do { python = try PythonInterpreter.resolve(flag: pythonFlag) } catch { throw UsageError(error.message) }
+    } else if pythonFlag != nil {
+      throw pythonNotNeeded(source.text)
+    }
+    do { return try EnvCatalog.resolve(source, python: python) } catch {
+      throw UsageError("--env \(source.text): \(error.message)")
+    }
+  }
+
+  /// `--env`'s value, checked for its form only.
+  static func parseEnvSource(_ v: String) throws(UsageError) -> EnvSource {
+    do throws(EnvSourceError) { return try EnvSource(parsing: v) } catch { throw UsageError("--env \(v): \(error.message)") }
+  }
+
+  static func pythonNotNeeded(_ env: String) -> UsageError {
+    UsageError("--python: only gym: and py: environments run in Python, and --env \(env) does not")
   }
 
   static func main(_ args: [String]) -> Int32 {

@@ -1,6 +1,7 @@
 // RunResume.swift — `hogwild-rl run --resume DIR`: the stored run's settings,
 // with only run-length and logging flags allowed to differ.
 
+import EnvSources
 import Envs
 import Runtime
 
@@ -13,7 +14,7 @@ extension RunCommand {
   /// Settings that may differ from the stored run on --resume (config.json keys).
   static let resumeOverridable: Set<String> = [
     "procs", "t_max", "target_return", "checkpoint_every", "segment", "keep_segment",
-    "max_restarts", "worker_timeout", "delay", "delay_workers", "audit",
+    "max_restarts", "worker_timeout", "delay", "delay_workers", "audit", "python",
   ]
 
   /// The settings of the run in `directory`, with `args` applied over them.
@@ -41,7 +42,7 @@ extension RunCommand {
     if let out = config.outputDirectory, out != directory {
       return refuse("--out cannot be given; a resumed run writes into \(directory)")
     }
-    if config.stickyActionProbability != nil, EnvRegistry.spec(config.envID)?.stickyActionProbability == nil {
+    if config.stickyActionProbability != nil, config.envSpec.stickyActionProbability == nil {
       return .failure(ResumeFailure(exitCode: CLI.usageFailure(
         "--sticky: \(config.envID) has no sticky actions (only the MinAtar environments do)")))
     }
@@ -54,6 +55,9 @@ extension RunCommand {
           + "a resumed run keeps the env, network, algorithm and learning settings")
       }
     }
+    // A plugin or Python environment is probed again: θ fits only the
+    // spaces it was trained on.
+    do { config.env = try config.env.reprobed() } catch { return refuse(error.message) }
     let t = loaded.checkpoint.globalSteps
     guard config.tMax > t else {
       return refuse("the checkpoint is at T = \(t), not below --t-max \(config.tMax); give a larger --t-max (the absolute step budget)")

@@ -154,7 +154,8 @@ enum SweepCommand {
     let source: String
     switch o.target {
     case .none:
-      threshold = EnvRegistry.spec(env)?.rewardThreshold
+      threshold = try RunCommand.resolveEnvironment(
+        try RunCommand.parseEnvSource(env), pythonFlag: o.shared.last { $0.flag == "--python" }?.value).spec.rewardThreshold
       source = "\(env)'s solved threshold"
     case .some(let t):
       threshold = t

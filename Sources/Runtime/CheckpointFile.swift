@@ -41,12 +41,10 @@ public struct LoadedCheckpoint: Sendable {
     do { config = try RunConfig(configText: text) } catch {
       throw LoadError(description: "\(path): \(error)")
     }
-    guard let spec = EnvRegistry.spec(config.envID) else {
-      throw LoadError(description: "\(path): unknown environment '\(config.envID)'")
-    }
+    let spec = config.envSpec
     self.spec = spec
-    guard config.envID == checkpoint.envID, config.algorithm.rawValue == checkpoint.algorithm else {
-      throw LoadError(description: "\(path): checkpoint (\(checkpoint.envID), \(checkpoint.algorithm)) does not match its config (\(config.envID), \(config.algorithm.rawValue))")
+    guard config.env.label == checkpoint.envID, config.algorithm.rawValue == checkpoint.algorithm else {
+      throw LoadError(description: "\(path): checkpoint (\(checkpoint.envID), \(checkpoint.algorithm)) does not match its config (\(config.env.label), \(config.algorithm.rawValue))")
     }
     do {
       _ = try Policy(kind: config.algorithm, hyperparameters: config.hyperparameters, spec: spec,

@@ -2,6 +2,7 @@
 // (stored in checkpoint.bin), and what a resumed run carries over.
 
 import Algorithms
+import EnvSources
 import Envs
 import HogwildSegment
 import TinyNN
@@ -52,13 +53,27 @@ extension RunConfig {
       guard let v = E(rawValue: s) else { throw ConfigError("config: '\(k)' has unknown value '\(s)'") }
       return v
     }
-    envID = try string("env")
-    guard let spec = EnvRegistry.spec(envID) else { throw ConfigError("config: unknown environment '\(envID)'") }
+    let envText = try string("env")
+    let source: EnvSource
+    do { source = try EnvSource(parsing: envText) } catch {
+      throw ConfigError("config: 'env' \(envText): \(error.message)")
+    }
+    if case .builtin(let id) = source {
+      env = ResolvedEnv(builtin: id)
+    } else {
+      // A plugin or Python environment: its spec as the run saw it (eval and
+      // --resume probe it again and refuse a changed one).
+      guard let stored = j["env_spec"], let spec = EnvSpec(json: stored) else {
+        throw ConfigError("config: 'env_spec' is missing or malformed for \(envText)")
+      }
+      env = ResolvedEnv(source: source, spec: spec, python: source.isPython ? j["python"]?.stringValue : nil)
+    }
+    let spec = env.spec
     // Runs from before --sticky have no key: the env's default.
     stickyActionProbability = spec.stickyActionProbability
     if let p = j["sticky"], p != .null {
       guard let d = p.doubleValue, d >= 0, d <= 1, spec.stickyActionProbability != nil else {
-        throw ConfigError("config: 'sticky' is out of range or \(envID) has no sticky actions")
+        throw ConfigError("config: 'sticky' is out of range or \(envText) has no sticky actions")
       }
       stickyActionProbability = d
     }

@@ -1,6 +1,7 @@
 // RunConfig.swift — every effective setting of a training run.
 
 import Algorithms
+import EnvSources
 import Envs
 import Glibc
 import HogwildSegment
@@ -8,7 +9,12 @@ import HogwildSegment
 /// Settings of one `hogwild-rl run`. The CLI validates and fills it; the
 /// supervisor only reads it.
 public struct RunConfig: Sendable {
-  public var envID = "CartPole-v1"
+  /// The environment: its source (`--env`), spec and, for a Python source,
+  /// the interpreter.
+  public var env = ResolvedEnv(builtin: "CartPole-v1")
+  /// `--env` as config.json keeps it (a plugin's path absolute, its name given).
+  public var envID: String { env.source.text }
+  public var envSpec: EnvSpec { env.spec }
   /// MinAtar's sticky-action probability for every worker's environment
   /// (`run --sticky`); nil for an environment without sticky actions (and, for
   /// a MinAtar id, its default, 0.1).
@@ -71,7 +77,7 @@ public struct RunConfig: Sendable {
 
   /// The default output directory for a run starting at `unixTime`.
   public func defaultOutputDirectory(unixTime: Int) -> String {
-    let env = envID.replacingSlashes
+    let env = String(self.env.label.map { $0 == "/" || $0 == ":" ? "-" : $0 })
     return "runs/\(env)__\(algorithm.rawValue)__\(seed)__\(unixTime)"
   }
 
@@ -80,6 +86,8 @@ public struct RunConfig: Sendable {
     let h = hyperparameters
     return .object([
       ("env", .string(envID)),
+      ("env_spec", envSpec.json),
+      ("python", env.python.map(JSON.string) ?? .null),
       ("sticky", .number(stickyActionProbability)),
       ("algo", .string(algorithm.rawValue)),
       ("procs", .int(Int64(procs))),
@@ -119,9 +127,4 @@ public struct RunConfig: Sendable {
       ("checkpoint_every", .string(checkpointEvery.description)),
     ] + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
   }
-}
-
-extension String {
-  /// "/" replaced by "-", for file names.
-  var replacingSlashes: String { String(map { $0 == "/" ? "-" : $0 }) }
 }

@@ -33,9 +33,7 @@ public final class Supervisor {
 
   /// - Parameter log: receives human-readable lines (the CLI sends them to stderr).
   public init(config: RunConfig, log: @escaping (String) -> Void) throws(RunError) {
-    guard let spec = EnvRegistry.spec(config.envID) else {
-      throw .usage("unknown environment '\(config.envID)'")
-    }
+    let spec = config.envSpec
     self.config = config
     self.spec = spec
     self.algorithm = AlgorithmFactory.make(config.algorithm, hyperparameters: config.hyperparameters, spec: spec)
@@ -139,7 +137,7 @@ public final class Supervisor {
     header.state = .running
     _ = hw_install_stop_handlers()
     if config.progress {
-      log("run: \(config.envID) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
+      log("run: \(config.env.label) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
         + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
     }
 
@@ -219,7 +217,7 @@ public final class Supervisor {
   func fill(_ segment: SharedSegment) {
     let h = segment.header
     let hp = config.hyperparameters
-    h.envID = config.envID
+    h.envID = config.env.label
     h.algorithm = config.algorithm.rawValue
     h.optimizer = hp.optimizer.rawValue
     h.updateMode = hp.updateMode.rawValue

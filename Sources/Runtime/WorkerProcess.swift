@@ -4,6 +4,7 @@
 
 import Algorithms
 import CHogwild
+import EnvSources
 import Envs
 import Glibc
 import HogwildSegment
@@ -17,7 +18,15 @@ enum WorkerProcess {
                    config: RunConfig, algorithm: any WorkerAlgorithm) -> Never {
     if hw_child_setup(supervisor) != 0 { hw_exit_now(orphanedStatus) }
     segment.slot(rank).pid = getpid()
-    guard let environment = EnvRegistry.make(config.envID, options: config.envOptions) else { hw_exit_now(1) }
+    let environment: any Environment
+    do {
+      // A plugin's hw_env_create gets a seed of this rank's own.
+      var mix = SplitMix64(seed: config.workerSeed ^ (UInt64(rank) &+ 1) &* 0xA24B_AED4_963E_E407)
+      environment = try config.env.make(options: config.envOptions, seed: mix.next(), concurrent: config.procs)
+    } catch {
+      StandardError.write("error: worker \(rank): \(error.message)\n")
+      hw_exit_now(1)
+    }
     let h = config.hyperparameters
     var link = WorkerLink(
       segment: segment, rank: rank, optimizer: h.optimizer, mode: h.updateMode,

@@ -55,7 +55,7 @@ import Runtime
   @Test func helpAndBadArguments() throws {
     let s = try Scratch()
     let help = try Harness.run(["envs", "--help"], in: s.url, timeout: 10)
-    #expect(help.exitCode == 0 && help.stdout.contains("USAGE: hogwild-rl envs [--json]"))
+    #expect(help.exitCode == 0 && help.stdout.contains("USAGE: hogwild-rl envs [--env SOURCE [--python PATH]] [--json]"))
     let bad = try Harness.run(["envs", "--verbose"], in: s.url, timeout: 10)
     #expect(bad.exitCode == 64 && bad.stderrLines.count == 1 && bad.stderr.hasPrefix("error: "), "\(bad)")
     let top = try Harness.run(["--help"], in: s.url, timeout: 10)

@@ -1,0 +1,14 @@
+// CArguments.swift — a NUL-terminated argv for the C side's exec calls.
+
+import Glibc
+
+enum CArguments {
+  /// Calls `body` with `args` as a C `char *const argv[]` (NULL-terminated),
+  /// valid only during the call.
+  static func withArgv<R>(_ args: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
+    argv.append(nil)
+    defer { for p in argv { free(p) } }
+    return argv.withUnsafeBufferPointer { body($0.baseAddress!) }
+  }
+}

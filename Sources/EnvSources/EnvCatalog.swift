@@ -1,0 +1,120 @@
+// EnvCatalog.swift — from an `--env` source to a spec (probing plugins and
+// Python environments once per process) and to environments to step.
+
+import Envs
+import Glibc
+
+/// An environment source whose spec is known: what a run, `eval`, `envs` or
+/// `replay` needs to build environments of it.
+public struct ResolvedEnv: Sendable {
+  /// The source, with a plugin's environment name filled in (the default's
+  /// name if none was given), so workers and resumed runs build the same one.
+  public let source: EnvSource
+  public let spec: EnvSpec
+  /// The interpreter of a Python source (nil for the others).
+  public let python: String?
+
+  public init(source: EnvSource, spec: EnvSpec, python: String?) {
+    self.source = source
+    self.spec = spec
+    self.python = python
+  }
+
+  /// A built-in id (which must be registered): no probe needed.
+  public init(builtin id: String) {
+    guard let spec = EnvRegistry.spec(id) else { preconditionFailure("no built-in environment '\(id)'") }
+    self.init(source: .builtin(id), spec: spec, python: nil)
+  }
+
+  /// Probes the source again (with this interpreter) and checks that its
+  /// spec is still this one: a checkpoint's network fits only the spaces it
+  /// was trained on. Throws one line naming what changed.
+  public func reprobed() throws(EnvSourceError) -> ResolvedEnv {
+    guard case .builtin = source else {
+      let now = try EnvCatalog.resolve(source, python: python)
+      if let change = Self.difference(spec, now.spec) {
+        throw EnvSourceError("\(source.text): its spec changed since the checkpoint: \(change)")
+      }
+      return now
+    }
+    return self
+  }
+
+  /// The first way `b` differs from `a`, in words (nil: equal).
+  static func difference(_ a: EnvSpec, _ b: EnvSpec) -> String? {
+    if a.id != b.id { return "name \(a.id) → \(b.id)" }
+    if a.observationShape != b.observationShape { return "observation shape \(a.observationShape) → \(b.observationShape)" }
+    if a.actionSpace != b.actionSpace { return "action space \(a.actionSpace) → \(b.actionSpace)" }
+    if a.maxEpisodeSteps != b.maxEpisodeSteps {
+      return "time limit \(a.timeLimit.map(String.init) ?? "none") → \(b.timeLimit.map(String.init) ?? "none")"
+    }
+    if a.rewardThreshold != b.rewardThreshold {
+      return "reward threshold \(a.rewardThreshold.map { "\($0)" } ?? "none") → \(b.rewardThreshold.map { "\($0)" } ?? "none")"
+    }
+    if a.observationIsBinary != b.observationIsBinary { return "binary observations \(a.observationIsBinary) → \(b.observationIsBinary)" }
+    return nil
+  }
+
+  /// The label for the segment header and the checkpoint (≤ 47 bytes).
+  public var label: String { source.label(specID: spec.id) }
+
+  /// How long each side of a Python bridge polls before it sleeps, when a
+  /// CPU is free for every process involved. Measured: see BENCHMARKS.md.
+  public static let bridgeSpinNanoseconds: UInt64 = 50_000
+
+  /// A new environment, to reset before stepping. `seed` is for a plugin's
+  /// hw_env_create; `concurrent` is how many Python environments of this
+  /// run step at once (each with its worker), which decides whether polling
+  /// pays. Throws one line (a plugin that cannot be loaded here, a Python
+  /// process that could not start).
+  public func make(options: EnvOptions = EnvOptions(), seed: UInt64 = 0, concurrent: Int = 1)
+    throws(EnvSourceError) -> any Environment
+  {
+    switch source {
+    case .builtin(let id):
+      guard let env = EnvRegistry.make(id, options: options) else { throw EnvSourceError("unknown environment '\(id)'") }
+      return env
+    case .plugin(let path, _):
+      return try PluginEnvironment(path: path, spec: spec, seed: seed)
+    case .gym, .python:
+      let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+      let spin = 2 * concurrent <= cpus ? Self.bridgeSpinNanoseconds : 0
+      return try PythonBridgeEnvironment(source: source, spec: spec, python: python ?? "python3",
+                                         spinNanoseconds: spin)
+    }
+  }
+}
+
+/// Resolves sources, probing each (source, interpreter) once per process.
+public enum EnvCatalog {
+  nonisolated(unsafe) private static var resolved: [String: ResolvedEnv] = [:]
+
+  /// The spec of `source`. Plugins are probed in a child process, Python
+  /// sources by running the adaptor's probe with `python` (already resolved
+  /// by PythonInterpreter; nil: resolve the default). Built-in ids cost
+  /// nothing.
+  public static func resolve(_ source: EnvSource, python: String? = nil) throws(EnvSourceError) -> ResolvedEnv {
+    switch source {
+    case .builtin(let id):
+      guard let spec = EnvRegistry.spec(id) else { throw EnvSourceError("unknown environment '\(id)'") }
+      return ResolvedEnv(source: source, spec: spec, python: nil)
+    case .plugin(let path, let name):
+      let key = source.text
+      if let hit = resolved[key] { return hit }
+      let spec = try PluginProbe.spec(path: path, name: name)
+      let r = ResolvedEnv(source: .plugin(path: path, name: spec.id), spec: spec, python: nil)
+      resolved[key] = r
+      resolved[r.source.text] = r
+      return r
+    case .gym, .python:
+      let interpreter: String
+      if let python { interpreter = python } else { interpreter = try PythonInterpreter.resolve(flag: nil) }
+      let key = source.text + "\u{0}" + interpreter
+      if let hit = resolved[key] { return hit }
+      let r = ResolvedEnv(source: source, spec: try PythonProbe.spec(source: source, python: interpreter),
+                          python: interpreter)
+      resolved[key] = r
+      return r
+    }
+  }
+}

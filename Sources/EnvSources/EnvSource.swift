@@ -1,0 +1,138 @@
+// EnvSource.swift — what `--env` names: a built-in id, a C plugin, a
+// Gymnasium id or a Python factory. Parsing checks the form only; probing
+// (EnvCatalog) learns the spec.
+
+import Envs
+import Glibc
+
+/// Where an environment comes from.
+public enum EnvSource: Equatable, Hashable, Sendable {
+  /// One of this package's environments (`EnvRegistry`), e.g. "CartPole-v1".
+  case builtin(String)
+  /// A shared library implementing include/hogwild_env.h: an absolute path,
+  /// and the plugin environment's name (nil: the plugin's default).
+  case plugin(path: String, name: String?)
+  /// `gymnasium.make(id)` in a Python process per worker.
+  case gym(String)
+  /// `MODULE.FACTORY()` in a Python process per worker: a callable returning
+  /// an object with Gymnasium's reset/step/observation_space/action_space.
+  case python(module: String, factory: String)
+
+  /// The forms `--env` accepts, for help texts and errors.
+  public static let forms = "a built-in id, plugin:PATH[:NAME], gym:ID or py:MODULE:FACTORY"
+
+  /// Parses `text`. A relative plugin path is made absolute against the
+  /// current directory (workers, resumed runs and checkpoints must find the
+  /// same file).
+  public init(parsing text: String) throws(EnvSourceError) {
+    if text.hasPrefix("plugin:") {
+      let rest = String(text.dropFirst("plugin:".count))
+      guard !rest.isEmpty else { throw EnvSourceError("plugin: needs a path: plugin:PATH[:NAME]") }
+      var path = rest
+      var name: String?
+      // PATH:NAME, unless the whole text is an existing file (a path with a colon).
+      if !Self.isFile(rest), let colon = rest.lastIndex(of: ":") {
+        let tail = String(rest[rest.index(after: colon)...])
+        let head = String(rest[..<colon])
+        if !head.isEmpty, !tail.contains("/") {
+          path = head
+          name = tail
+        }
+      }
+      if let name, name.isEmpty || name.utf8.count > 63 {
+        throw EnvSourceError("plugin: the environment name after the path must be 1 to 63 bytes long, got '\(name)'")
+      }
+      self = .plugin(path: Self.absolute(path), name: name)
+    } else if text.hasPrefix("gym:") {
+      let id = String(text.dropFirst("gym:".count))
+      guard !id.isEmpty, !id.contains(where: { $0.isWhitespace }) else {
+        throw EnvSourceError("gym: needs a Gymnasium id without spaces, e.g. gym:CartPole-v1 or gym:ALE/Breakout-v5")
+      }
+      self = .gym(id)
+    } else if text.hasPrefix("py:") {
+      let rest = String(text.dropFirst("py:".count))
+      guard let colon = rest.lastIndex(of: ":") else {
+        throw EnvSourceError("py: needs a module and a factory: py:MODULE:FACTORY, e.g. py:my_envs:make_corridor")
+      }
+      let module = String(rest[..<colon]), factory = String(rest[rest.index(after: colon)...])
+      guard Self.isDottedName(module), Self.isDottedName(factory) else {
+        throw EnvSourceError("py: MODULE and FACTORY must be Python (dotted) names, got '\(module)' and '\(factory)'")
+      }
+      self = .python(module: module, factory: factory)
+    } else {
+      guard EnvRegistry.spec(text) != nil else {
+        throw EnvSourceError("expected \(Self.forms); built-in ids: " + EnvRegistry.ids.joined(separator: ", "))
+      }
+      self = .builtin(text)
+    }
+  }
+
+  /// The text that parses back to this source (config.json's "env").
+  public var text: String {
+    switch self {
+    case .builtin(let id): id
+    case .plugin(let path, let name): "plugin:" + path + (name.map { ":" + $0 } ?? "")
+    case .gym(let id): "gym:" + id
+    case .python(let module, let factory): "py:" + module + ":" + factory
+    }
+  }
+
+  /// Whether the environment runs in a Python process.
+  public var isPython: Bool {
+    switch self {
+    case .gym, .python: true
+    case .builtin, .plugin: false
+    }
+  }
+
+  /// A short name for the segment header and the checkpoint's fixed field
+  /// (47 bytes at most): the id, or the kind and the environment's name.
+  public func label(specID: String) -> String {
+    let full: String
+    switch self {
+    case .builtin(let id): full = id
+    case .plugin: full = "plugin:" + specID
+    case .gym(let id): full = "gym:" + id
+    case .python(let module, let factory): full = "py:" + module + ":" + factory
+    }
+    // Cut at 47 bytes, never inside a character.
+    var out = ""
+    var bytes = 0
+    for c in full {
+      bytes += c.utf8.count
+      guard bytes <= 47 else { break }
+      out.append(c)
+    }
+    return out
+  }
+
+  static func isFile(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+  }
+
+  static func absolute(_ path: String) -> String {
+    guard !path.hasPrefix("/") else { return path }
+    var buffer = [CChar](repeating: 0, count: 4096)
+    guard getcwd(&buffer, buffer.count) != nil else { return path }
+    let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    var relative = Substring(path)
+    while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
+    return (cwd == "/" ? "" : cwd) + "/" + relative
+  }
+
+  static func isDottedName(_ s: String) -> Bool {
+    let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+    return !parts.isEmpty && parts.allSatisfy { part in
+      guard let first = part.first, first == "_" || first.isLetter else { return false }
+      return part.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+    }
+  }
+}
+
+/// An environment that cannot be used, in one line (the CLI prefixes the flag).
+public struct EnvSourceError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
