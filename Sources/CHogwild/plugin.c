@@ -238,6 +238,10 @@ int hw_plugin_probe(const char *path, const char *name, uint64_t timeout_ns, hw_
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(70);
     signal(SIGINT, SIG_DFL);
+    /* A crash in the plugin is an answer, reported in one line by the parent:
+       the Swift runtime's backtracer (inherited handlers) would print pages. */
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) signal(faults[i], SIG_DFL);
     _exit(probe_in_child(path, name, a) == 0 ? 0 : 3);
   }
   int kind = HW_CHILD_RUNNING, code = 0;

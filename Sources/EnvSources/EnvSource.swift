@@ -77,6 +77,13 @@ public enum EnvSource: Equatable, Hashable, Sendable {
     }
   }
 
+  /// Whether this is one of the registered ids (whose state `replay` and the
+  /// tests can read and restore).
+  public var isBuiltin: Bool {
+    if case .builtin = self { return true }
+    return false
+  }
+
   /// Whether the environment runs in a Python process.
   public var isPython: Bool {
     switch self {

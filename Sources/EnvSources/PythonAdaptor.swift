@@ -270,7 +270,9 @@ def serve(source, fd):
                 reply(seq)
             elif command == CLOSE:
                 try:
-                    env.close()
+                    close = getattr(env, "close", None)
+                    if callable(close):
+                        close()
                 finally:
                     reply(seq)
                 return 0

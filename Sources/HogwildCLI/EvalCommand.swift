@@ -20,7 +20,7 @@ enum EvalCommand {
     OptionTable<EvalOptions>(
     command: "eval",
     abstract: "Evaluate a trained policy from a checkpoint (no training, no shared segment).",
-    usage: "hogwild-rl eval --checkpoint PATH --episodes N [--greedy] [--seed S] [--json]",
+    usage: "hogwild-rl eval --checkpoint PATH --episodes N [--greedy] [--seed S] [--json] [--python PATH]",
     options: [
       .init("--checkpoint", "path", "A checkpoint.bin written by 'hogwild-rl run' (its settings rebuild the network).") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--checkpoint", "a file path", v) }
@@ -71,11 +71,14 @@ enum EvalCommand {
       guard resolved.source.isPython else { return CLI.usageFailure(RunCommand.pythonNotNeeded(resolved.source.text).message) }
       resolved = ResolvedEnv(source: resolved.source, spec: resolved.spec, python: python)
     }
+    // An environment that no longer probes, or no longer fits the network,
+    // is an input problem (as with run --resume); one that cannot start is a
+    // runtime failure.
+    do { resolved = try resolved.reprobed() } catch {
+      return CLI.usageFailure("\(path): \(error.message)")
+    }
     let env: any Environment
-    do {
-      resolved = try resolved.reprobed()
-      env = try resolved.make(options: loaded.config.envOptions, seed: o.seed)
-    } catch {
+    do { env = try resolved.make(options: loaded.config.envOptions, seed: o.seed) } catch {
       CLI.printError("error: \(path): \(error.message)")
       return 1
     }

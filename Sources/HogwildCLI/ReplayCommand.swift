@@ -1,15 +1,19 @@
 // ReplayCommand.swift — `hogwild-rl replay`: start an environment from a
-// given internal state and apply given actions, printing every step exactly
-// (JSON lines), to compare against a reference implementation or debug one.
+// given internal state (or a reset seed) and apply given actions, printing
+// every step exactly (JSON lines), to compare against a reference
+// implementation or debug one.
 
+import EnvSources
 import Envs
 import Runtime
 
 struct ReplayOptions {
-  var envID: String?
+  var env: EnvSource?
+  var python: String?
   var state: String?
+  var seed: UInt64?
   var actions: String?
-  var elapsed = 0
+  var elapsed: Int?
 }
 
 enum ReplayCommand {
@@ -17,21 +21,28 @@ enum ReplayCommand {
     OptionTable<ReplayOptions>(
     command: "replay",
     abstract: "Step an environment from a given internal state with given actions; print each step as JSON.",
-    usage: "hogwild-rl replay --env ID --state JSON|@FILE --actions LIST [--elapsed K]",
+    usage: "hogwild-rl replay --env SOURCE (--state JSON|@FILE [--elapsed K] | --seed S) --actions LIST [--python PATH]",
     options: [
-      .init("--env", "id", "Environment: " + EnvRegistry.ids.joined(separator: ", ") + ".") { o, v throws(UsageError) in
-        guard EnvRegistry.spec(v) != nil else {
-          throw ValueParsers.fail("--env", "one of " + EnvRegistry.ids.joined(separator: ", "), v)
+      .init("--env", "source", "Environment: a built-in id (" + EnvRegistry.ids.joined(separator: ", ") + "), plugin:PATH[:NAME], gym:ID or py:MODULE:FACTORY (see run --help).") { o, v throws(UsageError) in
+        let source = try RunCommand.parseEnvSource(v)
+        if case .builtin(let id) = source, EnvRegistry.spec(id) == nil {
+          throw ValueParsers.fail("--env", "one of " + EnvRegistry.ids.joined(separator: ", ") + ", or plugin:PATH, gym:ID, py:MODULE:FACTORY", v)
         }
-        o.envID = v
+        o.env = source
       },
-      .init("--state", "json|@file", "The internal state to start from, as JSON text or @ followed by a file holding it (forms below).") { o, v in
+      .init("--state", "json|@file", "The internal state to start from, as JSON text or @ followed by a file holding it (forms below; built-in environments only).") { o, v in
         o.state = v
+      },
+      .init("--seed", "s", "Instead of --state: start a new episode with reset(seed=S) and print it as the line t = 0 (any environment; the only way in for plugins and Python environments).") { o, v throws(UsageError) in
+        o.seed = try ValueParsers.unsigned("--seed", v)
+      },
+      .init("--python", "path", "The Python interpreter for gym: and py: environments (default: $HOGWILD_PYTHON, else python3 on PATH).") { o, v in
+        o.python = v
       },
       .init("--actions", "list", "Comma-separated actions, one per step: integers for a discrete action space; numbers for a box (decimal or hex, d per action for d dimensions; outside the bounds they are clipped by the env).") { o, v in
         o.actions = v
       },
-      .init("--elapsed", "k", "Steps of the episode already taken, for the time limit: 0 to the limit − 1.", default: "0") { o, v throws(UsageError) in
+      .init("--elapsed", "k", "With --state: steps of the episode already taken, for the time limit: 0 to the limit − 1.", default: "0") { o, v throws(UsageError) in
         o.elapsed = try ValueParsers.integer("--elapsed", v, 0...Int(Int32.max))
       },
     ],
@@ -49,6 +60,12 @@ enum ReplayCommand {
       in their shortest form that parses back to the same bits (an obs value: read as a float64,
       then rounded to float32); NaN and ±infinity, which JSON lacks, print as the strings "NaN",
       "Infinity" and "-Infinity".
+
+      With --seed S instead of --state, the environment starts a new episode with reset(seed=S)
+      (a plugin's hw_env_reset(env, S, obs); a Python environment's reset(seed=S); a built-in one
+      draws its initial state from Xoshiro256(seed: S), as run's workers do) and the first line
+      is that reset: {"t": 0, "obs", "state"}. Plugins and Python environments keep their state
+      to themselves: their "state" is null, and --state is refused for them.
 
       Once a step ends the episode (terminated or truncated), the remaining actions are not
       applied: the output then has fewer lines than there are actions. MinAtar runs with sticky
@@ -80,7 +97,8 @@ enum ReplayCommand {
                        divers: [[x, y, lr, move_timer], ...], e_spawn_speed, e_spawn_timer,
                        d_spawn_timer, move_speed, ramp_index, shot_timer, surface, terminal}
 
-      Bad input (unknown env, malformed JSON, a state of the wrong form — a missing or unknown
+      Bad input (unknown env, a plugin or Python environment that fails its probe, neither or
+      both of --state and --seed, malformed JSON, a state of the wrong form — a missing or unknown
       key, a value of the wrong type, a position off the grid, a map of the wrong size —, an
       action outside the action space or of the wrong kind, --elapsed at or past the time
       limit): one line on stderr and exit status 64, before any step.
@@ -92,6 +110,7 @@ enum ReplayCommand {
     do {
       guard try table.parse(args, into: &o) else { return 0 }
       var (env, actions) = try prepare(o)
+      if let seed = o.seed { printReset(&env, seed: seed) }
       printSteps(&env, actions)
       return 0
     } catch {
@@ -99,25 +118,41 @@ enum ReplayCommand {
     }
   }
 
-  /// Checks every input and restores the environment; nothing is stepped yet.
+  /// Checks every input and restores the environment (or, with --seed,
+  /// only builds it); nothing is stepped yet.
   static func prepare(_ o: ReplayOptions) throws(UsageError) -> (any Environment, ReplayActions) {
-    guard let id = o.envID else { throw UsageError("replay: --env is required") }
-    guard let stateText = o.state else { throw UsageError("replay: --state is required") }
+    guard let source = o.env else { throw UsageError("replay: --env is required") }
+    switch (o.state, o.seed) {
+    case (nil, nil): throw UsageError("replay: --state or --seed is required")
+    case (.some, .some): throw UsageError("replay: --state and --seed exclude each other (one says where the episode starts)")
+    case (nil, .some) where o.elapsed != nil: throw UsageError("--elapsed: goes with --state (--seed starts an episode at step 0)")
+    default: break
+    }
     guard let actionsText = o.actions else { throw UsageError("replay: --actions is required") }
+    let resolved = try RunCommand.resolveEnvironment(source, pythonFlag: o.python)
+    if o.state != nil, !resolved.source.isBuiltin {
+      throw UsageError("--state: \(source.text) keeps its state to itself; start it with --seed instead")
+    }
+    // Parse what can be refused before a plugin or Python process is started.
+    let actions = try ReplayActions(actionsText, for: resolved.spec)
+    let elapsed = o.elapsed ?? 0
+    if o.state != nil, let limit = resolved.spec.timeLimit, elapsed >= limit {
+      throw UsageError("--elapsed: expected an integer from 0 to \(limit - 1) (\(resolved.spec.id) truncates at \(limit) steps), got '\(elapsed)'")
+    }
+    let state = try o.state.map { (text) throws(UsageError) in try parseState(text) }
     // Sticky actions off: replay applies exactly the actions given.
-    guard var env = EnvRegistry.make(id, options: EnvOptions(stickyActionProbability: 0)) else {
-      throw UsageError("replay: unknown environment '\(id)'")
+    var env: any Environment
+    do { env = try resolved.make(options: EnvOptions(stickyActionProbability: 0)) } catch {
+      throw UsageError("--env: \(error.message)")
     }
-    if let limit = env.spec.timeLimit, o.elapsed >= limit {
-      throw UsageError("--elapsed: expected an integer from 0 to \(limit - 1) (\(id) truncates at \(limit) steps), got '\(o.elapsed)'")
+    if let state {
+      do {
+        try env.restore(state, elapsedSteps: elapsed)
+      } catch {
+        throw UsageError("--state: \(error.message)")
+      }
     }
-    let state = try parseState(stateText)
-    do {
-      try env.restore(state, elapsedSteps: o.elapsed)
-    } catch {
-      throw UsageError("--state: \(error.message)")
-    }
-    return (env, try ReplayActions(actionsText, for: env.spec))
+    return (env, actions)
   }
 
   /// `--state`'s value: JSON text, or `@path` of a file holding it.
@@ -138,6 +173,18 @@ enum ReplayCommand {
     do { return try EnvState(json: value) } catch {
       throw UsageError("--state: \(error.message)")
     }
+  }
+
+  /// `--seed`: the reset, as the line t = 0.
+  static func printReset(_ env: inout any Environment, seed: UInt64) {
+    var observation = [Float](repeating: 0, count: env.spec.observationSize)
+    env.reset(seed: seed, observation: &observation)
+    let line = JSON.object([
+      ("t", .int(0)),
+      ("obs", env.spec.observationJSON(observation)),
+      ("state", env.internalState.json),
+    ])
+    print(line.serialized())
   }
 
   /// Applies the actions until they run out or the episode ends, printing a

@@ -315,7 +315,7 @@ enum RunCommand {
       throw pythonNotNeeded(source.text)
     }
     do { return try EnvCatalog.resolve(source, python: python) } catch {
-      throw UsageError("--env \(source.text): \(error.message)")
+      throw UsageError("--env: \(error.message)")
     }
   }
 

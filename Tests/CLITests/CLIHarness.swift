@@ -45,7 +45,9 @@ final class CLIProcess {
 
   /// - Parameter blocking: signals to leave blocked in the child (to
   ///   reproduce a launcher that passes a blocked mask on).
-  init(_ args: [String], scratch: URL, blocking: [Int32] = []) throws {
+  /// - Parameter environment: variables to set (or replace) in the child's
+  ///   environment, e.g. PYTHONPATH for a fixture module.
+  init(_ args: [String], scratch: URL, blocking: [Int32] = [], environment: [String: String] = [:]) throws {
     let tag = UUID().uuidString
     outPath = scratch.appendingPathComponent("stdout-\(tag).txt").path
     errPath = scratch.appendingPathComponent("stderr-\(tag).txt").path
@@ -75,7 +77,11 @@ final class CLIProcess {
     let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + args).map { strdup($0) } + [nil]
     defer { for a in argv { free(a) } }
     var child: pid_t = 0
-    let rc = posix_spawn(&child, binary, &actions, &attr, argv, environ)
+    var variables = ProcessInfo.processInfo.environment
+    for (k, v) in environment { variables[k] = v }
+    let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { for e in envp { free(e) } }
+    let rc = posix_spawn(&child, binary, &actions, &attr, argv, envp)
     guard rc == 0 else {
       throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO, userInfo: [NSLocalizedDescriptionKey: "spawn \(binary)"])
     }
@@ -155,13 +161,15 @@ enum Harness {
   }()
 
   /// Runs `hogwild-rl args` to completion (or the timeout).
-  static func run(_ args: [String], in scratch: URL, timeout: Double = 30) throws -> CLIResult {
-    try CLIProcess(args, scratch: scratch).wait(timeout: timeout)
+  static func run(_ args: [String], in scratch: URL, timeout: Double = 30,
+                  environment: [String: String] = [:]) throws -> CLIResult {
+    try CLIProcess(args, scratch: scratch, environment: environment).wait(timeout: timeout)
   }
 
   /// Starts `hogwild-rl args` without waiting.
-  static func start(_ args: [String], in scratch: URL, blocking: [Int32] = []) throws -> CLIProcess {
-    try CLIProcess(args, scratch: scratch, blocking: blocking)
+  static func start(_ args: [String], in scratch: URL, blocking: [Int32] = [],
+                    environment: [String: String] = [:]) throws -> CLIProcess {
+    try CLIProcess(args, scratch: scratch, blocking: blocking, environment: environment)
   }
 
   // MARK: /dev/shm
