@@ -2,10 +2,10 @@
 
 import Glibc
 
-enum CArguments {
+public enum CArguments {
   /// Calls `body` with `args` as a C `char *const argv[]` (NULL-terminated),
   /// valid only during the call.
-  static func withArgv<R>(_ args: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+  public static func withArgv<R>(_ args: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
     argv.append(nil)
     defer { for p in argv { free(p) } }

@@ -77,12 +77,21 @@ public struct ResolvedEnv: Sendable {
     case .plugin(let path, _):
       return try PluginEnvironment(path: path, spec: spec, seed: seed)
     case .gym, .python:
-      let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-      let spin = 2 * concurrent <= cpus ? Self.bridgeSpinNanoseconds : 0
       return try PythonBridgeEnvironment(source: source, spec: spec, python: python ?? "python3",
-                                         spinNanoseconds: spin)
+                                         spinNanoseconds: Self.spin(concurrent: concurrent))
     }
   }
+
+  /// The polling time for `concurrent` bridges: `bridgeSpinNanoseconds` when
+  /// every worker and its Python process can have a CPU of their own, else 0
+  /// (a poller would take the CPU from the process it waits for).
+  /// $HOGWILD_BRIDGE_SPIN_NS overrides it (for measurements).
+  static func spin(concurrent: Int) -> UInt64 {
+    if let text = getenv("HOGWILD_BRIDGE_SPIN_NS"), let ns = UInt64(String(cString: text)) { return ns }
+    let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    return 2 * concurrent <= cpus ? bridgeSpinNanoseconds : 0
+  }
+
 }
 
 /// Resolves sources, probing each (source, interpreter) once per process.

@@ -9,7 +9,7 @@ func benchEnvSteps(_ bench: Bench) {
     var samples: [Double] = []
     for r in 0..<repeats {
       bench.stopIfInterrupted()
-      samples.append(stepRate(EnvRegistry.make(id)!, seed: UInt64(r), duration: bench.options.quick ? 0.1 : 0.25))
+      samples.append(randomStepRate(EnvRegistry.make(id)!, seed: UInt64(r), duration: bench.options.quick ? 0.1 : 0.25))
     }
     bench.report.add("env_steps.\(id)", "env steps/s, \(id)", unit: "steps/s", samples: samples)
   }
@@ -18,7 +18,7 @@ func benchEnvSteps(_ bench: Bench) {
 /// Steps per second of `env` (opened from `any Environment`, as a worker's
 /// loop is) with uniformly random actions (a box action: each component
 /// uniform in [-2, 2), out-of-bounds values clipped by the env).
-private func stepRate<E: Environment>(_ env: E, seed: UInt64, duration: Double) -> Double {
+func randomStepRate<E: Environment>(_ env: E, seed: UInt64, duration: Double) -> Double {
   var env = env
   var rng = Xoshiro256(seed: seed)
   var observation = [Float](repeating: 0, count: env.spec.observationSize)

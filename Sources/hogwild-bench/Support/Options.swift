@@ -3,12 +3,15 @@
 struct Options {
   /// Fewer repeats and shorter runs: a smoke test, not a measurement.
   var quick = false
-  /// Sections to run (1...8).
-  var sections = Set(1...8)
+  /// Sections to run (1...9).
+  var sections = Set(1...9)
   var jsonPath = "bench.json"
+  /// A Python with gymnasium, for section 9's bridge figures (else
+  /// $HOGWILD_PYTHON; without either they are skipped).
+  var python: String?
 
   static let usage = """
-    usage: hogwild-bench [--quick] [--sections LIST] [--json PATH]
+    usage: hogwild-bench [--quick] [--sections LIST] [--json PATH] [--python PATH]
 
     Measures hogwild-rl on this machine and prints a table (median, min–max,
     unit); writes every figure to bench.json. Finds the hogwild-rl binary next
@@ -20,7 +23,10 @@ struct Options {
                          2 network fwd+bwd      6 memory unique to a worker
                          3 apply kernels        7 allocations per 1,000 steps
                          4 end-to-end A3C       8 roofline
+                                                9 own environments (plugin, bridge)
       --json PATH      where to write the figures (default: bench.json)
+      --python PATH    a Python with gymnasium for section 9's bridge figures
+                       (default: $HOGWILD_PYTHON; without one they are skipped)
       --help           this text
 
     """
@@ -34,15 +40,17 @@ struct Options {
       switch a {
       case "--quick": o.quick = true
       case "--help", "-h": return .failure(UsageError(message: nil))
-      case "--sections", "--json":
+      case "--sections", "--json", "--python":
         guard i + 1 < args.count else { return .failure(UsageError(message: "\(a) needs a value")) }
         i += 1
         if a == "--json" {
           o.jsonPath = args[i]
+        } else if a == "--python" {
+          o.python = args[i]
         } else {
           let parts = args[i].split(separator: ",").map { Int($0) }
-          guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && (1...8).contains($0!) }) else {
-            return .failure(UsageError(message: "--sections takes numbers 1-8 separated by commas, got '\(args[i])'"))
+          guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && (1...9).contains($0!) }) else {
+            return .failure(UsageError(message: "--sections takes numbers 1-9 separated by commas, got '\(args[i])'"))
           }
           o.sections = Set(parts.map { $0! })
         }
