@@ -10,7 +10,7 @@ export HOGWILD_PORTABLE := 1
 endif
 SWIFTFLAGS ?=
 
-.PHONY: build run test bench soak sanitize tables study install clean lint
+.PHONY: build run test bench soak sanitize tables study interop install clean lint
 
 build:
 	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
@@ -44,6 +44,17 @@ tables: build
 # interrupted run continues where it stopped. About 3 minutes on 2 vCPUs.
 study: build
 	BIN=$(BIN) ./scripts/study.sh
+
+# hogwild-rl against the real Python ecosystem (not part of make test; needs
+# PyPI): makes a throwaway venv in .build-interop/venv (gymnasium,
+# stable-baselines3), trains gym:CartPole-v1 and gym:Acrobot-v1 through the
+# bridge, the C plugin CartPole against the built-in, measures SB3 A2C and
+# hogwild-bench section 9 in the same run; logs in interop/. About 10 minutes
+# on 2 vCPUs (plus the venv the first time). `make interop INTEROP=bridge`
+# runs one section (bridge, sb3, bench).
+INTEROP ?=
+interop: build
+	BIN=$(BIN) BENCH=.build/$(CONFIG)/hogwild-bench ./scripts/interop.sh $(INTEROP)
 
 # Sustained faults: random worker kills, supervisor stops, a supervisor crash
 # and resume (about 2 minutes; not part of make test). See RELIABILITY.md.

@@ -46,7 +46,7 @@ enum RunCommand {
       summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
       step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
       --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay,
-      --delay-workers and --audit may differ from the stored run. --audit and --stale-updates
+      --delay-workers, --audit and --python may differ from the stored run. --audit and --stale-updates
       start over at the resume point (θ as resumed is the audit's start and fills the ring).
       """)
   }

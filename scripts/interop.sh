@@ -1,0 +1,101 @@
+#!/bin/bash
+# make interop: hogwild-rl against the real Python ecosystem, in a throwaway
+# venv (not part of make test; needs PyPI). Sections, all by default:
+#   bridge  gym:CartPole-v1 solved (last-100 >= 475) and gym:Acrobot-v1 >= -100
+#           with the README's built-in settings; the C plugin CartPole solves
+#           like the built-in (same seeds, same settings)
+#   sb3     Stable-Baselines3 A2C's steps/s on gymnasium's CartPole-v1
+#   bench   hogwild-bench section 9 (plugin and bridge costs) in the same run
+# Usage: scripts/interop.sh [SECTION ...]; output and logs in $OUT (interop/).
+# Exit status: 0 if every check passed, 1 if one failed, 64 on bad usage.
+set -u
+BIN=${BIN:-.build/release/hogwild-rl}
+BENCH=${BENCH:-.build/release/hogwild-bench}
+VENV=${VENV:-.build-interop/venv}
+OUT=${OUT:-interop}
+PY="$VENV/bin/python"
+SECTIONS=${*:-bridge sb3 bench}
+for s in $SECTIONS; do
+  case $s in bridge|sb3|bench) ;; *) echo "interop: unknown section '$s' (bridge, sb3, bench)" >&2; exit 64 ;; esac
+done
+[ -x "$BIN" ] || { echo "interop: $BIN not built (run make build)" >&2; exit 1; }
+mkdir -p "$OUT"
+FAILED=0
+pass() { echo "PASS  $*"; }
+fail() { echo "FAIL  $*"; FAILED=1; }
+field() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(v[sys.argv[2]] if v.get(sys.argv[2]) is not None else "none")' "$1" "$2"; }
+
+make_venv() {
+  if [ ! -x "$PY" ] || ! "$PY" -c 'import gymnasium, stable_baselines3' 2>/dev/null; then
+    echo "== venv: $VENV (gymnasium, numpy, stable-baselines3; a few minutes the first time)"
+    python3 -m venv "$VENV" && "$PY" -m pip install -q --upgrade pip \
+      && "$PY" -m pip install -q gymnasium numpy stable-baselines3 || { echo "interop: cannot make $VENV" >&2; exit 1; }
+  fi
+  "$PY" -c 'import gymnasium, numpy; print("venv:", "gymnasium", gymnasium.__version__, "numpy", numpy.__version__)'
+}
+
+# train NAME EXTRA-ARGS...: one run into $OUT/NAME, summary.json kept.
+train() {
+  local name=$1; shift
+  rm -rf "${OUT:?}/$name"
+  "$BIN" run "$@" --quiet --out "$OUT/$name" > "$OUT/$name.log" 2>&1 || { fail "$name: run exited $? (see $OUT/$name.log)"; return 1; }
+}
+
+bridge() {
+  echo "== bridge: real gymnasium environments through --env gym:ID"
+  for seed in 1 2 3; do
+    train gym-cartpole-s$seed --env gym:CartPole-v1 --python "$PY" --procs 2 --seed $seed || continue
+    local m s w; m=$(field "$OUT/gym-cartpole-s$seed/summary.json" mean_return_100)
+    s=$(field "$OUT/gym-cartpole-s$seed/summary.json" solved_at_step)
+    w=$(field "$OUT/gym-cartpole-s$seed/summary.json" steps_per_second)
+    if [ "$s" != none ]; then pass "gym:CartPole-v1 --procs 2 --seed $seed: solved at step $s, last-100 $m, $w steps/s"
+    else fail "gym:CartPole-v1 --procs 2 --seed $seed: not solved, last-100 $m"; fi
+  done
+  for seed in 1 2 3; do
+    train gym-acrobot-s$seed --env gym:Acrobot-v1 --python "$PY" --procs 16 --t-max 2M --target-return none \
+      --vf-coef 0.01 --seed $seed || continue
+    local m; m=$(field "$OUT/gym-acrobot-s$seed/summary.json" mean_return_100)
+    if python3 -c "import sys; sys.exit(0 if float('$m') >= -100 else 1)"; then
+      pass "gym:Acrobot-v1 --procs 16 --t-max 2M --vf-coef 0.01 --seed $seed: last-100 $m (>= -100)"
+    else fail "gym:Acrobot-v1 --seed $seed: last-100 $m (< -100)"; fi
+  done
+  echo "== plugin: examples/plugins/cartpole.c against the built-in CartPole-v1 (defaults, --procs 2)"
+  cc -std=c11 -O2 -ffp-contract=off -shared -fPIC -I include examples/plugins/cartpole.c -o "$OUT/libcartpole.so" -lm \
+    || { fail "cannot build examples/plugins/cartpole.c"; return; }
+  for seed in 1 2 3; do
+    train builtin-s$seed --env CartPole-v1 --procs 2 --seed $seed || continue
+    train plugin-s$seed --env "plugin:$OUT/libcartpole.so" --procs 2 --seed $seed || continue
+    local b p
+    b=$(field "$OUT/builtin-s$seed/summary.json" solved_at_step); p=$(field "$OUT/plugin-s$seed/summary.json" solved_at_step)
+    if [ "$p" != none ]; then pass "plugin CartPole --seed $seed: solved at step $p (built-in: $b)"
+    else fail "plugin CartPole --seed $seed: not solved (built-in: $b)"; fi
+  done
+}
+
+sb3() {
+  echo "== sb3: Stable-Baselines3 A2C on gymnasium CartPole-v1 (CPU)"
+  "$PY" scripts/sb3_a2c_rate.py 50000 | tee "$OUT/sb3.jsonl" || fail "sb3_a2c_rate.py failed"
+}
+
+bench() {
+  echo "== bench: hogwild-bench section 9 with $PY"
+  "$BENCH" --sections 9 --python "$PY" --json "$OUT/bench9.json" || fail "hogwild-bench section 9 failed"
+}
+
+lscpu | grep 'Model name' | sed 's/  */ /g'
+make_venv
+for s in $SECTIONS; do $s; done
+if [ -f "$OUT/sb3.jsonl" ] && [ -f "$OUT/gym-cartpole-s1/summary.json" ]; then
+  python3 - "$OUT" <<'PY'
+import json, sys, glob
+out = sys.argv[1]
+sb3 = max(json.loads(l)["steps_per_second"] for l in open(f"{out}/sb3.jsonl") if l.strip())
+for name in ("gym-cartpole", "builtin"):
+    rates = [json.load(open(p))["steps_per_second"] for p in sorted(glob.glob(f"{out}/{name}-s*/summary.json"))]
+    if rates:
+        m = sorted(rates)[len(rates) // 2]
+        print(f"ratio  hogwild-rl {name} --procs 2 median {m:,.0f} steps/s = {m / sb3:.1f}x SB3 A2C's best ({sb3:,.0f} steps/s)")
+PY
+fi
+[ $FAILED -eq 0 ] && echo "interop: all checks passed" || echo "interop: some checks FAILED"
+exit $FAILED
