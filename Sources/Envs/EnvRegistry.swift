@@ -18,6 +18,8 @@ public enum EnvRegistry {
     Entry(spec: Acrobot.spec, make: { _ in Acrobot() }),
     Entry(spec: MountainCar.spec, make: { _ in MountainCar() }),
     Entry(spec: Pendulum.spec, make: { _ in Pendulum() }),
+    Entry(spec: PartialObservation.cartPoleNoVel.spec, make: { _ in PartialObservation.cartPoleNoVel }),
+    Entry(spec: PartialObservation.pendulumNoVel.spec, make: { _ in PartialObservation.pendulumNoVel }),
   ] + minAtar(Asterix.self) + minAtar(Breakout.self) + minAtar(Freeway.self)
     + minAtar(Seaquest.self) + minAtar(SpaceInvaders.self)
 
