@@ -136,7 +136,10 @@ int main(int argc, char **argv) {
            hw_load_u64_relaxed(&s->updates), hw_load_u32_relaxed(&s->restarts));
     print_real("last_return", hw_load_f64_relaxed(&s->last_return));
     print_real("epsilon", hw_load_f64_relaxed(&s->epsilon));
-    printf(" test_episodes %" PRIu64 "\n", hw_load_u64_relaxed(&s->test_episodes));
+    printf(" test_episodes %" PRIu64, hw_load_u64_relaxed(&s->test_episodes));
+    printf(" train_grads %" PRIu64, hw_load_u64_relaxed(&s->train_grads));
+    print_real("learning_rate", hw_load_f64_relaxed(&s->learning_rate));
+    printf("\n");
   }
 
   printf("params_count %" PRIu64 "\n", h->params_count);

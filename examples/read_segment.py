@@ -31,9 +31,9 @@ import sys
 HW_MAGIC = 0x21444C4957474F48  # "HOGWILD!" as a little-endian uint64
 # The layout the formats below describe. When include/hogwild.h changes
 # HW_LAYOUT_VERSION, check every format against it before raising this.
-HW_LAYOUT_VERSION = 3
+HW_LAYOUT_VERSION = 4
 HEADER_SIZE = 4096             # sizeof(hw_header)
-SLOT_SIZE = 448                # sizeof(hw_worker_slot)
+SLOT_SIZE = 512                # sizeof(hw_worker_slot)
 
 # hw_header, from `magic` to `reserved[1]` (bytes 0..320), in declaration order.
 HEADER_FIELDS = [
@@ -78,6 +78,8 @@ SLOT = struct.Struct("<" + "".join(f for _, f in SLOT_FIELDS))
 assert SLOT.size == 128
 SLOT_LINE6 = struct.Struct("<dQQQQ")  # epsilon, sync_grad_round,
 OFFSET_SLOT_LINE6 = 384                # sync_reduce_round, test_episodes, test_steps
+SLOT_LINE7 = struct.Struct("<QddddQdd")  # train_grads, policy/value loss, entropy,
+OFFSET_SLOT_LINE7 = 448                  # grad norm sums, clipped_grads, |TD| sum, learning_rate
 
 STATES = ["initializing", "running", "stopping", "done"]
 STATUSES = ["empty", "starting", "running", "delayed", "exited", "failed"]
@@ -157,9 +159,10 @@ def report(name, mem, h, n_params):
         s = named(SLOT_FIELDS, SLOT.unpack_from(mem, base))
         status = STATUSES[s["status"]] if s["status"] < len(STATUSES) else str(s["status"])
         epsilon, _, _, tests, _ = SLOT_LINE6.unpack_from(mem, base + OFFSET_SLOT_LINE6)
+        grads, _, _, _, _, _, _, lr = SLOT_LINE7.unpack_from(mem, base + OFFSET_SLOT_LINE7)
         out.append(f"worker {rank} pid {s['pid']} status {status} t {s['t']} episodes {s['episodes']} "
                    f"updates {s['updates']} restarts {s['restarts']} last_return {s['last_return']:.9g} "
-                   f"epsilon {epsilon:.9g} test_episodes {tests}")
+                   f"epsilon {epsilon:.9g} test_episodes {tests} train_grads {grads} learning_rate {lr:.9g}")
     out.append(f"params_count {h['params_count']}")
     count = min(n_params, h["params_count"])
     for i, v in enumerate(struct.unpack_from(f"<{count}f", mem, h["params_offset"])):

@@ -107,7 +107,7 @@ extern "C" {
 
 /* "HOGWILD!" read as a little-endian uint64. */
 #define HW_MAGIC 0x21444C4957474F48ULL
-#define HW_LAYOUT_VERSION 3u
+#define HW_LAYOUT_VERSION 4u
 #define HW_CACHE_LINE 64u
 #define HW_MAX_WORKERS 256u
 #define HW_MAX_LAYERS 32u
@@ -223,7 +223,7 @@ typedef struct hw_header {
   uint32_t procs;            /* worker processes = worker slots */
   uint32_t n_layers;         /* rows used in layers[] (≤ HW_MAX_LAYERS) */
   uint32_t n_hparams;        /* rows used in hparams[] (≤ HW_MAX_HPARAMS) */
-  uint32_t worker_slot_size; /* sizeof(hw_worker_slot) = 448 bytes */
+  uint32_t worker_slot_size; /* sizeof(hw_worker_slot) = 512 bytes */
   uint32_t obs_size;         /* floats in one observation */
   uint32_t n_actions;        /* discrete actions, or the action vector's length */
   uint64_t t_max;            /* stop when T >= t_max (steps) */
@@ -337,6 +337,18 @@ typedef struct hw_worker_slot {
                                 worker read θ for and has not applied yet
                                 (0: none); see NOTES (g) */
   uint64_t pad6[2];          /* unused, zero */
+  /* line 7 (v4): training statistics, running sums over the gradients this
+     worker computed (`train_grads` of them); the supervisor differences
+     two readings to get an interval's means for train.csv */
+  uint64_t train_grads;      /* gradients whose statistics are summed below */
+  double policy_loss_sum;    /* Σ per-gradient mean policy loss (NaN-free;
+                                0 for the Q family) */
+  double value_loss_sum;     /* Σ mean value (or Q) loss: c·(R − V)² */
+  double entropy_sum;        /* Σ mean policy entropy H(π), nats */
+  double grad_norm_sum;      /* Σ ‖dθ‖ before clipping */
+  uint64_t clipped_grads;    /* gradients whose norm exceeded the clip */
+  double td_abs_sum;         /* Σ mean |R − V(s)| (|y − Q(s,a)| for Q) */
+  double learning_rate;      /* learning rate of the last applied gradient */
 } hw_worker_slot;
 
 /* Space reserved for the process-shared mutex (pthread_mutex_t is 40 bytes on
@@ -349,7 +361,7 @@ _Static_assert(sizeof(hw_hparam) == 32, "hw_hparam is 32 bytes");
 _Static_assert(sizeof(hw_counter_line) == 64, "hw_counter_line is one line");
 _Static_assert(sizeof(hw_episode_record) == 64, "hw_episode_record is one line");
 _Static_assert(sizeof(hw_worker_slot) % 64 == 0, "slot is whole lines");
-_Static_assert(sizeof(hw_worker_slot) == 448, "slot is 7 lines");
+_Static_assert(sizeof(hw_worker_slot) == 512, "slot is 8 lines");
 _Static_assert(sizeof(hw_sync_line) == 64, "hw_sync_line is one line");
 _Static_assert(sizeof(hw_study_line) == 64, "hw_study_line is one line");
 _Static_assert(offsetof(hw_header, stale_ticket) % 64 == 0, "ticket on its own line");

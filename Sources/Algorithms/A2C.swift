@@ -79,6 +79,7 @@ struct A2C<Net: Network>: SingleNetworkAlgorithm {
       let lr = hyper.learningRateSchedule.rate(
         base: Float(hyper.learningRate), step: link.globalSteps, of: link.tMax)
       link.applyMeanGradientSlice(round: round, learningRate: lr)
+      link.recordGradient(learner.statistics, learningRate: lr)
       round += 1
     }
   }

@@ -70,6 +70,7 @@ struct A3C<Net: Network>: SingleNetworkAlgorithm {
       let lr = hyper.learningRateSchedule.rate(
         base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.steps), of: link.tMax)
       link.pushGradient(learner.dTheta, learningRate: lr, refreshing: &learner.thetaLocal)
+      link.recordGradient(learner.statistics, learningRate: lr)
     }
   }
 }

@@ -8,6 +8,7 @@
 // |A| + 1 units: the first |A| are the policy logits, the last is V(s).
 
 import Envs
+import HogwildSegment
 import TinyNN
 
 /// One actor-critic worker's local state: θ′, dθ, the rollout buffers and
@@ -36,6 +37,8 @@ struct ActorCriticLearner<Net: Network> {
   var advantages: [Float]
   var returns: [Float]
   var episode = EpisodeTally()
+  /// The last gradient's statistics (means over the rollout).
+  var statistics = GradientStatistics(gradientNorm: 0, clipped: false, tdError: 0)
 
   // The last rollout.
   /// Steps taken (≤ n; fewer when an episode ended).
@@ -116,18 +119,27 @@ struct ActorCriticLearner<Net: Network> {
     Returns.generalizedAdvantages(
       rewards: rewards, values: values, count: steps, bootstrap: bootstrap, gamma: gamma, lambda: lambda,
       advantages: &advantages, returns: &returns)
+    var policyLoss: Float = 0, valueLoss: Float = 0, entropy: Float = 0, tdError: Float = 0
     for i in 0..<steps {
-      _ = CategoricalPolicy.lossAndLogitGradient(
+      policyLoss += CategoricalPolicy.lossAndLogitGradient(
         logits: work.activations, offset: work.outputOffset(row: i), count: actionCount,
         action: actions[i], advantage: advantages[i], entropyCoefficient: beta,
         probabilities: &probabilities, gradient: &work.outputGradient,
         gradientOffset: work.outputGradientOffset(row: i))
-      let valueGrad = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight).gradient
-      work.setOutputGradient(row: i, index: valueIndex, value: valueGrad)
+      entropy += CategoricalPolicy.entropy(probs: probabilities, count: actionCount)
+      let value = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
+      valueLoss += value.loss
+      tdError += abs(returns[i] - values[i])
+      work.setOutputGradient(row: i, index: valueIndex, value: value.gradient)
     }
     // One backward pass over the whole rollout.
     for j in dTheta.indices { dTheta[j] = 0 }
     network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
-    return clipGradientNorm(&dTheta, maxNorm: maxNorm).isFinite
+    let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
+    let n = Double(max(steps, 1))
+    statistics = GradientStatistics(
+      policyLoss: Double(policyLoss) / n, valueLoss: Double(valueLoss) / n, entropy: Double(entropy) / n,
+      gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm, tdError: Double(tdError) / n)
+    return norm.isFinite
   }
 }

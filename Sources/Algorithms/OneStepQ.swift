@@ -120,6 +120,8 @@ struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
       }
       for j in dTheta.indices { dTheta[j] = 0 }
       network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
+      var tdError: Float = 0
+      for i in 0..<steps { tdError += abs(targets[i] - work.output(row: i, index: actions[i])) }
       let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
       if norm.isFinite {
         link.waitDelay()
@@ -127,6 +129,10 @@ struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
         let lr = hyper.learningRateSchedule.rate(
           base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
         link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
+        link.recordGradient(
+          GradientStatistics(gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm,
+                             tdError: Double(tdError) / Double(max(steps, 1))),
+          learningRate: lr)
       } else {
         link.dropGradient()
       }

@@ -118,6 +118,8 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
       // ALGO: dθ ← ∂(losses)/∂θ′
       for j in dTheta.indices { dTheta[j] = 0 }
       network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
+      var tdError: Float = 0
+      for i in 0..<steps { tdError += abs(returns[i] - work.output(row: i, index: actions[i])) }
       let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
       if norm.isFinite {
         link.waitDelay()
@@ -125,6 +127,10 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
         let lr = hyper.learningRateSchedule.rate(
           base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
         link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
+        link.recordGradient(
+          GradientStatistics(gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm,
+                             tdError: Double(tdError) / Double(max(steps, 1))),
+          learningRate: lr)
       } else {
         link.dropGradient()
       }

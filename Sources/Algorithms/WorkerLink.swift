@@ -355,6 +355,12 @@ public struct WorkerLink {
     slot.epsilon = Double(epsilon)
   }
 
+  /// Adds an applied gradient's statistics to this worker's running sums
+  /// (train.csv, `dump`); allocates nothing.
+  public func recordGradient(_ statistics: GradientStatistics, learningRate: Float) {
+    slot.recordGradient(statistics, learningRate: Double(learningRate))
+  }
+
   /// Counts a gradient that was not applied because it was not finite.
   public mutating func dropGradient() {
     slot.droppedGradients = slot.droppedGradients &+ 1

@@ -194,6 +194,12 @@ enum RunCommand {
         }
         o.config.checkpointEvery = every
       },
+      .init("--log-every", "d", "Append one row of training statistics to train.csv every duration d (10ms at least; 500ms, 1s, 2m).", default: CheckpointInterval.time(d.logEveryNanoseconds).description) { o, v throws(UsageError) in
+        guard case .time(let ns)? = CheckpointInterval.parse(v) else {
+          throw ValueParsers.fail("--log-every", "a duration of at least 10ms (500ms, 1s, 2m)", v)
+        }
+        o.config.logEveryNanoseconds = ns
+      },
       .init("--resume", "dir", "Continue the run in dir from dir/checkpoint.bin (same env, network and algorithm settings); outputs go to dir.") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--resume", "a run directory", v) }
         var dir = v

@@ -47,6 +47,9 @@ enum SegmentReport {
         ("test_steps", .uint(s.testSteps)),
         ("sync_gradient_round", .uint(s.syncGradientRound)),
         ("sync_reduce_round", .uint(s.syncReduceRound)),
+        ("train_grads", .uint(s.trainingSums.gradients)),
+        ("learning_rate", .double(s.learningRate)),
+        ("training", Self.trainingJSON(s.trainingSums.means)),
       ])
     }
     return .object([
@@ -95,6 +98,14 @@ enum SegmentReport {
   static func statsFields(_ s: TensorStatistics) -> [(String, JSON)] {
     [("mean", .double(s.mean)), ("std", .double(s.std)), ("min", .double(s.min)),
      ("max", .double(s.max)), ("l2", .double(s.l2)), ("non_finite", .int(Int64(s.nonFinite)))]
+  }
+
+  /// A worker's training statistics, means over all its gradients so far.
+  static func trainingJSON(_ m: GradientMeans?) -> JSON {
+    guard let m else { return .null }
+    return .object([("policy_loss", .double(m.policyLoss)), ("value_loss", .double(m.valueLoss)),
+                    ("entropy", .double(m.entropy)), ("grad_norm", .double(m.gradientNorm)),
+                    ("clipped_fraction", .double(m.clippedFraction)), ("td_error", .double(m.tdError))])
   }
 
   static func monotonicNow() -> UInt64 {

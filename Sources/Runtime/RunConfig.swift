@@ -48,6 +48,8 @@ public struct RunConfig: Sendable {
   /// How often the supervisor writes checkpoint.bin during the run (the
   /// final one is always written).
   public var checkpointEvery = CheckpointInterval.time(60_000_000_000)
+  /// `--log-every`: how often the supervisor appends a row to train.csv, ns.
+  public var logEveryNanoseconds: UInt64 = 1_000_000_000
   /// `--audit`: measure lost updates (intended against actual change of θ).
   public var audit = false
   /// `--stale-updates K`: every gradient is computed on θ as it was exactly
@@ -125,6 +127,7 @@ public struct RunConfig: Sendable {
       ("max_restarts", .int(Int64(maxRestarts))),
       ("worker_timeout", .string(Delay.fixed(workerTimeout).description)),
       ("checkpoint_every", .string(checkpointEvery.description)),
+      ("log_every", .string(CheckpointInterval.time(logEveryNanoseconds).description)),
     ] + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
   }
 }

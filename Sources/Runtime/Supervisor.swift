@@ -114,8 +114,10 @@ public final class Supervisor {
       throw .usage("--out: \(error)")
     }
     let metrics: MetricsWriter
+    let trainingLog: TrainingLogWriter
     do {
       metrics = try MetricsWriter(path: outDir + "/metrics.csv", append: config.resume != nil)
+      trainingLog = try TrainingLogWriter(path: outDir + "/train.csv", append: config.resume != nil)
       try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
     } catch {
       try? SharedSegment.unlink(name: segmentName)
@@ -151,6 +153,12 @@ public final class Supervisor {
     // 3. Watch.
     var progress = ProgressLine(enabled: config.progress)
     var lastReport = startNanoseconds
+    var lastReading = TrainingReading(segment: segment, nanoseconds: startNanoseconds)
+    func logTraining(at now: UInt64) {
+      let reading = TrainingReading(segment: segment, nanoseconds: now)
+      trainingLog.append(TrainingRow(from: lastReading, to: reading, start: startNanoseconds))
+      lastReading = reading
+    }
     while reason == nil {
       _ = hw_sleep_ns(Self.pollNanoseconds)
       drain(segment, into: metrics)
@@ -167,6 +175,7 @@ public final class Supervisor {
         metrics.flush()
         report(&progress, segment, now: now)
       }
+      if now - lastReading.nanoseconds >= config.logEveryNanoseconds { logTraining(at: now) }
       maybeCheckpoint(segment, outDir: outDir)
     }
 
@@ -185,6 +194,7 @@ public final class Supervisor {
     reap(segment, blocking: true)
     drain(segment, into: metrics, final: true)
     metrics.flush()
+    logTraining(at: hw_monotonic_ns())
     report(&progress, segment, now: hw_monotonic_ns())
     progress.finish()
     hw_reset_stop_handlers()

@@ -114,7 +114,7 @@ struct ReaderOutput {
     let ws = workers(d)
     #expect(r.workers.count == ws.count, "\(reader): workers")
     for (mine, theirs) in zip(r.workers, ws) {
-      for key in ["pid", "t", "episodes", "updates", "restarts", "test_episodes"] {
+      for key in ["pid", "t", "episodes", "updates", "restarts", "test_episodes", "train_grads"] {
         #expect(mine[key].flatMap { Int($0) } == Harness.int(theirs[key]), "\(reader): worker \(key)")
       }
       #expect(mine["status"] == theirs["status"] as? String)

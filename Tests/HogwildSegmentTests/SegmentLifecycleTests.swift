@@ -17,7 +17,7 @@ func testSegmentName(_ tag: String) -> String {
     #expect(l.parametersOffset >= SegmentLayout.headerSize)
     #expect(l.optimizerOffset >= l.parametersOffset + 4675 * 4)
     #expect(l.totalSize >= l.slotsOffset + 16 * SegmentLayout.slotSize)
-    #expect(SegmentLayout.slotSize == 448)
+    #expect(SegmentLayout.slotSize == 512)
     #expect(SegmentLayout.headerSize == 4096)
   }
 
