@@ -187,7 +187,10 @@ import Testing
     let deadline = Date().addingTimeInterval(20)
     while t.adaptors().count < 2, Date() < deadline { usleep(50_000) }
     let live = t.adaptors()
-    try #require(live.count == 2, "expected one adaptor per worker, found \(live)")
+    // At least one adaptor per worker; more when a slow start (a loaded
+    // machine) had a worker re-forked while its old adaptor was still dying.
+    // What matters is below: none outlives the run.
+    try #require(live.count >= 2, "expected one adaptor per worker, found \(live)")
     usleep(300_000)
     if target == "group" { killpg(p.pid, signal) } else { p.send(signal) }
     let r = p.wait(timeout: 30)
