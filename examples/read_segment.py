@@ -12,14 +12,14 @@ NAME is the POSIX shared-memory name (leading slash optional; the object is
 Every struct format below mirrors include/hogwild.h field by field
 (little-endian, no implicit padding: the header pads explicitly), and the
 regions are found through the offsets stored in the header, never
-recomputed. The reader knows layout version 2 and refuses any other.
+recomputed. The reader knows layout version HW_LAYOUT_VERSION (below) and refuses any other.
 
 The output is the same, byte for byte, as examples/read_segment.c's, and its
 numbers match `hogwild-rl dump --json NAME` (Tests/CLITests checks both).
 Counters are read with plain loads while workers update them: each 8-byte
 field is naturally aligned, which x86-64 and AArch64 read in one access.
 
-Exit status: 0; 1 if the segment is missing or is not a layout-2 hogwild-rl
+Exit status: 0; 1 if the segment is missing or is not a hogwild-rl
 segment; 64 for bad arguments.
 """
 
