@@ -185,11 +185,15 @@ import Testing
                                "--quiet", "--segment", segment, "--out", s.path("run")], in: s.url, environment: t.environment)
     defer { p.killIfRunning() }
     let deadline = Date().addingTimeInterval(20)
-    while t.adaptors().count < 2, Date() < deadline { usleep(50_000) }
-    let live = t.adaptors()
-    // At least one adaptor per worker; more when a slow start (a loaded
-    // machine) had a worker re-forked while its old adaptor was still dying.
-    // What matters is below: none outlives the run.
+    // One snapshot that holds an adaptor per worker. Taking it again after the
+    // loop raced on a loaded machine: an adaptor can end (a worker replaced on
+    // a slow start) between two reads of /proc. What matters is below: none of
+    // the adaptors seen, nor any other under the tag, outlives the run.
+    var live = t.adaptors()
+    while live.count < 2, Date() < deadline {
+      usleep(50_000)
+      live = t.adaptors()
+    }
     try #require(live.count >= 2, "expected one adaptor per worker, found \(live)")
     usleep(300_000)
     if target == "group" { killpg(p.pid, signal) } else { p.send(signal) }
