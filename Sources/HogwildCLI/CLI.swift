@@ -17,6 +17,7 @@ public enum CLI {
     SUBCOMMANDS:
       run     Train an agent (default: CartPole-v1, A3C, one worker per CPU).
       eval    Run a checkpoint's policy for N episodes and report the returns.
+      export  Write a checkpoint's network as safetensors or npz (tensors + architecture).
       dump    Inspect a live or kept shared segment, or list them (--list).
       clean   Remove segments left behind by a supervisor that died.
       envs    List the environments: spaces, time limit, solved threshold.
@@ -38,6 +39,7 @@ public enum CLI {
     switch sub {
     case "run": return RunCommand.main(rest)
     case "eval": return EvalCommand.main(rest)
+    case "export": return ExportCommand.main(rest)
     case "dump": return DumpCommand.main(rest)
     case "clean": return CleanCommand.main(rest)
     case "envs": return EnvsCommand.main(rest)
@@ -51,7 +53,7 @@ public enum CLI {
       print("hogwild-rl \(version)")
       return 0
     default:
-      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, dump, clean, envs, replay, sweep or plot (see 'hogwild-rl --help')")
+      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, export, dump, clean, envs, replay, sweep or plot (see 'hogwild-rl --help')")
     }
   }
 
