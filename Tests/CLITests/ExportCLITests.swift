@@ -1,0 +1,208 @@
+// ExportCLITests.swift — `hogwild-rl export`: for every network family
+// (discrete actor-critic MLP, Q family, continuous A3C's two networks,
+// MinAtar's conv net), a short run's checkpoint exported in both formats and
+// read back by ExportFileReader: the documented names and shapes, exactly
+// θ's floats (bit for bit, each once), and the forward pass docs/EXPORT.md
+// states — computed here from the exported tensors alone — giving TinyNN's
+// outputs. Then bad input: 64 for usage, 1 for checkpoints and --out, and
+// nothing half-written.
+
+import Foundation
+import Glibc
+import Runtime
+import Testing
+import TinyNN
+
+extension CLITests {
+@Suite(.serialized) struct ExportCLITests {
+  /// One network family: the run, the export it must give, and TinyNN's
+  /// network(s) over the checkpoint's θ (outputs in export head order).
+  struct Family: CustomStringConvertible, Sendable {
+    var name: String
+    var args: [String]
+    var tensors: [(String, [Int])]
+    var observationSize: Int
+    var binaryObservations = false
+    /// TinyNN's outputs for an observation, concatenated in head order.
+    var reference: @Sendable ([Float], [Float]) -> [Double]
+    var description: String { name }
+  }
+
+  static func outputs<N: Network>(_ net: N, _ theta: [Float], _ x: [Float]) -> [Double] {
+    var ws: NetworkWorkspace<Float> = net.makeWorkspace(maxBatch: 1)
+    net.forward(params: theta, input: x, row: 0, workspace: &ws)
+    return (0..<net.outputs).map { Double(ws.output(row: 0, index: $0)) }
+  }
+
+  static let families: [Family] = [
+    Family(name: "a3c-mlp", args: ["--env", "CartPole-v1"],
+           tensors: [("torso.0.weight", [64, 4]), ("torso.0.bias", [64]), ("torso.1.weight", [64, 64]),
+                     ("torso.1.bias", [64]), ("policy.weight", [2, 64]), ("policy.bias", [2]),
+                     ("value.weight", [1, 64]), ("value.bias", [1])],
+           observationSize: 4,
+           reference: { outputs(MLP(inputs: 4, hidden: [64, 64], outputs: 3, activation: .tanh, name: "actor_critic"), $0, $1) }),
+    Family(name: "q1-relu", args: ["--env", "Acrobot-v1", "--algo", "q1", "--hidden", "32", "--activation", "relu"],
+           tensors: [("torso.0.weight", [32, 6]), ("torso.0.bias", [32]), ("q.weight", [3, 32]), ("q.bias", [3])],
+           observationSize: 6,
+           reference: { outputs(MLP(inputs: 6, hidden: [32], outputs: 3, activation: .relu, name: "q"), $0, $1) }),
+    Family(name: "a3c-gaussian", args: ["--env", "Pendulum-v1", "--hidden", "16,8"],
+           tensors: [("policy_torso.0.weight", [16, 3]), ("policy_torso.0.bias", [16]),
+                     ("policy_torso.1.weight", [8, 16]), ("policy_torso.1.bias", [8]),
+                     ("policy.mean.weight", [1, 8]), ("policy.mean.bias", [1]),
+                     ("policy.rho.weight", [1, 8]), ("policy.rho.bias", [1]),
+                     ("value_torso.0.weight", [16, 3]), ("value_torso.0.bias", [16]),
+                     ("value_torso.1.weight", [8, 16]), ("value_torso.1.bias", [8]),
+                     ("value.weight", [1, 8]), ("value.bias", [1])],
+           observationSize: 3,
+           reference: { theta, x in
+             let p = MLP(inputs: 3, hidden: [16, 8], outputs: 2, activation: .tanh, name: "policy")
+             let v = MLP(inputs: 3, hidden: [16, 8], outputs: 1, activation: .tanh, name: "value",
+                         parameterOffset: p.parameterCount)
+             return outputs(p, theta, x) + outputs(v, theta, x)
+           }),
+    Family(name: "a3c-conv", args: ["--env", "MinAtar/Breakout-v1"],
+           tensors: [("conv.weight", [16, 4, 3, 3]), ("conv.bias", [16]), ("torso.0.weight", [128, 1024]),
+                     ("torso.0.bias", [128]), ("policy.weight", [3, 128]), ("policy.bias", [3]),
+                     ("value.weight", [1, 128]), ("value.bias", [1])],
+           observationSize: 400, binaryObservations: true,
+           reference: { outputs(ConvNet(channels: 4, outputs: 4, name: "actor_critic"), $0, $1) }),
+  ]
+
+  /// The forward pass of docs/EXPORT.md from the exported tensors and the
+  /// metadata alone: the heads' outputs, concatenated.
+  static func exportedForward(_ f: ExportedFile, _ x: [Float]) throws -> [Double] {
+    let m = f.metadata
+    let relu = try #require(m["activation"] as? String) == "relu"
+    func act(_ v: Double) -> Double { relu ? max(v, 0) : Foundation.tanh(v) }
+    func linear(_ name: String, _ h: [Double]) throws -> [Double] {
+      let w = try #require(f.values[name + ".weight"]), b = try #require(f.values[name + ".bias"])
+      let shape = try #require(f.shapes[name + ".weight"])
+      try #require(shape[1] == h.count)
+      return (0..<shape[0]).map { o in (0..<shape[1]).reduce(Double(b[o])) { $0 + Double(w[o * shape[1] + $1]) * h[$1] } }
+    }
+    func torso(_ layers: [String], _ input: [Double]) throws -> [Double] {
+      var h = input
+      for l in layers { h = try linear(l, h).map(act) }
+      return h
+    }
+    var input = x.map(Double.init)
+    if let conv = m["conv"] as? [String: Any] {
+      let shape = try #require(m["observation_shape"] as? [Int])
+      let (H, W, C) = (shape[0], shape[1], shape[2])
+      let k = try #require(conv["kernel_size"] as? Int)
+      let w = try #require(f.values["conv.weight"]), b = try #require(f.values["conv.bias"])
+      let F = b.count, oh = H - k + 1, ow = W - k + 1
+      // The observation is [row][column][channel]; the tensors expect [channel][row][column].
+      func pixel(_ c: Int, _ y: Int, _ xx: Int) -> Double { input[(y * W + xx) * C + c] }
+      var features = [Double](repeating: 0, count: F * oh * ow)
+      for fi in 0..<F { for y in 0..<oh { for xx in 0..<ow {
+        var s = Double(b[fi])
+        for c in 0..<C { for ky in 0..<k { for kx in 0..<k {
+          s += Double(w[((fi * C + c) * k + ky) * k + kx]) * pixel(c, y + ky, xx + kx)
+        } } }
+        features[(fi * oh + y) * ow + xx] = max(s, 0)
+      } } }
+      input = features
+    }
+    let heads = try #require(m["heads"] as? [String])
+    if m["policy"] as? String == "gaussian" {
+      let p = try torso(try #require(m["policy_torso"] as? [String]), input)
+      let v = try torso(try #require(m["value_torso"] as? [String]), input)
+      return try linear("policy.mean", p) + linear("policy.rho", p) + linear("value", v)
+    }
+    let h = try torso(try #require(m["torso"] as? [String]), input)
+    return try heads.flatMap { try linear($0, h) }
+  }
+
+  @Test(arguments: families) func exportRoundTripsTheta(_ family: Family) throws {
+    let s = try Scratch()
+    let run = s.path("run")
+    let r = try Harness.run(["run", "--procs", "1", "--t-max", "3000", "--quiet", "--out", run] + family.args,
+                            in: s.url, timeout: 60)
+    try #require(r.exitCode == 0, "\(r)")
+    let checkpoint = try Checkpoint(decoding: Array(try Data(contentsOf: s.file("run/checkpoint.bin"))))
+    var files: [ExportedFile] = []
+    for format in ["safetensors", "npz"] {
+      let out = s.path("policy.\(format)")
+      let e = try Harness.run(["export", "--checkpoint", run + "/checkpoint.bin", "--format", format, "--out", out],
+                              in: s.url, timeout: 30)
+      #expect(e.exitCode == 0 && e.stderr.isEmpty, "\(e)")
+      #expect(!FileManager.default.fileExists(atPath: out + ".tmp"))
+      let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: out)))
+      files.append(format == "npz" ? try ExportedFile(npz: bytes) : try ExportedFile(safetensors: bytes))
+    }
+    for f in files {
+      #expect(f.names == family.tensors.map(\.0), "\(family): names")
+      for (name, shape) in family.tensors { #expect(f.shapes[name] == shape, "\(family): \(name)") }
+      // Every float of θ exactly once, bit for bit.
+      let exported = f.names.flatMap { f.values[$0]! }.map(\.bitPattern).sorted()
+      #expect(exported == checkpoint.parameters.map(\.bitPattern).sorted(), "\(family): not θ's floats")
+      #expect(f.metadata["env_id"] as? String == family.args[1])
+      #expect(f.metadata["algorithm"] as? String == checkpoint.algorithm)
+      #expect(f.metadata["T"] as? Int == Int(checkpoint.globalSteps))
+    }
+    // Both formats hold the same tensors, bit for bit.
+    for name in files[0].names {
+      #expect(files[0].values[name]!.map(\.bitPattern) == files[1].values[name]!.map(\.bitPattern), "\(name)")
+    }
+    // The documented forward pass over the exported tensors gives TinyNN's outputs.
+    var rng = SystemRandomNumberGenerator()
+    for _ in 0..<5 {
+      let x: [Float] = (0..<family.observationSize).map { _ in
+        family.binaryObservations ? (Bool.random(using: &rng) && Bool.random(using: &rng) ? 1 : 0) : Float.random(in: -1...1, using: &rng)
+      }
+      let expected = family.reference(checkpoint.parameters, x)
+      for f in files {
+        let got = try Self.exportedForward(f, x)
+        try #require(got.count == expected.count)
+        for (a, b) in zip(got, expected) {
+          #expect(abs(a - b) <= 1e-4 * (1 + abs(b)), "\(family): \(got) vs \(expected)")
+        }
+      }
+    }
+  }
+
+  @Test func badInputIsOneLineAndLeavesNothing() throws {
+    let s = try Scratch()
+    let run = s.path("run")
+    let r = try Harness.run(["run", "--procs", "1", "--t-max", "2000", "--quiet", "--out", run], in: s.url, timeout: 30)
+    try #require(r.exitCode == 0, "\(r)")
+    let good = run + "/checkpoint.bin"
+    var corrupt = Array(try Data(contentsOf: URL(fileURLWithPath: good)))
+    corrupt[corrupt.count / 2] ^= 0x10
+    try Data(corrupt).write(to: s.file("corrupt.bin"))
+    try Data("not a checkpoint".utf8).write(to: s.file("foreign.bin"))
+    // An existing --out must survive every failed export untouched.
+    let out = s.path("keep.npz")
+    try Data("old".utf8).write(to: URL(fileURLWithPath: out))
+    try FileManager.default.createDirectory(atPath: s.path("adir"), withIntermediateDirectories: false)
+    let cases: [([String], Int32, String)] = [
+      (["--checkpoint", good, "--format", "onnx9", "--out", out], 64, "--format"),
+      (["--checkpoint", good, "--out", out], 64, "--format is required"),
+      (["--format", "npz", "--out", out], 64, "--checkpoint is required"),
+      (["--checkpoint", good, "--format", "npz"], 64, "--out is required"),
+      (["--checkpoint", good, "--format", "npz", "--out", out, "--bogus"], 64, "--bogus"),
+      (["--checkpoint", s.path("missing.bin"), "--format", "npz", "--out", out], 1, "missing.bin"),
+      (["--checkpoint", s.path("corrupt.bin"), "--format", "safetensors", "--out", out], 1, "corrupt"),
+      (["--checkpoint", s.path("foreign.bin"), "--format", "npz", "--out", out], 1, "not a hogwild-rl checkpoint"),
+      (["--checkpoint", good, "--format", "npz", "--out", s.path("no/such/dir/p.npz")], 1, "could not write"),
+      (["--checkpoint", good, "--format", "npz", "--out", s.path("adir")], 1, "could not write"),
+    ]
+    for (args, status, text) in cases {
+      let e = try Harness.run(["export"] + args, in: s.url, timeout: 30)
+      #expect(e.exitCode == status, "\(args): \(e)")
+      #expect(e.stderrLines.count == 1 && e.stderr.contains(text), "\(args): \(e.stderr)")
+      #expect(e.stdout.isEmpty)
+    }
+    #expect(try String(contentsOfFile: out, encoding: .utf8) == "old")
+    let left = try FileManager.default.contentsOfDirectory(atPath: s.url.path).filter { $0.hasSuffix(".tmp") }
+    #expect(left.isEmpty, "\(left)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: s.path("adir")).isEmpty)
+    // --help, and the top-level help lists the subcommand.
+    let help = try Harness.run(["export", "--help"], in: s.url)
+    #expect(help.exitCode == 0 && help.stdout.contains("--format") && help.stdout.contains("torso.<l>.weight"))
+    let top = try Harness.run(["--help"], in: s.url)
+    #expect(top.stdout.contains("export  "))
+  }
+}
+}
