@@ -147,18 +147,78 @@ extension CLITests {
     }
     // The documented forward pass over the exported tensors gives TinyNN's outputs.
     var rng = SystemRandomNumberGenerator()
-    for _ in 0..<5 {
+    for _ in 0..<3 {
       let x: [Float] = (0..<family.observationSize).map { _ in
         family.binaryObservations ? (Bool.random(using: &rng) && Bool.random(using: &rng) ? 1 : 0) : Float.random(in: -1...1, using: &rng)
       }
       let expected = family.reference(checkpoint.parameters, x)
-      for f in files {
+      for (f, format) in zip(files, ["safetensors", "npz"]) {
+        try Self.checkPolicyScript(s.path("policy.\(format)"), f, observation: x, expected: expected, family)
         let got = try Self.exportedForward(f, x)
         try #require(got.count == expected.count)
         for (a, b) in zip(got, expected) {
           #expect(abs(a - b) <= 1e-4 * (1 + abs(b)), "\(family): \(got) vs \(expected)")
         }
       }
+    }
+  }
+
+  static let python = toolOnPath("python3")
+  static let policyScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("examples/policy.py").path
+  /// Whether the system python3 can import numpy (policy.py's forward pass needs it).
+  static let numpy: Bool = python.map { (try? runProgram([$0, "-c", "import numpy"]).status) == 0 } ?? false
+
+  /// Runs a program; returns (exit status, stdout, stderr).
+  static func runProgram(_ argv: [String]) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: argv[0])
+    p.arguments = Array(argv.dropFirst())
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+  }
+
+  /// examples/policy.py on an exported file: `--describe` (standard library
+  /// only) names every tensor with its shape and sum; with numpy, `--obs`
+  /// gives the heads' outputs `expected` and the greedy action they imply.
+  static func checkPolicyScript(_ path: String, _ f: ExportedFile, observation x: [Float], expected: [Double],
+                                _ family: Family) throws {
+    guard let python else { return }
+    let d = try runProgram([python, policyScript, path, "--describe"])
+    try #require(d.status == 0, "\(family): \(d.err)")
+    let described = try #require(try JSONSerialization.jsonObject(with: Data(d.out.utf8)) as? [String: Any])
+    let list = try #require(described["tensors"] as? [[String: Any]])
+    #expect(list.compactMap { $0["name"] as? String } == f.names, "\(family): policy.py --describe")
+    for t in list {
+      let name = try #require(t["name"] as? String)
+      #expect(t["shape"] as? [Int] == f.shapes[name])
+      let sum = f.values[name]!.reduce(0.0) { $0 + Double($1) }
+      #expect(abs((t["sum"] as? Double ?? .nan) - sum) <= 1e-9 * (1 + abs(sum)), "\(family): \(name) sum")
+    }
+    guard numpy else { return }
+    let r = try runProgram([python, policyScript, path, "--obs=" + x.map { "\($0)" }.joined(separator: ",")])
+    try #require(r.status == 0, "\(family): \(r.err)")
+    let answer = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    let outputs = try #require(answer["outputs"] as? [String: [Double]])
+    let heads: [String] = (f.metadata["heads"] as? [String]) ?? []
+    let got = heads.flatMap { outputs[$0] ?? [] }
+    try #require(got.count == expected.count, "\(family): \(outputs)")
+    for (a, b) in zip(got, expected) { #expect(abs(a - b) <= 1e-4 * (1 + abs(b)), "\(family): \(got) vs \(expected)") }
+    switch f.metadata["policy"] as? String {
+    case "gaussian":
+      let low = -2.0, high = 2.0   // Pendulum's bounds
+      let a = try #require((answer["action"] as? [Double])?.first)
+      #expect(abs(a - min(max(expected[0], low), high)) <= 1e-4, "\(family): action \(a)")
+    default:
+      let a = try #require(answer["action"] as? Int)
+      let scores = Array(expected.prefix(heads.first == "q" ? expected.count : expected.count - 1))
+      #expect(scores[a] == scores.max(), "\(family): action \(a) for \(scores)")
     }
   }
 
