@@ -46,12 +46,14 @@ study: build
 	BIN=$(BIN) ./scripts/study.sh
 
 # hogwild-rl against the real Python ecosystem (not part of make test; needs
-# PyPI): makes a throwaway venv in .build-interop/venv (gymnasium,
-# stable-baselines3), trains gym:CartPole-v1 and gym:Acrobot-v1 through the
-# bridge, the C plugin CartPole against the built-in, measures SB3 A2C and
-# hogwild-bench section 9 in the same run; logs in interop/. About 10 minutes
-# on 2 vCPUs (plus the venv the first time). `make interop INTEROP=bridge`
-# runs one section (bridge, sb3, bench).
+# PyPI): makes a throwaway venv in .build-interop/venv (gymnasium, numpy,
+# stable-baselines3, safetensors, tensorboard), trains gym:CartPole-v1 and
+# gym:Acrobot-v1 through the bridge, the C plugin CartPole against the
+# built-in, measures SB3 A2C and hogwild-bench section 9, and exports
+# CartPole, Acrobot and Pendulum policies that examples/policy.py runs in the
+# real gymnasium (docs/EXPORT.md); logs in interop/. About 12 minutes on
+# 2 vCPUs (plus the venv the first time). `make interop INTEROP=policy` runs
+# one section (bridge, sb3, bench, policy).
 INTEROP ?=
 interop: build
 	BIN=$(BIN) BENCH=.build/$(CONFIG)/hogwild-bench ./scripts/interop.sh $(INTEROP)

@@ -6,6 +6,10 @@
 #           like the built-in (same seeds, same settings)
 #   sb3     Stable-Baselines3 A2C's steps/s on gymnasium's CartPole-v1
 #   bench   hogwild-bench section 9 (plugin and bridge costs) in the same run
+#   policy  CartPole-v1, Acrobot-v1, Pendulum-v1 trained with the README's settings, exported
+#           (safetensors and npz), and run for 100 episodes in the real gymnasium env by
+#           examples/policy.py: mean returns must match `hogwild-rl eval`'s within noise;
+#           scripts/check_tfevents.py on the run directory if that script exists
 # Usage: scripts/interop.sh [SECTION ...]; output and logs in $OUT (interop/).
 # Exit status: 0 if every check passed, 1 if one failed, 64 on bad usage.
 set -u
@@ -14,9 +18,9 @@ BENCH=${BENCH:-.build/release/hogwild-bench}
 VENV=${VENV:-.build-interop/venv}
 OUT=${OUT:-interop}
 PY="$VENV/bin/python"
-SECTIONS=${*:-bridge sb3 bench}
+SECTIONS=${*:-bridge sb3 bench policy}
 for s in $SECTIONS; do
-  case $s in bridge|sb3|bench) ;; *) echo "interop: unknown section '$s' (bridge, sb3, bench)" >&2; exit 64 ;; esac
+  case $s in bridge|sb3|bench|policy) ;; *) echo "interop: unknown section '$s' (bridge, sb3, bench, policy)" >&2; exit 64 ;; esac
 done
 [ -x "$BIN" ] || { echo "interop: $BIN not built (run make build)" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -26,12 +30,13 @@ fail() { echo "FAIL  $*"; FAILED=1; }
 field() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(v[sys.argv[2]] if v.get(sys.argv[2]) is not None else "none")' "$1" "$2"; }
 
 make_venv() {
-  if [ ! -x "$PY" ] || ! "$PY" -c 'import gymnasium, stable_baselines3' 2>/dev/null; then
-    echo "== venv: $VENV (gymnasium, numpy, stable-baselines3; a few minutes the first time)"
+  if [ ! -x "$PY" ] || ! "$PY" -c 'import gymnasium, stable_baselines3, safetensors, tensorboard' 2>/dev/null; then
+    echo "== venv: $VENV (gymnasium, numpy, stable-baselines3, safetensors, tensorboard; a few minutes the first time)"
     python3 -m venv "$VENV" && "$PY" -m pip install -q --upgrade pip \
-      && "$PY" -m pip install -q gymnasium numpy stable-baselines3 || { echo "interop: cannot make $VENV" >&2; exit 1; }
+      && "$PY" -m pip install -q gymnasium numpy stable-baselines3 safetensors tensorboard \
+      || { echo "interop: cannot make $VENV" >&2; exit 1; }
   fi
-  "$PY" -c 'import gymnasium, numpy; print("venv:", "gymnasium", gymnasium.__version__, "numpy", numpy.__version__)'
+  "$PY" -c 'import gymnasium, numpy, safetensors; print("venv:", "gymnasium", gymnasium.__version__, "numpy", numpy.__version__, "safetensors", safetensors.__version__)'
 }
 
 # train NAME EXTRA-ARGS...: one run into $OUT/NAME, summary.json kept.
@@ -80,6 +85,81 @@ sb3() {
 bench() {
   echo "== bench: hogwild-bench section 9 with $PY"
   "$BENCH" --sections 9 --python "$PY" --json "$OUT/bench9.json" || fail "hogwild-bench section 9 failed"
+}
+
+# compare LABEL HW.json PY.json: the two mean returns over the same number of episodes agree
+# within noise: |m_py - m_hw| <= 3·sqrt(s_py²/n + s_hw²/n) + 0.02·|m_hw| + 1 (3 standard errors
+# of the difference — the initial states come from different generators — plus a small margin
+# for policies whose returns do not vary, e.g. CartPole's 500).
+compare() {
+  python3 - "$@" <<'PY'
+import json, math, sys
+label, hw, py = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+n = min(hw["episodes"], py["episodes"])
+se = math.sqrt(hw["std_return"] ** 2 / hw["episodes"] + py["std_return"] ** 2 / py["episodes"])
+limit = 3 * se + 0.02 * abs(hw["mean_return"]) + 1
+d = py["mean_return"] - hw["mean_return"]
+ok = abs(d) <= limit
+print(f"{'PASS' if ok else 'FAIL'}  {label}: policy.py {py['mean_return']:.2f} ± {py['std_return']:.2f}, "
+      f"hogwild-rl eval {hw['mean_return']:.2f} ± {hw['std_return']:.2f} ({n} episodes each); "
+      f"|difference| {abs(d):.2f} {'<=' if ok else '>'} {limit:.2f}")
+sys.exit(0 if ok else 1)
+PY
+}
+
+policy() {
+  echo "== policy: export, then examples/policy.py in the real gymnasium environment"
+  local tb=""
+  "$BIN" run --help 2>&1 | grep -q -- --tensorboard && tb=--tensorboard
+  local env name
+  for env in CartPole-v1 Acrobot-v1 Pendulum-v1; do
+    name=policy-${env%-v*}
+    case $env in
+      CartPole-v1) train $name --env $env --procs 2 --seed 1 $tb || continue ;;
+      Acrobot-v1) train $name --env $env --procs 16 --t-max 2M --target-return none --vf-coef 0.01 --seed 1 $tb || continue ;;
+      Pendulum-v1) train $name --env $env --procs 16 --t-max 6M --target-return none --gamma 0.9 --n-steps 5 \
+                     --lr 0.001 --lr-schedule linear --seed 1 $tb || continue ;;
+    esac
+    echo "$env: trained to T $(field "$OUT/$name/summary.json" steps), last-100 $(field "$OUT/$name/summary.json" mean_return_100)"
+    local fmt ok=1
+    for fmt in safetensors npz; do
+      "$BIN" export --checkpoint "$OUT/$name/checkpoint.bin" --format $fmt --out "$OUT/$name.$fmt" \
+        || { fail "$env: export --format $fmt exited $?"; ok=0; }
+    done
+    [ $ok = 1 ] || continue
+    # The files read by the real packages: safetensors' own loader and np.load give exactly
+    # the tensors policy.py's reader gives.
+    if "$PY" - "$OUT/$name.safetensors" "$OUT/$name.npz" <<'PY'
+import sys, numpy as np
+from safetensors.numpy import load_file
+sys.path.insert(0, "examples")
+from policy import read_file
+st, npz = load_file(sys.argv[1]), np.load(sys.argv[2])
+for path, ref in ((sys.argv[1], st), (sys.argv[2], {k: npz[k] for k in npz.files if k != "__metadata__"})):
+    meta, tensors = read_file(path)
+    mine = {n: np.asarray(v, dtype=np.float32).reshape(s) for n, s, v in tensors}
+    assert set(mine) == set(ref), (path, sorted(mine), sorted(ref))
+    for k in mine:
+        assert ref[k].dtype == np.float32 and ref[k].shape == mine[k].shape and np.array_equal(ref[k], mine[k]), (path, k)
+print(f"       {len(st)} tensors, identical through safetensors.numpy.load_file, np.load and policy.py")
+PY
+    then pass "$env: safetensors and npz read by the real packages"
+    else fail "$env: the real packages read the export differently"; fi
+    local mode flag pyflag file
+    for mode in sampled greedy; do
+      if [ $mode = greedy ]; then flag=--greedy; pyflag=; file=$OUT/$name.npz; else flag=; pyflag=--sample; file=$OUT/$name.safetensors; fi
+      "$BIN" eval --checkpoint "$OUT/$name/checkpoint.bin" --episodes 100 --seed 1 $flag --json > "$OUT/$name.eval-$mode.json" \
+        || { fail "$env: hogwild-rl eval exited $?"; continue; }
+      "$PY" examples/policy.py "$file" --eval $env --episodes 100 --seed 1 $pyflag > "$OUT/$name.policy-$mode.json" \
+        || { fail "$env: policy.py --eval exited $?"; continue; }
+      if compare "$env $mode (${file##*.})" "$OUT/$name.eval-$mode.json" "$OUT/$name.policy-$mode.json"; then :; else FAILED=1; fi
+    done
+    if [ -f scripts/check_tfevents.py ]; then
+      "$PY" scripts/check_tfevents.py "$OUT/$name" && pass "$env: check_tfevents.py" || fail "$env: check_tfevents.py"
+    else
+      echo "SKIP  $env: scripts/check_tfevents.py not in this tree (TensorBoard check skipped)"
+    fi
+  done
 }
 
 lscpu | grep 'Model name' | sed 's/  */ /g'
