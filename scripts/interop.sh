@@ -120,7 +120,9 @@ policy() {
       Pendulum-v1) train $name --env $env --procs 16 --t-max 6M --target-return none --gamma 0.9 --n-steps 5 \
                      --lr 0.001 --lr-schedule linear --seed 1 $tb || continue ;;
     esac
-    echo "$env: trained to T $(field "$OUT/$name/summary.json" steps), last-100 $(field "$OUT/$name/summary.json" mean_return_100)"
+    local last; last=$(field "$OUT/$name/summary.json" mean_return_100)
+    [ "$last" = none ] || last=$(printf '%.2f' "$last")
+    echo "$env: trained to T $(field "$OUT/$name/summary.json" steps), last-100 $last"
     local fmt ok=1
     for fmt in safetensors npz; do
       "$BIN" export --checkpoint "$OUT/$name/checkpoint.bin" --format $fmt --out "$OUT/$name.$fmt" \
