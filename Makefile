@@ -51,9 +51,9 @@ study: build
 # gym:Acrobot-v1 through the bridge, the C plugin CartPole against the
 # built-in, measures SB3 A2C and hogwild-bench section 9, and exports
 # CartPole, Acrobot and Pendulum policies that examples/policy.py runs in the
-# real gymnasium (docs/EXPORT.md); logs in interop/. About 12 minutes on
-# 2 vCPUs (plus the venv the first time). `make interop INTEROP=policy` runs
-# one section (bridge, sb3, bench, policy).
+# real gymnasium (docs/EXPORT.md); logs in interop/. About 12 minutes on 2
+# quiet vCPUs, 28 measured on a shared one (plus the venv the first time).
+# `make interop INTEROP=policy` runs one section (bridge, sb3, bench, policy).
 INTEROP ?=
 interop: build
 	BIN=$(BIN) BENCH=.build/$(CONFIG)/hogwild-bench ./scripts/interop.sh $(INTEROP)

@@ -100,15 +100,29 @@ se = math.sqrt(hw["std_return"] ** 2 / hw["episodes"] + py["std_return"] ** 2 / 
 limit = 3 * se + 0.02 * abs(hw["mean_return"]) + 1
 d = py["mean_return"] - hw["mean_return"]
 ok = abs(d) <= limit
+median = lambda r: sorted(r)[len(r) // 2]
 print(f"{'PASS' if ok else 'FAIL'}  {label}: policy.py {py['mean_return']:.2f} ± {py['std_return']:.2f}, "
       f"hogwild-rl eval {hw['mean_return']:.2f} ± {hw['std_return']:.2f} ({n} episodes each); "
-      f"|difference| {abs(d):.2f} {'<=' if ok else '>'} {limit:.2f}")
+      f"|difference| {abs(d):.2f} {'<=' if ok else '>'} {limit:.2f}; "
+      f"medians {median(py['returns']):.2f} / {median(hw['returns']):.2f}")
 sys.exit(0 if ok else 1)
 PY
 }
 
+# torch_layout LABEL FILE: the export loads into plain PyTorch modules (torch comes with
+# stable-baselines3) and they compute policy.py's outputs.
+torch_layout() {
+  if ! "$PY" -c 'import torch' 2>/dev/null; then echo "SKIP  $1: torch not in the venv (layout check skipped)"; return; fi
+  "$PY" scripts/check_torch_layout.py "$2" && pass "$1: PyTorch layouts (strict load_state_dict)" \
+    || fail "$1: the export does not load into PyTorch modules as documented"
+}
+
 policy() {
   echo "== policy: export, then examples/policy.py in the real gymnasium environment"
+  # The conv net's layout (nn.Conv2d [out, in, kh, kw], PyTorch's flatten order) on a short run.
+  train policy-Breakout --env MinAtar/Breakout-v1 --procs 2 --t-max 20000 --target-return none --seed 1 \
+    && "$BIN" export --checkpoint "$OUT/policy-Breakout/checkpoint.bin" --format safetensors --out "$OUT/policy-Breakout.safetensors" \
+    && torch_layout "MinAtar/Breakout-v1 (conv, 20k steps)" "$OUT/policy-Breakout.safetensors"
   local tb=""
   "$BIN" run --help 2>&1 | grep -q -- --tensorboard && tb=--tensorboard
   local env name
@@ -147,6 +161,7 @@ print(f"       {len(st)} tensors, identical through safetensors.numpy.load_file,
 PY
     then pass "$env: safetensors and npz read by the real packages"
     else fail "$env: the real packages read the export differently"; fi
+    torch_layout "$env" "$OUT/$name.safetensors"
     local mode flag pyflag file
     for mode in sampled greedy; do
       if [ $mode = greedy ]; then flag=--greedy; pyflag=; file=$OUT/$name.npz; else flag=; pyflag=--sample; file=$OUT/$name.safetensors; fi
