@@ -123,6 +123,8 @@ class Policy:
     def __init__(self, meta, tensors):
         import numpy as np
 
+        if meta.get("network") not in ("mlp", "conv"):
+            raise ValueError(f"network '{meta.get('network')}' is not supported by this policy.py (mlp and conv are)")
         self.np = np
         self.meta = meta
         self.t = {name: np.asarray(values, dtype=np.float32).reshape(shape) for name, shape, values in tensors}
@@ -237,7 +239,11 @@ def main(argv=None):
         print(json.dumps({"metadata": meta, "tensors": [{"name": n, "shape": s, "sum": math.fsum(v)}
                                                          for n, s, v in tensors]}, indent=1))
         return 0
-    policy = Policy(meta, tensors)
+    try:
+        policy = Policy(meta, tensors)
+    except (ValueError, KeyError) as e:
+        print(f"error: {args.file}: {e}", file=sys.stderr)
+        return 1
     if args.obs is not None:
         obs = [float(v) for v in args.obs.split(",")]
         if len(obs) != math.prod(policy.shape):

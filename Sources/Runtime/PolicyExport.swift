@@ -56,6 +56,10 @@ public struct PolicyExport: Sendable {
     // Discrete actor-critic (A3C, A2C): one network, outputs [logits…, V].
     "actor_critic": NetworkRule(torso: "torso", heads: [("policy", { 0..<($0 - 1) }), ("value", { ($0 - 1)..<$0 })],
                                 otherPrefix: ""),
+    // A torso of its own, in front of other layers (e.g. a recurrent
+    // network's torso → LSTM → `actor_critic` head): every dense layer,
+    // the last included, is a hidden layer.
+    "torso": NetworkRule(torso: "torso", heads: [], otherPrefix: ""),
     // The Q family: one network, outputs Q(s, ·).
     "q": NetworkRule(torso: "torso", heads: [("q", { 0..<$0 })], otherPrefix: ""),
     // Continuous A3C: a policy network with outputs [μ…, ρ…] (σ² = softplus(ρ) + floor) …
@@ -96,7 +100,9 @@ public struct PolicyExport: Sendable {
                   config: loaded.config, spec: loaded.spec, globalSteps: loaded.checkpoint.globalSteps)
   }
 
-  init(layers: [LayerEntry], parameters: [Float], config: RunConfig, spec: EnvSpec,
+  /// The mapping itself, for a layer table and θ that `LoadedCheckpoint` has not
+  /// checked (tests of layers this build does not make yet).
+  public init(layers: [LayerEntry], parameters: [Float], config: RunConfig, spec: EnvSpec,
        globalSteps: UInt64) throws(ExportError) {
     let h = config.hyperparameters
     let shape = spec.observationShape
@@ -111,6 +117,9 @@ public struct PolicyExport: Sendable {
     var heldWeights: [String: ExportedTensor] = [:]
     for l in layers {
       let (net, suffix) = Self.split(l.name)
+      guard l.offset >= 0, l.rows >= 1, l.cols >= 1, l.count == l.rows * l.cols, l.offset + l.count <= parameters.count else {
+        throw ExportError(description: "tensor \(l.name) does not fit θ (\(parameters.count) floats)")
+      }
       let stored = Array(parameters[l.offset..<(l.offset + l.count)])
       let rule = Self.networkRules[net]
       switch TensorKind(suffix) {
@@ -124,7 +133,7 @@ public struct PolicyExport: Sendable {
         if let inputOrder, inputOrder.count != l.rows {
           throw ExportError(description: "\(l.name): \(l.rows) inputs, but the convolution makes \(inputOrder.count) features")
         }
-        if i == lastDense[net] {
+        if i == lastDense[net], !rule.heads.isEmpty {
           // The output layer's weight is held back so each head's weight and
           // bias come out together (head by head, in the rule's order).
           for head in rule.heads {
