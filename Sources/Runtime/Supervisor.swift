@@ -162,7 +162,10 @@ public final class Supervisor {
       let row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
       trainingLog.append(row)
       if let tensorBoard {
-        tensorBoard.row(row, nanoseconds: now, lostFraction: AuditSummary(segment: segment)?.overall.lostFraction)
+        // The overall audit figure only (summary.json's per-layer ones are not plotted).
+        let theta = segment.parameters
+        let lost = segment.audit?.figures(theta: theta, offset: 0, count: theta.count).lostFraction
+        tensorBoard.row(row, nanoseconds: now, lostFraction: lost)
         tensorBoard.flush()
       }
       lastReading = reading
