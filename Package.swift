@@ -65,7 +65,7 @@ let package = Package(
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
-    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
     .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Algorithms", "Envs", "TinyNN"], exclude: ["Fixtures"]),
   ],

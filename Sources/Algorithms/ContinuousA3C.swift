@@ -137,29 +137,42 @@ struct ContinuousA3C: WorkerAlgorithm {
       Returns.generalizedAdvantages(
         rewards: rewards, values: values, count: steps, bootstrap: R, gamma: gamma, lambda: lambda,
         advantages: &advantages, returns: &returns)
+      // Sums for train.csv: the losses and the entropy of the joint (diagonal)
+      // Gaussian, i.e. summed over the action dimensions, per step.
+      var policyLoss: Float = 0, valueLoss: Float = 0, entropy: Float = 0, tdError: Float = 0
       for i in 0..<steps {
         // policy: −log N(a_i; μ, σ²)·A_i − β·H into ∂/∂μ and ∂/∂ρ
         for d in 0..<D {
+          let rho = policyWork.output(row: i, index: D + d)
           let g = GaussianPolicy.lossAndGradient(
             action: sampled[i * D + d], mean: policyWork.output(row: i, index: d),
-            variancePreActivation: policyWork.output(row: i, index: D + d),
-            advantage: advantages[i], entropyCoefficient: beta)
+            variancePreActivation: rho, advantage: advantages[i], entropyCoefficient: beta)
           policyWork.setOutputGradient(row: i, index: d, value: g.dMean)
           policyWork.setOutputGradient(row: i, index: D + d, value: g.dPreActivation)
+          policyLoss += g.loss
+          entropy += GaussianPolicy.entropy(variance: GaussianPolicy.variance(preActivation: rho))
         }
         // value: c·(R_i − V(s_i))²
-        let valueGrad = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight).gradient
-        valueWork.setOutputGradient(row: i, index: 0, value: valueGrad)
+        let value = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
+        valueWork.setOutputGradient(row: i, index: 0, value: value.gradient)
+        valueLoss += value.loss
+        tdError += abs(returns[i] - values[i])
       }
 
       // ALGO: dθ ← ∂(losses)/∂θ′ for both networks (disjoint parts of dθ)
       for j in dTheta.indices { dTheta[j] = 0 }
       policyNetwork.backward(params: thetaLocal, batch: steps, workspace: &policyWork, gradients: &dTheta)
       valueNetwork.backward(params: thetaLocal, batch: steps, workspace: &valueWork, gradients: &dTheta)
-      guard clipGradientNorm(&dTheta, maxNorm: maxNorm).isFinite else {
+      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
+      guard norm.isFinite else {
         link.dropGradient()
         continue
       }
+      let count = Double(max(steps, 1))
+      let statistics = GradientStatistics(
+        policyLoss: Double(policyLoss) / count, valueLoss: Double(valueLoss) / count,
+        entropy: Double(entropy) / count, gradientNorm: Double(norm),
+        clipped: maxNorm > 0 && norm > maxNorm, tdError: Double(tdError) / count)
 
       // The wall-clock delay between reading θ and writing dθ (--delay).
       link.waitDelay()
@@ -168,6 +181,7 @@ struct ContinuousA3C: WorkerAlgorithm {
       let lr = hyper.learningRateSchedule.rate(
         base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
       link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
+      link.recordGradient(statistics, learningRate: lr)
     }
   }
 }

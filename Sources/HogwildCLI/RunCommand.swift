@@ -33,7 +33,8 @@ enum RunCommand {
       With neither --t-max nor --target-return, a run trains until the mean return of the last
       100 episodes reaches the environment's solved threshold (at most 5,000,000 steps). With
       --t-max it trains for exactly that many steps, unless --target-return is also given. Ctrl-C stops every worker within a second and still writes every
-      output. Outputs go to --out: metrics.csv, summary.json, config.json, checkpoint.bin.
+      output. Outputs go to --out: metrics.csv, train.csv, summary.json, config.json, checkpoint.bin
+      (and with --tensorboard an events.out.tfevents.* file).
 
       The value-based methods (qn, q1, sarsa1) are scored on greedy test episodes, as DQN is:
       each worker interleaves one ε = 0 episode every --test-every of its own steps (no learning,
@@ -46,7 +47,7 @@ enum RunCommand {
       summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
       step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
       --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay,
-      --delay-workers, --audit and --python may differ from the stored run. --audit and --stale-updates
+      --delay-workers, --audit, --python, --log-every and --tensorboard may differ from the stored run. --audit and --stale-updates
       start over at the resume point (θ as resumed is the audit's start and fills the ring).
       """)
   }
@@ -199,6 +200,9 @@ enum RunCommand {
           throw ValueParsers.fail("--log-every", "a duration of at least 10ms (500ms, 1s, 2m)", v)
         }
         o.config.logEveryNanoseconds = ns
+      },
+      .init("--tensorboard", nil, "Also write the curves for TensorBoard: events.out.tfevents.<unix seconds>.<host> in the output directory (charts/episodic_return and _length per episode; charts/SPS, losses/*, charts/learning_rate, hogwild/staleness_* per train.csv row; hogwild/lost_fraction with --audit), flushed every --log-every. View with 'tensorboard --logdir runs'. A resumed run adds a new file; it keeps the flag once given.") { o, _ in
+        o.config.tensorboard = true
       },
       .init("--resume", "dir", "Continue the run in dir from dir/checkpoint.bin (same env, network and algorithm settings); outputs go to dir.") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--resume", "a run directory", v) }

@@ -131,6 +131,9 @@ extension RunConfig {
     if let m = j["max_restarts"]?.doubleValue, m >= 0, m <= 1e6 { maxRestarts = Int(m) }
     if let t = j["worker_timeout"]?.stringValue, let ns = Delay.parseDuration(t) { workerTimeout = ns }
     if let c = j["checkpoint_every"]?.stringValue, let every = CheckpointInterval.parse(c) { checkpointEvery = every }
+    // Runs from before train.csv and --tensorboard have neither: defaults.
+    if let l = j["log_every"]?.stringValue, case .time(let ns)? = CheckpointInterval.parse(l) { logEveryNanoseconds = ns }
+    if case .bool(let b)? = j["tensorboard"] { tensorboard = b }
   }
 
   /// The seed the workers draw their random numbers from: `seed`, or after

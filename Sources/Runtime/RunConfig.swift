@@ -50,6 +50,9 @@ public struct RunConfig: Sendable {
   public var checkpointEvery = CheckpointInterval.time(60_000_000_000)
   /// `--log-every`: how often the supervisor appends a row to train.csv, ns.
   public var logEveryNanoseconds: UInt64 = 1_000_000_000
+  /// `--tensorboard`: also write the run's curves to an
+  /// events.out.tfevents.* file in the output directory.
+  public var tensorboard = false
   /// `--audit`: measure lost updates (intended against actual change of θ).
   public var audit = false
   /// `--stale-updates K`: every gradient is computed on θ as it was exactly
@@ -128,6 +131,7 @@ public struct RunConfig: Sendable {
       ("worker_timeout", .string(Delay.fixed(workerTimeout).description)),
       ("checkpoint_every", .string(checkpointEvery.description)),
       ("log_every", .string(CheckpointInterval.time(logEveryNanoseconds).description)),
+      ("tensorboard", .bool(tensorboard)),
     ] + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
   }
 }

@@ -72,6 +72,8 @@ public final class Supervisor {
   var testEpisodesWritten: UInt64 = 0
   var solvedAt: (step: UInt64, seconds: Double)?
   var startNanoseconds: UInt64 = 0
+  /// --tensorboard's event file (nil without the flag).
+  var tensorBoard: TensorBoardLog?
 
   // Checkpoints (Supervisor+Checkpoint.swift).
   /// When the next periodic checkpoint is due: a CLOCK_MONOTONIC time or a
@@ -119,6 +121,7 @@ public final class Supervisor {
       metrics = try MetricsWriter(path: outDir + "/metrics.csv", append: config.resume != nil)
       trainingLog = try TrainingLogWriter(path: outDir + "/train.csv", append: config.resume != nil)
       try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
+      if config.tensorboard { tensorBoard = try openTensorBoard(outDir) }
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)
@@ -156,7 +159,15 @@ public final class Supervisor {
     var lastReading = TrainingReading(segment: segment, nanoseconds: startNanoseconds)
     func logTraining(at now: UInt64) {
       let reading = TrainingReading(segment: segment, nanoseconds: now)
-      trainingLog.append(TrainingRow(from: lastReading, to: reading, start: startNanoseconds))
+      let row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
+      trainingLog.append(row)
+      if let tensorBoard {
+        // The overall audit figure only (summary.json's per-layer ones are not plotted).
+        let theta = segment.parameters
+        let lost = segment.audit?.figures(theta: theta, offset: 0, count: theta.count).lostFraction
+        tensorBoard.row(row, nanoseconds: now, lostFraction: lost)
+        tensorBoard.flush()
+      }
       lastReading = reading
     }
     while reason == nil {
@@ -223,6 +234,15 @@ public final class Supervisor {
   }
 
   // MARK: steps of the run
+
+  /// A new event file per run and per resume, as TensorBoard's own writers
+  /// do (it reads every file in the directory, in name order).
+  func openTensorBoard(_ outDir: String) throws(OutputError) -> TensorBoardLog {
+    let realtime = hw_realtime_ns(), monotonic = hw_monotonic_ns()
+    let name = TensorBoardWriter.fileName(unixSeconds: Int(realtime / 1_000_000_000), hostname: TensorBoardWriter.hostname)
+    let writer = try TensorBoardWriter(path: outDir + "/" + name, wallTime: Double(realtime) / 1e9)
+    return TensorBoardLog(writer: writer, realtimeNanoseconds: realtime, monotonicNanoseconds: monotonic)
+  }
 
   func fill(_ segment: SharedSegment) {
     let h = segment.header
@@ -292,6 +312,7 @@ public final class Supervisor {
     guard reason != .targetReached else { return }
     let seconds = Double(r.endNanoseconds &- startNanoseconds) / 1e9
     metrics.append(r, wallSeconds: seconds)
+    tensorBoard?.episode(r)
     switch r.kind {
     case .training:
       episodesWritten += 1

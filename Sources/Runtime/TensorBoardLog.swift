@@ -1,0 +1,92 @@
+// TensorBoardLog.swift — what a run's --tensorboard file holds: one point
+// per metrics.csv row and per train.csv row, under CleanRL's tag names.
+//
+// TensorBoard's data server keeps a tag's points only while their steps
+// strictly increase (a point preempts every earlier one at the same or a
+// later step), but several episodes can end in one rollout (one T) and
+// workers publish them slightly out of T order. So each tag's step is the
+// row's T, raised to the tag's previous step + 1 when it is not above it.
+
+import HogwildSegment
+
+/// Turns episodes and train.csv rows into scalar events.
+public final class TensorBoardLog {
+  public enum Tag {
+    public static let episodicReturn = "charts/episodic_return"
+    public static let episodicLength = "charts/episodic_length"
+    public static let testEpisodicReturn = "charts/test_episodic_return"
+    public static let testEpisodicLength = "charts/test_episodic_length"
+    public static let stepsPerSecond = "charts/SPS"
+    public static let valueLoss = "losses/value_loss"
+    public static let policyLoss = "losses/policy_loss"
+    public static let entropy = "losses/entropy"
+    public static let learningRate = "charts/learning_rate"
+    public static let stalenessMean = "hogwild/staleness_mean"
+    public static let stalenessP99 = "hogwild/staleness_p99"
+    public static let lostFraction = "hogwild/lost_fraction"
+    public static let tdError = "losses/td_error"
+    public static let epsilon = "charts/epsilon"
+  }
+
+  public let writer: TensorBoardWriter
+  /// Unix seconds at CLOCK_MONOTONIC 0, for wall_time.
+  let unixOffset: Double
+  var lastTrainingEpisodeStep: Int64 = -1
+  var lastTestEpisodeStep: Int64 = -1
+  var lastRowStep: Int64 = -1
+
+  /// - Parameters:
+  ///   - realtimeNanoseconds, monotonicNanoseconds: the two clocks read at one moment.
+  public init(writer: TensorBoardWriter, realtimeNanoseconds: UInt64, monotonicNanoseconds: UInt64) {
+    self.writer = writer
+    unixOffset = (Double(realtimeNanoseconds) - Double(monotonicNanoseconds)) / 1e9
+  }
+
+  func wallTime(_ monotonicNanoseconds: UInt64) -> Double { Double(monotonicNanoseconds) / 1e9 + unixOffset }
+
+  static func step(_ t: UInt64, after last: inout Int64) -> Int64 {
+    let s = Swift.max(Int64(clamping: t), last &+ 1)
+    last = s
+    return s
+  }
+
+  /// charts/episodic_return and _length at the episode's T (test episodes of
+  /// the value-based methods under charts/test_episodic_*).
+  public func episode(_ r: EpisodeRecord) {
+    let wall = wallTime(r.endNanoseconds)
+    let test = r.kind == .test
+    let step = test ? Self.step(r.globalStep, after: &lastTestEpisodeStep)
+      : Self.step(r.globalStep, after: &lastTrainingEpisodeStep)
+    writer.add(.scalar(wallTime: wall, step: step, tag: test ? Tag.testEpisodicReturn : Tag.episodicReturn,
+                       value: Float(r.episodeReturn)))
+    writer.add(.scalar(wallTime: wall, step: step, tag: test ? Tag.testEpisodicLength : Tag.episodicLength,
+                       value: Float(r.length)))
+  }
+
+  /// One point per tag for a train.csv row ending at `nanoseconds`: the
+  /// losses and entropy only when the row has gradients (their cells are
+  /// empty otherwise), and not for the Q family (whose rows have ε; their
+  /// loss is losses/td_error); charts/epsilon only for the Q family;
+  /// lost_fraction only with --audit.
+  public func row(_ row: TrainingRow, nanoseconds: UInt64, lostFraction: Double?) {
+    let wall = wallTime(nanoseconds)
+    let step = Self.step(row.globalSteps, after: &lastRowStep)
+    func point(_ tag: String, _ value: Double?) {
+      guard let value, value.isFinite else { return }
+      writer.add(.scalar(wallTime: wall, step: step, tag: tag, value: Float(value)))
+    }
+    point(Tag.stepsPerSecond, row.stepsPerSecond)
+    let actorCritic = !row.epsilon.isFinite
+    point(Tag.valueLoss, actorCritic ? row.means?.valueLoss : nil)
+    point(Tag.policyLoss, actorCritic ? row.means?.policyLoss : nil)
+    point(Tag.entropy, actorCritic ? row.means?.entropy : nil)
+    point(Tag.tdError, row.means?.tdError)
+    point(Tag.learningRate, row.learningRate)
+    point(Tag.epsilon, row.epsilon)
+    point(Tag.stalenessMean, row.staleness.mean)
+    point(Tag.stalenessP99, row.staleness.p99)
+    point(Tag.lostFraction, lostFraction)
+  }
+
+  public func flush() { writer.flush() }
+}
