@@ -117,14 +117,17 @@ private func runRecurrentWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, s
   }
 
   @Test func aSingleWorkerLearnsCartPoleWithoutVelocities() throws {
-    // Measured (seed 5, 400k steps, one worker): see RECURRENT_LEARNING_NOTE.
+    // Measured (seed 5, 400k steps, one worker, default settings): last-100
+    // 51.9; a random policy scores ~22. The threshold says "learns", with
+    // margin; beating the feed-forward ceiling (~41–47) is docs/RECURRENT.md's.
     var h = Hyperparameters()
     h.network = .lstm
     let spec = EnvRegistry.spec("CartPoleNoVel-v1")!
     let (_, records) = try runRecurrentWorker(.a3c, hyper: h, spec: spec, env: EnvRegistry.make("CartPoleNoVel-v1")!,
                                               tMax: 400_000, seed: 5)
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
-    print("lstm CartPoleNoVel last-100 \(last)")
-    #expect(last > 1, "last-100 mean \(last)")
+    let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
+    #expect(first < 30)
+    #expect(last > 35, "last-100 mean \(last)")
   }
 }
