@@ -54,6 +54,15 @@ public enum AlgorithmFactory {
       return ContinuousA3C(hyperparameters: h, spec: spec)
     }
     let (outputs, name) = NetworkBuilder.head(for: kind, spec)
+    if h.network == .lstm {
+      precondition(!kind.isValueBased, "--net lstm is for the actor-critics")
+      if spec.observationShape.count == 3 {
+        let net = NetworkBuilder.recurrentConv(h, spec, outputs: outputs, name: name)
+        return SpecializedAlgorithm(RecurrentActorCritic<ConvNet>(hyperparameters: h, spec: spec, network: net, synchronous: kind.isSynchronous))
+      }
+      let net = NetworkBuilder.recurrentMLP(h, spec, outputs: outputs, name: name)
+      return SpecializedAlgorithm(RecurrentActorCritic<MLP>(hyperparameters: h, spec: spec, network: net, synchronous: kind.isSynchronous))
+    }
     switch h.network {
     case .mlp:
       let net = NetworkBuilder.mlp(h, spec, outputs: outputs, name: name)
@@ -71,6 +80,7 @@ public enum AlgorithmFactory {
       case .qn: return SpecializedAlgorithm(QN<ConvNet>(hyperparameters: h, spec: spec, network: net))
       case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ<ConvNet>(hyperparameters: h, spec: spec, network: net, sarsa: kind == .sarsa1))
       }
+    case .lstm: preconditionFailure("handled above")
     }
   }
 }

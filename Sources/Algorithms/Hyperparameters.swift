@@ -54,6 +54,8 @@ public struct Hyperparameters: Equatable, Sendable {
   public var hidden = [64, 64]
   /// The network family (`--net`); the CLI picks `conv` for MinAtar.
   public var network = NetworkKind.mlp
+  /// LSTM cells of `--net lstm` (`--lstm-cells`).
+  public var lstmCells = 64
   public var activation = Activation.tanh
   public var updateMode = UpdateMode.hogwild
 

@@ -12,6 +12,11 @@ public enum NetworkKind: String, CaseIterable, Sendable {
   /// layer of 128 ReLU units, then the outputs (`--hidden`/`--activation`
   /// do not apply). Needs a height × width × channels observation.
   case conv
+  /// A3C-LSTM: the torso (`mlp`'s hidden layers, or `conv`'s convolution
+  /// and 128 ReLU units for image observations) → an LSTM of
+  /// `--lstm-cells` cells → the policy and value outputs; the state is
+  /// carried across rollouts within an episode. Actor-critics only.
+  case lstm
 
   /// The default for an environment: `conv` for image-like (h × w × c)
   /// observations such as MinAtar's, `mlp` otherwise.
@@ -21,7 +26,7 @@ public enum NetworkKind: String, CaseIterable, Sendable {
 
   /// Whether this network can read `spec`'s observations.
   public func fits(_ spec: EnvSpec) -> Bool {
-    self == .mlp || spec.observationShape.count == 3
+    self != .conv || spec.observationShape.count == 3
   }
 }
 
@@ -43,6 +48,24 @@ enum NetworkBuilder {
     return ConvNet(height: shape[0], width: shape[1], channels: shape[2], outputs: outputs, name: name)
   }
 
+  /// `--net lstm`'s network for a feature-vector observation: the MLP's
+  /// hidden layers as the torso (its last hidden width is the LSTM's input,
+  /// through `--activation`), then the LSTM and a linear head.
+  static func recurrentMLP(_ hyper: Hyperparameters, _ spec: EnvSpec, outputs: Int, name: String) -> RecurrentNetwork<MLP> {
+    let torso = MLP(inputs: spec.observationSize, hidden: Array(hyper.hidden.dropLast()), outputs: hyper.hidden.last!,
+                    activation: hyper.activation, name: "torso")
+    return RecurrentNetwork(torso: torso, torsoActivation: hyper.activation, cells: hyper.lstmCells,
+                            outputs: outputs, headName: name)
+  }
+
+  /// `--net lstm`'s network for image observations: MinAtar's convolution
+  /// and 128 ReLU units as the torso, then the LSTM and a linear head.
+  static func recurrentConv(_ hyper: Hyperparameters, _ spec: EnvSpec, outputs: Int, name: String) -> RecurrentNetwork<ConvNet> {
+    let shape = spec.observationShape
+    let torso = ConvNet(height: shape[0], width: shape[1], channels: shape[2], hidden: [], outputs: 128, name: "torso")
+    return RecurrentNetwork(torso: torso, torsoActivation: .relu, cells: hyper.lstmCells, outputs: outputs, headName: name)
+  }
+
   /// The network `kind` trains, for code that does not run it in a worker
   /// loop (`eval`): the factory builds the concrete types itself.
   static func network(for kind: AlgorithmKind, _ hyper: Hyperparameters, _ spec: EnvSpec) -> any Network {
@@ -50,6 +73,7 @@ enum NetworkBuilder {
     switch hyper.network {
     case .mlp: return mlp(hyper, spec, outputs: outputs, name: name)
     case .conv: return conv(spec, outputs: outputs, name: name)
+    case .lstm: preconditionFailure("--net lstm is a RecurrentNetwork, not a Network (see RecurrentPolicy)")
     }
   }
 }

@@ -8,8 +8,12 @@ import TinyNN
 
 /// A trained policy: the network of `kind` for `spec`, acting on a fixed θ.
 public struct Policy {
-  /// The network (an `MLP` or a `ConvNet`, per the run's `--net`).
+  /// The network (an `MLP` or a `ConvNet`, per the run's `--net`; with
+  /// `--net lstm`, the recurrent network's head, and `recurrent` plays).
   public let network: any Network
+  /// With `--net lstm`: one episode of the recurrent policy (the concrete
+  /// network captured where its type is known).
+  let recurrent: ((inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int))?
   public let actionCount: Int
   /// For a Box action space: the Gaussian policy's network, its action
   /// dimensions and their bounds (`network` is then unused).
@@ -30,12 +34,29 @@ public struct Policy {
     // The network the algorithm trains, and what θ must look like for it.
     let expectedCount: Int
     let expectedLayers: [LayerEntry]
-    if kind == .a3c && spec.discreteActionCount == 0 {
+    if hyperparameters.network == .lstm && !kind.isValueBased && spec.discreteActionCount > 0 {
+      gaussian = nil
+      let (outputs, name) = NetworkBuilder.head(for: kind, spec)
+      let actions = spec.discreteActionCount
+      if spec.observationShape.count == 3 {
+        let net = NetworkBuilder.recurrentConv(hyperparameters, spec, outputs: outputs, name: name)
+        network = net.head
+        (expectedCount, expectedLayers) = (net.parameterCount, Self.entries(net.tensors))
+        recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
+      } else {
+        let net = NetworkBuilder.recurrentMLP(hyperparameters, spec, outputs: outputs, name: name)
+        network = net.head
+        (expectedCount, expectedLayers) = (net.parameterCount, Self.entries(net.tensors))
+        recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
+      }
+    } else if kind == .a3c && spec.discreteActionCount == 0 {
       let a = ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
+      recurrent = nil
       gaussian = a
       network = a.policyNetwork
       (expectedCount, expectedLayers) = (a.parameterCount, a.layers)
     } else {
+      recurrent = nil
       gaussian = nil
       let net = NetworkBuilder.network(for: kind, hyperparameters, spec)
       network = net
@@ -52,12 +73,31 @@ public struct Policy {
     self.parameters = parameters
   }
 
+  static func entries(_ tensors: [TensorInfo]) -> [LayerEntry] {
+    tensors.map { LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count) }
+  }
+
+  /// A recurrent episode with the concrete network type.
+  static func player<T: Network>(_ net: RecurrentNetwork<T>, actions: Int, observationSize: Int)
+    -> (inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int)
+  {
+    { env, theta, rng, greedy in
+      var p = RecurrentEpisodePlayer(network: net, actionCount: actions, observationSize: observationSize)
+      return p.play(&env, parameters: theta, rng: &rng, greedy: greedy)
+    }
+  }
+
   /// One episode from `env`'s reset. Actions are sampled from π(·|s; θ), or
   /// the most probable one with `greedy` (a Q-network always acts greedily).
   /// Returns the undiscounted return and the length.
   public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256,
                                          greedy: Bool) -> (return: Double, length: Int) {
     if let gaussian { return runContinuousEpisode(gaussian, &env, rng: &rng, greedy: greedy) }
+    if let recurrent {
+      var boxed: any Environment = env
+      defer { env = boxed as! E }
+      return recurrent(&boxed, parameters, &rng, greedy)
+    }
     return play(network, &env, rng: &rng, greedy: greedy || valueBased)
   }
 

@@ -140,8 +140,11 @@ enum RunCommand {
           throw ValueParsers.fail("--hidden", "at most 8 layers", v)
         }
       },
-      .init("--net", "kind", "Network: mlp (dense layers: --hidden, --activation) or conv (MinAtar's: 3×3 convolution with 16 filters, ReLU, 128 ReLU units; image observations only).", default: "conv for MinAtar, mlp otherwise") { o, v throws(UsageError) in
+      .init("--net", "kind", "Network: mlp (dense layers: --hidden, --activation), conv (MinAtar's: 3×3 convolution with 16 filters, ReLU, 128 ReLU units; image observations only) or lstm (A3C-LSTM: the mlp's hidden layers, or conv's torso for images, then an LSTM of --lstm-cells cells, then the policy and value; state carried through each episode; a3c and a2c only).", default: "conv for MinAtar, mlp otherwise") { o, v throws(UsageError) in
         o.config.hyperparameters.network = try ValueParsers.choice("--net", v, NetworkKind.self)
+      },
+      .init("--lstm-cells", "n", "LSTM cells of --net lstm, 1 to 1024.", default: "\(h.lstmCells)") { o, v throws(UsageError) in
+        o.config.hyperparameters.lstmCells = try ValueParsers.integer("--lstm-cells", v, 1...1024)
       },
       .init("--activation", "name", "Hidden activation: tanh or relu.", default: h.activation.rawValue) { o, v throws(UsageError) in
         o.config.hyperparameters.activation = try ValueParsers.choice("--activation", v, Activation.self)
@@ -256,6 +259,12 @@ enum RunCommand {
       }
       if continuous && c.hyperparameters.network == .conv {
         throw UsageError("--net conv: continuous-action A3C uses dense policy and value networks")
+      }
+      if c.hyperparameters.network == .lstm && c.algorithm.isValueBased {
+        throw UsageError("--net lstm: --algo \(c.algorithm.rawValue) is value-based; the recurrent network is for a3c and a2c")
+      }
+      if c.hyperparameters.network == .lstm && continuous {
+        throw UsageError("--net lstm: continuous-action A3C has no recurrent policy yet; use a discrete-action env")
       }
     }
     if continuous && !given.contains("--ent-coef") && o.resumeDirectory == nil {

@@ -101,6 +101,8 @@ extension RunConfig {
     h.hidden = hidden.map { Int($0) }
     // Runs from before --net trained an MLP.
     if j["net"] != nil { h.network = try choice("net", NetworkKind.self) }
+    // Runs from before --net lstm: the default, which their network ignores.
+    if j["lstm_cells"] != nil { h.lstmCells = try integer("lstm_cells", 1...1024) }
     h.activation = try choice("activation", Activation.self)
     h.updateMode = try choice("update", UpdateMode.self)
     // Runs from before the Q-learning family have none of these: defaults.

@@ -112,6 +112,7 @@ public struct RunConfig: Sendable {
       ("rms_eps", .double(h.rmsEpsilon)),
       ("hidden", .array(h.hidden.map { .int(Int64($0)) })),
       ("net", .string(h.network.rawValue)),
+      ("lstm_cells", .int(Int64(h.lstmCells))),
       ("activation", .string(h.activation.rawValue)),
       ("update", .string(h.updateMode.rawValue)),
       ("target_interval", .int(Int64(h.targetInterval))),

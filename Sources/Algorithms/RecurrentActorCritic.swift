@@ -1,0 +1,94 @@
+// RecurrentActorCritic.swift — A3C-LSTM and A2C-LSTM (`--net lstm`): the
+// loops of A3C.swift and A2C.swift around a RecurrentActorCriticLearner.
+// Kept apart from them so the feed-forward path stays exactly as it was.
+
+import Envs
+import HogwildSegment
+import TinyNN
+
+/// A3C (or, `synchronous`, A2C) with a recurrent network of |A| + 1 outputs.
+struct RecurrentActorCritic<Torso: Network>: WorkerAlgorithm {
+  let hyper: Hyperparameters
+  let spec: EnvSpec
+  let actionCount: Int
+  let network: RecurrentNetwork<Torso>
+  let synchronous: Bool
+
+  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: RecurrentNetwork<Torso>, synchronous: Bool) {
+    hyper = hyperparameters
+    self.spec = spec
+    actionCount = spec.discreteActionCount
+    precondition(actionCount > 0, "the recurrent actor-critic needs a discrete action space")
+    precondition(network.outputs == actionCount + 1, "an actor-critic network has |A| + 1 outputs")
+    self.network = network
+    self.synchronous = synchronous
+  }
+
+  var parameterCount: Int { network.parameterCount }
+  var layers: [LayerEntry] {
+    network.tensors.map { LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count) }
+  }
+  var targetParameterCount: Int { 0 }
+  var usesGradientExchange: Bool { synchronous }
+
+  func initialParameters(seed: UInt64) -> [Float] {
+    var theta = [Float](repeating: 0, count: network.parameterCount)
+    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
+    network.initialize(&theta, rng: &rng, outputGain: 0.01)
+    return theta
+  }
+
+  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
+    var env = environment
+    if synchronous { trainSynchronously(&env, link: &link, seed: seed) } else { train(&env, link: &link, seed: seed) }
+  }
+
+  /// A3C's loop (A3C.swift). A worker (re)starts with a fresh episode and
+  /// a zero state: one re-forked mid-episode starts its episode over.
+  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
+    var rng = link.trainingRandomSource(seed: seed)
+    var learner = RecurrentActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
+                                              observationSize: spec.observationSize)
+    env.reset(rng: &rng, observation: &learner.observation)
+    while !link.shouldStop {
+      link.pullParameters(into: &learner.thetaLocal)
+      learner.rollout(&env, rng: &rng, link: &link)
+      guard learner.computeGradient() else {
+        link.dropGradient()
+        continue
+      }
+      link.waitDelay()
+      let lr = hyper.learningRateSchedule.rate(
+        base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.steps), of: link.tMax)
+      link.pushGradient(learner.dTheta, learningRate: lr, refreshing: &learner.thetaLocal)
+      link.recordGradient(learner.statistics, learningRate: lr)
+    }
+  }
+
+  /// A2C's rounds (A2C.swift).
+  func trainSynchronously(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
+    var rng = link.trainingRandomSource(seed: seed)
+    var learner = RecurrentActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
+                                              observationSize: spec.observationSize)
+    env.reset(rng: &rng, observation: &learner.observation)
+    var round = link.joinSynchronousRounds()
+    while !link.shouldStop {
+      if !link.hasPublishedGradient(round: round) {
+        guard link.pullSynchronousParameters(round: round, into: &learner.thetaLocal) else { break }
+        learner.rollout(&env, rng: &rng, link: &link)
+        if !learner.computeGradient() {
+          link.dropGradient()
+          for j in learner.dTheta.indices { learner.dTheta[j] = 0 }
+        }
+        link.waitDelay()
+        link.publishGradient(learner.dTheta, round: round)
+      }
+      guard link.waitForAllGradients(round: round) else { break }
+      let lr = hyper.learningRateSchedule.rate(
+        base: Float(hyper.learningRate), step: link.globalSteps, of: link.tMax)
+      link.applyMeanGradientSlice(round: round, learningRate: lr)
+      link.recordGradient(learner.statistics, learningRate: lr)
+      round += 1
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// RecurrentCLITests.swift — `--net lstm` end to end: its flags and
+// refusals, the checkpoint's settings and layer table, `--resume` and
+// `eval` of a recurrent policy.
+
+import Foundation
+import Glibc
+import Testing
+
+extension CLITests {
+@Suite(.serialized) struct RecurrentCLITests {
+  @Test func lstmFlagsAreDocumentedAndCheckedAtTheDoor() throws {
+    let s = try Scratch()
+    let help = try Harness.run(["run", "--help"], in: s.url)
+    #expect(help.exitCode == 0)
+    #expect(help.stdout.contains("lstm") && help.stdout.contains("--lstm-cells"))
+    let refused: [[String]] = [
+      ["--net", "lstm", "--lstm-cells", "0"], ["--net", "lstm", "--lstm-cells", "1025"],
+      ["--net", "lstm", "--lstm-cells", "x"],
+      ["--net", "lstm", "--algo", "qn"], ["--net", "lstm", "--algo", "q1"], ["--net", "lstm", "--algo", "sarsa1"],
+      ["--net", "lstm", "--env", "Pendulum-v1"],
+    ]
+    for flags in refused {
+      let r = try Harness.run(["run", "--t-max", "1000", "--out", s.path("never")] + flags, in: s.url)
+      #expect(r.exitCode == 64, "\(flags): \(r)")
+      #expect(r.stderrLines.count == 1, "\(flags): \(r)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: s.path("never")))
+  }
+
+  @Test func anLSTMRunCheckpointsResumesAndEvaluates() throws {
+    let s = try Scratch()
+    let out = s.path("lstm")
+    let first = try Harness.run(
+      ["run", "--env", "CartPoleNoVel-v1", "--net", "lstm", "--lstm-cells", "16", "--procs", "2", "--seed", "3",
+       "--t-max", "40000", "--quiet", "--out", out], in: s.url, timeout: 60)
+    #expect(first.exitCode == 0, "\(first)")
+    let config = try Harness.json(at: s.file("lstm/config.json"))
+    #expect(config["net"] as? String == "lstm")
+    #expect(Harness.int(config["lstm_cells"]) == 16)
+    let steps = try #require(Harness.int(try Harness.json(at: s.file("lstm/summary.json"))["steps"]))
+
+    // Other network settings are refused; the stored ones may be repeated.
+    for flags in [["--lstm-cells", "32"], ["--net", "mlp"], ["--hidden", "32"]] {
+      let r = try Harness.run(["run", "--resume", out, "--t-max", "100000"] + flags, in: s.url, timeout: 15)
+      #expect(r.exitCode == 64, "\(flags): \(r)")
+      #expect(r.stderrLines.count == 1, "\(flags): \(r)")
+    }
+    let resumed = try Harness.run(["run", "--resume", out, "--t-max", "\(steps + 20_000)", "--net", "lstm",
+                                   "--lstm-cells", "16", "--quiet"], in: s.url, timeout: 60)
+    #expect(resumed.exitCode == 0, "\(resumed)")
+    let after = try Harness.json(at: s.file("lstm/summary.json"))
+    #expect((Harness.int(after["steps"]) ?? 0) >= steps + 20_000)
+
+    // eval rebuilds the recurrent network from the checkpoint and plays
+    // whole episodes (reproducibly for a seed).
+    let args = ["eval", "--checkpoint", out + "/checkpoint.bin", "--episodes", "5", "--seed", "4", "--json"]
+    let e1 = try Harness.run(args, in: s.url, timeout: 30)
+    #expect(e1.exitCode == 0, "\(e1)")
+    let j = try #require(try Harness.json(e1.stdout) as? [String: Any])
+    let returns = try #require(j["returns"] as? [Any])
+    #expect(returns.count == 5)
+    #expect(returns.allSatisfy { (Harness.double($0) ?? 0) >= 1 })
+    let e2 = try Harness.run(args, in: s.url, timeout: 30)
+    #expect(e2.stdout == e1.stdout)
+
+    // dump sees the LSTM's tensors in the segment's layer table.
+    let segment = Harness.uniqueSegment("lstm")
+    defer { Harness.removeSegment(segment) }
+    let kept = try Harness.run(
+      ["run", "--env", "CartPoleNoVel-v1", "--net", "lstm", "--lstm-cells", "16", "--procs", "1", "--t-max", "2000",
+       "--keep-segment", "--segment", segment, "--quiet", "--out", s.path("kept")], in: s.url, timeout: 60)
+    #expect(kept.exitCode == 0, "\(kept)")
+    let d = try Harness.run(["dump", "--json", segment], in: s.url, timeout: 10)
+    #expect(d.exitCode == 0, "\(d)")
+    let text = d.stdout
+    #expect(text.contains("lstm.weight_ih") && text.contains("lstm.weight_hh") && text.contains("lstm.bias"))
+  }
+}
+}
