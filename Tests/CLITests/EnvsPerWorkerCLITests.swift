@@ -43,11 +43,23 @@ extension CLITests {
     #expect(steps >= 8 * 20 * updates && steps <= 8 * 20 * (updates + 1))
   }
 
+  @Test func continuousA3CWithFourEnvsPublishesEveryEpisode() throws {
+    // Pendulum's episodes are 200 steps (truncated): 4 envs × 8000 steps → 40 of them, each 200 long.
+    let s = try Scratch()
+    let out = s.path("pend")
+    let r = try Harness.run(["run", "--env", "Pendulum-v1", "--procs", "1", "--envs-per-worker", "4", "--seed", "2",
+                             "--t-max", "8000", "--target-return", "none", "--quiet", "--out", out], in: s.url)
+    #expect(r.exitCode == 0, "\(r)")
+    let rows = try Harness.metricsRows(URL(fileURLWithPath: out + "/metrics.csv"))
+    #expect(rows.count == 40)
+    #expect(rows.allSatisfy { $0[5] == "200" })
+  }
+
   @Test func envsPerWorkerOutOfRangeOrUnsupportedIsAUsageError() throws {
     let s = try Scratch()
     for flags in [["--envs-per-worker", "0"], ["--envs-per-worker", "257"], ["--envs-per-worker", "x"],
                   ["--envs-per-worker", "2", "--algo", "qn"], ["--envs-per-worker", "2", "--algo", "q1"],
-                  ["--envs-per-worker", "2", "--algo", "sarsa1"], ["--envs-per-worker", "2", "--env", "Pendulum-v1"]] {
+                  ["--envs-per-worker", "2", "--algo", "sarsa1"]] {
       let r = try Harness.run(["run", "--t-max", "100", "--quiet"] + flags, in: s.url)
       #expect(r.exitCode == 64, "\(flags): \(r)")
       #expect(r.stderr.split(separator: "\n").count == 1, "\(flags): \(r.stderr)")
