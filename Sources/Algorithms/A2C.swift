@@ -36,16 +36,16 @@ struct A2C<Net: Network>: SingleNetworkAlgorithm {
   var targetParameterCount: Int { 0 }
   var usesGradientExchange: Bool { true }
 
-  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
-    var env = environment
-    train(&env, link: &link, seed: seed)
+  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
+    var envs = EnvironmentBatch(environments, observationSize: spec.observationSize)
+    train(&envs, link: &link, seed: seed)
   }
 
-  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
+  func train(_ envs: inout EnvironmentBatch, link: inout WorkerLink, seed: UInt64) {
     var rng = link.trainingRandomSource(seed: seed)
     var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
-                                     observationSize: spec.observationSize)
-    env.reset(rng: &rng, observation: &learner.observation)
+                                     envCount: envs.count)
+    envs.resetAll(rng: &rng)
     // A re-forked worker continues the round its predecessor was in.
     var round = link.joinSynchronousRounds()
     while !link.shouldStop {
@@ -56,7 +56,7 @@ struct A2C<Net: Network>: SingleNetworkAlgorithm {
 
         // ALGO: rollout of up to n steps with a ~ π(·|s; θ′);
         // R = 0 for a terminal s_t, else V(s_t; θ′)
-        learner.rollout(&env, rng: &rng, link: &link)
+        learner.rollout(&envs, rng: &rng, link: &link)
 
         // ALGO: dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
         if !learner.computeGradient() {

@@ -34,26 +34,26 @@ struct A3C<Net: Network>: SingleNetworkAlgorithm {
 
   var targetParameterCount: Int { 0 }
 
-  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
-    var env = environment
-    train(&env, link: &link, seed: seed)
+  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
+    var envs = EnvironmentBatch(environments, observationSize: spec.observationSize)
+    train(&envs, link: &link, seed: seed)
   }
 
   /// One worker. Specialised for the network type (see
   /// `SpecializedAlgorithm`); the environment is called through its
   /// protocol. Allocates nothing once running.
-  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
+  func train(_ envs: inout EnvironmentBatch, link: inout WorkerLink, seed: UInt64) {
     var rng = link.trainingRandomSource(seed: seed)
     var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
-                                     observationSize: spec.observationSize)
-    env.reset(rng: &rng, observation: &learner.observation)
+                                     envCount: envs.count)
+    envs.resetAll(rng: &rng)
     while !link.shouldStop {
       // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing)
       link.pullParameters(into: &learner.thetaLocal)
 
-      // ALGO: rollout of up to t_max steps with a ~ π(·|s; θ′);
+      // ALGO: rollout of up to t_max steps with a ~ π(·|s; θ′) (in each of K envs);
       // R = 0 for a terminal s_t, else V(s_t; θ′)
-      learner.rollout(&env, rng: &rng, link: &link)
+      learner.rollout(&envs, rng: &rng, link: &link)
 
       // ALGO: backwards over the rollout R ← r_i + γR, A_i = R − V(s_i);
       // dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
@@ -68,7 +68,7 @@ struct A3C<Net: Network>: SingleNetworkAlgorithm {
 
       // HOGWILD: lock-free apply of dθ to the shared θ
       let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.steps), of: link.tMax)
+        base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.rows), of: link.tMax)
       link.pushGradient(learner.dTheta, learningRate: lr, refreshing: &learner.thetaLocal)
       link.recordGradient(learner.statistics, learningRate: lr)
     }

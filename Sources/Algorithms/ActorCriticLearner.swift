@@ -6,17 +6,26 @@
 //
 // The network is one MLP with a shared torso and a linear output layer of
 // |A| + 1 units: the first |A| are the policy logits, the last is V(s).
+//
+// With --envs-per-worker K the worker steps K environments in lockstep: one
+// K-row forward pass per step, and one gradient over the K·n rows. K = 1 is
+// the paper's rollout, which stops at the episode's end; with K > 1 every
+// environment takes all n steps, one whose episode ends starts the next at
+// once, and its returns are cut at the boundary (0 after a terminal state,
+// V of the last state after a truncation).
 
 import Envs
 import HogwildSegment
 import TinyNN
 
 /// One actor-critic worker's local state: θ′, dθ, the rollout buffers and
-/// the episode in progress. Allocates nothing after `init`.
+/// the episodes in progress. Allocates nothing after `init`.
 struct ActorCriticLearner<Net: Network> {
   let network: Net
   let actionCount: Int
   let n: Int
+  /// K, the environments stepped in lockstep.
+  let envCount: Int
   let gamma: Float
   let lambda: Float
   let beta: Float
@@ -27,30 +36,38 @@ struct ActorCriticLearner<Net: Network> {
   var thetaLocal: [Float]
   /// dθ, the gradient of the rollout's losses at θ′.
   var dTheta: [Float]
-  // Rows 0..<n of the workspace hold the rollout; row n the bootstrap state.
+  // Row t·K + k of the workspace holds step t of environment k (t < n);
+  // rows n·K + k the bootstrap states.
   var work: NetworkWorkspace<Float>
-  var observation: [Float]
   var probabilities: [Float]
   var actions: [Int]
   var rewards: [Float]
   var values: [Float]
   var advantages: [Float]
   var returns: [Float]
-  var episode = EpisodeTally()
+  /// How each row's step left its episode, and for a truncation V(s) of
+  /// the state it reached.
+  var ends: [EpisodeEnd]
+  var truncationValues: [Float]
+  /// R per environment: 0 after a terminal state, else V(s_n; θ′).
+  var bootstraps: [Float]
+  var finished: FinishedEpisodes
   /// The last gradient's statistics (means over the rollout).
   var statistics = GradientStatistics(gradientNorm: 0, clipped: false, tdError: 0)
 
   // The last rollout.
-  /// Steps taken (≤ n; fewer when an episode ended).
+  /// Lockstep steps taken (≤ n; fewer only with K = 1, when an episode ended).
   var steps = 0
   /// T before the rollout's steps were added.
   var globalStepsBefore: UInt64 = 0
-  /// R: 0 after a terminal state, else V(s_t; θ′) (also after truncation).
-  var bootstrap: Float = 0
+  /// Environment steps of the rollout, K·steps (what T advanced by).
+  var rows: Int { steps * envCount }
 
-  init(network: Net, actionCount: Int, hyper: Hyperparameters, observationSize: Int) {
+  init(network: Net, actionCount: Int, hyper: Hyperparameters, envCount: Int = 1) {
+    precondition(envCount >= 1)
     self.network = network
     self.actionCount = actionCount
+    self.envCount = envCount
     n = hyper.nSteps
     gamma = Float(hyper.gamma)
     lambda = Float(hyper.gaeLambda)
@@ -59,68 +76,97 @@ struct ActorCriticLearner<Net: Network> {
     maxNorm = Float(hyper.maxGradientNorm)
     thetaLocal = [Float](repeating: 0, count: network.parameterCount)
     dTheta = [Float](repeating: 0, count: network.parameterCount)
-    work = network.makeWorkspace(maxBatch: n + 1)
-    observation = [Float](repeating: 0, count: observationSize)
+    work = network.makeWorkspace(maxBatch: (n + 1) * envCount)
     probabilities = [Float](repeating: 0, count: actionCount)
-    actions = [Int](repeating: 0, count: n)
-    rewards = [Float](repeating: 0, count: n)
-    values = [Float](repeating: 0, count: n)
-    advantages = [Float](repeating: 0, count: n)
-    returns = [Float](repeating: 0, count: n)
+    let rowCount = n * envCount
+    actions = [Int](repeating: 0, count: rowCount)
+    rewards = [Float](repeating: 0, count: rowCount)
+    values = [Float](repeating: 0, count: rowCount)
+    advantages = [Float](repeating: 0, count: rowCount)
+    returns = [Float](repeating: 0, count: rowCount)
+    ends = [EpisodeEnd](repeating: .running, count: rowCount)
+    truncationValues = [Float](repeating: 0, count: rowCount)
+    bootstraps = [Float](repeating: 0, count: envCount)
+    finished = FinishedEpisodes(capacity: rowCount)
   }
 
-  /// Runs up to n steps with a ~ π(·|s; θ′) (to the episode's end if that
-  /// comes first), counts them in T and t, publishes a finished episode and
-  /// sets `bootstrap`: R = 0 for a terminal state, else V(s_t; θ′) — a
-  /// time-limit truncation is not terminal, so it bootstraps too.
-  mutating func rollout(_ env: inout any Environment, rng: inout Xoshiro256, link: inout WorkerLink) {
-    var terminated = false
+  /// Runs up to n lockstep steps with a ~ π(·|s; θ′), counts them in T and
+  /// t, publishes finished episodes and sets each environment's bootstrap:
+  /// R = 0 for a terminal state, else V(s; θ′) — a time-limit truncation is
+  /// not terminal, so it bootstraps too. K = 1 stops at the episode's end
+  /// (the paper); K > 1 restarts an ended episode and goes on.
+  mutating func rollout(_ envs: inout EnvironmentBatch, rng: inout Xoshiro256, link: inout WorkerLink) {
+    let K = envCount
     var episodeOver = false
     steps = 0
-    while steps < n {
-      network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
-      CategoricalPolicy.softmax(logits: work.activations, offset: work.outputOffset(row: steps),
-                                count: actionCount, into: &probabilities)
-      let a = CategoricalPolicy.sample(probs: probabilities, count: actionCount, uniform: rng.nextUnitFloat())
-      let outcome = env.step(action: a, observation: &observation)
-      actions[steps] = a
-      rewards[steps] = Float(outcome.reward)
-      episode.add(outcome.reward)
-      steps += 1
-      if outcome.done {
+    while steps < n && !episodeOver {
+      let first = steps * K
+      network.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
+                      firstRow: first, workspace: &work)
+      for k in 0..<K {
+        let row = first + k
+        CategoricalPolicy.softmax(logits: work.activations, offset: work.outputOffset(row: row),
+                                  count: actionCount, into: &probabilities)
+        let a = CategoricalPolicy.sample(probs: probabilities, count: actionCount, uniform: rng.nextUnitFloat())
+        let outcome = envs.step(k, action: a)
+        actions[row] = a
+        rewards[row] = Float(outcome.reward)
         // Gymnasium may report both at step 500: termination wins.
-        terminated = outcome.terminated
-        episodeOver = true
-        break
+        ends[row] = outcome.terminated ? .terminated : outcome.truncated ? .truncated : .running
+        if outcome.done {
+          let e = envs.takeEpisode(k)
+          finished.add(total: e.total, length: e.length, offset: row + 1)
+          if K == 1 {
+            episodeOver = true
+          } else {
+            if !outcome.terminated { truncationValues[row] = value(of: envs, k) }
+            envs.reset(k, rng: &rng)
+          }
+        }
       }
+      steps += 1
     }
-    globalStepsBefore = link.addSteps(steps)
+    globalStepsBefore = link.addSteps(rows)
     link.saveRandomState(rng)
 
-    bootstrap = 0
-    if !terminated {
-      network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
-      bootstrap = work.output(row: steps, index: actionCount)
+    // Bootstraps for the rollout's last states (K = 1: not after a terminal one).
+    if K == 1 {
+      bootstraps[0] = 0
+      if ends[steps - 1] != .terminated {
+        bootstraps[0] = value(of: envs, 0)
+        truncationValues[steps - 1] = bootstraps[0]
+      }
+    } else {
+      network.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
+                      firstRow: n * K, workspace: &work)
+      for k in 0..<K { bootstraps[k] = work.output(row: n * K + k, index: actionCount) }
     }
-    if episodeOver {
-      episode.publish(to: &link, globalStep: globalStepsBefore + UInt64(steps))
-      env.reset(rng: &rng, observation: &observation)
-    }
+    finished.publish(to: &link, globalStepsBefore: globalStepsBefore)
+    if episodeOver { envs.reset(0, rng: &rng) }
+  }
+
+  /// V(s; θ′) of environment k's current observation (through bootstrap row n·K + k).
+  private mutating func value(of envs: EnvironmentBatch, _ k: Int) -> Float {
+    let row = n * envCount + k
+    network.forward(params: thetaLocal, input: envs.observations, inputOffset: k * envs.observationSize,
+                    row: row, workspace: &work)
+    return work.output(row: row, index: actionCount)
   }
 
   /// dθ ← ∂(losses)/∂θ′ over the last rollout: backwards R ← r_i + γR and
-  /// A_i = R − V(s_i) (GAE's advantages and λ-returns with λ < 1); policy
-  /// loss −log π(a_i|s_i)·A_i − β·H(π(·|s_i)), value loss c·(R_i − V(s_i))²;
-  /// then the global norm is clipped. Returns false (dθ unusable) if the
-  /// gradient is not finite.
+  /// A_i = R − V(s_i) (GAE's advantages and λ-returns with λ < 1) per
+  /// environment; policy loss −log π(a_i|s_i)·A_i − β·H(π(·|s_i)), value
+  /// loss c·(R_i − V(s_i))²; then the global norm is clipped. Returns false
+  /// (dθ unusable) if the gradient is not finite.
   mutating func computeGradient() -> Bool {
     let valueIndex = actionCount
-    for i in 0..<steps { values[i] = work.output(row: i, index: valueIndex) }
+    for i in 0..<rows { values[i] = work.output(row: i, index: valueIndex) }
     Returns.generalizedAdvantages(
-      rewards: rewards, values: values, count: steps, bootstrap: bootstrap, gamma: gamma, lambda: lambda,
+      rewards: rewards, values: values, ends: ends, truncationValues: truncationValues,
+      steps: steps, environments: envCount, bootstraps: bootstraps, gamma: gamma, lambda: lambda,
       advantages: &advantages, returns: &returns)
     var policyLoss: Float = 0, valueLoss: Float = 0, entropy: Float = 0, tdError: Float = 0
-    for i in 0..<steps {
+    for i in 0..<rows {
       policyLoss += CategoricalPolicy.lossAndLogitGradient(
         logits: work.activations, offset: work.outputOffset(row: i), count: actionCount,
         action: actions[i], advantage: advantages[i], entropyCoefficient: beta,
@@ -134,9 +180,9 @@ struct ActorCriticLearner<Net: Network> {
     }
     // One backward pass over the whole rollout.
     for j in dTheta.indices { dTheta[j] = 0 }
-    network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
+    network.backward(params: thetaLocal, batch: rows, workspace: &work, gradients: &dTheta)
     let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-    let n = Double(max(steps, 1))
+    let n = Double(max(rows, 1))
     statistics = GradientStatistics(
       policyLoss: Double(policyLoss) / n, valueLoss: Double(valueLoss) / n, entropy: Double(entropy) / n,
       gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm, tdError: Double(tdError) / n)

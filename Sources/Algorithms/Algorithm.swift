@@ -38,8 +38,17 @@ public protocol WorkerAlgorithm {
   var usesGradientExchange: Bool { get }
   /// θ at the start of a run, drawn from `seed`.
   func initialParameters(seed: UInt64) -> [Float]
-  /// One worker's loop; returns when `link.shouldStop`.
-  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64)
+  /// One worker's loop over its `--envs-per-worker` environments (as many
+  /// as `Hyperparameters.envsPerWorker`, each its own instance); returns
+  /// when `link.shouldStop`.
+  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64)
+}
+
+extension WorkerAlgorithm {
+  /// One worker with one environment (K = 1).
+  public func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
+    runWorker(link: &link, environments: [environment], seed: seed)
+  }
 }
 
 /// Builds the algorithm a run asked for.
@@ -99,7 +108,7 @@ struct SpecializedAlgorithm: WorkerAlgorithm {
   let targetParameterCount: Int
   let usesGradientExchange: Bool
   let initial: (UInt64) -> [Float]
-  let run: (inout WorkerLink, any Environment, UInt64) -> Void
+  let run: (inout WorkerLink, [any Environment], UInt64) -> Void
 
   @inline(__always)
   init<A: WorkerAlgorithm>(_ algorithm: A) {
@@ -108,12 +117,12 @@ struct SpecializedAlgorithm: WorkerAlgorithm {
     targetParameterCount = algorithm.targetParameterCount
     usesGradientExchange = algorithm.usesGradientExchange
     initial = { algorithm.initialParameters(seed: $0) }
-    run = { algorithm.runWorker(link: &$0, environment: $1, seed: $2) }
+    run = { algorithm.runWorker(link: &$0, environments: $1, seed: $2) }
   }
 
   func initialParameters(seed: UInt64) -> [Float] { initial(seed) }
 
-  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
-    run(&link, environment, seed)
+  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
+    run(&link, environments, seed)
   }
 }

@@ -5,7 +5,8 @@
 // (TinyNN/GaussianPolicy.swift); separate policy and value networks, as the
 // paper used for continuous control; entropy bonus β·H with β = --ent-coef.
 // Otherwise Algorithm S3, as A3C.swift: rollout of up to n steps, n-step (or
-// GAE) returns bootstrapped from V unless terminal, one lock-free apply.
+// GAE) returns bootstrapped from V unless terminal, one lock-free apply; with
+// --envs-per-worker K, K environments in lockstep as in ActorCriticLearner.
 //
 // θ = [policy network | value network] in one flat vector (two layer groups
 // in the segment's layer table). The action sent to the environment is the
@@ -58,15 +59,17 @@ struct ContinuousA3C: WorkerAlgorithm {
     return theta
   }
 
-  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
-    var env = environment
-    train(&env, link: &link, seed: seed)
+  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
+    var envs = EnvironmentBatch(environments, observationSize: spec.observationSize)
+    train(&envs, link: &link, seed: seed)
   }
 
-  /// One worker (the environment is called through its protocol).
-  /// Allocates nothing once running.
-  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
+  /// One worker over K environments in lockstep (as ActorCriticLearner:
+  /// K = 1 stops at the episode's end, K > 1 restarts it and cuts the
+  /// returns there). Allocates nothing once running.
+  func train(_ envs: inout EnvironmentBatch, link: inout WorkerLink, seed: UInt64) {
     let n = hyper.nSteps
+    let K = envs.count
     let D = actionDimensions
     let gamma = Float(hyper.gamma)
     let lambda = Float(hyper.gaeLambda)
@@ -77,70 +80,96 @@ struct ContinuousA3C: WorkerAlgorithm {
     var rng = link.trainingRandomSource(seed: seed)
     var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
     var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
-    var policyWork: MLPWorkspace<Float> = policyNetwork.makeWorkspace(maxBatch: n)
-    var valueWork: MLPWorkspace<Float> = valueNetwork.makeWorkspace(maxBatch: n + 1)
-    var observation = [Float](repeating: 0, count: spec.observationSize)
+    // Row t·K + k: step t of environment k; value rows n·K + k: bootstrap states.
+    var policyWork: MLPWorkspace<Float> = policyNetwork.makeWorkspace(maxBatch: n * K)
+    var valueWork: MLPWorkspace<Float> = valueNetwork.makeWorkspace(maxBatch: (n + 1) * K)
     var envAction = [Float](repeating: 0, count: D)
-    var sampled = [Float](repeating: 0, count: n * D)   // unclipped a_i, row-major
-    var rewards = [Float](repeating: 0, count: n)
-    var values = [Float](repeating: 0, count: n)
-    var advantages = [Float](repeating: 0, count: n)
-    var returns = [Float](repeating: 0, count: n)
-    var episode = EpisodeTally()
+    var sampled = [Float](repeating: 0, count: n * K * D)   // unclipped a_i, row-major
+    var rewards = [Float](repeating: 0, count: n * K)
+    var values = [Float](repeating: 0, count: n * K)
+    var advantages = [Float](repeating: 0, count: n * K)
+    var returns = [Float](repeating: 0, count: n * K)
+    var ends = [EpisodeEnd](repeating: .running, count: n * K)
+    var truncationValues = [Float](repeating: 0, count: n * K)
+    var bootstraps = [Float](repeating: 0, count: K)
+    var finished = FinishedEpisodes(capacity: n * K)
 
-    env.reset(rng: &rng, observation: &observation)
+    /// V(s; θ′) of environment k's current observation (value row n·K + k).
+    func value(_ k: Int, _ envs: EnvironmentBatch, _ work: inout MLPWorkspace<Float>) -> Float {
+      valueNetwork.forward(params: thetaLocal, input: envs.observations, inputOffset: k * envs.observationSize,
+                           row: n * K + k, workspace: &work)
+      return work.output(row: n * K + k, index: 0)
+    }
+
+    envs.resetAll(rng: &rng)
     while !link.shouldStop {
       // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing)
       link.pullParameters(into: &thetaLocal)
 
       // ALGO: rollout of up to n steps with a ~ N(μ(s; θ′), σ²(s; θ′))
       var steps = 0
-      var terminated = false
       var episodeOver = false
-      while steps < n {
-        policyNetwork.forward(params: thetaLocal, input: observation, row: steps, workspace: &policyWork)
-        valueNetwork.forward(params: thetaLocal, input: observation, row: steps, workspace: &valueWork)
-        for d in 0..<D {
-          let mu = policyWork.output(row: steps, index: d)
-          let variance = GaussianPolicy.variance(preActivation: policyWork.output(row: steps, index: D + d))
-          let xi = GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat())
-          let a = GaussianPolicy.sample(mean: mu, variance: variance, standardNormal: xi)
-          sampled[steps * D + d] = a
-          envAction[d] = min(max(a, low[d]), high[d])
+      while steps < n && !episodeOver {
+        let first = steps * K
+        policyNetwork.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
+                              firstRow: first, workspace: &policyWork)
+        valueNetwork.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
+                             firstRow: first, workspace: &valueWork)
+        for k in 0..<K {
+          let row = first + k
+          for d in 0..<D {
+            let mu = policyWork.output(row: row, index: d)
+            let variance = GaussianPolicy.variance(preActivation: policyWork.output(row: row, index: D + d))
+            let xi = GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat())
+            let a = GaussianPolicy.sample(mean: mu, variance: variance, standardNormal: xi)
+            sampled[row * D + d] = a
+            envAction[d] = min(max(a, low[d]), high[d])
+          }
+          let outcome = envs.step(k, continuous: envAction)
+          rewards[row] = Float(outcome.reward)
+          ends[row] = outcome.terminated ? .terminated : outcome.truncated ? .truncated : .running
+          if outcome.done {
+            let e = envs.takeEpisode(k)
+            finished.add(total: e.total, length: e.length, offset: row + 1)
+            if K == 1 {
+              episodeOver = true
+            } else {
+              if !outcome.terminated { truncationValues[row] = value(k, envs, &valueWork) }
+              envs.reset(k, rng: &rng)
+            }
+          }
         }
-        let outcome = env.step(continuous: envAction, observation: &observation)
-        rewards[steps] = Float(outcome.reward)
-        episode.add(outcome.reward)
         steps += 1
-        if outcome.done {
-          terminated = outcome.terminated
-          episodeOver = true
-          break
-        }
       }
-      let stepsBefore = link.addSteps(steps)
+      let rows = steps * K
+      let stepsBefore = link.addSteps(rows)
       link.saveRandomState(rng)
 
       // ALGO: R = 0 for a terminal state, else V(s_t; θ′) (truncation too)
-      var R: Float = 0
-      if !terminated {
-        valueNetwork.forward(params: thetaLocal, input: observation, row: steps, workspace: &valueWork)
-        R = valueWork.output(row: steps, index: 0)
+      if K == 1 {
+        bootstraps[0] = 0
+        if ends[steps - 1] != .terminated {
+          bootstraps[0] = value(0, envs, &valueWork)
+          truncationValues[steps - 1] = bootstraps[0]
+        }
+      } else {
+        valueNetwork.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
+                             firstRow: n * K, workspace: &valueWork)
+        for k in 0..<K { bootstraps[k] = valueWork.output(row: n * K + k, index: 0) }
       }
-      if episodeOver {
-        episode.publish(to: &link, globalStep: stepsBefore + UInt64(steps))
-        env.reset(rng: &rng, observation: &observation)
-      }
+      finished.publish(to: &link, globalStepsBefore: stepsBefore)
+      if episodeOver { envs.reset(0, rng: &rng) }
 
       // ALGO: backwards R ← r_i + γR, A_i = R − V(s_i) (GAE with λ < 1)
-      for i in 0..<steps { values[i] = valueWork.output(row: i, index: 0) }
+      for i in 0..<rows { values[i] = valueWork.output(row: i, index: 0) }
       Returns.generalizedAdvantages(
-        rewards: rewards, values: values, count: steps, bootstrap: R, gamma: gamma, lambda: lambda,
+        rewards: rewards, values: values, ends: ends, truncationValues: truncationValues,
+        steps: steps, environments: K, bootstraps: bootstraps, gamma: gamma, lambda: lambda,
         advantages: &advantages, returns: &returns)
       // Sums for train.csv: the losses and the entropy of the joint (diagonal)
       // Gaussian, i.e. summed over the action dimensions, per step.
       var policyLoss: Float = 0, valueLoss: Float = 0, entropy: Float = 0, tdError: Float = 0
-      for i in 0..<steps {
+      for i in 0..<rows {
         // policy: −log N(a_i; μ, σ²)·A_i − β·H into ∂/∂μ and ∂/∂ρ
         for d in 0..<D {
           let rho = policyWork.output(row: i, index: D + d)
@@ -161,14 +190,14 @@ struct ContinuousA3C: WorkerAlgorithm {
 
       // ALGO: dθ ← ∂(losses)/∂θ′ for both networks (disjoint parts of dθ)
       for j in dTheta.indices { dTheta[j] = 0 }
-      policyNetwork.backward(params: thetaLocal, batch: steps, workspace: &policyWork, gradients: &dTheta)
-      valueNetwork.backward(params: thetaLocal, batch: steps, workspace: &valueWork, gradients: &dTheta)
+      policyNetwork.backward(params: thetaLocal, batch: rows, workspace: &policyWork, gradients: &dTheta)
+      valueNetwork.backward(params: thetaLocal, batch: rows, workspace: &valueWork, gradients: &dTheta)
       let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
       guard norm.isFinite else {
         link.dropGradient()
         continue
       }
-      let count = Double(max(steps, 1))
+      let count = Double(max(rows, 1))
       let statistics = GradientStatistics(
         policyLoss: Double(policyLoss) / count, valueLoss: Double(valueLoss) / count,
         entropy: Double(entropy) / count, gradientNorm: Double(norm),
@@ -179,7 +208,7 @@ struct ContinuousA3C: WorkerAlgorithm {
 
       // HOGWILD: lock-free apply of dθ to the shared θ
       let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
+        base: Float(hyper.learningRate), step: stepsBefore + UInt64(rows), of: link.tMax)
       link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
       link.recordGradient(statistics, learningRate: lr)
     }

@@ -85,6 +85,13 @@ public struct Hyperparameters: Equatable, Sendable {
   /// so a sparser schedule averages over phases: qn at lr 0.002 reached 475
   /// in 8 of 8 seeds with 1000 and 2000, 3 of 8 with 5000, 1 of 8 with 10000.
   public var testEvery = 2_000
+  /// K: environments each worker steps in lockstep (`--envs-per-worker`);
+  /// one K-row forward per step, one gradient over the K·n rows per update.
+  /// 1 is the paper's algorithm.
+  public var envsPerWorker = 1
+
+  /// The largest K `--envs-per-worker` accepts.
+  public static let maxEnvsPerWorker = 256
 
   public init() {}
 

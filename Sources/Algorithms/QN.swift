@@ -34,8 +34,10 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
 
   var targetParameterCount: Int { network.parameterCount }
 
-  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
-    var env = environment
+  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
+    // One environment per worker (the CLI refuses --envs-per-worker > 1 here).
+    precondition(environments.count == 1, "\(Self.self) steps one environment per worker")
+    var env = environments[0]
     train(&env, link: &link, seed: seed)
   }
 

@@ -38,8 +38,12 @@ struct RecurrentActorCritic<Torso: Network>: WorkerAlgorithm {
     return theta
   }
 
-  func runWorker(link: inout WorkerLink, environment: any Environment, seed: UInt64) {
-    var env = environment
+  /// One environment per worker: `run` refuses `--net lstm` with
+  /// `--envs-per-worker` above 1 (the state would have to be carried per
+  /// environment row).
+  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
+    precondition(environments.count == 1, "--net lstm steps one environment per worker")
+    var env = environments[0]
     if synchronous { trainSynchronously(&env, link: &link, seed: seed) } else { train(&env, link: &link, seed: seed) }
   }
 

@@ -117,6 +117,10 @@ extension RunConfig {
     // Runs from before test episodes were scored on training episodes:
     // resumed, they stay so (no tests) rather than switch windows midway.
     h.testEvery = j["test_every"] == nil ? 0 : try integer("test_every", 0...1e12)
+    // Runs from before --envs-per-worker stepped one environment per worker.
+    if j["envs_per_worker"] != nil {
+      h.envsPerWorker = try integer("envs_per_worker", 1...Double(Hyperparameters.maxEnvsPerWorker))
+    }
     hyperparameters = h
     if let d = j["delay"]?.stringValue {
       guard let delay = Delay.parse(d) else { throw ConfigError("config: 'delay' is invalid") }

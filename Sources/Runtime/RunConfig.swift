@@ -121,6 +121,7 @@ public struct RunConfig: Sendable {
       ("q_loss", .string(h.qLoss.rawValue)),
       ("async_update", .int(Int64(h.asyncUpdate))),
       ("test_every", .int(Int64(h.testEvery))),
+      ("envs_per_worker", .int(Int64(h.envsPerWorker))),
       ("delay", .string(delay.description)),
       ("delay_workers", delayWorkers.map { .array($0.sorted().map { .int(Int64($0)) }) } ?? .string("all")),
       ("segment", segmentName.map(JSON.string) ?? .null),

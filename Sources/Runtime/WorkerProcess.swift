@@ -18,11 +18,16 @@ enum WorkerProcess {
                    config: RunConfig, algorithm: any WorkerAlgorithm) -> Never {
     if hw_child_setup(supervisor) != 0 { hw_exit_now(orphanedStatus) }
     segment.slot(rank).pid = getpid()
-    let environment: any Environment
+    var environments: [any Environment] = []
     do {
-      // A plugin's hw_env_create gets a seed of this rank's own.
+      // A plugin's hw_env_create gets a seed of this rank's own (environment
+      // k of the rank the k-th draw, so K = 1 keeps the seed it always had).
       var mix = SplitMix64(seed: config.workerSeed ^ (UInt64(rank) &+ 1) &* 0xA24B_AED4_963E_E407)
-      environment = try config.env.make(options: config.envOptions, seed: mix.next(), concurrent: config.procs)
+      let k = config.hyperparameters.envsPerWorker
+      for _ in 0..<k {
+        environments.append(try config.env.make(options: config.envOptions, seed: mix.next(),
+                                                concurrent: config.procs * k))
+      }
     } catch {
       StandardError.write("error: worker \(rank): \(error.message)\n")
       hw_exit_now(1)
@@ -33,7 +38,7 @@ enum WorkerProcess {
       rmsAlpha: Float(h.rmsAlpha), rmsEpsilon: Float(h.rmsEpsilon),
       delay: config.isDelayed(rank) ? config.delay : .none, seed: config.workerSeed,
       independent: config.independent)
-    algorithm.runWorker(link: &link, environment: environment, seed: config.workerSeed)
+    algorithm.runWorker(link: &link, environments: environments, seed: config.workerSeed)
     link.finish()
     hw_exit_now(0)
   }

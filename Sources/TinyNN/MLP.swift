@@ -132,6 +132,34 @@ public struct MLP: Network {
     forwardLayers(params: params, row: row, workspace: &workspace, firstLayer: 0)
   }
 
+  /// Forward for `rows` consecutive rows (input row r at `inputOffset +
+  /// r·inputs`) into workspace rows `firstRow ..< firstRow + rows`: each
+  /// layer is one K-row product (`Kernels.denseForwardRows`, register
+  /// blocks of rows × 16 outputs), and each output is the same sum, in the
+  /// same order, as the one-row `forward` forms, so results are bit-equal.
+  @inlinable
+  public func forward<S: NNScalar>(
+    params: [S], input: [S], inputOffset: Int, rows: Int, firstRow: Int,
+    workspace: inout NetworkWorkspace<S>
+  ) {
+    precondition(firstRow >= 0 && rows >= 0, "TinyNN: rows \(firstRow)..<\(firstRow + rows) out of range")
+    workspace.check(madeFor: widths, rows: firstRow + rows)
+    if rows == 0 { return }
+    let inputStart = workspace.layerOffsets[0] + firstRow * inputs
+    Kernels.copy(input, from: inputOffset, to: &workspace._activations, at: inputStart,
+                 count: rows * inputs)
+    let last = layerCount - 1
+    for l in 0...last {
+      let n = widths[l], m = widths[l + 1]
+      Kernels.denseForwardRows(
+        params: params, weightOffset: weightOffsets[l], biasOffset: biasOffsets[l],
+        fanIn: n, fanOut: m, rows: rows, values: &workspace._activations,
+        inputOffset: workspace.layerOffsets[l] + firstRow * n,
+        outputOffset: workspace.layerOffsets[l + 1] + firstRow * m,
+        activation: l == last ? nil : activation)
+    }
+  }
+
   /// The dense layers of `forward` for one row whose input is already in
   /// the workspace: layer l reads workspace layer `firstLayer + l` and
   /// writes `firstLayer + l + 1`. A `ConvNet` runs its dense head with

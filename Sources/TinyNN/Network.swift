@@ -1,7 +1,8 @@
 // Network.swift — what an algorithm needs from a network, whatever its layers.
 //
 // The algorithms only ever describe θ (offsets, tensors, initial values), run
-// one row forward per env step, write dL/d(output) into the workspace, and
+// one row forward per env step (or one K-row forward for K environments
+// stepped in lockstep), write dL/d(output) into the workspace, and
 // run one batched backward per rollout. Capturing exactly that lets them be
 // generic over `some Network` — specialised, so the hot loop is dispatched
 // statically — and pick an `MLP` or a `ConvNet` from the settings.
@@ -48,12 +49,43 @@ public protocol Network: Sendable {
   func forward<S: NNScalar>(
     params: [S], input: [S], inputOffset: Int, row: Int, workspace: inout NetworkWorkspace<S>)
 
+  /// Forward for `rows` consecutive rows: input row r at
+  /// `input[inputOffset + r·inputs ..< inputOffset + (r+1)·inputs]` goes to
+  /// workspace row `firstRow + r`. Every row's result equals what the
+  /// one-row `forward` gives for it, bit for bit (a network that blocks the
+  /// rows keeps each output's order of sums). The default loops the one-row
+  /// forward; an `MLP` runs each dense layer as one K-row product.
+  func forward<S: NNScalar>(
+    params: [S], input: [S], inputOffset: Int, rows: Int, firstRow: Int,
+    workspace: inout NetworkWorkspace<S>)
+
   /// Backward over rows 0..<batch (see the protocol's contract).
   func backward<S: NNScalar>(
     params: [S], batch: Int, workspace: inout NetworkWorkspace<S>, gradients: inout [S])
 }
 
 extension Network {
+  /// The one-row forward for each of the rows (see the requirement).
+  @inlinable
+  public func forward<S: NNScalar>(
+    params: [S], input: [S], inputOffset: Int, rows: Int, firstRow: Int,
+    workspace: inout NetworkWorkspace<S>
+  ) {
+    for r in 0..<rows {
+      forward(params: params, input: input, inputOffset: inputOffset + r * inputs, row: firstRow + r,
+              workspace: &workspace)
+    }
+  }
+
+  /// `rows` consecutive input rows into workspace rows 0..<rows.
+  @inlinable
+  public func forward<S: NNScalar>(
+    params: [S], input: [S], inputOffset: Int, rows: Int, workspace: inout NetworkWorkspace<S>
+  ) {
+    forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: 0,
+            workspace: &workspace)
+  }
+
   /// parameterOffset ..< parameterOffset + parameterCount.
   @inlinable public var parameterRange: Range<Int> {
     parameterOffset..<(parameterOffset + parameterCount)

@@ -103,7 +103,7 @@ extension CLITests {
     let metrics = try String(contentsOfFile: out + "/metrics.csv", encoding: .utf8)
     let refused: [[String]] = [
       ["--hidden", "32"], ["--activation", "relu"], ["--lr", "0.01"], ["--seed", "9"],
-      ["--env", "Pong-v5"], ["--t-max", "1000"], ["--out", s.path("elsewhere")],
+      ["--env", "Pong-v5"], ["--t-max", "1000"], ["--out", s.path("elsewhere")], ["--envs-per-worker", "4"],
     ]
     for flags in refused {
       let r = try Harness.run(["run", "--resume", out] + flags, in: s.url, timeout: 15)

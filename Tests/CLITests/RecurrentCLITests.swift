@@ -17,7 +17,7 @@ extension CLITests {
       ["--net", "lstm", "--lstm-cells", "0"], ["--net", "lstm", "--lstm-cells", "1025"],
       ["--net", "lstm", "--lstm-cells", "x"],
       ["--net", "lstm", "--algo", "qn"], ["--net", "lstm", "--algo", "q1"], ["--net", "lstm", "--algo", "sarsa1"],
-      ["--net", "lstm", "--env", "Pendulum-v1"],
+      ["--net", "lstm", "--env", "Pendulum-v1"], ["--net", "lstm", "--envs-per-worker", "4"],
     ]
     for flags in refused {
       let r = try Harness.run(["run", "--t-max", "1000", "--out", s.path("never")] + flags, in: s.url)

@@ -36,6 +36,11 @@ func benchAllocations(_ bench: Bench) {
                    samples: stepsPerSecond)
   bench.report.note("allocations per run, 50k/550k steps: " + counts.joined(separator: ", "))
   bench.report.note("zero allocations in steady state: \(f.stats.max == 0 ? "yes" : "NO")")
+  // The same with --envs-per-worker 8 (the lockstep batch and its K-row passes).
+  _ = countAllocations(bench, tMax: 20_000, envs: 8)
+  let short8 = countAllocations(bench, tMax: 50_000, envs: 8), long8 = countAllocations(bench, tMax: 550_000, envs: 8)
+  bench.report.add("alloc.per_1000_steps_k8", "allocations per 1,000 steps, --envs-per-worker 8",
+                   unit: "allocs", samples: [(Double(long8.allocations) - Double(short8.allocations)) / 500], decimals: 2)
 }
 
 private func swapped<T>(_ a: T, _ b: T) -> (T, T) { (b, a) }
@@ -57,12 +62,13 @@ private func makeArray(_ n: Int) {
 
 /// Allocations and seconds of one in-process worker run of `tMax` steps,
 /// from creating its segment to the worker leaving its loop.
-private func countAllocations(_ bench: Bench, tMax: UInt64) -> (allocations: UInt64, seconds: Double) {
+private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1) -> (allocations: UInt64, seconds: Double) {
   bench.stopIfInterrupted()
   let before = mc_allocations()
   let start = seconds()
   do {
-    let hyper = Hyperparameters()
+    var hyper = Hyperparameters()
+    hyper.envsPerWorker = envs
     let spec = EnvRegistry.spec("CartPole-v1")!
     let algorithm = AlgorithmFactory.make(.a3c, hyperparameters: hyper, spec: spec)
     let name = "/hogwild-bench.alloc.\(getpid())"
@@ -81,7 +87,7 @@ private func countAllocations(_ bench: Bench, tMax: UInt64) -> (allocations: UIn
     var link = WorkerLink(segment: segment, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
                           rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
                           delay: .none, seed: 1)
-    algorithm.runWorker(link: &link, environment: EnvRegistry.make("CartPole-v1")!, seed: 1)
+    algorithm.runWorker(link: &link, environments: (0..<envs).map { _ in EnvRegistry.make("CartPole-v1")! }, seed: 1)
     link.finish()
   } catch {
     bench.fail("in-process worker: \(error)")
