@@ -45,6 +45,35 @@ func benchNetwork(_ bench: Bench) {
                    unit: "rows/s", samples: convForward)
   bench.report.note("MinAtar ConvNet: \(minAtarNetwork.parameterCount) parameters; heap allocations in "
                     + "10 forward+backward rollouts: \(convAllocations)")
+  benchBatchedForward(bench, repeats: repeats, duration: duration)
+}
+
+/// `--envs-per-worker K`'s forward: one K-row product per dense layer
+/// (BatchKernels.swift) against K = 1, the one-row matrix–vector product.
+/// Rows/s per K, interleaved like the figures above.
+private func benchBatchedForward(_ bench: Bench, repeats: Int, duration: Double) {
+  let batches = [1, 4, 16, 64]
+  var rng = Xoshiro256(seed: 11)
+  var params = [Float](repeating: 0, count: a3cNetwork.parameterCount)
+  a3cNetwork.initialize(&params, rng: &rng, outputGain: 0.01)
+  let input = (0..<(batches.max()! * a3cNetwork.inputs)).map { _ in Float(rng.uniform(-0.05, 0.05)) }
+  var works = batches.map { a3cNetwork.makeWorkspace(maxBatch: $0) as NetworkWorkspace<Float> }
+  var samples = batches.map { _ in [Double]() }
+  var checksum: Float = 0
+  for _ in 0..<repeats {
+    bench.stopIfInterrupted()
+    for (i, k) in batches.enumerated() {
+      samples[i].append(rate(for: duration, unitsPerCall: k) {
+        a3cNetwork.forward(params: params, input: input, inputOffset: 0, rows: k, firstRow: 0, workspace: &works[i])
+        checksum += works[i].output(row: k - 1, index: 0)
+      })
+    }
+  }
+  blackHole(checksum)
+  for (i, k) in batches.enumerated() {
+    bench.report.add("network.batched_forward.k\(k)", "K-row forward (--envs-per-worker \(k)), rows/s",
+                     unit: "rows/s", samples: samples[i])
+  }
 }
 
 /// `rows` consecutive observations of MinAtar Breakout under random actions:
