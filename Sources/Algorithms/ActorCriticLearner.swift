@@ -165,27 +165,15 @@ struct ActorCriticLearner<Net: Network> {
       rewards: rewards, values: values, ends: ends, truncationValues: truncationValues,
       steps: steps, environments: envCount, bootstraps: bootstraps, gamma: gamma, lambda: lambda,
       advantages: &advantages, returns: &returns)
-    var policyLoss: Float = 0, valueLoss: Float = 0, entropy: Float = 0, tdError: Float = 0
-    for i in 0..<rows {
-      policyLoss += CategoricalPolicy.lossAndLogitGradient(
-        logits: work.activations, offset: work.outputOffset(row: i), count: actionCount,
-        action: actions[i], advantage: advantages[i], entropyCoefficient: beta,
-        probabilities: &probabilities, gradient: &work.outputGradient,
-        gradientOffset: work.outputGradientOffset(row: i))
-      entropy += CategoricalPolicy.entropy(probs: probabilities, count: actionCount)
-      let value = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
-      valueLoss += value.loss
-      tdError += abs(returns[i] - values[i])
-      work.setOutputGradient(row: i, index: valueIndex, value: value.gradient)
-    }
+    let sums = ActorCriticLoss.writeOutputGradients(
+      rows: rows, actionCount: actionCount, actions: actions, values: values, advantages: advantages,
+      returns: returns, entropyCoefficient: beta, valueWeight: valueWeight,
+      probabilities: &probabilities, workspace: &work)
     // One backward pass over the whole rollout.
     for j in dTheta.indices { dTheta[j] = 0 }
     network.backward(params: thetaLocal, batch: rows, workspace: &work, gradients: &dTheta)
     let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-    let n = Double(max(rows, 1))
-    statistics = GradientStatistics(
-      policyLoss: Double(policyLoss) / n, valueLoss: Double(valueLoss) / n, entropy: Double(entropy) / n,
-      gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm, tdError: Double(tdError) / n)
+    statistics = sums.statistics(rows: rows, norm: norm, maxNorm: maxNorm)
     return norm.isFinite
   }
 }

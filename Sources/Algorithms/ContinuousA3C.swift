@@ -168,7 +168,7 @@ struct ContinuousA3C: WorkerAlgorithm {
         advantages: &advantages, returns: &returns)
       // Sums for train.csv: the losses and the entropy of the joint (diagonal)
       // Gaussian, i.e. summed over the action dimensions, per step.
-      var policyLoss: Float = 0, valueLoss: Float = 0, entropy: Float = 0, tdError: Float = 0
+      var sums = LossSums()
       for i in 0..<rows {
         // policy: −log N(a_i; μ, σ²)·A_i − β·H into ∂/∂μ and ∂/∂ρ
         for d in 0..<D {
@@ -178,14 +178,14 @@ struct ContinuousA3C: WorkerAlgorithm {
             variancePreActivation: rho, advantage: advantages[i], entropyCoefficient: beta)
           policyWork.setOutputGradient(row: i, index: d, value: g.dMean)
           policyWork.setOutputGradient(row: i, index: D + d, value: g.dPreActivation)
-          policyLoss += g.loss
-          entropy += GaussianPolicy.entropy(variance: GaussianPolicy.variance(preActivation: rho))
+          sums.policyLoss += g.loss
+          sums.entropy += GaussianPolicy.entropy(variance: GaussianPolicy.variance(preActivation: rho))
         }
         // value: c·(R_i − V(s_i))²
         let value = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
         valueWork.setOutputGradient(row: i, index: 0, value: value.gradient)
-        valueLoss += value.loss
-        tdError += abs(returns[i] - values[i])
+        sums.valueLoss += value.loss
+        sums.tdError += abs(returns[i] - values[i])
       }
 
       // ALGO: dθ ← ∂(losses)/∂θ′ for both networks (disjoint parts of dθ)
@@ -197,11 +197,7 @@ struct ContinuousA3C: WorkerAlgorithm {
         link.dropGradient()
         continue
       }
-      let count = Double(max(rows, 1))
-      let statistics = GradientStatistics(
-        policyLoss: Double(policyLoss) / count, valueLoss: Double(valueLoss) / count,
-        entropy: Double(entropy) / count, gradientNorm: Double(norm),
-        clipped: maxNorm > 0 && norm > maxNorm, tdError: Double(tdError) / count)
+      let statistics = sums.statistics(rows: rows, norm: norm, maxNorm: maxNorm)
 
       // The wall-clock delay between reading θ and writing dθ (--delay).
       link.waitDelay()

@@ -118,26 +118,14 @@ struct RecurrentActorCriticLearner<Torso: Network> {
     Returns.generalizedAdvantages(
       rewards: rewards, values: values, count: steps, bootstrap: bootstrap, gamma: gamma, lambda: lambda,
       advantages: &advantages, returns: &returns)
-    var policyLoss: Float = 0, valueLoss: Float = 0, entropy: Float = 0, tdError: Float = 0
-    for i in 0..<steps {
-      policyLoss += CategoricalPolicy.lossAndLogitGradient(
-        logits: work.head.activations, offset: work.head.outputOffset(row: i), count: actionCount,
-        action: actions[i], advantage: advantages[i], entropyCoefficient: beta,
-        probabilities: &probabilities, gradient: &work.head.outputGradient,
-        gradientOffset: work.head.outputGradientOffset(row: i))
-      entropy += CategoricalPolicy.entropy(probs: probabilities, count: actionCount)
-      let value = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
-      valueLoss += value.loss
-      tdError += abs(returns[i] - values[i])
-      work.head.setOutputGradient(row: i, index: valueIndex, value: value.gradient)
-    }
+    let sums = ActorCriticLoss.writeOutputGradients(
+      rows: steps, actionCount: actionCount, actions: actions, values: values, advantages: advantages,
+      returns: returns, entropyCoefficient: beta, valueWeight: valueWeight,
+      probabilities: &probabilities, workspace: &work.head)
     for j in dTheta.indices { dTheta[j] = 0 }
     network.backward(params: thetaLocal, steps: steps, workspace: &work, gradients: &dTheta)
     let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-    let n = Double(max(steps, 1))
-    statistics = GradientStatistics(
-      policyLoss: Double(policyLoss) / n, valueLoss: Double(valueLoss) / n, entropy: Double(entropy) / n,
-      gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm, tdError: Double(tdError) / n)
+    statistics = sums.statistics(rows: steps, norm: norm, maxNorm: maxNorm)
     return norm.isFinite
   }
 }
