@@ -35,8 +35,11 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
   var targetParameterCount: Int { network.parameterCount }
 
   func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
-    // One environment per worker (the CLI refuses --envs-per-worker > 1 here).
-    precondition(environments.count == 1, "\(Self.self) steps one environment per worker")
+    // K = 1: the paper's loop; K > 1: the lockstep batch (QNLockstep.swift).
+    guard environments.count == 1 else {
+      trainLockstep(environments, link: &link, seed: seed)
+      return
+    }
     var env = environments[0]
     train(&env, link: &link, seed: seed)
   }

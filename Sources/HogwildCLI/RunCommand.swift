@@ -85,7 +85,7 @@ enum RunCommand {
       .init("--n-steps", "n", "Rollout length before each update (the paper's t_max).", default: "\(h.nSteps)") { o, v throws(UsageError) in
         o.config.hyperparameters.nSteps = try ValueParsers.integer("--n-steps", v, 1...10_000)
       },
-      .init("--envs-per-worker", "K", "Environments each worker steps in lockstep, 1 to \(Hyperparameters.maxEnvsPerWorker): one K-row forward pass per step and one gradient over the K·n rollout rows per update (1: the paper's algorithm). K > 1: a3c (discrete or continuous actions) and a2c only.", default: "\(h.envsPerWorker)") { o, v throws(UsageError) in
+      .init("--envs-per-worker", "K", "Environments each worker steps in lockstep, 1 to \(Hyperparameters.maxEnvsPerWorker): one K-row forward pass per step and one gradient over the K·n rollout rows per update (1: the paper's algorithm). K > 1: every --algo (qn, q1, sarsa1: K·n rows per update, or K·I transitions); not with --net lstm.", default: "\(h.envsPerWorker)") { o, v throws(UsageError) in
         o.config.hyperparameters.envsPerWorker = try ValueParsers.integer("--envs-per-worker", v, 1...Hyperparameters.maxEnvsPerWorker)
       },
       .init("--gamma", "g", "Discount factor, in (0, 1].", default: "\(h.gamma)") { o, v throws(UsageError) in
@@ -254,11 +254,6 @@ enum RunCommand {
     let continuous = spec.discreteActionCount == 0
     if continuous && c.algorithm != .a3c {
       throw UsageError("--env \(c.envID): its action space is continuous, which --algo \(c.algorithm.rawValue) does not support (use --algo a3c)")
-    }
-    // The lockstep batch is in the actor-critic learner; the other loops
-    // still step one environment.
-    if c.hyperparameters.envsPerWorker > 1 && !(c.algorithm == .a3c || c.algorithm == .a2c) {
-      throw UsageError("--envs-per-worker \(c.hyperparameters.envsPerWorker): --algo \(c.algorithm.rawValue) steps one environment per worker; K > 1 needs a3c or a2c")
     }
     if o.resumeDirectory == nil {
       if !given.contains("--net") { c.hyperparameters.network = NetworkKind.defaultFor(spec) }
