@@ -58,8 +58,8 @@ extension CLITests {
   @Test func envsPerWorkerOutOfRangeOrUnsupportedIsAUsageError() throws {
     let s = try Scratch()
     for flags in [["--envs-per-worker", "0"], ["--envs-per-worker", "257"], ["--envs-per-worker", "x"],
-                  ["--envs-per-worker", "2", "--algo", "qn"], ["--envs-per-worker", "2", "--algo", "q1"],
-                  ["--envs-per-worker", "2", "--algo", "sarsa1"]] {
+                  ["--envs-per-worker", "257", "--algo", "qn"], ["--envs-per-worker", "0", "--algo", "q1"],
+                  ["--envs-per-worker", "-1", "--algo", "sarsa1"]] {
       let r = try Harness.run(["run", "--t-max", "100", "--quiet"] + flags, in: s.url)
       #expect(r.exitCode == 64, "\(flags): \(r)")
       #expect(r.stderr.split(separator: "\n").count == 1, "\(flags): \(r.stderr)")
