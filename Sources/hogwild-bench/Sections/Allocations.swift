@@ -41,6 +41,14 @@ func benchAllocations(_ bench: Bench) {
   let short8 = countAllocations(bench, tMax: 50_000, envs: 8), long8 = countAllocations(bench, tMax: 550_000, envs: 8)
   bench.report.add("alloc.per_1000_steps_k8", "allocations per 1,000 steps, --envs-per-worker 8",
                    unit: "allocs", samples: [(Double(long8.allocations) - Double(short8.allocations)) / 500], decimals: 2)
+  // The value-based lockstep loops (QNLockstep.swift, OneStepQLockstep.swift).
+  for algo in [AlgorithmKind.qn, .q1] {
+    _ = countAllocations(bench, tMax: 20_000, envs: 8, algo: algo)
+    let a = countAllocations(bench, tMax: 50_000, envs: 8, algo: algo)
+    let b = countAllocations(bench, tMax: 550_000, envs: 8, algo: algo)
+    bench.report.add("alloc.per_1000_steps_\(algo.rawValue)_k8", "allocations per 1,000 steps, --algo \(algo.rawValue) --envs-per-worker 8",
+                     unit: "allocs", samples: [(Double(b.allocations) - Double(a.allocations)) / 500], decimals: 2)
+  }
 }
 
 private func swapped<T>(_ a: T, _ b: T) -> (T, T) { (b, a) }
@@ -62,7 +70,8 @@ private func makeArray(_ n: Int) {
 
 /// Allocations and seconds of one in-process worker run of `tMax` steps,
 /// from creating its segment to the worker leaving its loop.
-private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1) -> (allocations: UInt64, seconds: Double) {
+private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1,
+                              algo: AlgorithmKind = .a3c) -> (allocations: UInt64, seconds: Double) {
   bench.stopIfInterrupted()
   let before = mc_allocations()
   let start = seconds()
@@ -70,12 +79,13 @@ private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1) -> (a
     var hyper = Hyperparameters()
     hyper.envsPerWorker = envs
     let spec = EnvRegistry.spec("CartPole-v1")!
-    let algorithm = AlgorithmFactory.make(.a3c, hyperparameters: hyper, spec: spec)
+    let algorithm = AlgorithmFactory.make(algo, hyperparameters: hyper, spec: spec)
     let name = "/hogwild-bench.alloc.\(getpid())"
     let segment = try SharedSegment.create(
       name: name,
       layout: try SegmentLayout(parameterCount: algorithm.parameterCount,
-                                optimizerCount: algorithm.parameterCount, workerCount: 1,
+                                optimizerCount: algorithm.parameterCount,
+                                targetCount: algorithm.targetParameterCount, workerCount: 1,
                                 ringCapacity: 1 << 16))
     try SharedSegment.unlink(name: name)
     segment.header.tMax = tMax
