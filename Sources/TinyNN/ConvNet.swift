@@ -92,6 +92,30 @@ public struct ConvNet: Network {
     head.forwardLayers(params: params, row: row, workspace: &workspace, firstLayer: 1)
   }
 
+  /// Forward for `rows` consecutive rows into workspace rows `firstRow
+  /// ..< firstRow + rows`: the convolution row by row (a scatter over the
+  /// set input cells, see ConvKernels.swift), then the head as K-row
+  /// products (`MLP`'s `forwardRowsLayers`). Every row is bit-equal to the
+  /// one-row `forward`. Allocates nothing.
+  @inlinable
+  public func forward<S: NNScalar>(
+    params: [S], input: [S], inputOffset: Int, rows: Int, firstRow: Int,
+    workspace: inout NetworkWorkspace<S>
+  ) {
+    precondition(firstRow >= 0 && rows >= 0, "TinyNN: rows \(firstRow)..<\(firstRow + rows) out of range")
+    workspace.check(madeFor: widths, rows: firstRow + rows)
+    if rows == 0 { return }
+    let x = workspace.layerOffsets[0] + firstRow * inputs
+    Kernels.copy(input, from: inputOffset, to: &workspace._activations, at: x, count: rows * inputs)
+    for r in 0..<rows {
+      convolution.forward(
+        params: params, values: &workspace._activations, inputOffset: x + r * inputs,
+        outputOffset: workspace.layerOffsets[1] + (firstRow + r) * convolution.outputCount,
+        activation: activation)
+    }
+    head.forwardRowsLayers(params: params, rows: rows, firstRow: firstRow, workspace: &workspace, firstLayer: 1)
+  }
+
   /// Backward over rows 0..<batch (see `Network`): the head back to the
   /// feature maps' δ, then the convolution's dW and db. Allocates nothing.
   @inlinable

@@ -42,6 +42,9 @@ public struct Convolution: Sendable, Equatable {
     precondition(height >= kernelSize && width >= kernelSize,
                  "TinyNN: a \(kernelSize)×\(kernelSize) kernel does not fit \(height)×\(width) planes")
     precondition(parameterOffset >= 0)
+    // The kernels split a plane row's value index t into (column, channel)
+    // by a multiply and shift, exact while t·channels < 2^20.
+    precondition(width * channels * channels < 1 << 20, "TinyNN: plane rows too wide for the convolution")
     self.height = height
     self.width = width
     self.channels = channels

@@ -148,14 +148,24 @@ public struct MLP: Network {
     let inputStart = workspace.layerOffsets[0] + firstRow * inputs
     Kernels.copy(input, from: inputOffset, to: &workspace._activations, at: inputStart,
                  count: rows * inputs)
+    forwardRowsLayers(params: params, rows: rows, firstRow: firstRow, workspace: &workspace, firstLayer: 0)
+  }
+
+  /// The dense layers of the K-row `forward` for workspace rows `firstRow
+  /// ..< firstRow + rows` whose input is already in the workspace (layers
+  /// shifted by `firstLayer`, as in `forwardLayers`).
+  @inlinable @inline(__always)
+  func forwardRowsLayers<S: NNScalar>(
+    params: [S], rows: Int, firstRow: Int, workspace: inout NetworkWorkspace<S>, firstLayer: Int
+  ) {
     let last = layerCount - 1
     for l in 0...last {
       let n = widths[l], m = widths[l + 1]
       Kernels.denseForwardRows(
         params: params, weightOffset: weightOffsets[l], biasOffset: biasOffsets[l],
         fanIn: n, fanOut: m, rows: rows, values: &workspace._activations,
-        inputOffset: workspace.layerOffsets[l] + firstRow * n,
-        outputOffset: workspace.layerOffsets[l + 1] + firstRow * m,
+        inputOffset: workspace.layerOffsets[firstLayer + l] + firstRow * n,
+        outputOffset: workspace.layerOffsets[firstLayer + l + 1] + firstRow * m,
         activation: l == last ? nil : activation)
     }
   }

@@ -8,7 +8,8 @@
 import Testing
 import TinyNN
 
-private func compareBatched<S: NNScalar>(_ net: some Network, _: S.Type, rows: Int, firstRow: Int, seed: UInt64) {
+private func compareBatched<S: NNScalar>(_ net: some Network, _: S.Type, rows: Int, firstRow: Int, seed: UInt64,
+                                         zeroFraction: Double = 0, binary: Bool = false) {
   var rng = SplitMixForTests(seed: seed)
   var params = [S](repeating: 0, count: net.parameterCount)
   net.initialize(&params, rng: &rng, outputGain: 1)
@@ -16,6 +17,10 @@ private func compareBatched<S: NNScalar>(_ net: some Network, _: S.Type, rows: I
   for j in params.indices where j % 7 == 3 { params[j] = S(Double(rng.next() % 1000) / 1000 - 0.5) }
   var input = [S](repeating: 0, count: rows * net.inputs)
   for j in input.indices { input[j] = S(Double(rng.next() % 2001) / 1000 - 1) }
+  if binary { for j in input.indices { input[j] = input[j] > 0.5 ? 1 : 0 } }
+  // Exact zeros, so the wide layers' zero skipping (and, across a block of
+  // rows, the union of their non-zero inputs) is exercised.
+  for j in input.indices where Double(rng.next() % 1000) / 1000 < zeroFraction { input[j] = 0 }
   var one: NetworkWorkspace<S> = net.makeWorkspace(maxBatch: firstRow + rows)
   var many: NetworkWorkspace<S> = net.makeWorkspace(maxBatch: firstRow + rows)
   for r in 0..<rows {
@@ -57,6 +62,31 @@ struct SplitMixForTests: RandomNumberGenerator {
     // fanIn ≥ 256 goes row by row through the zero-skipping sweep.
     let net = MLP(inputs: 300, hidden: [40], outputs: 5, activation: .relu, name: "w")
     compareBatched(net, Float.self, rows: 6, firstRow: 1, seed: 9)
+  }
+
+  @Test(arguments: [4, 5, 7, 8, 13])
+  func wideReLURowsSkipTheUnionOfZerosAndStillAgree(rows: Int) {
+    // fanIn ≥ 256 with a ReLU: blocks of four rows over the union of their
+    // non-zero inputs; a union sum may differ only in the sign of a zero,
+    // which the ReLU removes. Many zeros, so rows differ in which are set.
+    let net = MLP(inputs: 320, hidden: [48, 20], outputs: 5, activation: .relu, name: "w")
+    compareBatched(net, Float.self, rows: rows, firstRow: 1, seed: UInt64(rows) + 7, zeroFraction: 0.7)
+    compareBatched(net, Double.self, rows: rows, firstRow: 0, seed: UInt64(rows) + 8, zeroFraction: 0.5)
+    // tanh keeps the row-by-row sweep.
+    let tanhNet = MLP(inputs: 320, hidden: [40], outputs: 3, activation: .tanh, name: "t")
+    compareBatched(tanhNet, Float.self, rows: rows, firstRow: 0, seed: UInt64(rows) + 9, zeroFraction: 0.7)
+  }
+
+  @Test(arguments: [1, 4, 6, 8, 9])
+  func minAtarConvNetRowsEqualOneRowForwards(rows: Int) {
+    // MinAtar's network (10×10×4 binary planes, 16 filters, 1024 → 128 ReLU):
+    // the head's wide layer takes the four-row union path.
+    let net = ConvNet(channels: 4, outputs: 4, name: "m")
+    compareBatched(net, Float.self, rows: rows, firstRow: 2, seed: UInt64(rows) + 20,
+                   zeroFraction: 0.8, binary: true)
+    let seaquest = ConvNet(channels: 10, outputs: 19, name: "s")
+    compareBatched(seaquest, Float.self, rows: rows, firstRow: 0, seed: UInt64(rows) + 30,
+                   zeroFraction: 0.9, binary: true)
   }
 
   @Test func convNetDefaultBatchedForwardLoopsTheOneRowForward() {

@@ -144,3 +144,17 @@ func convolutionGradients(conv: Convolution) {
   #expect(inputGradients[0].isNaN && inputGradients[1].isNaN)
   #expect(added.contains { abs($0) > 1e-3 } && inputGradients.contains { abs($0) > 1e-3 })
 }
+
+@Test(arguments: geometries)
+func convolutionSumsInTheReferenceOrder(conv: Convolution) {
+  // The kernels walk set inputs by (row, column, channel) — for one output
+  // that is the reference's (ky, kx, c) order — and skip exact zeros, which
+  // change no sum: the linear output equals the naive reference exactly.
+  let problem = ConvolutionProblem(conv, batch: 2, seed: 64)
+  let y = problem.outputs(params: problem.params, inputs: problem.inputs)
+  for r in 0..<2 {
+    let x = Array(problem.inputs[(r * conv.inputCount)..<((r + 1) * conv.inputCount)])
+    let z = referenceConvolution(conv, params: problem.params, input: x)
+    #expect(Array(y[(r * conv.outputCount)..<((r + 1) * conv.outputCount)]) == z)
+  }
+}
