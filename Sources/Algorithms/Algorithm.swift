@@ -60,6 +60,7 @@ public enum AlgorithmFactory {
   public static func make(_ kind: AlgorithmKind, hyperparameters h: Hyperparameters,
                           spec: EnvSpec) -> any WorkerAlgorithm {
     if kind == .a3c && spec.discreteActionCount == 0 {
+      if h.network == .lstm { return RecurrentContinuousA3C(hyperparameters: h, spec: spec) }
       return ContinuousA3C(hyperparameters: h, spec: spec)
     }
     let (outputs, name) = NetworkBuilder.head(for: kind, spec)

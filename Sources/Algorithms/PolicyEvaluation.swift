@@ -49,6 +49,12 @@ public struct Policy {
         (expectedCount, expectedLayers) = (net.parameterCount, Self.entries(net.tensors))
         recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
       }
+    } else if kind == .a3c && spec.discreteActionCount == 0 && hyperparameters.network == .lstm {
+      let a = RecurrentContinuousA3C(hyperparameters: hyperparameters, spec: spec)
+      gaussian = nil
+      network = a.network.head
+      (expectedCount, expectedLayers) = (a.parameterCount, a.layers)
+      recurrent = Self.gaussianPlayer(a)
     } else if kind == .a3c && spec.discreteActionCount == 0 {
       let a = ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
       recurrent = nil
@@ -84,6 +90,41 @@ public struct Policy {
     { env, theta, rng, greedy in
       var p = RecurrentEpisodePlayer(network: net, actionCount: actions, observationSize: observationSize)
       return p.play(&env, parameters: theta, rng: &rng, greedy: greedy)
+    }
+  }
+
+  /// A recurrent Gaussian episode: the LSTM state starts at zero and is
+  /// carried from each step to the next; a ~ N(μ, σ²), or a = μ with
+  /// `greedy`, clipped to the bounds.
+  static func gaussianPlayer(_ a: RecurrentContinuousA3C)
+    -> (inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int)
+  {
+    { env, theta, rng, greedy in
+      let D = a.actionDimensions
+      var work: RecurrentWorkspace<Float> = a.network.makeWorkspace(maxSteps: 1)
+      var observation = [Float](repeating: 0, count: a.spec.observationSize)
+      var action = [Float](repeating: 0, count: D)
+      env.reset(rng: &rng, observation: &observation)
+      work.resetState()
+      var total = 0.0
+      var length = 0
+      while true {
+        a.network.forward(params: theta, input: observation, step: 0, workspace: &work)
+        work.carryState(fromStep: 0)
+        for d in 0..<D {
+          var x = work.head.output(row: 0, index: d)
+          if !greedy {
+            let v = GaussianPolicy.variance(preActivation: work.head.output(row: 0, index: D + d))
+            x = GaussianPolicy.sample(mean: x, variance: v,
+                                      standardNormal: GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat()))
+          }
+          action[d] = min(max(x, a.low[d]), a.high[d])
+        }
+        let outcome = env.step(continuous: action, observation: &observation)
+        total += outcome.reward
+        length += 1
+        if outcome.done { return (total, length) }
+      }
     }
   }
 

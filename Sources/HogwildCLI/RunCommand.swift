@@ -269,9 +269,6 @@ enum RunCommand {
       if c.hyperparameters.network == .lstm && c.hyperparameters.envsPerWorker > 1 {
         throw UsageError("--net lstm: --envs-per-worker \(c.hyperparameters.envsPerWorker): the recurrent learner steps one environment per worker (use --envs-per-worker 1)")
       }
-      if c.hyperparameters.network == .lstm && continuous {
-        throw UsageError("--net lstm: continuous-action A3C has no recurrent policy yet; use a discrete-action env")
-      }
     }
     if continuous && !given.contains("--ent-coef") && o.resumeDirectory == nil {
       c.hyperparameters.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient

@@ -65,6 +65,13 @@ public struct PolicyExport: Sendable {
     // Continuous A3C: a policy network with outputs [μ…, ρ…] (σ² = softplus(ρ) + floor) …
     "policy": NetworkRule(torso: "policy_torso", heads: [("policy.mean", { 0..<($0 / 2) }), ("policy.rho", { ($0 / 2)..<$0 })],
                           otherPrefix: "policy_torso."),
+    // Continuous A3C-LSTM (--net lstm): torso → LSTM → one head of outputs
+    // [μ…, ρ…, V].
+    "gaussian_actor_critic": NetworkRule(
+      torso: "torso",
+      heads: [("policy.mean", { 0..<(($0 - 1) / 2) }), ("policy.rho", { (($0 - 1) / 2)..<($0 - 1) }),
+              ("value", { ($0 - 1)..<$0 })],
+      otherPrefix: ""),
     // … and a separate value network.
     "value": NetworkRule(torso: "value_torso", heads: [("value", { 0..<$0 })], otherPrefix: "value_torso."),
   ]
@@ -216,6 +223,9 @@ public struct PolicyExport: Sendable {
       .array(names.filter { $0.hasPrefix(p + ".") && $0.hasSuffix(".weight") }.map { .string(String($0.dropLast(7))) })
     }
     switch policyKind {
+    case "gaussian" where h.network == .lstm:
+      fields.append(("torso", prefixed("torso")))
+      fields.append(("heads", .array(["policy.mean", "policy.rho", "value"].map(JSON.string))))
     case "gaussian":
       fields.append(("policy_torso", prefixed("policy_torso")))
       fields.append(("value_torso", prefixed("value_torso")))

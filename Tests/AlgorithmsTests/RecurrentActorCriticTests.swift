@@ -32,8 +32,9 @@ private struct EndOnActionOne: Environment {
 
 /// Runs one worker of `kind` with `hyper` on `env` in this process against
 /// a private segment whose θ is `theta` (the algorithm's own initial θ if nil).
-private func runRecurrentWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: EnvSpec,
-                                env: any Environment, tMax: UInt64, seed: UInt64,
+/// Also used by RecurrentContinuousA3CTests.
+func runRecurrentWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: EnvSpec,
+                        env: any Environment, tMax: UInt64, seed: UInt64,
                                 theta: (([Float]) -> [Float])? = nil) throws -> (SharedSegment, [EpisodeRecord]) {
   let algo = AlgorithmFactory.make(kind, hyperparameters: hyper, spec: spec)
   let name = "/hogwild-rl-test.lstm.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"

@@ -17,7 +17,8 @@ extension CLITests {
       ["--net", "lstm", "--lstm-cells", "0"], ["--net", "lstm", "--lstm-cells", "1025"],
       ["--net", "lstm", "--lstm-cells", "x"],
       ["--net", "lstm", "--algo", "qn"], ["--net", "lstm", "--algo", "q1"], ["--net", "lstm", "--algo", "sarsa1"],
-      ["--net", "lstm", "--env", "Pendulum-v1"], ["--net", "lstm", "--envs-per-worker", "4"],
+      ["--net", "lstm", "--envs-per-worker", "4"],
+      ["--net", "lstm", "--env", "PendulumNoVel-v1", "--envs-per-worker", "2"],
     ]
     for flags in refused {
       let r = try Harness.run(["run", "--t-max", "1000", "--out", s.path("never")] + flags, in: s.url)
@@ -74,6 +75,32 @@ extension CLITests {
     #expect(d.exitCode == 0, "\(d)")
     let text = d.stdout
     #expect(text.contains("lstm.weight_ih") && text.contains("lstm.weight_hh") && text.contains("lstm.bias"))
+  }
+
+  @Test func aContinuousLSTMRunResumesEvaluatesAndExports() throws {
+    let s = try Scratch()
+    let out = s.path("pendulum")
+    let first = try Harness.run(
+      ["run", "--env", "PendulumNoVel-v1", "--net", "lstm", "--lstm-cells", "8", "--procs", "2", "--seed", "3",
+       "--t-max", "4000", "--quiet", "--out", out], in: s.url, timeout: 60)
+    #expect(first.exitCode == 0, "\(first)")
+    let resumed = try Harness.run(["run", "--resume", out, "--t-max", "8000", "--quiet"], in: s.url, timeout: 60)
+    #expect(resumed.exitCode == 0, "\(resumed)")
+    #expect((Harness.int(try Harness.json(at: s.file("pendulum/summary.json"))["steps"]) ?? 0) >= 8000)
+    let args = ["eval", "--checkpoint", out + "/checkpoint.bin", "--episodes", "2", "--seed", "4", "--json"]
+    let e1 = try Harness.run(args, in: s.url, timeout: 30)
+    #expect(e1.exitCode == 0, "\(e1)")
+    let e2 = try Harness.run(args, in: s.url, timeout: 30)
+    #expect(e2.stdout == e1.stdout)
+    let ex = try Harness.run(["export", "--checkpoint", out + "/checkpoint.bin", "--format", "npz",
+                              "--out", s.path("p.npz")], in: s.url, timeout: 30)
+    #expect(ex.exitCode == 0, "\(ex)")
+    let bytes = try Data(contentsOf: s.file("p.npz"))
+    let text = String(decoding: bytes, as: UTF8.self)
+    for name in ["torso.0.weight", "lstm.weight_ih", "lstm.weight_hh", "lstm.bias", "policy.mean.weight",
+                 "policy.rho.bias", "value.weight"] {
+      #expect(text.contains(name + ".npy"), "\(name) not exported")
+    }
   }
 }
 }
