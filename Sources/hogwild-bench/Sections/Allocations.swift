@@ -49,6 +49,14 @@ func benchAllocations(_ bench: Bench) {
     bench.report.add("alloc.per_1000_steps_\(algo.rawValue)_k8", "allocations per 1,000 steps, --algo \(algo.rawValue) --envs-per-worker 8",
                      unit: "allocs", samples: [(Double(b.allocations) - Double(a.allocations)) / 500], decimals: 2)
   }
+  // The recurrent learner (RecurrentActorCriticLearner.swift) on CartPoleNoVel-v1.
+  _ = countAllocations(bench, tMax: 20_000, network: .lstm)
+  let shortLSTM = countAllocations(bench, tMax: 50_000, network: .lstm)
+  let longLSTM = countAllocations(bench, tMax: 550_000, network: .lstm)
+  let lstm = bench.report.add("alloc.per_1000_steps_lstm", "allocs per 1,000 steps, --net lstm",
+                              unit: "allocs", samples: [(Double(longLSTM.allocations) - Double(shortLSTM.allocations)) / 500],
+                              decimals: 2)
+  bench.report.note("zero allocations in steady state with --net lstm: \(lstm.stats.max == 0 ? "yes" : "NO")")
 }
 
 private func swapped<T>(_ a: T, _ b: T) -> (T, T) { (b, a) }
@@ -70,15 +78,19 @@ private func makeArray(_ n: Int) {
 
 /// Allocations and seconds of one in-process worker run of `tMax` steps,
 /// from creating its segment to the worker leaving its loop.
-private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1,
-                              algo: AlgorithmKind = .a3c) -> (allocations: UInt64, seconds: Double) {
+private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1, algo: AlgorithmKind = .a3c,
+                              network: NetworkKind = .mlp) -> (allocations: UInt64, seconds: Double) {
   bench.stopIfInterrupted()
   let before = mc_allocations()
   let start = seconds()
   do {
     var hyper = Hyperparameters()
     hyper.envsPerWorker = envs
-    let spec = EnvRegistry.spec("CartPole-v1")!
+    hyper.network = network
+    // The LSTM runs on the task it exists for, with docs/RECURRENT.md's torso.
+    let envID = network == .lstm ? "CartPoleNoVel-v1" : "CartPole-v1"
+    if network == .lstm { hyper.hidden = [64] }
+    let spec = EnvRegistry.spec(envID)!
     let algorithm = AlgorithmFactory.make(algo, hyperparameters: hyper, spec: spec)
     let name = "/hogwild-bench.alloc.\(getpid())"
     let segment = try SharedSegment.create(
@@ -97,7 +109,7 @@ private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1,
     var link = WorkerLink(segment: segment, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
                           rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
                           delay: .none, seed: 1)
-    algorithm.runWorker(link: &link, environments: (0..<envs).map { _ in EnvRegistry.make("CartPole-v1")! }, seed: 1)
+    algorithm.runWorker(link: &link, environments: (0..<envs).map { _ in EnvRegistry.make(envID)! }, seed: 1)
     link.finish()
   } catch {
     bench.fail("in-process worker: \(error)")

@@ -46,6 +46,61 @@ func benchNetwork(_ bench: Bench) {
   bench.report.note("MinAtar ConvNet: \(minAtarNetwork.parameterCount) parameters; heap allocations in "
                     + "10 forward+backward rollouts: \(convAllocations)")
   benchBatchedForward(bench, repeats: repeats, duration: duration)
+  benchRecurrent(bench, repeats: repeats, duration: duration)
+}
+
+/// `--net lstm`'s network as a worker runs it on CartPoleNoVel-v1 with
+/// `--hidden 64`: 2 → 64 tanh → LSTM(64) → 3, one rollout of n steps forward
+/// in order, then truncated backpropagation through it, then clip. Against
+/// the same rollout through the MLP of the same torso (2 → 64 tanh → 3).
+private func benchRecurrent(_ bench: Bench, repeats: Int, duration: Double) {
+  let rows = Hyperparameters().nSteps
+  let torso = MLP(inputs: 2, hidden: [], outputs: 64, activation: .tanh, name: "torso")
+  let net = RecurrentNetwork(torso: torso, torsoActivation: .tanh, cells: 64, outputs: 3, headName: "actor_critic")
+  var rng = Xoshiro256(seed: 13)
+  var params = [Float](repeating: 0, count: net.parameterCount)
+  net.initialize(&params, rng: &rng, outputGain: 0.01)
+  var gradient = [Float](repeating: 0, count: net.parameterCount)
+  var work: RecurrentWorkspace<Float> = net.makeWorkspace(maxSteps: rows + 1)
+  for i in work.head.outputGradient.indices { work.head.outputGradient[i] = Float(rng.uniform(-1, 1)) }
+  let input = (0..<(rows * net.inputs)).map { _ in Float(rng.uniform(-0.05, 0.05)) }
+  var flat = NetworkKernel(MLP(inputs: 2, hidden: [64], outputs: 3, activation: .tanh, name: "actor_critic"),
+                           inputs: input)
+  var checksum: Float = 0
+  func forward() {
+    for t in 0..<rows {
+      net.forward(params: params, input: input, inputOffset: t * net.inputs, step: t, workspace: &work)
+    }
+    checksum += work.head.output(row: rows - 1, index: 0)
+  }
+  func forwardBackward() {
+    forward()
+    for j in gradient.indices { gradient[j] = 0 }
+    net.backward(params: params, steps: rows, workspace: &work, gradients: &gradient)
+    checksum += clipGradientNorm(&gradient, maxNorm: 5)
+    // The next rollout starts where this one ended, as in a worker.
+    work.carryState(fromStep: rows - 1)
+  }
+  var both: [Double] = [], forwardOnly: [Double] = [], mlpBoth: [Double] = []
+  for _ in 0..<repeats {
+    bench.stopIfInterrupted()
+    both.append(rate(for: duration, unitsPerCall: rows) { forwardBackward() })
+    forwardOnly.append(rate(for: duration, unitsPerCall: rows) { forward() })
+    mlpBoth.append(rate(for: duration, unitsPerCall: rows) { flat.forwardBackward() })
+  }
+  let allocationsBefore = mc_allocations()
+  for _ in 0..<10 { forwardBackward() }
+  let allocations = mc_allocations() - allocationsBefore
+  blackHole(checksum)
+  blackHole(gradient)
+  flat.sink()
+  bench.report.add("network.lstm.forward_backward", "--net lstm 2→64→LSTM 64→3 fwd+bwd+clip",
+                   unit: "rows/s", samples: both)
+  bench.report.add("network.lstm.forward", "--net lstm forward only, rows/s", unit: "rows/s", samples: forwardOnly)
+  bench.report.add("network.lstm.mlp_forward_backward", "no LSTM, 2→64→3 fwd+bwd+clip, rows/s",
+                   unit: "rows/s", samples: mlpBoth)
+  bench.report.note("--net lstm: \(net.parameterCount) parameters (the LSTM \(net.lstm.parameterCount)); heap allocations "
+                    + "in 10 forward+backward rollouts: \(allocations)")
 }
 
 /// `--envs-per-worker K`'s forward: one K-row product per dense layer
