@@ -60,8 +60,16 @@ extension Kernels {
         let wih = p + lstm.inputWeightOffset, whh = p + lstm.recurrentWeightOffset, bias = p + lstm.biasOffset
         let xt = UnsafePointer(b + x), hPrev = UnsafePointer(b + hp), cPrev = UnsafePointer(b + cp)
         let zt = b + z
-        for r in 0..<G {
+        // Four gate rows at a time share each load of x_t and h_{t−1}, and
+        // each row's two dot products one accumulator (one horizontal sum).
+        var r = 0
+        while r + 4 <= G {
+          lstmGateRows4(wih + r * I, I, xt, whh + r * N, N, hPrev, bias + r, zt + r)
+          r += 4
+        }
+        while r < G {
           zt[r] = bias[r] + dot(wih + r * I, xt, I) + dot(whh + r * N, hPrev, N)
+          r += 1
         }
         sigmoid(zt, 2 * N)              // i, f
         activate(zt + 2 * N, N, .tanh)  // g
@@ -108,12 +116,16 @@ extension Kernels {
           let p = pb.baseAddress!, g = gb.baseAddress!, b = bb.baseAddress!
           let wih = p + lstm.inputWeightOffset, whh = p + lstm.recurrentWeightOffset
           let gwih = g + lstm.inputWeightOffset, gwhh = g + lstm.recurrentWeightOffset, gbias = g + lstm.biasOffset
-          let dz = b + dzAt, dhNext = b + dhNextAt, dcNext = b + dcNextAt
+          let dzs = b + dzAt, dhNext = b + dhNextAt, dcNext = b + dcNextAt
+          func hPrev(_ t: Int) -> UnsafePointer<S> { UnsafePointer(t == 0 ? b + states.0 : b + states.2 + (t - 1) * N) }
+          // The recurrence, backwards: only dz_t and dh_next = W_hhᵀ·dz_t
+          // must be sequential. dz_t is kept for every step, so that the
+          // weight gradients and dx_t below are one pass over W each
+          // instead of one per step.
           for k in 0..<N { dhNext[k] = 0; dcNext[k] = 0 }
           for t in stride(from: steps - 1, through: 0, by: -1) {
-            let hPrev = t == 0 ? b + states.0 : b + states.2 + (t - 1) * N
             let cPrev = t == 0 ? b + states.1 : b + cs + (t - 1) * N
-            let gate = b + zs + t * G, tc = b + tcs + t * N, dhExt = b + dhs + t * N
+            let gate = b + zs + t * G, tc = b + tcs + t * N, dhExt = b + dhs + t * N, dz = dzs + t * G
             for k in 0..<N {
               let i = gate[k], f = gate[N + k], gg = gate[2 * N + k], o = gate[3 * N + k]
               let dh = dhExt[k] + dhNext[k]
@@ -125,19 +137,135 @@ extension Kernels {
               dz[3 * N + k] = dh * tck * o * (1 - o)
               dcNext[k] = dc * f
             }
-            let xt = UnsafePointer(b + xs + t * I), dx = b + dxs + t * I
-            for k in 0..<N { dhNext[k] = 0 }
-            for k in 0..<I { dx[k] = 0 }
-            for r in 0..<G {
-              let d = dz[r]
-              gbias[r] += d
-              axpy(d, xt, gwih + r * I, I)
-              axpy(d, UnsafePointer(hPrev), gwhh + r * N, N)
-              axpy(d, wih + r * I, dx, I)
-              if t > 0 { axpy(d, whh + r * N, dhNext, N) }
-            }
+            if t > 0 { lstmTransposedProduct(whh, rows: G, columns: N, UnsafePointer(dz), into: dhNext) }
           }
+          // dx_t = W_ihᵀ·dz_t; db += Σ_t dz_t; dW += Σ_t dz_t·(x_t, h_{t−1})ᵀ.
+          for t in 0..<steps {
+            lstmTransposedProduct(wih, rows: G, columns: I, UnsafePointer(dzs + t * G), into: b + dxs + t * I)
+          }
+          for r in 0..<G {
+            var sum: S = 0
+            for t in 0..<steps { sum += dzs[t * G + r] }
+            gbias[r] += sum
+          }
+          lstmOuterProducts(UnsafePointer(dzs), rows: G, steps: steps, { UnsafePointer(b + xs + $0 * I) },
+                            columns: I, into: gwih)
+          lstmOuterProducts(UnsafePointer(dzs), rows: G, steps: steps, hPrev, columns: N, into: gwhh)
         }
+      }
+    }
+  }
+
+  /// z[q] = bias[q] + W_ih[q]·x + W_hh[q]·h for the four rows q < 4 that
+  /// start at `wih` (width I) and `whh` (width N).
+  @inlinable @inline(__always)
+  static func lstmGateRows4<S: NNScalar>(
+    _ wih: UnsafePointer<S>, _ I: Int, _ x: UnsafePointer<S>,
+    _ whh: UnsafePointer<S>, _ N: Int, _ h: UnsafePointer<S>,
+    _ bias: UnsafePointer<S>, _ z: UnsafeMutablePointer<S>
+  ) {
+    var a0 = SIMD8<S>(), a1 = SIMD8<S>(), a2 = SIMD8<S>(), a3 = SIMD8<S>()
+    var j = 0
+    while j + 8 <= I {
+      let v = load8(x + j)
+      a0 += load8(wih + j) * v
+      a1 += load8(wih + I + j) * v
+      a2 += load8(wih + 2 * I + j) * v
+      a3 += load8(wih + 3 * I + j) * v
+      j += 8
+    }
+    var s0: S = 0, s1: S = 0, s2: S = 0, s3: S = 0
+    while j < I {
+      let v = x[j]
+      s0 += wih[j] * v; s1 += wih[I + j] * v; s2 += wih[2 * I + j] * v; s3 += wih[3 * I + j] * v
+      j += 1
+    }
+    j = 0
+    while j + 8 <= N {
+      let v = load8(h + j)
+      a0 += load8(whh + j) * v
+      a1 += load8(whh + N + j) * v
+      a2 += load8(whh + 2 * N + j) * v
+      a3 += load8(whh + 3 * N + j) * v
+      j += 8
+    }
+    while j < N {
+      let v = h[j]
+      s0 += whh[j] * v; s1 += whh[N + j] * v; s2 += whh[2 * N + j] * v; s3 += whh[3 * N + j] * v
+      j += 1
+    }
+    z[0] = bias[0] + a0.sum() + s0
+    z[1] = bias[1] + a1.sum() + s1
+    z[2] = bias[2] + a2.sum() + s2
+    z[3] = bias[3] + a3.sum() + s3
+  }
+
+  /// out[k] = Σ_r v[r]·w[r·columns + k] (= Wᵀ·v for a rows × columns W):
+  /// 32 columns at a time held in registers over every row, so `out` is
+  /// written once instead of once per row.
+  @inlinable @inline(__always)
+  static func lstmTransposedProduct<S: NNScalar>(
+    _ w: UnsafePointer<S>, rows: Int, columns: Int, _ v: UnsafePointer<S>, into out: UnsafeMutablePointer<S>
+  ) {
+    var k = 0
+    while k + 32 <= columns {
+      var a0 = SIMD8<S>(), a1 = SIMD8<S>(), a2 = SIMD8<S>(), a3 = SIMD8<S>()
+      for r in 0..<rows {
+        let row = w + r * columns + k, d = SIMD8<S>(repeating: v[r])
+        a0 += d * load8(row)
+        a1 += d * load8(row + 8)
+        a2 += d * load8(row + 16)
+        a3 += d * load8(row + 24)
+      }
+      store8(a0, out + k); store8(a1, out + k + 8); store8(a2, out + k + 16); store8(a3, out + k + 24)
+      k += 32
+    }
+    while k + 8 <= columns {
+      var a = SIMD8<S>()
+      for r in 0..<rows { a += SIMD8<S>(repeating: v[r]) * load8(w + r * columns + k) }
+      store8(a, out + k)
+      k += 8
+    }
+    while k < columns {
+      var a: S = 0
+      for r in 0..<rows { a += v[r] * w[r * columns + k] }
+      out[k] = a
+      k += 1
+    }
+  }
+
+  /// g[r·columns + k] += Σ_t dz[t·rows + r]·u_t[k] for every row r < rows:
+  /// each row of g is read and written once per backward pass, the
+  /// sequence's vectors u_t (`vector(t)`, `columns` long) stay in cache.
+  @inlinable @inline(__always)
+  static func lstmOuterProducts<S: NNScalar>(
+    _ dz: UnsafePointer<S>, rows: Int, steps: Int, _ vector: (Int) -> UnsafePointer<S>,
+    columns: Int, into g: UnsafeMutablePointer<S>
+  ) {
+    for r in 0..<rows {
+      let row = g + r * columns
+      var k = 0
+      while k + 32 <= columns {
+        var a0 = load8(UnsafePointer(row + k)), a1 = load8(UnsafePointer(row + k + 8))
+        var a2 = load8(UnsafePointer(row + k + 16)), a3 = load8(UnsafePointer(row + k + 24))
+        for t in 0..<steps {
+          let u = vector(t) + k, d = SIMD8<S>(repeating: dz[t * rows + r])
+          a0 += d * load8(u); a1 += d * load8(u + 8); a2 += d * load8(u + 16); a3 += d * load8(u + 24)
+        }
+        store8(a0, row + k); store8(a1, row + k + 8); store8(a2, row + k + 16); store8(a3, row + k + 24)
+        k += 32
+      }
+      while k + 8 <= columns {
+        var a = load8(UnsafePointer(row + k))
+        for t in 0..<steps { a += SIMD8<S>(repeating: dz[t * rows + r]) * load8(vector(t) + k) }
+        store8(a, row + k)
+        k += 8
+      }
+      while k < columns {
+        var a = row[k]
+        for t in 0..<steps { a += dz[t * rows + r] * vector(t)[k] }
+        row[k] = a
+        k += 1
       }
     }
   }

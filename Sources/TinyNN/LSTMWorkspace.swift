@@ -8,8 +8,8 @@
 /// nonlinearities), cell (N: c_t), tanhCell (N: tanh c_t), hidden (N: h_t),
 /// the sequence's initial state h₀ (N) and c₀ (N), hiddenGradient (N:
 /// dL/dh_t from the layers above, written before backward), inputGradient
-/// (I: dL/dx_t, written by backward), and the backward pass's running dz
-/// (4N), dh_next (N), dc_next (N).
+/// (I: dL/dx_t, written by backward), and the backward pass's dz (4N per
+/// step), running dh_next (N) and dc_next (N).
 public struct LSTMWorkspace<S: NNScalar>: Sendable {
   public let maxSteps: Int
   public let inputs: Int
@@ -33,7 +33,7 @@ public struct LSTMWorkspace<S: NNScalar>: Sendable {
     initialCell = cursor; cursor += cells
     hiddenGradient = cursor; cursor += maxSteps * cells
     inputGradient = cursor; cursor += maxSteps * inputs
-    gateGradient = cursor; cursor += 4 * cells
+    gateGradient = cursor; cursor += maxSteps * 4 * cells
     hiddenCarry = cursor; cursor += cells
     cellCarry = cursor; cursor += cells
     buffer = Array(repeating: 0, count: cursor)

@@ -118,17 +118,28 @@ func runRecurrentWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: Env
   }
 
   @Test func aSingleWorkerLearnsCartPoleWithoutVelocities() throws {
-    // Measured (seed 5, 400k steps, one worker, default settings): last-100
-    // 51.9; a random policy scores ~22. The threshold says "learns", with
-    // margin; beating the feed-forward ceiling (~41–47) is docs/RECURRENT.md's.
+    // docs/RECURRENT.md's settings, one worker, 400k steps. Measured last-100
+    // for seeds 1–5: 303, 21, 269, 52, 66 (before the blocked LSTM kernels,
+    // whose sums run in another order: 246, 51, 182, 94, 183); a random
+    // policy scores ~22, the feed-forward ceiling is ~41–47. One seed's
+    // outcome hangs on rounding, so the test takes the median of three and
+    // asks for clearly more than a policy without memory gets.
     var h = Hyperparameters()
     h.network = .lstm
+    h.hidden = [64]
+    h.gamma = 0.95
+    h.gaeLambda = 0.95
+    h.rmsEpsilon = 0.01
     let spec = EnvRegistry.spec("CartPoleNoVel-v1")!
-    let (_, records) = try runRecurrentWorker(.a3c, hyper: h, spec: spec, env: EnvRegistry.make("CartPoleNoVel-v1")!,
-                                              tMax: 400_000, seed: 5)
-    let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
-    let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
-    #expect(first < 30)
-    #expect(last > 35, "last-100 mean \(last)")
+    var lasts: [Double] = []
+    for seed: UInt64 in [1, 2, 3] {
+      let (_, records) = try runRecurrentWorker(.a3c, hyper: h, spec: spec, env: EnvRegistry.make("CartPoleNoVel-v1")!,
+                                                tMax: 400_000, seed: seed)
+      #expect(records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100 < 30, "seed \(seed) started high")
+      lasts.append(records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100)
+    }
+    let median = lasts.sorted()[1]
+    #expect(median > 80, "last-100 means \(lasts)")
   }
+
 }
