@@ -150,6 +150,24 @@ void hw_apply_rmsprop_atomic_audit(float *theta, float *g, const float *grad, fl
 void hw_apply_sgd_atomic_audit(float *theta, const float *grad, float *local, double *acc,
                                size_t n, float lr);
 
+/* The fast form of RMSProp (run --rmsprop-sqrt fast): the same g, and
+ *   θ ← θ − lr · d · r,   r ≈ 1/sqrt(g + ε)
+ * where r is the CPU's reciprocal square root estimate (vrsqrt14ps with
+ * AVX-512F, vrsqrtps with AVX or SSE) refined by one Newton–Raphson step,
+ * instead of a square root and a division. The step's relative error against
+ * lr · d / sqrt(g + ε) in double precision is below 1e-6 (the exact kernel's
+ * rounding alone is ~2e-7). Plain loads and stores, as hw_apply_rmsprop; there
+ * is no atomic fast form. The audit variant computes θ and g bit for bit like
+ * the plain one and adds each applied step to acc[i], as above. */
+void hw_apply_rmsprop_fast(float *theta, float *g, const float *grad, float *local, size_t n,
+                           float lr, float alpha, float eps);
+void hw_apply_rmsprop_fast_audit(float *theta, float *g, const float *grad, float *local,
+                                 double *acc, size_t n, float lr, float alpha, float eps);
+/* The bits of the estimate the fast form starts from in this build: 14
+ * (AVX-512F), 12 (AVX, SSE), or 0 (no estimate instruction: 1/sqrt, exact to
+ * rounding, so the fast form is no faster). */
+int hw_rmsprop_fast_estimate_bits(void);
+
 /* A2C's reduction over one slice: out[k] = mean over r < nrows of
  * rows[r·stride + from + k], for k < n (rows summed in rank order, so the
  * result does not depend on timing). */

@@ -50,6 +50,9 @@ public struct Hyperparameters: Equatable, Sendable {
   public var rmsAlpha = 0.99
   /// RMSProp ε, inside the square root as in the paper.
   public var rmsEpsilon = 0.1
+  /// How the RMSProp step lr·d/√(g+ε) is computed (`--rmsprop-sqrt`): a
+  /// numerical detail, so a resumed run may change it.
+  public var rmsSqrt = RMSPropSqrt.exact
   /// Hidden layer widths.
   public var hidden = [64, 64]
   /// The network family (`--net`); the CLI picks `conv` for MinAtar.

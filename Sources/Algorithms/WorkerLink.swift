@@ -62,7 +62,7 @@ public struct WorkerLink {
   ///   - independent: train a private copy of θ (the scaling baseline of
   ///     `run --independent`): no gradient reaches the segment.
   public init(segment: SharedSegment, rank: Int, optimizer: OptimizerKind, mode: UpdateMode,
-              rmsAlpha: Float, rmsEpsilon: Float, delay: Delay, seed: UInt64,
+              rmsAlpha: Float, rmsEpsilon: Float, rmsSqrt: RMSPropSqrt = .exact, delay: Delay, seed: UInt64,
               independent: Bool = false) {
     self.rank = rank
     header = segment.header
@@ -76,7 +76,7 @@ public struct WorkerLink {
     self.independent = independent
     T = header.globalSteps
     U = header.globalUpdates
-    applier = segment.makeApplier(optimizer: optimizer, mode: mode, alpha: rmsAlpha, epsilon: rmsEpsilon,
+    applier = segment.makeApplier(optimizer: optimizer, mode: mode, alpha: rmsAlpha, epsilon: rmsEpsilon, sqrt: rmsSqrt,
                                   replica: replica, auditRank: rank)
     staleRing = independent ? nil : segment.staleRing
     staleTickets = header.staleTicket

@@ -14,8 +14,12 @@
  */
 #include "hogwild_sys.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
+#if defined(__SSE__)
+#include <immintrin.h>
+#endif
 
 /* The RMSProp pass is written with explicit 16-float vectors (clang/GCC
  * vector extensions): left to itself, the auto-vectoriser once turned a
@@ -103,6 +107,144 @@ void hw_apply_rmsprop_audit(float *restrict theta, float *restrict g,
                             const float *restrict grad, float *restrict local,
                             double *restrict acc, size_t n, float lr, float alpha, float eps) {
   rmsprop_body(theta, g, grad, local, acc, n, lr, alpha, eps);
+}
+
+/* ---- the fast form (run --rmsprop-sqrt fast) ----------------------------
+ * step = lr·d·r with r ≈ 1/√(g+ε): the CPU's reciprocal square root estimate
+ * refined by Newton–Raphson, instead of a square root and a division (the
+ * two slowest vector instructions of the exact loop, and not pipelined the
+ * way multiplies are). The estimate:
+ *   AVX-512F  vrsqrt14ps: relative error < 2⁻¹⁴; one Newton step
+ *   AVX, SSE  vrsqrtps:   relative error < 1.5·2⁻¹²; one Newton step
+ *   otherwise 1/√x, exact to rounding, no Newton step (no gain there).
+ * One step squares the estimate's error (e → 1.5·e²), so what is left is
+ * the float rounding of a few multiplies: the step's relative error against
+ * lr·d/√(g+ε) in double precision stays below 1e-6 (measured in
+ * Tests/HogwildSegmentTests/FastRMSPropTests.swift; the exact kernel's own
+ * rounding is ~2e-7). HW_RSQRT_NEWTON overrides the number of steps. */
+#ifndef HW_RSQRT_NEWTON
+#if defined(__AVX512F__) || defined(__AVX__) || defined(__SSE__)
+#define HW_RSQRT_NEWTON 1
+#else
+#define HW_RSQRT_NEWTON 0
+#endif
+#endif
+
+/* An estimate of 1/√x for x > 0. x = +∞ is first lowered to FLT_MAX (in
+ * place), so the Newton step sees no ∞·0 and the step comes out ≈ 0, as
+ * d/√∞ does in the exact form; NaN stays NaN (min(FLT_MAX, NaN) is NaN). */
+static inline __attribute__((always_inline)) hw_v16 rsqrt_estimate16(hw_v16 *x) {
+#if defined(__AVX512F__)
+  __m512 v = _mm512_min_ps(_mm512_set1_ps(FLT_MAX), (__m512)*x);
+  *x = (hw_v16)v;
+  return (hw_v16)_mm512_rsqrt14_ps(v);
+#elif defined(__AVX__)
+  typedef float v8 __attribute__((vector_size(32)));
+  v8 half[2];
+  __builtin_memcpy(half, x, sizeof half);
+  for (int k = 0; k < 2; k++) half[k] = (v8)_mm256_min_ps(_mm256_set1_ps(FLT_MAX), (__m256)half[k]);
+  __builtin_memcpy(x, half, sizeof half);
+  for (int k = 0; k < 2; k++) half[k] = (v8)_mm256_rsqrt_ps((__m256)half[k]);
+  hw_v16 r;
+  __builtin_memcpy(&r, half, sizeof r);
+  return r;
+#elif defined(__SSE__)
+  typedef float v4 __attribute__((vector_size(16)));
+  v4 q[4];
+  __builtin_memcpy(q, x, sizeof q);
+  for (int k = 0; k < 4; k++) q[k] = (v4)_mm_min_ps(_mm_set1_ps(FLT_MAX), (__m128)q[k]);
+  __builtin_memcpy(x, q, sizeof q);
+  for (int k = 0; k < 4; k++) q[k] = (v4)_mm_rsqrt_ps((__m128)q[k]);
+  hw_v16 r;
+  __builtin_memcpy(&r, q, sizeof r);
+  return r;
+#else
+  return 1.0f / __builtin_elementwise_sqrt(*x);
+#endif
+}
+
+/* lr·d/√x, 16 lanes, in the fast form. Each Newton step is
+ * r ← r + (r/2)·(1 − x·r²), written so that the correction is the small
+ * term (with FMA: two fused operations and a multiply). */
+static inline __attribute__((always_inline)) hw_v16 fast_step16(hw_v16 d, hw_v16 x, float lr) {
+  hw_v16 r = rsqrt_estimate16(&x);
+  for (int k = 0; k < HW_RSQRT_NEWTON; k++) {
+    hw_v16 e = 1.0f - (x * r) * r;
+    r = r + (0.5f * r) * e;
+  }
+  return (lr * d) * r;
+}
+
+/* The fast form of rmsprop_body. The tail (n not a multiple of 16) goes
+ * through the same 16-lane arithmetic on a zero-padded copy, so every
+ * element of θ gets the same formula wherever a call's range ends. */
+static inline __attribute__((always_inline)) void
+rmsprop_fast_body(float *restrict theta, float *restrict g, const float *restrict grad,
+                  float *restrict local, double *restrict acc, size_t n, float lr, float alpha,
+                  float eps) {
+  const float beta = 1.0f - alpha;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    if (HW_PREFETCH_AHEAD > 0) {
+      __builtin_prefetch(theta + i + HW_PREFETCH_AHEAD, 1, 3);
+      __builtin_prefetch(g + i + HW_PREFETCH_AHEAD, 1, 3);
+    }
+    hw_v16 d = load16(grad + i);
+    hw_v16 gv = alpha * load16(g + i) + beta * d * d;
+    store16(g + i, gv);
+    hw_v16 step = fast_step16(d, gv + eps, lr);
+    hw_v16 t = load16(theta + i) - step;
+    store16(theta + i, t);
+    if (local) store16(local + i, t);
+    if (acc) {
+      hw_v16d a;
+      __builtin_memcpy(&a, acc + i, sizeof a);
+      a -= __builtin_convertvector(step, hw_v16d);
+      __builtin_memcpy(acc + i, &a, sizeof a);
+    }
+  }
+  if (i == n) return;
+  const size_t m = n - i;
+  float db[16] = {0}, gb[16] = {0}, tb[16] = {0};
+  __builtin_memcpy(db, grad + i, m * sizeof(float));
+  __builtin_memcpy(gb, g + i, m * sizeof(float));
+  __builtin_memcpy(tb, theta + i, m * sizeof(float));
+  hw_v16 d = load16(db);
+  hw_v16 gv = alpha * load16(gb) + beta * d * d;
+  hw_v16 step = fast_step16(d, gv + eps, lr);
+  hw_v16 t = load16(tb) - step;
+  float sb[16];
+  store16(gb, gv);
+  store16(tb, t);
+  store16(sb, step);
+  __builtin_memcpy(g + i, gb, m * sizeof(float));
+  __builtin_memcpy(theta + i, tb, m * sizeof(float));
+  if (local) __builtin_memcpy(local + i, tb, m * sizeof(float));
+  if (acc)
+    for (size_t k = 0; k < m; k++) acc[i + k] -= (double)sb[k];
+}
+
+void hw_apply_rmsprop_fast(float *restrict theta, float *restrict g,
+                           const float *restrict grad, float *restrict local, size_t n,
+                           float lr, float alpha, float eps) {
+  rmsprop_fast_body(theta, g, grad, local, NULL, n, lr, alpha, eps);
+}
+
+void hw_apply_rmsprop_fast_audit(float *restrict theta, float *restrict g,
+                                 const float *restrict grad, float *restrict local,
+                                 double *restrict acc, size_t n, float lr, float alpha,
+                                 float eps) {
+  rmsprop_fast_body(theta, g, grad, local, acc, n, lr, alpha, eps);
+}
+
+int hw_rmsprop_fast_estimate_bits(void) {
+#if defined(__AVX512F__)
+  return 14;
+#elif defined(__AVX__) || defined(__SSE__)
+  return 12;
+#else
+  return 0;
+#endif
 }
 
 static inline __attribute__((always_inline)) void

@@ -47,7 +47,7 @@ enum RunCommand {
       summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
       step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
       --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay,
-      --delay-workers, --audit, --python, --log-every and --tensorboard may differ from the stored run. --audit and --stale-updates
+      --delay-workers, --audit, --python, --log-every, --tensorboard and --rmsprop-sqrt may differ from the stored run. --audit and --stale-updates
       start over at the resume point (θ as resumed is the audit's start and fills the ring).
       """)
   }
@@ -136,6 +136,9 @@ enum RunCommand {
       },
       .init("--rms-eps", "e", "RMSProp ε, inside the square root: θ −= η·d/√(g+ε).", default: "\(h.rmsEpsilon)") { o, v throws(UsageError) in
         o.config.hyperparameters.rmsEpsilon = try ValueParsers.real("--rms-eps", v, "a number > 0") { $0 > 0 }
+      },
+      .init("--rmsprop-sqrt", "form", "How RMSProp computes η·d/√(g+ε): exact (a square root and a division) or fast (η·d·r, r the CPU's reciprocal square root estimate refined by one Newton step; relative error < 1e-6). fast: --update hogwild or locked, not atomic; not with --optimizer sgd.", default: h.rmsSqrt.rawValue) { o, v throws(UsageError) in
+        o.config.hyperparameters.rmsSqrt = try ValueParsers.choice("--rmsprop-sqrt", v, RMSPropSqrt.self)
       },
       .init("--hidden", "list", "Hidden layer widths, comma-separated.", default: h.hidden.map(String.init).joined(separator: ",")) { o, v throws(UsageError) in
         o.config.hyperparameters.hidden = try ValueParsers.integerList("--hidden", v, 1...4096)
@@ -304,6 +307,14 @@ enum RunCommand {
       }
       if c.hyperparameters.updateMode != .hogwild {
         throw UsageError("--stale-updates: updates are applied one at a time in a fixed order, so none is lost and --update \(c.hyperparameters.updateMode.rawValue) has nothing to do; leave --update at hogwild")
+      }
+    }
+    if c.hyperparameters.rmsSqrt == .fast {
+      if c.hyperparameters.optimizer == .sgd {
+        throw UsageError("--rmsprop-sqrt fast: --optimizer sgd takes no square root; leave --rmsprop-sqrt at exact")
+      }
+      if c.hyperparameters.updateMode == .atomic {
+        throw UsageError("--rmsprop-sqrt fast: --update atomic has only the exact form (its compare-and-swap loop is per float, not vectorised); use --update hogwild or locked, or --rmsprop-sqrt exact")
       }
     }
     // Per-algorithm defaults, for what no flag set (a resumed run keeps its own).

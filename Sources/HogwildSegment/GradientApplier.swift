@@ -14,6 +14,16 @@ public enum UpdateMode: String, CaseIterable, Sendable {
   case locked
 }
 
+/// How RMSProp computes its step lr·d/√(g+ε) (`--rmsprop-sqrt`).
+public enum RMSPropSqrt: String, CaseIterable, Sendable {
+  /// A square root and a division (the paper's formula, as written).
+  case exact
+  /// lr·d·r with r the CPU's reciprocal square root estimate refined by one
+  /// Newton–Raphson step: relative error below 1e-6, no square root or
+  /// division. Plain kernels only: `--update atomic` has the exact form alone.
+  case fast
+}
+
 /// The optimizer that turns a gradient into a step (`--optimizer`).
 public enum OptimizerKind: String, CaseIterable, Sendable {
   /// RMSProp with its statistics g in the segment, shared by all workers.
@@ -37,6 +47,8 @@ public struct GradientApplier {
   public let mode: UpdateMode
   public let alpha: Float
   public let epsilon: Float
+  /// The RMSProp step's form (`--rmsprop-sqrt`); SGD ignores it.
+  public let sqrt: RMSPropSqrt
   /// RMSProp statistics private to this worker (`--optimizer rmsprop`).
   @usableFromInline var localStatistics: [Float]
   /// This worker's row of the audit sums (`--audit`): every applied step is
@@ -61,7 +73,8 @@ public struct GradientApplier {
 
   init(theta: UnsafeMutablePointer<Float>, count: Int, sharedStatistics: UnsafeMutablePointer<Float>?,
        lock: UnsafeMutableRawPointer, optimizer: OptimizerKind, mode: UpdateMode,
-       alpha: Float, epsilon: Float, auditRow: UnsafeMutablePointer<Double>? = nil) {
+       alpha: Float, epsilon: Float, sqrt: RMSPropSqrt = .exact, auditRow: UnsafeMutablePointer<Double>? = nil) {
+    precondition(!(mode == .atomic && sqrt == .fast), "the fast RMSProp form has no atomic kernel")
     self.auditRow = auditRow
     self.theta = theta
     self.count = count
@@ -71,6 +84,7 @@ public struct GradientApplier {
     self.mode = mode
     self.alpha = alpha
     self.epsilon = epsilon
+    self.sqrt = sqrt
     self.localStatistics = optimizer == .rmsprop ? [Float](repeating: 0, count: count) : []
   }
 
@@ -139,7 +153,7 @@ public struct GradientApplier {
   /// The C kernel for this optimizer and mode over θ[from ..< from+count].
   private mutating func kernel(_ grad: UnsafePointer<Float>, _ local: UnsafeMutablePointer<Float>?,
                                from i: Int, count n: Int, learningRate lr: Float) {
-    let atomic = mode == .atomic
+    let atomic = mode == .atomic, fast = sqrt == .fast
     let (theta, d, l, alpha, eps) = (self.theta + i, grad + i, local.map { $0 + i }, self.alpha, self.epsilon)
     let acc = auditRow.map { $0 + i }
     switch optimizer {
@@ -151,10 +165,10 @@ public struct GradientApplier {
       case (true, let acc?): hw_apply_sgd_atomic_audit(theta, d, l, acc, n, lr)
       }
     case .sharedRMSProp:
-      Self.rmsprop(theta, sharedStatistics! + i, d, l, acc, n, lr, alpha, eps, atomic: atomic)
+      Self.rmsprop(theta, sharedStatistics! + i, d, l, acc, n, lr, alpha, eps, atomic: atomic, fast: fast)
     case .rmsprop:
       localStatistics.withUnsafeMutableBufferPointer { s in
-        Self.rmsprop(theta, s.baseAddress! + i, d, l, acc, n, lr, alpha, eps, atomic: atomic)
+        Self.rmsprop(theta, s.baseAddress! + i, d, l, acc, n, lr, alpha, eps, atomic: atomic, fast: fast)
       }
     }
   }
@@ -162,7 +176,15 @@ public struct GradientApplier {
   private static func rmsprop(_ theta: UnsafeMutablePointer<Float>, _ stats: UnsafeMutablePointer<Float>,
                               _ d: UnsafePointer<Float>, _ l: UnsafeMutablePointer<Float>?,
                               _ acc: UnsafeMutablePointer<Double>?, _ n: Int, _ lr: Float, _ alpha: Float,
-                              _ eps: Float, atomic: Bool) {
+                              _ eps: Float, atomic: Bool, fast: Bool) {
+    if fast {
+      if let acc {
+        hw_apply_rmsprop_fast_audit(theta, stats, d, l, acc, n, lr, alpha, eps)
+      } else {
+        hw_apply_rmsprop_fast(theta, stats, d, l, n, lr, alpha, eps)
+      }
+      return
+    }
     switch (atomic, acc) {
     case (false, nil): hw_apply_rmsprop(theta, stats, d, l, n, lr, alpha, eps)
     case (true, nil): hw_apply_rmsprop_atomic(theta, stats, d, l, n, lr, alpha, eps)

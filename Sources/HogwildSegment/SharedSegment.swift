@@ -159,7 +159,7 @@ public final class SharedSegment {
   /// `auditRank` (and `--audit` in the segment), every applied step is also
   /// added to that worker's row of the audit sums.
   public func makeApplier(optimizer: OptimizerKind, mode: UpdateMode,
-                          alpha: Float, epsilon: Float,
+                          alpha: Float, epsilon: Float, sqrt: RMSPropSqrt = .exact,
                           replica: PrivateReplica? = nil, auditRank: Int? = nil) -> GradientApplier {
     let h = headerPointer
     let theta = replica?.parameters ?? parameters
@@ -168,7 +168,7 @@ public final class SharedSegment {
       theta: theta.base, count: theta.count,
       sharedStatistics: optimizer == .sharedRMSProp ? stats.base : nil,
       lock: base + Int(h.pointee.lock_offset),
-      optimizer: optimizer, mode: mode, alpha: alpha, epsilon: epsilon,
+      optimizer: optimizer, mode: mode, alpha: alpha, epsilon: epsilon, sqrt: sqrt,
       auditRow: replica == nil ? auditRank.flatMap { audit?.row($0) } : nil)
   }
 

@@ -95,6 +95,8 @@ extension RunConfig {
     h.optimizer = try choice("optimizer", OptimizerKind.self)
     h.rmsAlpha = try number("rms_alpha")
     h.rmsEpsilon = try number("rms_eps")
+    // Runs from before --rmsprop-sqrt used the exact form.
+    if j["rmsprop_sqrt"] != nil { h.rmsSqrt = try choice("rmsprop_sqrt", RMSPropSqrt.self) }
     guard let hidden = j["hidden"]?.arrayValue?.compactMap(\.doubleValue), !hidden.isEmpty, hidden.count <= 8,
       hidden.allSatisfy({ $0 >= 1 && $0 <= 4096 && $0 == $0.rounded() })
     else { throw ConfigError("config: 'hidden' is not a list of layer widths") }

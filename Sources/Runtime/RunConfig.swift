@@ -110,6 +110,7 @@ public struct RunConfig: Sendable {
       ("optimizer", .string(h.optimizer.rawValue)),
       ("rms_alpha", .double(h.rmsAlpha)),
       ("rms_eps", .double(h.rmsEpsilon)),
+      ("rmsprop_sqrt", .string(h.rmsSqrt.rawValue)),
       ("hidden", .array(h.hidden.map { .int(Int64($0)) })),
       ("net", .string(h.network.rawValue)),
       ("lstm_cells", .int(Int64(h.lstmCells))),

@@ -35,7 +35,7 @@ enum WorkerProcess {
     let h = config.hyperparameters
     var link = WorkerLink(
       segment: segment, rank: rank, optimizer: h.optimizer, mode: h.updateMode,
-      rmsAlpha: Float(h.rmsAlpha), rmsEpsilon: Float(h.rmsEpsilon),
+      rmsAlpha: Float(h.rmsAlpha), rmsEpsilon: Float(h.rmsEpsilon), rmsSqrt: h.rmsSqrt,
       delay: config.isDelayed(rank) ? config.delay : .none, seed: config.workerSeed,
       independent: config.independent)
     algorithm.runWorker(link: &link, environments: environments, seed: config.workerSeed)

@@ -12,12 +12,12 @@ import Testing
     "--env", "--algo", "--procs", "--seed", "--t-max", "--target-return", "--n-steps", "--gamma",
     "--ent-coef", "--vf-coef", "--lr", "--lr-schedule", "--max-grad-norm", "--optimizer", "--rms-alpha",
     "--rms-eps", "--hidden", "--activation", "--update", "--delay", "--delay-workers", "--out", "--segment",
-    "--keep-segment", "--quiet", "--independent", "--max-restarts", "--worker-timeout", "--test-every", "--bogus", "-x", "--",
+    "--keep-segment", "--quiet", "--independent", "--max-restarts", "--worker-timeout", "--test-every", "--rmsprop-sqrt", "--bogus", "-x", "--",
   ]
   static let values = [
     "0", "1", "-1", "2", "16", "256", "257", "1e3", "5M", "500k", "0.5", "1.5", "nan", "inf", "-inf", "",
     " ", "abc", "CartPole-v1", "NoSuch-v0", "a3c", "tanh", "relu", "hogwild", "locked", "atomic", "sgd",
-    "rmsprop", "shared-rmsprop", "linear", "constant", "2ms", "-1ms", "uniform:0-5ms", "exp:2ms",
+    "rmsprop", "shared-rmsprop", "exact", "fast", "linear", "constant", "2ms", "-1ms", "uniform:0-5ms", "exp:2ms",
     "uniform:5-1ms", "64,64", "0,1", "1,,2", "x,y", "none", "/tmp/hw-fuzz-out", "/seg", "a/b", "1e400",
     "18446744073709551616", "\u{0}", "é", "--procs",
   ]

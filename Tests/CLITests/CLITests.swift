@@ -417,6 +417,9 @@ import Testing
     (["--segment", "a/b"], "--segment"),
     (["--t-max", "0"], "--t-max"),
     (["--quiet=yes"], "--quiet"),
+    (["--rmsprop-sqrt", "bogus"], "--rmsprop-sqrt"),
+    (["--rmsprop-sqrt", "fast", "--update", "atomic"], "--rmsprop-sqrt"),
+    (["--rmsprop-sqrt", "fast", "--optimizer", "sgd"], "--rmsprop-sqrt"),
   ]
 
   @Test(arguments: badRunArguments)
@@ -509,7 +512,7 @@ import Testing
       "--env", "--algo", "--procs", "--seed", "--t-max", "--target-return", "--n-steps", "--gamma", "--ent-coef",
       "--vf-coef", "--lr", "--lr-schedule", "--max-grad-norm", "--optimizer", "--rms-alpha", "--rms-eps", "--hidden",
       "--activation", "--update", "--delay", "--delay-workers", "--out", "--segment", "--keep-segment", "--quiet",
-      "--test-every",
+      "--test-every", "--rmsprop-sqrt",
     ] {
       #expect(run.stdout.contains(o + " ") || run.stdout.contains(o + "\n"), "run --help lacks \(o)")
     }
@@ -546,6 +549,29 @@ import Testing
     let report = try #require(try Harness.json(d.stdout) as? [String: Any])
     let params = report["parameters"] as? [String: Any]
     #expect(Harness.int(params?["non_finite"]) == 0, "\(mode): \(params ?? [:])")
+    #expect(Harness.double(params?["l2"]).map { $0.isFinite && $0 > 0 } == true)
+  }
+
+  @Test(arguments: [[], ["--update", "locked"], ["--optimizer", "rmsprop"], ["--algo", "a2c"]])
+  func rmspropFastFormTrains(extra: [String]) throws {
+    let s = try Scratch()
+    let out = s.path("run")
+    let segment = Harness.uniqueSegment("fast")
+    defer { Harness.removeSegment(segment) }
+    let r = try Harness.run(
+      ["run", "--procs", "2", "--t-max", "30k", "--quiet", "--keep-segment", "--segment", segment, "--out", out,
+       "--rmsprop-sqrt", "fast"] + extra,
+      in: s.url, timeout: 60)
+    #expect(r.exitCode == 0, "\(extra): \(r)")
+    let summary = try expectOutputs(out)
+    #expect(summary["exit_reason"] as? String == "t_max")
+    #expect((Harness.int(summary["updates"]) ?? 0) > 0)
+    let config = try Harness.json(at: URL(fileURLWithPath: out + "/config.json"))
+    #expect(config["rmsprop_sqrt"] as? String == "fast")
+    let d = try Harness.run(["dump", "--json", segment], in: s.url, timeout: 10)
+    let report = try #require(try Harness.json(d.stdout) as? [String: Any])
+    let params = report["parameters"] as? [String: Any]
+    #expect(Harness.int(params?["non_finite"]) == 0, "\(extra): \(params ?? [:])")
     #expect(Harness.double(params?["l2"]).map { $0.isFinite && $0 > 0 } == true)
   }
 }

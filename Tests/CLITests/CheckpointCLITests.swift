@@ -135,6 +135,27 @@ extension CLITests {
     #expect((Harness.int(summary["steps"]) ?? 0) >= 120_000)
   }
 
+  @Test func resumeMayChangeTheRMSPropSqrtForm() throws {
+    // A numerical detail of the apply, not a learning setting: kept unless given.
+    let s = try Scratch()
+    let out = try finishedRun("form", in: s, extra: ["--rmsprop-sqrt", "fast"])
+    func form() throws -> String? { try Harness.json(at: s.file("form/config.json"))["rmsprop_sqrt"] as? String }
+    #expect(try form() == "fast")
+    let kept = try Harness.run(["run", "--resume", out, "--t-max", "80000", "--quiet"], in: s.url, timeout: 30)
+    #expect(kept.exitCode == 0, "\(kept)")
+    #expect(try form() == "fast")
+    let changed = try Harness.run(["run", "--resume", out, "--t-max", "100000", "--rmsprop-sqrt", "exact", "--quiet"],
+                                  in: s.url, timeout: 30)
+    #expect(changed.exitCode == 0, "\(changed)")
+    #expect(try form() == "exact")
+    // The stored --update atomic still refuses the fast form.
+    let atomic = try finishedRun("atomic", in: s, extra: ["--update", "atomic"])
+    let r = try Harness.run(["run", "--resume", atomic, "--t-max", "80000", "--rmsprop-sqrt", "fast"], in: s.url,
+                            timeout: 15)
+    #expect(r.exitCode == 64, "\(r)")
+    #expect(r.stderrLines.count == 1 && r.stderr.contains("--rmsprop-sqrt"), "\(r)")
+  }
+
   @Test func evalReportsReturnsAndASolvedPolicyBalances() throws {
     let s = try Scratch()
     let out = s.path("solved")

@@ -184,9 +184,18 @@ import Testing
     c.delay = .uniform(0, 5_000_000)
     c.delayWorkers = [0, 2]
     c.checkpointEvery = .steps(500_000)
+    c.hyperparameters.rmsSqrt = .fast
     let back = try RunConfig(configText: c.json.serialized(indent: true))
     #expect(back.json == c.json)
     #expect(back.hyperparameters == c.hyperparameters)
+  }
+
+  @Test func configsFromBeforeRMSPropSqrtUseTheExactForm() throws {
+    var c = RunConfig()
+    c.hyperparameters.rmsSqrt = .fast
+    let lines = c.json.serialized(indent: true).split(separator: "\n", omittingEmptySubsequences: false)
+    let old = lines.filter { !$0.contains("\"rmsprop_sqrt\"") }.joined(separator: "\n")
+    #expect(try RunConfig(configText: old).hyperparameters.rmsSqrt == .exact)
   }
 
   @Test func parserHandlesEscapesAndRejectsGarbage() throws {

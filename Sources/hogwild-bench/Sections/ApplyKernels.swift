@@ -1,5 +1,7 @@
 // 3. Apply-kernel rates: N processes apply shared-RMSProp gradients to one
-// segment's θ for a fixed wall time, per --update mode.
+// segment's θ for a fixed wall time, per --update mode, and for hogwild
+// also in RMSProp's fast form (--rmsprop-sqrt fast: a reciprocal square
+// root estimate and a Newton step instead of a square root and a division).
 //
 // Each run: a fresh segment sized like A3C's (θ and shared statistics of
 // 4,675 floats; its name unlinked at once), N forked children that mark
@@ -13,35 +15,57 @@ import Envs
 import Glibc
 import HogwildSegment
 
+/// One kind of apply the section times: an update mode and RMSProp's form.
+private struct ApplyVariant: Hashable {
+  var mode: UpdateMode
+  var sqrt: RMSPropSqrt
+  /// In bench.json keys: "hogwild", "atomic", "locked", "hogwild_fast".
+  var key: String { sqrt == .exact ? mode.rawValue : "\(mode.rawValue)_\(sqrt.rawValue)" }
+  var label: String { "--update \(mode.rawValue)" + (sqrt == .exact ? "" : " --rmsprop-sqrt \(sqrt.rawValue)") }
+}
+
 func benchApplyKernels(_ bench: Bench) {
   let parameterCount = a3cNetwork.parameterCount
   let counts = [1, 2, 4, 16]
-  let modes = UpdateMode.allCases  // hogwild, atomic, locked
+  // hogwild, atomic, locked (exact), then hogwild in the fast form.
+  let exact = ApplyVariant(mode: .hogwild, sqrt: .exact), fast = ApplyVariant(mode: .hogwild, sqrt: .fast)
+  let variants = UpdateMode.allCases.map { ApplyVariant(mode: $0, sqrt: .exact) } + [fast]
   let repeats = bench.repeats(5, quick: 2)
   let duration = bench.options.quick ? 0.15 : 0.3
   bench.report.section("3. apply kernels (shared RMSProp, \(parameterCount) floats, \(formatNumber(duration, decimals: 2)) s per run, total over N processes)")
 
   var rates: [String: [Double]] = [:]
   var hogwildOverLocked: [Int: [Double]] = [:]
+  var fastOverExact: [Int: [Double]] = [:]
   for r in 0..<repeats {
     for n in counts {
-      // Modes alternate run by run; the order rotates every repeat.
-      var thisRound: [UpdateMode: Double] = [:]
-      for k in 0..<modes.count {
-        let mode = modes[(k + r) % modes.count]
-        let v = applyRate(bench, mode: mode, processes: n, parameterCount: parameterCount, duration: duration)
-        thisRound[mode] = v
-        rates["\(mode.rawValue).\(n)", default: []].append(v)
+      // Variants alternate run by run; the order rotates every repeat.
+      var thisRound: [ApplyVariant: Double] = [:]
+      for k in 0..<variants.count {
+        let v = variants[(k + r) % variants.count]
+        let rate = applyRate(bench, mode: v.mode, sqrt: v.sqrt, processes: n, parameterCount: parameterCount,
+                             duration: duration)
+        thisRound[v] = rate
+        rates["\(v.key).\(n)", default: []].append(rate)
       }
-      hogwildOverLocked[n, default: []].append(thisRound[.hogwild]! / thisRound[.locked]!)
+      hogwildOverLocked[n, default: []].append(thisRound[exact]! / thisRound[ApplyVariant(mode: .locked, sqrt: .exact)]!)
+      fastOverExact[n, default: []].append(thisRound[fast]! / thisRound[exact]!)
     }
   }
-  for mode in modes {
+  for v in variants {
     for n in counts {
-      bench.report.add("apply.\(mode.rawValue).n\(n)", "applies/s, --update \(mode.rawValue), N=\(n)",
-                       unit: "applies/s", samples: rates["\(mode.rawValue).\(n)"]!)
+      bench.report.add("apply.\(v.key).n\(n)", "applies/s, \(v.label), N=\(n)",
+                       unit: "applies/s", samples: rates["\(v.key).\(n)"]!)
     }
   }
+  for n in counts {
+    bench.report.add("apply.fast_over_exact.n\(n)", "hogwild --rmsprop-sqrt fast ÷ exact (paired), N=\(n)",
+                     unit: "ratio", samples: fastOverExact[n]!, decimals: 2)
+  }
+  let bits = hw_rmsprop_fast_estimate_bits()
+  bench.report.note("--rmsprop-sqrt fast here: " + (bits > 0
+    ? "a \(bits)-bit reciprocal square root estimate and one Newton step"
+    : "no estimate instruction in this build (1/√x, the same cost as exact)"))
   // At N = 1 the two do the same work (plus an uncontended lock), so a
   // ratio within 3% of 1 counts as equal rather than as a loss.
   var verdicts: [String] = []
@@ -58,7 +82,7 @@ func benchApplyKernels(_ bench: Bench) {
 }
 
 /// Total applies per second of `processes` children applying concurrently.
-private func applyRate(_ bench: Bench, mode: UpdateMode, processes: Int, parameterCount: Int,
+private func applyRate(_ bench: Bench, mode: UpdateMode, sqrt: RMSPropSqrt, processes: Int, parameterCount: Int,
                        duration: Double) -> Double {
   bench.stopIfInterrupted()
   let name = "/hogwild-bench.apply.\(getpid())"
@@ -86,7 +110,7 @@ private func applyRate(_ bench: Bench, mode: UpdateMode, processes: Int, paramet
     let rc = hw_fork(&pid)  // flushes stdio first
     guard rc == 0 else { bench.fail("fork: \(String(cString: strerror(rc)))") }
     if pid == 0 {
-      applyLoop(segment: segment, rank: rank, mode: mode, gradient: gradient, parent: parent)
+      applyLoop(segment: segment, rank: rank, mode: mode, sqrt: sqrt, gradient: gradient, parent: parent)
     }
     bench.adopt(pid)
     pids.append(pid)
@@ -111,12 +135,12 @@ private func applyRate(_ bench: Bench, mode: UpdateMode, processes: Int, paramet
 }
 
 /// A child's body: ready, wait for the start flag, apply until stopped, _exit.
-private func applyLoop(segment: SharedSegment, rank: Int, mode: UpdateMode, gradient: [Float],
-                       parent: pid_t) -> Never {
+private func applyLoop(segment: SharedSegment, rank: Int, mode: UpdateMode, sqrt: RMSPropSqrt,
+                       gradient: [Float], parent: pid_t) -> Never {
   if hw_child_setup(parent) != 0 { hw_exit_now(2) }
   let header = segment.header
   let slot = segment.slot(rank)
-  var applier = segment.makeApplier(optimizer: .sharedRMSProp, mode: mode, alpha: 0.99, epsilon: 0.1)
+  var applier = segment.makeApplier(optimizer: .sharedRMSProp, mode: mode, alpha: 0.99, epsilon: 0.1, sqrt: sqrt)
   // Each worker starts its pass at its own cache line, as WorkerLink sets it up.
   applier.startOffset = applier.count * rank / max(1, header.procs)
   applier.reverse = rank % 2 == 1
