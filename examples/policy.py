@@ -9,13 +9,19 @@ The forward pass is the one docs/EXPORT.md states; the file's metadata says whic
     pi.act(obs, sample=True, rng=np.random.default_rng(0))   # a draw from pi(.|obs)
     pi.outputs(obs)                              # {"policy": logits, "value": [V]} (or "q", or
                                                  #  "policy.mean", "policy.rho", "value")
+    pi.reset()                                   # --net lstm: zero the state (h, c) at each episode's
+                                                 #  start; act/outputs advance it one step per call
 
 Command line:
 
     python3 examples/policy.py FILE --describe           # names, shapes, metadata (standard library only)
     python3 examples/policy.py FILE --obs=0.1,0,-0.2,0   # one action (and the heads' outputs) as JSON
+    python3 examples/policy.py FILE --obs=0.1,0 --obs=0.2,0.1   # a sequence from the zero LSTM state,
+                                                         # one JSON line per step
     python3 examples/policy.py FILE --eval CartPole-v1 --episodes 100 [--seed 1] [--sample]
                                                          # returns in the real gymnasium environment
+                                                         # (CartPoleNoVel-v1, PendulumNoVel-v1: the
+                                                         # gymnasium env with the velocities removed)
 
 Reading the files needs only the standard library (`read_file`); running them needs numpy; the
 safetensors and gymnasium packages are never required except for --eval (gymnasium).
@@ -118,13 +124,16 @@ def read_file(path):
 
 
 class Policy:
-    """The exported network's forward pass (docs/EXPORT.md) and the action rule."""
+    """The exported network's forward pass (docs/EXPORT.md) and the action rule. A recurrent
+    network (`network: lstm`) keeps its state (h, c) here: `reset()` zeros it (at each episode's
+    start), and each `outputs`/`act` call is one step that advances it."""
 
     def __init__(self, meta, tensors):
         import numpy as np
 
-        if meta.get("network") not in ("mlp", "conv"):
-            raise ValueError(f"network '{meta.get('network')}' is not supported by this policy.py (mlp and conv are)")
+        if meta.get("network") not in ("mlp", "conv", "lstm"):
+            raise ValueError(f"network '{meta.get('network')}' is not supported by this policy.py "
+                             "(mlp, conv and lstm are)")
         self.np = np
         self.meta = meta
         self.t = {name: np.asarray(values, dtype=np.float32).reshape(shape) for name, shape, values in tensors}
@@ -136,6 +145,16 @@ class Policy:
             self.low = np.array([float(v) for v in space["low"]], dtype=np.float64)
             self.high = np.array([float(v) for v in space["high"]], dtype=np.float64)
             self.min_variance = float(meta["min_variance"])
+        self.recurrent = meta["network"] == "lstm"
+        if self.recurrent:
+            self.cells = self.t["lstm.weight_hh"].shape[1]
+        self.reset()
+
+    def reset(self):
+        """Start an episode: the LSTM state (h, c) back to zero (nothing for a feed-forward network)."""
+        if self.recurrent:
+            self.h = self.np.zeros(self.cells)
+            self.c = self.np.zeros(self.cells)
 
     def _linear(self, name, h):
         return self.t[name + ".weight"].astype(self.np.float64) @ h + self.t[name + ".bias"]
@@ -144,6 +163,17 @@ class Policy:
         for name in layers:
             h = self.activation(self._linear(name, h))
         return h
+
+    def _lstm(self, x):
+        """One LSTM step (PyTorch's nn.LSTM, gates i, f, g, o; `lstm.bias` = bias_ih + bias_hh): h_t."""
+        np = self.np
+        z = (self.t["lstm.weight_ih"].astype(np.float64) @ x + self.t["lstm.weight_hh"].astype(np.float64) @ self.h
+             + self.t["lstm.bias"])
+        i, f, g, o = np.split(z, 4)
+        sigmoid = lambda v: 0.5 * (1 + np.tanh(0.5 * v))  # noqa: E731 (1/(1+e^-v), without overflow)
+        self.c = sigmoid(f) * self.c + sigmoid(i) * np.tanh(g)
+        self.h = sigmoid(o) * np.tanh(self.c)
+        return self.h
 
     def _features(self, obs):
         np = self.np
@@ -161,22 +191,27 @@ class Policy:
         return np.maximum(y, 0).reshape(-1)
 
     def outputs(self, obs):
-        """Every head's outputs for one observation, by head name."""
+        """Every head's outputs for one observation, by head name (for an LSTM: the next step)."""
         x = self._features(obs)
-        if self.kind == "gaussian":
+        if self.kind == "gaussian" and not self.recurrent:  # two networks
             p = self._torso(self.meta["policy_torso"], x)
             v = self._torso(self.meta["value_torso"], x)
             return {"policy.mean": self._linear("policy.mean", p), "policy.rho": self._linear("policy.rho", p),
                     "value": self._linear("value", v)}
-        h = self._torso(self.meta["torso"], x)
+        h = self._torso(self.meta["torso"], x)  # its last layer activated too (the LSTM's input)
+        if self.recurrent:
+            h = self._lstm(h)  # every head reads h_t, linearly
         return {head: self._linear(head, h) for head in self.meta["heads"]}
 
     def act(self, obs, sample=False, rng=None):
         """An action: greedy by default (argmax logits or Q, lowest index on ties; the Gaussian mean),
         or drawn from pi(.|obs) with `sample` (a Q-network always acts greedily). Box actions are
         clipped to the action space's bounds."""
+        return self.choose(self.outputs(obs), sample, rng)
+
+    def choose(self, out, sample=False, rng=None):
+        """The action `act` takes given the heads' outputs `out` (one `outputs` call)."""
         np = self.np
-        out = self.outputs(obs)
         if self.kind == "q":
             return int(np.argmax(out["q"]))
         if self.kind == "categorical":
@@ -199,19 +234,28 @@ def load_policy(path):
     return Policy(*read_file(path))
 
 
+# hogwild-rl's partially observed variants (docs/RECURRENT.md): gymnasium's env, showing only
+# these observation entries (CartPole: x and θ, not their velocities; Pendulum: cos θ, sin θ).
+PARTIAL = {"CartPoleNoVel-v1": ("CartPole-v1", [0, 2]), "PendulumNoVel-v1": ("Pendulum-v1", [0, 1])}
+
+
 def evaluate(policy, env_id, episodes, seed, sample):
-    """Undiscounted returns of `episodes` episodes of gymnasium's `env_id` (reset seeds seed, seed+1, …)."""
+    """Undiscounted returns of `episodes` episodes of gymnasium's `env_id` (reset seeds seed, seed+1, …);
+    the policy's state is reset at each episode's start."""
     import gymnasium as gym
     import numpy as np
 
-    env = gym.make(env_id)
+    base, kept = PARTIAL.get(env_id, (env_id, None))
+    env = gym.make(base)
+    view = (lambda o: o) if kept is None else (lambda o: np.asarray(o)[kept])  # noqa: E731
     rng = np.random.default_rng(seed)
     returns = []
     for i in range(episodes):
         obs, _ = env.reset(seed=seed + i)
+        policy.reset()
         total, done = 0.0, False
         while not done:
-            obs, reward, terminated, truncated, _ = env.step(policy.act(obs, sample=sample, rng=rng))
+            obs, reward, terminated, truncated, _ = env.step(policy.act(view(obs), sample=sample, rng=rng))
             total += float(reward)
             done = terminated or truncated
         returns.append(total)
@@ -224,8 +268,11 @@ def main(argv=None):
     ap.add_argument("file", help="a .safetensors or .npz file")
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--describe", action="store_true", help="print names, shapes and metadata (no numpy needed)")
-    mode.add_argument("--obs", help="one observation, comma-separated (flattened); print the action and outputs")
-    mode.add_argument("--eval", metavar="ENV_ID", help="run episodes in gymnasium's ENV_ID and print the returns")
+    mode.add_argument("--obs", action="append",
+                      help="one observation, comma-separated (flattened); print the action and outputs; "
+                           "repeated: a sequence of steps from the zero LSTM state, one line each")
+    mode.add_argument("--eval", metavar="ENV_ID", help="run episodes in gymnasium's ENV_ID (or CartPoleNoVel-v1, "
+                                                       "PendulumNoVel-v1) and print the returns")
     ap.add_argument("--episodes", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sample", action="store_true", help="sample from pi instead of acting greedily")
@@ -245,15 +292,20 @@ def main(argv=None):
         print(f"error: {args.file}: {e}", file=sys.stderr)
         return 1
     if args.obs is not None:
-        obs = [float(v) for v in args.obs.split(",")]
-        if len(obs) != math.prod(policy.shape):
-            print(f"error: --obs has {len(obs)} values; the policy reads {math.prod(policy.shape)}", file=sys.stderr)
-            return 64
+        steps = [[float(v) for v in text.split(",")] for text in args.obs]
+        for obs in steps:
+            if len(obs) != math.prod(policy.shape):
+                print(f"error: --obs has {len(obs)} values; the policy reads {math.prod(policy.shape)}",
+                      file=sys.stderr)
+                return 64
         import numpy as np
 
-        action = policy.act(obs, sample=args.sample, rng=np.random.default_rng(args.seed))
-        print(json.dumps({"action": action.tolist() if hasattr(action, "tolist") else action,
-                          "outputs": {k: v.tolist() for k, v in policy.outputs(obs).items()}}))
+        rng = np.random.default_rng(args.seed)
+        for obs in steps:  # one step each, from the zero state
+            out = policy.outputs(obs)
+            action = policy.choose(out, sample=args.sample, rng=rng)
+            print(json.dumps({"action": action.tolist() if hasattr(action, "tolist") else action,
+                              "outputs": {k: v.tolist() for k, v in out.items()}}))
         return 0
     returns = evaluate(policy, args.eval, args.episodes, args.seed, args.sample)
     n = len(returns)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """make interop: an exported policy loads into plain PyTorch modules with load_state_dict(strict=True)
-(nn.Conv2d, nn.Flatten, nn.Linear: the layouts docs/EXPORT.md promises), and those modules give
-examples/policy.py's outputs on random observations. Usage: check_torch_layout.py FILE.safetensors"""
+(nn.Conv2d, nn.Flatten, nn.Linear, nn.LSTM: the layouts docs/EXPORT.md promises), and those modules
+give examples/policy.py's outputs on random observations (for --net lstm: one sequence of them from
+the zero state, stepped by both). Usage: check_torch_layout.py FILE.safetensors"""
 import sys
 
 import numpy as np
@@ -12,13 +13,19 @@ sys.path.insert(0, "examples")
 from policy import load_policy  # noqa: E402
 
 
-def mlp(tensors, layers, act):
-    mods, state = [], {}
-    for name in layers:
-        w = tensors[name + ".weight"]
-        mods += [torch.nn.Linear(w.shape[1], w.shape[0]), act()]
-        state[f"{len(mods) - 2}.weight"], state[f"{len(mods) - 2}.bias"] = w, tensors[name + ".bias"]
-    return mods, state
+def sequential(t, front, front_state, layers, act, head=None):
+    """nn.Sequential(*front, (nn.Linear, act) per name in layers, nn.Linear for head) holding t's
+    tensors, loaded strictly."""
+    mods, state = list(front), dict(front_state)
+    for name in layers + ([head] if head else []):
+        w = t[name + ".weight"]
+        state[f"{len(mods)}.weight"], state[f"{len(mods)}.bias"] = w, t[name + ".bias"]
+        mods.append(torch.nn.Linear(w.shape[1], w.shape[0]))
+        if name != head:
+            mods.append(act())
+    net = torch.nn.Sequential(*mods)
+    net.load_state_dict(state, strict=True)
+    return net
 
 
 def main(path):
@@ -30,20 +37,29 @@ def main(path):
         w = t["conv.weight"]
         front = [torch.nn.Conv2d(w.shape[1], w.shape[0], m["conv"]["kernel_size"]), torch.nn.ReLU(), torch.nn.Flatten(0)]
         state = {"0.weight": w, "0.bias": t["conv.bias"]}
-    torsos = {"gaussian": {"policy.mean": "policy_torso", "policy.rho": "policy_torso", "value": "value_torso"}}
-    heads = {}
-    for head in m["heads"]:
-        torso = m[torsos.get(m["policy"], {}).get(head, "torso")]
-        mods, st = mlp(t, torso, act)
-        n = len(front)
-        full = dict(state, **{f"{int(k.split('.')[0]) + n}.{k.split('.')[1]}": v for k, v in st.items()})
-        w = t[head + ".weight"]
-        net = torch.nn.Sequential(*front, *mods, torch.nn.Linear(w.shape[1], w.shape[0]))
-        full[f"{n + len(mods)}.weight"], full[f"{n + len(mods)}.bias"] = w, t[head + ".bias"]
-        net.load_state_dict(full, strict=True)
-        heads[head] = net
+    if m["network"] == "lstm":
+        # torso (every layer activated) → nn.LSTM (one layer; PyTorch's gate order i, f, g, o; the
+        # export's single bias is bias_ih + bias_hh) → linear heads reading h_t.
+        torso = sequential(t, front, state, m["torso"], act)
+        w = t["lstm.weight_ih"]
+        lstm = torch.nn.LSTM(w.shape[1], w.shape[0] // 4)
+        lstm.load_state_dict({"weight_ih_l0": w, "weight_hh_l0": t["lstm.weight_hh"], "bias_ih_l0": t["lstm.bias"],
+                              "bias_hh_l0": torch.zeros_like(t["lstm.bias"])}, strict=True)
+        heads = {head: sequential(t, [], {}, [], act, head) for head in m["heads"]}
+
+        def step(x, s):
+            y, s = lstm(torso(x).reshape(1, 1, -1), s)  # [sequence 1, batch 1, features]
+            return {head: net(y.reshape(-1)) for head, net in heads.items()}, s
+    else:
+        torsos = {"gaussian": {"policy.mean": "policy_torso", "policy.rho": "policy_torso", "value": "value_torso"}}
+        heads = {head: sequential(t, front, state, m[torsos.get(m["policy"], {}).get(head, "torso")], act, head)
+                 for head in m["heads"]}
+
+        def step(x, s):
+            return {head: net(x) for head, net in heads.items()}, s
     rng = np.random.default_rng(0)
-    worst = 0.0
+    worst, s = 0.0, None
+    pi.reset()
     for _ in range(50):
         if "conv" in m:
             obs = (rng.random(m["observation_shape"]) < 0.2).astype(np.float32)
@@ -53,11 +69,13 @@ def main(path):
             x = torch.from_numpy(obs.reshape(-1))
         ref = pi.outputs(obs)
         with torch.no_grad():
-            for head, net in heads.items():
-                got = net(x).double().numpy()
-                worst = max(worst, float((np.abs(got - ref[head]) / (1 + np.abs(ref[head]))).max()))
+            got, s = step(x, s)
+        for head, y in got.items():
+            y = y.double().numpy()
+            worst = max(worst, float((np.abs(y - ref[head]) / (1 + np.abs(ref[head]))).max()))
     ok = worst < 1e-4  # float32 in torch, float64 in policy.py
-    print(f"       torch modules (strict load_state_dict) vs policy.py, heads {', '.join(heads)}: "
+    what = "nn.LSTM, 50 steps" if m["network"] == "lstm" else "50 observations"
+    print(f"       torch modules (strict load_state_dict) vs policy.py, heads {', '.join(heads)} ({what}): "
           f"max |diff|/(1+|y|) {worst:.2e}")
     return 0 if ok else 1
 

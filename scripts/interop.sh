@@ -6,7 +6,8 @@
 #           like the built-in (same seeds, same settings)
 #   sb3     Stable-Baselines3 A2C's steps/s on gymnasium's CartPole-v1
 #   bench   hogwild-bench section 9 (plugin and bridge costs) in the same run
-#   policy  CartPole-v1, Acrobot-v1, Pendulum-v1 trained with the README's settings, exported
+#   policy  CartPole-v1, Acrobot-v1, Pendulum-v1 trained with the README's settings, and
+#           CartPoleNoVel-v1 with --net lstm (docs/RECURRENT.md's settings, 3M steps), exported
 #           (safetensors and npz), and run for 100 episodes in the real gymnasium env by
 #           examples/policy.py: mean returns must match `hogwild-rl eval`'s within noise;
 #           scripts/check_tfevents.py on the run directory if that script exists
@@ -123,16 +124,25 @@ policy() {
   train policy-Breakout --env MinAtar/Breakout-v1 --procs 2 --t-max 20000 --target-return none --seed 1 \
     && "$BIN" export --checkpoint "$OUT/policy-Breakout/checkpoint.bin" --format safetensors --out "$OUT/policy-Breakout.safetensors" \
     && torch_layout "MinAtar/Breakout-v1 (conv, 20k steps)" "$OUT/policy-Breakout.safetensors"
+  # The recurrent network's (nn.LSTM) on the conv torso, stepped over a sequence.
+  train policy-Breakout-lstm --env MinAtar/Breakout-v1 --net lstm --procs 2 --t-max 20000 --target-return none --seed 1 \
+    && "$BIN" export --checkpoint "$OUT/policy-Breakout-lstm/checkpoint.bin" --format safetensors \
+         --out "$OUT/policy-Breakout-lstm.safetensors" \
+    && torch_layout "MinAtar/Breakout-v1 (lstm, conv torso, 20k steps)" "$OUT/policy-Breakout-lstm.safetensors"
   local tb=""
   "$BIN" run --help 2>&1 | grep -q -- --tensorboard && tb=--tensorboard
   local env name
-  for env in CartPole-v1 Acrobot-v1 Pendulum-v1; do
+  for env in CartPole-v1 Acrobot-v1 Pendulum-v1 CartPoleNoVel-v1; do
     name=policy-${env%-v*}
     case $env in
       CartPole-v1) train $name --env $env --procs 2 --seed 1 $tb || continue ;;
       Acrobot-v1) train $name --env $env --procs 16 --t-max 2M --target-return none --vf-coef 0.01 --seed 1 $tb || continue ;;
       Pendulum-v1) train $name --env $env --procs 16 --t-max 6M --target-return none --gamma 0.9 --n-steps 5 \
                      --lr 0.001 --lr-schedule linear --seed 1 $tb || continue ;;
+      # The recurrent policy (policy.py resets its LSTM state at each episode's start; gymnasium's
+      # CartPole-v1 with the velocities removed).
+      CartPoleNoVel-v1) train $name --env $env --net lstm --hidden 64 --lr 0.003 --lr-schedule linear --procs 2 \
+                          --t-max 3M --target-return none --seed 1 $tb || continue ;;
     esac
     local last; last=$(field "$OUT/$name/summary.json" mean_return_100)
     [ "$last" = none ] || last=$(printf '%.2f' "$last")

@@ -43,6 +43,8 @@ enum ExportCommand {
       (continuous A3C) policy_torso.*, policy.mean.*, policy.rho.* (σ² = softplus(ρ) + 1e-4),
       value_torso.*, value.*; MinAtar's conv.weight [out, in, kh, kw] and conv.bias first, with
       torso.0 reading the features flattened as PyTorch does ([filter][row][column]).
+      --net lstm: lstm.weight_ih [4N, in], lstm.weight_hh [4N, N], lstm.bias [4N] (nn.LSTM's,
+      gates i, f, g, o; bias_ih + bias_hh) between the torso and the heads, which read h_t.
       The architecture (algorithm, env id and spec, layer sizes, activation, heads) is JSON in
       safetensors' __metadata__ ("architecture") and, in npz, the uint8 array __metadata__.
       examples/policy.py runs either with numpy; docs/EXPORT.md states the forward pass.

@@ -120,6 +120,10 @@ public struct PolicyExport: Sendable {
       if case .denseWeight(let i) = TensorKind(suffix) { lastDense[net] = max(lastDense[net] ?? 0, i) }
     }
     var convGeometry: (k: Int, channels: Int, outH: Int, outW: Int, filters: Int)?
+    // The network the convolution belongs to: only its first dense layer reads
+    // the feature maps (a recurrent head's layer 0 reads h_t).
+    var convNetwork: String?
+    var lstmCells: Int?
     var out: [ExportedTensor] = []
     var heldWeights: [String: ExportedTensor] = [:]
     for l in layers {
@@ -136,7 +140,7 @@ public struct PolicyExport: Sendable {
         // The first dense layer after a convolution reads the feature maps;
         // reorder its inputs from [row][column][filter] to PyTorch's
         // flattened [filter][row][column].
-        let inputOrder: [Int]? = (i == 0 && isWeight) ? convGeometry.map(Self.featureOrder) : nil
+        let inputOrder: [Int]? = (i == 0 && isWeight && net == convNetwork) ? convGeometry.map(Self.featureOrder) : nil
         if let inputOrder, inputOrder.count != l.rows {
           throw ExportError(description: "\(l.name): \(l.rows) inputs, but the convolution makes \(inputOrder.count) features")
         }
@@ -169,6 +173,7 @@ public struct PolicyExport: Sendable {
         }
         let g = (k: k, channels: c, outH: shape[0] - k + 1, outW: shape[1] - k + 1, filters: l.cols)
         convGeometry = g
+        convNetwork = net
         var values = [Float](repeating: 0, count: l.count)
         for f in 0..<g.filters {
           for ch in 0..<c {
@@ -184,6 +189,7 @@ public struct PolicyExport: Sendable {
         out.append(ExportedTensor(name: "conv.bias", shape: [l.cols], values: stored))
       case .other:
         let name = (rule?.otherPrefix ?? "\(net).") + suffix
+        if net == "lstm" && suffix == "weight_hh" { lstmCells = l.cols }
         out.append(ExportedTensor(name: name, shape: l.rows == 1 ? [l.cols] : [l.rows, l.cols], values: stored))
       }
     }
@@ -206,14 +212,21 @@ public struct PolicyExport: Sendable {
       ("T", .uint(globalSteps)),
       ("network", .string(h.network.rawValue)),
       ("policy", .string(policyKind)),
-      // conv: the convolution and its dense head are ReLU, whatever --activation says.
-      ("activation", .string(h.network == .conv ? Activation.relu.rawValue : h.activation.rawValue)),
+      // A convolution and the dense layers after it are ReLU, whatever --activation says
+      // (--net conv, and --net lstm's MinAtar torso).
+      ("activation", .string(convGeometry != nil ? Activation.relu.rawValue : h.activation.rawValue)),
       ("observation_shape", .array(shape.map { .int(Int64($0)) })),
     ]
     if let g = convGeometry {
       fields.append(("conv", .object([
         ("input_layout", .string("HWC")), ("kernel_size", .int(Int64(g.k))), ("stride", .int(1)),
         ("padding", .int(0)), ("filters", .int(Int64(g.filters))), ("flatten", .string("CHW")),
+      ])))
+    }
+    if let n = lstmCells {
+      // torso → LSTM → heads: the state (h, c) starts at zero with each episode.
+      fields.append(("lstm", .object([
+        ("cells", .int(Int64(n))), ("gate_order", .string("ifgo")), ("bias", .string("bias_ih+bias_hh")),
       ])))
     }
     if policyKind == "gaussian" { fields.append(("min_variance", .exactDouble(GaussianPolicy.minimumVariance))) }

@@ -1,11 +1,13 @@
 // ExportCLITests.swift — `hogwild-rl export`: for every network family
 // (discrete actor-critic MLP, Q family, continuous A3C's two networks,
-// MinAtar's conv net), a short run's checkpoint exported in both formats and
-// read back by ExportFileReader: the documented names and shapes, exactly
-// θ's floats (bit for bit, each once), and the forward pass docs/EXPORT.md
-// states — computed here from the exported tensors alone — giving TinyNN's
-// outputs. Then bad input: 64 for usage, 1 for checkpoints and --out, and
-// nothing half-written.
+// MinAtar's conv net, and `--net lstm` with an MLP torso, a conv torso and a
+// Gaussian head), a short run's checkpoint exported in both formats and read
+// back by ExportFileReader: the documented names and shapes, exactly θ's
+// floats (bit for bit, each once), and the forward pass docs/EXPORT.md
+// states — computed here from the exported tensors alone, over a sequence of
+// observations from the zero LSTM state — giving TinyNN's outputs; the same
+// for examples/policy.py. Then bad input: 64 for usage, 1 for checkpoints and
+// --out, and nothing half-written.
 
 import Foundation
 import Glibc
@@ -23,15 +25,30 @@ extension CLITests {
     var tensors: [(String, [Int])]
     var observationSize: Int
     var binaryObservations = false
-    /// TinyNN's outputs for an observation, concatenated in head order.
-    var reference: @Sendable ([Float], [Float]) -> [Double]
+    /// TinyNN's outputs for each observation of a sequence (a recurrent
+    /// network's state starting at zero), concatenated in head order.
+    var reference: @Sendable ([Float], [[Float]]) -> [[Double]]
     var description: String { name }
   }
 
-  static func outputs<N: Network>(_ net: N, _ theta: [Float], _ x: [Float]) -> [Double] {
+  static func outputs<N: Network>(_ net: N, _ theta: [Float], _ xs: [[Float]]) -> [[Double]] {
     var ws: NetworkWorkspace<Float> = net.makeWorkspace(maxBatch: 1)
-    net.forward(params: theta, input: x, row: 0, workspace: &ws)
-    return (0..<net.outputs).map { Double(ws.output(row: 0, index: $0)) }
+    return xs.map { x in
+      net.forward(params: theta, input: x, row: 0, workspace: &ws)
+      return (0..<net.outputs).map { Double(ws.output(row: 0, index: $0)) }
+    }
+  }
+
+  /// A recurrent network over a sequence as `eval` plays it: zero state,
+  /// one step per observation, the state carried to the next.
+  static func outputs<T: Network>(_ net: RecurrentNetwork<T>, _ theta: [Float], _ xs: [[Float]]) -> [[Double]] {
+    var ws: RecurrentWorkspace<Float> = net.makeWorkspace(maxSteps: 1)
+    ws.resetState()
+    return xs.map { x in
+      net.forward(params: theta, input: x, step: 0, workspace: &ws)
+      ws.carryState(fromStep: 0)
+      return (0..<net.outputs).map { Double(ws.head.output(row: 0, index: $0)) }
+    }
   }
 
   static let families: [Family] = [
@@ -58,7 +75,7 @@ extension CLITests {
              let p = MLP(inputs: 3, hidden: [16, 8], outputs: 2, activation: .tanh, name: "policy")
              let v = MLP(inputs: 3, hidden: [16, 8], outputs: 1, activation: .tanh, name: "value",
                          parameterOffset: p.parameterCount)
-             return outputs(p, theta, x) + outputs(v, theta, x)
+             return zip(outputs(p, theta, x), outputs(v, theta, x)).map { $0 + $1 }
            }),
     Family(name: "a3c-conv", args: ["--env", "MinAtar/Breakout-v1"],
            tensors: [("conv.weight", [16, 4, 3, 3]), ("conv.bias", [16]), ("torso.0.weight", [128, 1024]),
@@ -66,11 +83,61 @@ extension CLITests {
                      ("value.weight", [1, 128]), ("value.bias", [1])],
            observationSize: 400, binaryObservations: true,
            reference: { outputs(ConvNet(channels: 4, outputs: 4, name: "actor_critic"), $0, $1) }),
+    // --net lstm: torso (every layer activated, the last one being the LSTM's input) → LSTM → heads.
+    Family(name: "a3c-lstm", args: ["--env", "CartPoleNoVel-v1", "--net", "lstm", "--lstm-cells", "8", "--hidden", "16,12"],
+           tensors: [("torso.0.weight", [16, 2]), ("torso.0.bias", [16]), ("torso.1.weight", [12, 16]),
+                     ("torso.1.bias", [12]), ("lstm.weight_ih", [32, 12]), ("lstm.weight_hh", [32, 8]),
+                     ("lstm.bias", [32]), ("policy.weight", [2, 8]), ("policy.bias", [2]),
+                     ("value.weight", [1, 8]), ("value.bias", [1])],
+           observationSize: 2,
+           reference: {
+             let torso = MLP(inputs: 2, hidden: [16], outputs: 12, activation: .tanh, name: "torso")
+             return outputs(RecurrentNetwork(torso: torso, torsoActivation: .tanh, cells: 8, outputs: 3,
+                                             headName: "actor_critic"), $0, $1)
+           }),
+    Family(name: "a3c-lstm-gaussian",
+           args: ["--env", "PendulumNoVel-v1", "--net", "lstm", "--lstm-cells", "8", "--hidden", "16", "--activation", "relu"],
+           tensors: [("torso.0.weight", [16, 2]), ("torso.0.bias", [16]), ("lstm.weight_ih", [32, 16]),
+                     ("lstm.weight_hh", [32, 8]), ("lstm.bias", [32]),
+                     ("policy.mean.weight", [1, 8]), ("policy.mean.bias", [1]),
+                     ("policy.rho.weight", [1, 8]), ("policy.rho.bias", [1]),
+                     ("value.weight", [1, 8]), ("value.bias", [1])],
+           observationSize: 2,
+           reference: {
+             let torso = MLP(inputs: 2, hidden: [], outputs: 16, activation: .relu, name: "torso")
+             return outputs(RecurrentNetwork(torso: torso, torsoActivation: .relu, cells: 8, outputs: 3,
+                                             headName: "gaussian_actor_critic"), $0, $1)
+           }),
+    Family(name: "a3c-lstm-conv", args: ["--env", "MinAtar/Breakout-v1", "--net", "lstm", "--lstm-cells", "16"],
+           tensors: [("conv.weight", [16, 4, 3, 3]), ("conv.bias", [16]), ("torso.0.weight", [128, 1024]),
+                     ("torso.0.bias", [128]), ("lstm.weight_ih", [64, 128]), ("lstm.weight_hh", [64, 16]),
+                     ("lstm.bias", [64]), ("policy.weight", [3, 16]), ("policy.bias", [3]),
+                     ("value.weight", [1, 16]), ("value.bias", [1])],
+           observationSize: 400, binaryObservations: true,
+           reference: {
+             let torso = ConvNet(channels: 4, hidden: [], outputs: 128, name: "torso")
+             return outputs(RecurrentNetwork(torso: torso, torsoActivation: .relu, cells: 16, outputs: 4,
+                                             headName: "actor_critic"), $0, $1)
+           }),
   ]
 
   /// The forward pass of docs/EXPORT.md from the exported tensors and the
-  /// metadata alone: the heads' outputs, concatenated.
-  static func exportedForward(_ f: ExportedFile, _ x: [Float]) throws -> [Double] {
+  /// metadata alone, over a sequence (an LSTM's state starting at zero):
+  /// each step's heads' outputs, concatenated.
+  static func exportedForward(_ f: ExportedFile, _ xs: [[Float]]) throws -> [[Double]] {
+    let m = f.metadata
+    var h: [Double] = [], c: [Double] = []
+    if let lstm = m["lstm"] as? [String: Any] {
+      let n = try #require(lstm["cells"] as? Int)
+      try #require(lstm["gate_order"] as? String == "ifgo" && m["network"] as? String == "lstm")
+      (h, c) = (Array(repeating: 0, count: n), Array(repeating: 0, count: n))
+    }
+    return try xs.map { try exportedStep(f, $0, h: &h, c: &c) }
+  }
+
+  /// One step of `exportedForward`; `h`, `c` the LSTM's state (empty for a
+  /// feed-forward network).
+  static func exportedStep(_ f: ExportedFile, _ x: [Float], h: inout [Double], c: inout [Double]) throws -> [Double] {
     let m = f.metadata
     let relu = try #require(m["activation"] as? String) == "relu"
     func act(_ v: Double) -> Double { relu ? max(v, 0) : Foundation.tanh(v) }
@@ -105,13 +172,29 @@ extension CLITests {
       input = features
     }
     let heads = try #require(m["heads"] as? [String])
-    if m["policy"] as? String == "gaussian" {
+    if m["policy"] as? String == "gaussian" && h.isEmpty {
       let p = try torso(try #require(m["policy_torso"] as? [String]), input)
       let v = try torso(try #require(m["value_torso"] as? [String]), input)
       return try linear("policy.mean", p) + linear("policy.rho", p) + linear("value", v)
     }
-    let h = try torso(try #require(m["torso"] as? [String]), input)
-    return try heads.flatMap { try linear($0, h) }
+    var features = try torso(try #require(m["torso"] as? [String]), input)
+    if !h.isEmpty {
+      // z = W_ih·x + W_hh·h + b (4N: i, f, g, o); c = σ(f)·c + σ(i)·tanh(g); h = σ(o)·tanh(c).
+      let n = h.count, wih = try #require(f.values["lstm.weight_ih"]), whh = try #require(f.values["lstm.weight_hh"])
+      let b = try #require(f.values["lstm.bias"]), inputs = features.count
+      try #require(wih.count == 4 * n * inputs && whh.count == 4 * n * n && b.count == 4 * n)
+      let z = (0..<(4 * n)).map { r in
+        (0..<inputs).reduce(Double(b[r])) { $0 + Double(wih[r * inputs + $1]) * features[$1] }
+          + (0..<n).reduce(0.0) { $0 + Double(whh[r * n + $1]) * h[$1] }
+      }
+      func sigmoid(_ v: Double) -> Double { 1 / (1 + Foundation.exp(-v)) }
+      for k in 0..<n {
+        c[k] = sigmoid(z[n + k]) * c[k] + sigmoid(z[k]) * Foundation.tanh(z[2 * n + k])
+        h[k] = sigmoid(z[3 * n + k]) * Foundation.tanh(c[k])
+      }
+      features = h
+    }
+    return try heads.flatMap { try linear($0, features) }
   }
 
   @Test(arguments: families) func exportRoundTripsTheta(_ family: Family) throws {
@@ -145,19 +228,32 @@ extension CLITests {
     for name in files[0].names {
       #expect(files[0].values[name]!.map(\.bitPattern) == files[1].values[name]!.map(\.bitPattern), "\(name)")
     }
-    // The documented forward pass over the exported tensors gives TinyNN's outputs.
+    if family.args.contains("lstm") {
+      let lstm = try #require(files[0].metadata["lstm"] as? [String: Any], "\(family): no metadata lstm")
+      #expect(lstm["cells"] as? Int == files[0].shapes["lstm.weight_hh"]?[1] && lstm["bias"] as? String == "bias_ih+bias_hh")
+      // A convolution's torso is ReLU whatever --activation says (the default is tanh).
+      #expect(files[0].metadata["activation"] as? String == (family.binaryObservations || family.args.contains("relu") ? "relu" : "tanh"))
+    }
+    // The documented forward pass over the exported tensors gives TinyNN's outputs, step by
+    // step over sequences of random observations (each from the zero state).
     var rng = SystemRandomNumberGenerator()
-    for _ in 0..<3 {
-      let x: [Float] = (0..<family.observationSize).map { _ in
-        family.binaryObservations ? (Bool.random(using: &rng) && Bool.random(using: &rng) ? 1 : 0) : Float.random(in: -1...1, using: &rng)
+    for _ in 0..<2 {
+      let xs: [[Float]] = (0..<4).map { _ in
+        (0..<family.observationSize).map { _ in
+          family.binaryObservations ? (Bool.random(using: &rng) && Bool.random(using: &rng) ? 1 : 0)
+            : Float.random(in: -1...1, using: &rng)
+        }
       }
-      let expected = family.reference(checkpoint.parameters, x)
+      let expected = family.reference(checkpoint.parameters, xs)
       for (f, format) in zip(files, ["safetensors", "npz"]) {
-        try Self.checkPolicyScript(s.path("policy.\(format)"), f, observation: x, expected: expected, family)
-        let got = try Self.exportedForward(f, x)
+        try Self.checkPolicyScript(s.path("policy.\(format)"), f, observations: xs, expected: expected, family)
+        let got = try Self.exportedForward(f, xs)
         try #require(got.count == expected.count)
-        for (a, b) in zip(got, expected) {
-          #expect(abs(a - b) <= 1e-4 * (1 + abs(b)), "\(family): \(got) vs \(expected)")
+        for (step, (g, e)) in zip(got, expected).enumerated() {
+          try #require(g.count == e.count)
+          for (a, b) in zip(g, e) {
+            #expect(abs(a - b) <= 1e-4 * (1 + abs(b)), "\(family) step \(step): \(g) vs \(e)")
+          }
         }
       }
     }
@@ -186,8 +282,9 @@ extension CLITests {
 
   /// examples/policy.py on an exported file: `--describe` (standard library
   /// only) names every tensor with its shape and sum; with numpy, `--obs`
-  /// gives the heads' outputs `expected` and the greedy action they imply.
-  static func checkPolicyScript(_ path: String, _ f: ExportedFile, observation x: [Float], expected: [Double],
+  /// once per observation (one step each, from the zero state) gives each
+  /// step's heads' outputs `expected` and the greedy action they imply.
+  static func checkPolicyScript(_ path: String, _ f: ExportedFile, observations xs: [[Float]], expected: [[Double]],
                                 _ family: Family) throws {
     guard let python else { return }
     let d = try runProgram([python, policyScript, path, "--describe"])
@@ -201,10 +298,20 @@ extension CLITests {
       let sum = f.values[name]!.reduce(0.0) { $0 + Double($1) }
       #expect(abs((t["sum"] as? Double ?? .nan) - sum) <= 1e-9 * (1 + abs(sum)), "\(family): \(name) sum")
     }
+    #expect(described["metadata"] as? NSDictionary == f.metadata as NSDictionary, "\(family): policy.py metadata")
     guard numpy else { return }
-    let r = try runProgram([python, policyScript, path, "--obs=" + x.map { "\($0)" }.joined(separator: ",")])
+    let r = try runProgram([python, policyScript, path] + xs.map { "--obs=" + $0.map { "\($0)" }.joined(separator: ",") })
     try #require(r.status == 0, "\(family): \(r.err)")
-    let answer = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    let lines = r.out.split(separator: "\n")
+    try #require(lines.count == xs.count, "\(family): \(r.out)")
+    for (line, expected) in zip(lines, expected) {
+      let answer = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      try checkPolicyStep(answer, f, expected: expected, family)
+    }
+  }
+
+  /// One line of policy.py --obs: the heads' outputs and the greedy action.
+  static func checkPolicyStep(_ answer: [String: Any], _ f: ExportedFile, expected: [Double], _ family: Family) throws {
     let outputs = try #require(answer["outputs"] as? [String: [Double]])
     let heads: [String] = (f.metadata["heads"] as? [String]) ?? []
     let got = heads.flatMap { outputs[$0] ?? [] }
