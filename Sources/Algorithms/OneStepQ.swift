@@ -116,31 +116,11 @@ struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
         env.reset(rng: &rng, observation: &observation)
       }
 
-      // ALGO: dθ += ∂(y − Q(s, a; θ′))²/∂θ′ over the accumulated steps
-      for i in 0..<steps {
-        let row = work.outputGradientOffset(row: i)
-        for a in 0..<actionCount { work.outputGradient[row + a] = 0 }
-        let q = work.output(row: i, index: actions[i])
-        work.setOutputGradient(row: i, index: actions[i], value: loss.gradient(target: targets[i], value: q))
-      }
-      for j in dTheta.indices { dTheta[j] = 0 }
-      network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
-      var tdError: Float = 0
-      for i in 0..<steps { tdError += abs(targets[i] - work.output(row: i, index: actions[i])) }
-      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-      if norm.isFinite {
-        link.waitDelay()
-        // HOGWILD: apply dθ every I_AsyncUpdate steps or at an episode's end
-        let lr = hyper.learningRateSchedule.rate(
-          base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
-        link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
-        link.recordGradient(
-          GradientStatistics(gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm,
-                             tdError: Double(tdError) / Double(max(steps, 1))),
-          learningRate: lr)
-      } else {
-        link.dropGradient()
-      }
+      // ALGO: dθ += ∂(y − Q(s, a; θ′))²/∂θ′ over the accumulated steps;
+      // HOGWILD: apply dθ every I_AsyncUpdate steps or at an episode's end
+      applyTDGradient(network: network, rows: steps, actions: actions, targets: targets, loss: loss, maxNorm: maxNorm,
+                      hyper: hyper, stepsBefore: stepsBefore,
+                      work: &work, dTheta: &dTheta, thetaLocal: &thetaLocal, link: &link)
       // ALGO: every I_target global steps θ⁻ ← θ
       link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
       if episodeOver {

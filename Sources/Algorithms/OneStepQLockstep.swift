@@ -109,31 +109,11 @@ extension OneStepQ {
       link.saveRandomState(rng)
       finished.publish(to: &link, globalStepsBefore: stepsBefore)
 
-      // ALGO: dθ += ∂(y − Q(s, a; θ′))²/∂θ′ over the K·I transitions
-      for i in 0..<rowCount {
-        let row = work.outputGradientOffset(row: i)
-        for a in 0..<actionCount { work.outputGradient[row + a] = 0 }
-        let q = work.output(row: i, index: actions[i])
-        work.setOutputGradient(row: i, index: actions[i], value: loss.gradient(target: targets[i], value: q))
-      }
-      for j in dTheta.indices { dTheta[j] = 0 }
-      network.backward(params: thetaLocal, batch: rowCount, workspace: &work, gradients: &dTheta)
-      var tdError: Float = 0
-      for i in 0..<rowCount { tdError += abs(targets[i] - work.output(row: i, index: actions[i])) }
-      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-      if norm.isFinite {
-        link.waitDelay()
-        // HOGWILD: apply dθ every I_AsyncUpdate lockstep steps
-        let lr = hyper.learningRateSchedule.rate(
-          base: Float(hyper.learningRate), step: stepsBefore + UInt64(rowCount), of: link.tMax)
-        link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
-        link.recordGradient(
-          GradientStatistics(gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm,
-                             tdError: Double(tdError) / Double(rowCount)),
-          learningRate: lr)
-      } else {
-        link.dropGradient()
-      }
+      // ALGO: dθ += ∂(y − Q(s, a; θ′))²/∂θ′ over the K·I transitions;
+      // HOGWILD: apply dθ every I_AsyncUpdate lockstep steps
+      applyTDGradient(network: network, rows: rowCount, actions: actions, targets: targets, loss: loss, maxNorm: maxNorm,
+                      hyper: hyper, stepsBefore: stepsBefore,
+                      work: &work, dTheta: &dTheta, thetaLocal: &thetaLocal, link: &link)
       link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: rowCount, interval: interval)
       // SCORE: tests on their own copy of environment 0, checked at each update.
       tester.playIfDue(link: &link)

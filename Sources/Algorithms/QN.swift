@@ -113,32 +113,10 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
       // ALGO: backwards R ← r_i + γR; loss (R − Q(s_i, a_i; θ′))² on the
       // action taken only
       Returns.nStep(rewards: rewards, count: steps, bootstrap: R, gamma: gamma, into: &returns)
-      for i in 0..<steps {
-        let row = work.outputGradientOffset(row: i)
-        for a in 0..<actionCount { work.outputGradient[row + a] = 0 }
-        let q = work.output(row: i, index: actions[i])
-        work.setOutputGradient(row: i, index: actions[i], value: loss.gradient(target: returns[i], value: q))
-      }
-
-      // ALGO: dθ ← ∂(losses)/∂θ′
-      for j in dTheta.indices { dTheta[j] = 0 }
-      network.backward(params: thetaLocal, batch: steps, workspace: &work, gradients: &dTheta)
-      var tdError: Float = 0
-      for i in 0..<steps { tdError += abs(returns[i] - work.output(row: i, index: actions[i])) }
-      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-      if norm.isFinite {
-        link.waitDelay()
-        // HOGWILD: lock-free apply of dθ to the shared θ
-        let lr = hyper.learningRateSchedule.rate(
-          base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
-        link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
-        link.recordGradient(
-          GradientStatistics(gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm,
-                             tdError: Double(tdError) / Double(max(steps, 1))),
-          learningRate: lr)
-      } else {
-        link.dropGradient()
-      }
+      // ALGO: dθ ← ∂(losses)/∂θ′; HOGWILD: lock-free apply of dθ to the shared θ
+      applyTDGradient(network: network, rows: steps, actions: actions, targets: returns, loss: loss, maxNorm: maxNorm,
+                      hyper: hyper, stepsBefore: stepsBefore,
+                      work: &work, dTheta: &dTheta, thetaLocal: &thetaLocal, link: &link)
 
       // ALGO: every I_target global steps θ⁻ ← θ (by the one worker whose
       // steps crossed the multiple)

@@ -107,32 +107,12 @@ extension QN {
           t -= 1
         }
       }
-      for i in 0..<rowCount {
-        let row = work.outputGradientOffset(row: i)
-        for a in 0..<actionCount { work.outputGradient[row + a] = 0 }
-        let q = work.output(row: i, index: actions[i])
-        work.setOutputGradient(row: i, index: actions[i], value: loss.gradient(target: returns[i], value: q))
-      }
 
-      // ALGO: dθ ← ∂(losses)/∂θ′, one gradient over the K·n rows
-      for j in dTheta.indices { dTheta[j] = 0 }
-      network.backward(params: thetaLocal, batch: rowCount, workspace: &work, gradients: &dTheta)
-      var tdError: Float = 0
-      for i in 0..<rowCount { tdError += abs(returns[i] - work.output(row: i, index: actions[i])) }
-      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-      if norm.isFinite {
-        link.waitDelay()
-        // HOGWILD: lock-free apply of dθ to the shared θ
-        let lr = hyper.learningRateSchedule.rate(
-          base: Float(hyper.learningRate), step: stepsBefore + UInt64(rowCount), of: link.tMax)
-        link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
-        link.recordGradient(
-          GradientStatistics(gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm,
-                             tdError: Double(tdError) / Double(rowCount)),
-          learningRate: lr)
-      } else {
-        link.dropGradient()
-      }
+      // ALGO: dθ ← ∂(losses)/∂θ′, one gradient over the K·n rows;
+      // HOGWILD: lock-free apply of dθ to the shared θ
+      applyTDGradient(network: network, rows: rowCount, actions: actions, targets: returns, loss: loss, maxNorm: maxNorm,
+                      hyper: hyper, stepsBefore: stepsBefore,
+                      work: &work, dTheta: &dTheta, thetaLocal: &thetaLocal, link: &link)
       link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: rowCount, interval: interval)
       // SCORE: a test episode is due only at a rollout's end (every
       // environment is between episodes or mid-episode; the test runs on its
