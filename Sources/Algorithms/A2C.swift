@@ -46,41 +46,51 @@ struct A2C<Net: Network>: SingleNetworkAlgorithm {
     var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
                                      envCount: envs.count)
     envs.resetAll(rng: &rng)
-    // A re-forked worker continues the round its predecessor was in.
-    var round = link.joinSynchronousRounds()
-    while !link.shouldStop {
-      if !link.hasPublishedGradient(round: round) {
-        // SYNC: wait until every slice of the previous round is applied,
-        // then θ′ ← θ — the same θ in every worker
-        guard link.pullSynchronousParameters(round: round, into: &learner.thetaLocal) else { break }
+    runA2C(&learner, &envs, rng: &rng, link: &link, hyper: hyper)
+  }
+}
 
-        // ALGO: rollout of up to n steps with a ~ π(·|s; θ′);
-        // R = 0 for a terminal s_t, else V(s_t; θ′)
-        learner.rollout(&envs, rng: &rng, link: &link)
+/// The synchronous rounds for one worker, on any actor-critic learner (the
+/// feed-forward one here, the recurrent one in RecurrentActorCritic.swift).
+/// Allocates nothing.
+func runA2C<Learner: ActorCriticRollouts>(
+  _ learner: inout Learner, _ envs: inout Learner.Environments, rng: inout Xoshiro256,
+  link: inout WorkerLink, hyper: Hyperparameters
+) {
+  // A re-forked worker continues the round its predecessor was in.
+  var round = link.joinSynchronousRounds()
+  while !link.shouldStop {
+    if !link.hasPublishedGradient(round: round) {
+      // SYNC: wait until every slice of the previous round is applied,
+      // then θ′ ← θ — the same θ in every worker
+      guard link.pullSynchronousParameters(round: round, into: &learner.thetaLocal) else { break }
 
-        // ALGO: dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
-        if !learner.computeGradient() {
-          // Never average NaN or ±Inf into θ: contribute nothing this round.
-          link.dropGradient()
-          for j in learner.dTheta.indices { learner.dTheta[j] = 0 }
-        }
+      // ALGO: rollout of up to n steps with a ~ π(·|s; θ′);
+      // R = 0 for a terminal s_t, else V(s_t; θ′)
+      learner.rollout(&envs, rng: &rng, link: &link)
 
-        // The wall-clock delay between reading θ and writing dθ (--delay):
-        // here every other worker waits for it at the barrier.
-        link.waitDelay()
-
-        // BARRIER, part 1: publish dθ in this worker's row
-        link.publishGradient(learner.dTheta, round: round)
+      // ALGO: dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
+      if !learner.computeGradient() {
+        // Never average NaN or ±Inf into θ: contribute nothing this round.
+        link.dropGradient()
+        for j in learner.dTheta.indices { learner.dTheta[j] = 0 }
       }
-      // BARRIER: wait until every worker's dθ of this round is written
-      guard link.waitForAllGradients(round: round) else { break }
 
-      // REDUCE: θ[slice] ← θ[slice] − RMSProp(mean of the N rows over slice)
-      let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: link.globalSteps, of: link.tMax)
-      link.applyMeanGradientSlice(round: round, learningRate: lr)
-      link.recordGradient(learner.statistics, learningRate: lr)
-      round += 1
+      // The wall-clock delay between reading θ and writing dθ (--delay):
+      // here every other worker waits for it at the barrier.
+      link.waitDelay()
+
+      // BARRIER, part 1: publish dθ in this worker's row
+      link.publishGradient(learner.dTheta, round: round)
     }
+    // BARRIER: wait until every worker's dθ of this round is written
+    guard link.waitForAllGradients(round: round) else { break }
+
+    // REDUCE: θ[slice] ← θ[slice] − RMSProp(mean of the N rows over slice)
+    let lr = hyper.learningRateSchedule.rate(
+      base: Float(hyper.learningRate), step: link.globalSteps, of: link.tMax)
+    link.applyMeanGradientSlice(round: round, learningRate: lr)
+    link.recordGradient(learner.statistics, learningRate: lr)
+    round += 1
   }
 }

@@ -47,30 +47,40 @@ struct A3C<Net: Network>: SingleNetworkAlgorithm {
     var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
                                      envCount: envs.count)
     envs.resetAll(rng: &rng)
-    while !link.shouldStop {
-      // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing)
-      link.pullParameters(into: &learner.thetaLocal)
+    runA3C(&learner, &envs, rng: &rng, link: &link, hyper: hyper)
+  }
+}
 
-      // ALGO: rollout of up to t_max steps with a ~ π(·|s; θ′) (in each of K envs);
-      // R = 0 for a terminal s_t, else V(s_t; θ′)
-      learner.rollout(&envs, rng: &rng, link: &link)
+/// Algorithm S3's loop for one worker, on any actor-critic learner (the
+/// feed-forward one here, the recurrent one in RecurrentActorCritic.swift).
+/// Allocates nothing.
+func runA3C<Learner: ActorCriticRollouts>(
+  _ learner: inout Learner, _ envs: inout Learner.Environments, rng: inout Xoshiro256,
+  link: inout WorkerLink, hyper: Hyperparameters
+) {
+  while !link.shouldStop {
+    // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing)
+    link.pullParameters(into: &learner.thetaLocal)
 
-      // ALGO: backwards over the rollout R ← r_i + γR, A_i = R − V(s_i);
-      // dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
-      guard learner.computeGradient() else {
-        // Never write NaN or ±Inf into θ; count it and go on.
-        link.dropGradient()
-        continue
-      }
+    // ALGO: rollout of up to t_max steps with a ~ π(·|s; θ′) (in each of K envs);
+    // R = 0 for a terminal s_t, else V(s_t; θ′)
+    learner.rollout(&envs, rng: &rng, link: &link)
 
-      // The wall-clock delay between reading θ and writing dθ (--delay).
-      link.waitDelay()
-
-      // HOGWILD: lock-free apply of dθ to the shared θ
-      let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.rows), of: link.tMax)
-      link.pushGradient(learner.dTheta, learningRate: lr, refreshing: &learner.thetaLocal)
-      link.recordGradient(learner.statistics, learningRate: lr)
+    // ALGO: backwards over the rollout R ← r_i + γR, A_i = R − V(s_i);
+    // dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
+    guard learner.computeGradient() else {
+      // Never write NaN or ±Inf into θ; count it and go on.
+      link.dropGradient()
+      continue
     }
+
+    // The wall-clock delay between reading θ and writing dθ (--delay).
+    link.waitDelay()
+
+    // HOGWILD: lock-free apply of dθ to the shared θ
+    let lr = hyper.learningRateSchedule.rate(
+      base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.rows), of: link.tMax)
+    link.pushGradient(learner.dTheta, learningRate: lr, refreshing: &learner.thetaLocal)
+    link.recordGradient(learner.statistics, learningRate: lr)
   }
 }

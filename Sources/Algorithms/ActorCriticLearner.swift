@@ -20,7 +20,7 @@ import TinyNN
 
 /// One actor-critic worker's local state: θ′, dθ, the rollout buffers and
 /// the episodes in progress. Allocates nothing after `init`.
-struct ActorCriticLearner<Net: Network> {
+struct ActorCriticLearner<Net: Network>: ActorCriticRollouts {
   let network: Net
   let actionCount: Int
   let n: Int

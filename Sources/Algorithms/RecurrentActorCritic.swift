@@ -1,6 +1,6 @@
 // RecurrentActorCritic.swift — A3C-LSTM and A2C-LSTM (`--net lstm`): the
-// loops of A3C.swift and A2C.swift around a RecurrentActorCriticLearner.
-// Kept apart from them so the feed-forward path stays exactly as it was.
+// loops of A3C.swift and A2C.swift (`runA3C`, `runA2C`) run on a
+// RecurrentActorCriticLearner, which carries (h, c) through each episode.
 
 import Envs
 import HogwildSegment
@@ -54,19 +54,7 @@ struct RecurrentActorCritic<Torso: Network>: WorkerAlgorithm {
     var learner = RecurrentActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
                                               observationSize: spec.observationSize)
     env.reset(rng: &rng, observation: &learner.observation)
-    while !link.shouldStop {
-      link.pullParameters(into: &learner.thetaLocal)
-      learner.rollout(&env, rng: &rng, link: &link)
-      guard learner.computeGradient() else {
-        link.dropGradient()
-        continue
-      }
-      link.waitDelay()
-      let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.steps), of: link.tMax)
-      link.pushGradient(learner.dTheta, learningRate: lr, refreshing: &learner.thetaLocal)
-      link.recordGradient(learner.statistics, learningRate: lr)
-    }
+    runA3C(&learner, &env, rng: &rng, link: &link, hyper: hyper)
   }
 
   /// A2C's rounds (A2C.swift).
@@ -75,24 +63,6 @@ struct RecurrentActorCritic<Torso: Network>: WorkerAlgorithm {
     var learner = RecurrentActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
                                               observationSize: spec.observationSize)
     env.reset(rng: &rng, observation: &learner.observation)
-    var round = link.joinSynchronousRounds()
-    while !link.shouldStop {
-      if !link.hasPublishedGradient(round: round) {
-        guard link.pullSynchronousParameters(round: round, into: &learner.thetaLocal) else { break }
-        learner.rollout(&env, rng: &rng, link: &link)
-        if !learner.computeGradient() {
-          link.dropGradient()
-          for j in learner.dTheta.indices { learner.dTheta[j] = 0 }
-        }
-        link.waitDelay()
-        link.publishGradient(learner.dTheta, round: round)
-      }
-      guard link.waitForAllGradients(round: round) else { break }
-      let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: link.globalSteps, of: link.tMax)
-      link.applyMeanGradientSlice(round: round, learningRate: lr)
-      link.recordGradient(learner.statistics, learningRate: lr)
-      round += 1
-    }
+    runA2C(&learner, &env, rng: &rng, link: &link, hyper: hyper)
   }
 }

@@ -15,7 +15,7 @@ import TinyNN
 /// One recurrent actor-critic worker's local state: θ′, dθ, the rollout
 /// buffers, the LSTM state and the episode in progress. Allocates nothing
 /// after `init`.
-struct RecurrentActorCriticLearner<Torso: Network> {
+struct RecurrentActorCriticLearner<Torso: Network>: ActorCriticRollouts {
   let network: RecurrentNetwork<Torso>
   let actionCount: Int
   let n: Int
@@ -42,6 +42,8 @@ struct RecurrentActorCriticLearner<Torso: Network> {
 
   var steps = 0
   var globalStepsBefore: UInt64 = 0
+  /// Rows of the last gradient: one per step.
+  var rows: Int { steps }
   var bootstrap: Float = 0
   /// The next rollout starts a new episode: h = c = 0. Otherwise it
   /// continues from the state after the last rollout's last step.
