@@ -192,21 +192,10 @@ struct ContinuousA3C: WorkerAlgorithm {
       for j in dTheta.indices { dTheta[j] = 0 }
       policyNetwork.backward(params: thetaLocal, batch: rows, workspace: &policyWork, gradients: &dTheta)
       valueNetwork.backward(params: thetaLocal, batch: rows, workspace: &valueWork, gradients: &dTheta)
-      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-      guard norm.isFinite else {
-        link.dropGradient()
-        continue
-      }
-      let statistics = sums.statistics(rows: rows, norm: norm, maxNorm: maxNorm)
-
-      // The wall-clock delay between reading θ and writing dθ (--delay).
-      link.waitDelay()
-
-      // HOGWILD: lock-free apply of dθ to the shared θ
-      let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: stepsBefore + UInt64(rows), of: link.tMax)
-      link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
-      link.recordGradient(statistics, learningRate: lr)
+      // The --delay, then HOGWILD: lock-free apply of dθ to the shared θ
+      // (a gradient that is not finite is dropped; ClippedGradientPush.swift)
+      link.clipAndPush(&dTheta, maxNorm: maxNorm, hyper: hyper, step: stepsBefore + UInt64(rows),
+                       refreshing: &thetaLocal) { sums.statistics(rows: rows, norm: $0, maxNorm: maxNorm) }
     }
   }
 }

@@ -31,17 +31,8 @@ func applyTDGradient<Net: Network>(
   network.backward(params: thetaLocal, batch: rows, workspace: &work, gradients: &dTheta)
   var tdError: Float = 0
   for i in 0..<rows { tdError += abs(targets[i] - work.output(row: i, index: actions[i])) }
-  let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-  guard norm.isFinite else {
-    link.dropGradient()
-    return
+  link.clipAndPush(&dTheta, maxNorm: maxNorm, hyper: hyper, step: stepsBefore + UInt64(rows), refreshing: &thetaLocal) {
+    GradientStatistics(gradientNorm: Double($0), clipped: maxNorm > 0 && $0 > maxNorm,
+                       tdError: Double(tdError) / Double(max(rows, 1)))
   }
-  link.waitDelay()
-  let lr = hyper.learningRateSchedule.rate(
-    base: Float(hyper.learningRate), step: stepsBefore + UInt64(rows), of: link.tMax)
-  link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
-  link.recordGradient(
-    GradientStatistics(gradientNorm: Double(norm), clipped: maxNorm > 0 && norm > maxNorm,
-                       tdError: Double(tdError) / Double(max(rows, 1))),
-    learningRate: lr)
 }

@@ -168,21 +168,10 @@ struct RecurrentContinuousA3C: WorkerAlgorithm {
       // ALGO: dθ ← ∂(losses)/∂θ′, truncated BPTT over the rollout
       for j in dTheta.indices { dTheta[j] = 0 }
       network.backward(params: thetaLocal, steps: steps, workspace: &work, gradients: &dTheta)
-      let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-      guard norm.isFinite else {
-        link.dropGradient()
-        continue
-      }
-      let statistics = sums.statistics(rows: steps, norm: norm, maxNorm: maxNorm)
-
-      // The wall-clock delay between reading θ and writing dθ (--delay).
-      link.waitDelay()
-
-      // HOGWILD: lock-free apply of dθ to the shared θ
-      let lr = hyper.learningRateSchedule.rate(
-        base: Float(hyper.learningRate), step: stepsBefore + UInt64(steps), of: link.tMax)
-      link.pushGradient(dTheta, learningRate: lr, refreshing: &thetaLocal)
-      link.recordGradient(statistics, learningRate: lr)
+      // The --delay, then HOGWILD: lock-free apply of dθ to the shared θ
+      // (a gradient that is not finite is dropped; ClippedGradientPush.swift)
+      link.clipAndPush(&dTheta, maxNorm: maxNorm, hyper: hyper, step: stepsBefore + UInt64(steps),
+                       refreshing: &thetaLocal) { sums.statistics(rows: steps, norm: $0, maxNorm: maxNorm) }
     }
   }
 }
