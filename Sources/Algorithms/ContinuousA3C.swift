@@ -20,10 +20,8 @@ import TinyNN
 struct ContinuousA3C: WorkerAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
-  /// D, the number of action dimensions, and their bounds.
-  let actionDimensions: Int
-  let low: [Float]
-  let high: [Float]
+  /// The D action dimensions, their bounds, and the Gaussian over them.
+  let actions: GaussianActions
   /// obs → hidden → 2·D outputs: μ_0 … μ_{D−1}, then ρ_0 … ρ_{D−1} (σ² = softplus(ρ)).
   let policyNetwork: MLP
   /// obs → hidden → V(s), stored after the policy network in θ.
@@ -32,13 +30,8 @@ struct ContinuousA3C: WorkerAlgorithm {
   init(hyperparameters: Hyperparameters, spec: EnvSpec) {
     hyper = hyperparameters
     self.spec = spec
-    guard case .box(let lo, let hi) = spec.actionSpace else {
-      preconditionFailure("continuous A3C needs a Box action space")
-    }
-    actionDimensions = lo.count
-    low = lo.map(Float.init)
-    high = hi.map(Float.init)
-    policyNetwork = MLP(inputs: spec.observationSize, hidden: hyperparameters.hidden, outputs: 2 * lo.count,
+    actions = GaussianActions(spec)
+    policyNetwork = MLP(inputs: spec.observationSize, hidden: hyperparameters.hidden, outputs: 2 * actions.dimensions,
                         activation: hyperparameters.activation, name: "policy")
     valueNetwork = MLP(inputs: spec.observationSize, hidden: hyperparameters.hidden, outputs: 1,
                        activation: hyperparameters.activation, name: "value",
@@ -70,7 +63,7 @@ struct ContinuousA3C: WorkerAlgorithm {
   func train(_ envs: inout EnvironmentBatch, link: inout WorkerLink, seed: UInt64) {
     let n = hyper.nSteps
     let K = envs.count
-    let D = actionDimensions
+    let D = actions.dimensions
     let gamma = Float(hyper.gamma)
     let lambda = Float(hyper.gaeLambda)
     let beta = Float(hyper.entropyCoefficient)
@@ -117,14 +110,8 @@ struct ContinuousA3C: WorkerAlgorithm {
                              firstRow: first, workspace: &valueWork)
         for k in 0..<K {
           let row = first + k
-          for d in 0..<D {
-            let mu = policyWork.output(row: row, index: d)
-            let variance = GaussianPolicy.variance(preActivation: policyWork.output(row: row, index: D + d))
-            let xi = GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat())
-            let a = GaussianPolicy.sample(mean: mu, variance: variance, standardNormal: xi)
-            sampled[row * D + d] = a
-            envAction[d] = min(max(a, low[d]), high[d])
-          }
+          actions.choose(from: policyWork, row: row, greedy: false, rng: &rng,
+                         raw: &sampled, rawOffset: row * D, action: &envAction)
           let outcome = envs.step(k, continuous: envAction)
           rewards[row] = Float(outcome.reward)
           ends[row] = outcome.terminated ? .terminated : outcome.truncated ? .truncated : .running
@@ -171,16 +158,8 @@ struct ContinuousA3C: WorkerAlgorithm {
       var sums = LossSums()
       for i in 0..<rows {
         // policy: −log N(a_i; μ, σ²)·A_i − β·H into ∂/∂μ and ∂/∂ρ
-        for d in 0..<D {
-          let rho = policyWork.output(row: i, index: D + d)
-          let g = GaussianPolicy.lossAndGradient(
-            action: sampled[i * D + d], mean: policyWork.output(row: i, index: d),
-            variancePreActivation: rho, advantage: advantages[i], entropyCoefficient: beta)
-          policyWork.setOutputGradient(row: i, index: d, value: g.dMean)
-          policyWork.setOutputGradient(row: i, index: D + d, value: g.dPreActivation)
-          sums.policyLoss += g.loss
-          sums.entropy += GaussianPolicy.entropy(variance: GaussianPolicy.variance(preActivation: rho))
-        }
+        actions.writePolicyGradients(&policyWork, row: i, sampled: sampled, sampledOffset: i * D,
+                                     advantage: advantages[i], entropyCoefficient: beta, sums: &sums)
         // value: c·(R_i − V(s_i))²
         let value = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
         valueWork.setOutputGradient(row: i, index: 0, value: value.gradient)

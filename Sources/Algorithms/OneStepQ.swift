@@ -68,10 +68,8 @@ struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
 
     func choose(row: Int, epsilon: Float) -> Int {
       network.forward(params: thetaLocal, input: observation, row: row, workspace: &work)
-      if rng.nextUnitFloat() < epsilon {
-        return min(Int(rng.nextUnitFloat() * Float(actionCount)), actionCount - 1)
-      }
-      return QPolicy.greedy(work.activations, offset: work.outputOffset(row: row), count: actionCount)
+      return QPolicy.epsilonGreedy(work.activations, offset: work.outputOffset(row: row), count: actionCount,
+                                   epsilon: epsilon, rng: &rng)
     }
 
     env.reset(rng: &rng, observation: &observation)

@@ -48,10 +48,8 @@ extension OneStepQ {
     let scratch = rowCount
 
     func choose(row: Int, epsilon: Float) -> Int {
-      if rng.nextUnitFloat() < epsilon {
-        return min(Int(rng.nextUnitFloat() * Float(actionCount)), actionCount - 1)
-      }
-      return QPolicy.greedy(work.activations, offset: work.outputOffset(row: row), count: actionCount)
+      QPolicy.epsilonGreedy(work.activations, offset: work.outputOffset(row: row), count: actionCount,
+                            epsilon: epsilon, rng: &rng)
     }
 
     envs.resetAll(rng: &rng)

@@ -100,10 +100,10 @@ public struct Policy {
     -> (inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int)
   {
     { env, theta, rng, greedy in
-      let D = a.actionDimensions
       var work: RecurrentWorkspace<Float> = a.network.makeWorkspace(maxSteps: 1)
       var observation = [Float](repeating: 0, count: a.spec.observationSize)
-      var action = [Float](repeating: 0, count: D)
+      var action = [Float](repeating: 0, count: a.actions.dimensions)
+      var raw = action
       env.reset(rng: &rng, observation: &observation)
       work.resetState()
       var total = 0.0
@@ -111,15 +111,7 @@ public struct Policy {
       while true {
         a.network.forward(params: theta, input: observation, step: 0, workspace: &work)
         work.carryState(fromStep: 0)
-        for d in 0..<D {
-          var x = work.head.output(row: 0, index: d)
-          if !greedy {
-            let v = GaussianPolicy.variance(preActivation: work.head.output(row: 0, index: D + d))
-            x = GaussianPolicy.sample(mean: x, variance: v,
-                                      standardNormal: GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat()))
-          }
-          action[d] = min(max(x, a.low[d]), a.high[d])
-        }
+        a.actions.choose(from: work.head, row: 0, greedy: greedy, rng: &rng, raw: &raw, rawOffset: 0, action: &action)
         let outcome = env.step(continuous: action, observation: &observation)
         total += outcome.reward
         length += 1
@@ -156,24 +148,16 @@ public struct Policy {
   /// or a = μ (clipped) with `greedy`.
   func runContinuousEpisode<E: Environment>(_ g: ContinuousA3C, _ env: inout E, rng: inout Xoshiro256,
                                             greedy: Bool) -> (return: Double, length: Int) {
-    let D = g.actionDimensions
     var work: MLPWorkspace<Float> = g.policyNetwork.makeWorkspace(maxBatch: 1)
     var observation = [Float](repeating: 0, count: env.spec.observationSize)
-    var action = [Float](repeating: 0, count: D)
+    var action = [Float](repeating: 0, count: g.actions.dimensions)
+    var raw = action
     env.reset(rng: &rng, observation: &observation)
     var total = 0.0
     var length = 0
     while true {
       g.policyNetwork.forward(params: parameters, input: observation, row: 0, workspace: &work)
-      for d in 0..<D {
-        var a = work.output(row: 0, index: d)
-        if !greedy {
-          let v = GaussianPolicy.variance(preActivation: work.output(row: 0, index: D + d))
-          a = GaussianPolicy.sample(mean: a, variance: v,
-                                    standardNormal: GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat()))
-        }
-        action[d] = min(max(a, g.low[d]), g.high[d])
-      }
+      g.actions.choose(from: work, row: 0, greedy: greedy, rng: &rng, raw: &raw, rawOffset: 0, action: &action)
       let outcome = env.step(continuous: action, observation: &observation)
       total += outcome.reward
       length += 1

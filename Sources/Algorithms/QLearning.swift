@@ -81,4 +81,14 @@ public enum QPolicy {
   @inlinable public static func maxValue(_ q: [Float], offset: Int, count: Int) -> Float {
     q[offset + greedy(q, offset: offset, count: count)]
   }
+
+  /// With probability ε a uniformly random action, else `greedy`: the first
+  /// draw decides, a second one picks the random action.
+  @inlinable public static func epsilonGreedy(_ q: [Float], offset: Int, count: Int, epsilon: Float,
+                                              rng: inout Xoshiro256) -> Int {
+    if rng.nextUnitFloat() < epsilon {
+      return min(Int(rng.nextUnitFloat() * Float(count)), count - 1)
+    }
+    return greedy(q, offset: offset, count: count)
+  }
 }

@@ -81,12 +81,8 @@ struct QN<Net: Network>: SingleNetworkAlgorithm {
       var episodeOver = false
       while steps < n {
         network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
-        let a: Int
-        if rng.nextUnitFloat() < epsilon {
-          a = min(Int(rng.nextUnitFloat() * Float(actionCount)), actionCount - 1)
-        } else {
-          a = QPolicy.greedy(work.activations, offset: work.outputOffset(row: steps), count: actionCount)
-        }
+        let a = QPolicy.epsilonGreedy(work.activations, offset: work.outputOffset(row: steps), count: actionCount,
+                                      epsilon: epsilon, rng: &rng)
         let outcome = env.step(action: a, observation: &observation)
         actions[steps] = a
         rewards[steps] = Float(outcome.reward)

@@ -58,12 +58,8 @@ extension QN {
                         firstRow: first, workspace: &work)
         for k in 0..<K {
           let row = first + k
-          let a: Int
-          if rng.nextUnitFloat() < epsilon {
-            a = min(Int(rng.nextUnitFloat() * Float(actionCount)), actionCount - 1)
-          } else {
-            a = QPolicy.greedy(work.activations, offset: work.outputOffset(row: row), count: actionCount)
-          }
+          let a = QPolicy.epsilonGreedy(work.activations, offset: work.outputOffset(row: row), count: actionCount,
+                                        epsilon: epsilon, rng: &rng)
           let outcome = envs.step(k, action: a)
           actions[row] = a
           rewards[row] = Float(outcome.reward)

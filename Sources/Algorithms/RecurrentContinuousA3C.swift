@@ -24,22 +24,15 @@ struct RecurrentContinuousA3C: WorkerAlgorithm {
 
   let hyper: Hyperparameters
   let spec: EnvSpec
-  /// D, the number of action dimensions, and their bounds.
-  let actionDimensions: Int
-  let low: [Float]
-  let high: [Float]
+  /// The D action dimensions, their bounds, and the Gaussian over them.
+  let actions: GaussianActions
   let network: RecurrentNetwork<MLP>
 
   init(hyperparameters: Hyperparameters, spec: EnvSpec) {
     hyper = hyperparameters
     self.spec = spec
-    guard case .box(let lo, let hi) = spec.actionSpace else {
-      preconditionFailure("continuous A3C needs a Box action space")
-    }
-    actionDimensions = lo.count
-    low = lo.map(Float.init)
-    high = hi.map(Float.init)
-    network = NetworkBuilder.recurrentMLP(hyperparameters, spec, outputs: 2 * lo.count + 1, name: Self.headName)
+    actions = GaussianActions(spec)
+    network = NetworkBuilder.recurrentMLP(hyperparameters, spec, outputs: 2 * actions.dimensions + 1, name: Self.headName)
   }
 
   var parameterCount: Int { network.parameterCount }
@@ -66,7 +59,7 @@ struct RecurrentContinuousA3C: WorkerAlgorithm {
   /// Allocates nothing once running.
   func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
     let n = hyper.nSteps
-    let D = actionDimensions
+    let D = actions.dimensions
     let valueIndex = 2 * D
     let gamma = Float(hyper.gamma)
     let lambda = Float(hyper.gaeLambda)
@@ -106,14 +99,8 @@ struct RecurrentContinuousA3C: WorkerAlgorithm {
       steps = 0
       while steps < n {
         network.forward(params: thetaLocal, input: observation, step: steps, workspace: &work)
-        for d in 0..<D {
-          let mu = work.head.output(row: steps, index: d)
-          let variance = GaussianPolicy.variance(preActivation: work.head.output(row: steps, index: D + d))
-          let xi = GaussianPolicy.standardNormal(uniform: rng.nextUnitFloat(), rng.nextUnitFloat())
-          let a = GaussianPolicy.sample(mean: mu, variance: variance, standardNormal: xi)
-          sampled[steps * D + d] = a
-          envAction[d] = min(max(a, low[d]), high[d])
-        }
+        actions.choose(from: work.head, row: steps, greedy: false, rng: &rng,
+                       raw: &sampled, rawOffset: steps * D, action: &envAction)
         let outcome = env.step(continuous: envAction, observation: &observation)
         rewards[steps] = Float(outcome.reward)
         episode.add(outcome.reward)
@@ -148,16 +135,8 @@ struct RecurrentContinuousA3C: WorkerAlgorithm {
       var sums = LossSums()
       for i in 0..<steps {
         // policy: −log N(a_i; μ, σ²)·A_i − β·H into ∂/∂μ and ∂/∂ρ
-        for d in 0..<D {
-          let rho = work.head.output(row: i, index: D + d)
-          let g = GaussianPolicy.lossAndGradient(
-            action: sampled[i * D + d], mean: work.head.output(row: i, index: d),
-            variancePreActivation: rho, advantage: advantages[i], entropyCoefficient: beta)
-          work.head.setOutputGradient(row: i, index: d, value: g.dMean)
-          work.head.setOutputGradient(row: i, index: D + d, value: g.dPreActivation)
-          sums.policyLoss += g.loss
-          sums.entropy += GaussianPolicy.entropy(variance: GaussianPolicy.variance(preActivation: rho))
-        }
+        actions.writePolicyGradients(&work.head, row: i, sampled: sampled, sampledOffset: i * D,
+                                     advantage: advantages[i], entropyCoefficient: beta, sums: &sums)
         // value: c·(R_i − V(s_i))²
         let v = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
         work.head.setOutputGradient(row: i, index: valueIndex, value: v.gradient)

@@ -69,46 +69,6 @@ rmsprop_one(float *restrict theta, float *restrict g, const float *restrict grad
   if (acc) acc[i] -= (double)step;
 }
 
-static inline __attribute__((always_inline)) void
-rmsprop_body(float *restrict theta, float *restrict g, const float *restrict grad,
-             float *restrict local, double *restrict acc, size_t n, float lr, float alpha,
-             float eps) {
-  const float beta = 1.0f - alpha;
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    if (HW_PREFETCH_AHEAD > 0) {
-      __builtin_prefetch(theta + i + HW_PREFETCH_AHEAD, 1, 3);
-      __builtin_prefetch(g + i + HW_PREFETCH_AHEAD, 1, 3);
-    }
-    hw_v16 d = load16(grad + i);
-    hw_v16 gv = alpha * load16(g + i) + beta * d * d;
-    store16(g + i, gv);
-    hw_v16 step = lr * d / __builtin_elementwise_sqrt(gv + eps);
-    hw_v16 t = load16(theta + i) - step;
-    store16(theta + i, t);
-    if (local) store16(local + i, t);
-    if (acc) {
-      hw_v16d a;
-      __builtin_memcpy(&a, acc + i, sizeof a);
-      a -= __builtin_convertvector(step, hw_v16d);
-      __builtin_memcpy(acc + i, &a, sizeof a);
-    }
-  }
-  for (; i < n; i++) rmsprop_one(theta, g, grad, local, acc, i, lr, alpha, beta, eps);
-}
-
-void hw_apply_rmsprop(float *restrict theta, float *restrict g,
-                      const float *restrict grad, float *restrict local, size_t n,
-                      float lr, float alpha, float eps) {
-  rmsprop_body(theta, g, grad, local, NULL, n, lr, alpha, eps);
-}
-
-void hw_apply_rmsprop_audit(float *restrict theta, float *restrict g,
-                            const float *restrict grad, float *restrict local,
-                            double *restrict acc, size_t n, float lr, float alpha, float eps) {
-  rmsprop_body(theta, g, grad, local, acc, n, lr, alpha, eps);
-}
-
 /* ---- the fast form (run --rmsprop-sqrt fast) ----------------------------
  * step = lr·d·r with r ≈ 1/√(g+ε): the CPU's reciprocal square root estimate
  * refined by Newton–Raphson, instead of a square root and a division (the
@@ -175,13 +135,16 @@ static inline __attribute__((always_inline)) hw_v16 fast_step16(hw_v16 d, hw_v16
   return (lr * d) * r;
 }
 
-/* The fast form of rmsprop_body. The tail (n not a multiple of 16) goes
- * through the same 16-lane arithmetic on a zero-padded copy, so every
- * element of θ gets the same formula wherever a call's range ends. */
+/* The RMSProp pass, exact (`fast` = 0: lr·d/√(g+ε), a square root and a
+ * division) or fast (`fast` = 1: fast_step16). `fast` is a constant at every
+ * call, so each entry point compiles to one straight loop. The exact form's
+ * tail (n not a multiple of 16) is scalar; the fast form's goes through the
+ * same 16-lane arithmetic on a zero-padded copy, so every element of θ gets
+ * the same formula wherever a call's range ends. */
 static inline __attribute__((always_inline)) void
-rmsprop_fast_body(float *restrict theta, float *restrict g, const float *restrict grad,
-                  float *restrict local, double *restrict acc, size_t n, float lr, float alpha,
-                  float eps) {
+rmsprop_body(float *restrict theta, float *restrict g, const float *restrict grad,
+             float *restrict local, double *restrict acc, size_t n, float lr, float alpha,
+             float eps, int fast) {
   const float beta = 1.0f - alpha;
   size_t i = 0;
   for (; i + 16 <= n; i += 16) {
@@ -192,7 +155,7 @@ rmsprop_fast_body(float *restrict theta, float *restrict g, const float *restric
     hw_v16 d = load16(grad + i);
     hw_v16 gv = alpha * load16(g + i) + beta * d * d;
     store16(g + i, gv);
-    hw_v16 step = fast_step16(d, gv + eps, lr);
+    hw_v16 step = fast ? fast_step16(d, gv + eps, lr) : lr * d / __builtin_elementwise_sqrt(gv + eps);
     hw_v16 t = load16(theta + i) - step;
     store16(theta + i, t);
     if (local) store16(local + i, t);
@@ -204,6 +167,10 @@ rmsprop_fast_body(float *restrict theta, float *restrict g, const float *restric
     }
   }
   if (i == n) return;
+  if (!fast) {
+    for (; i < n; i++) rmsprop_one(theta, g, grad, local, acc, i, lr, alpha, beta, eps);
+    return;
+  }
   const size_t m = n - i;
   float db[16] = {0}, gb[16] = {0}, tb[16] = {0};
   __builtin_memcpy(db, grad + i, m * sizeof(float));
@@ -224,17 +191,29 @@ rmsprop_fast_body(float *restrict theta, float *restrict g, const float *restric
     for (size_t k = 0; k < m; k++) acc[i + k] -= (double)sb[k];
 }
 
+void hw_apply_rmsprop(float *restrict theta, float *restrict g,
+                      const float *restrict grad, float *restrict local, size_t n,
+                      float lr, float alpha, float eps) {
+  rmsprop_body(theta, g, grad, local, NULL, n, lr, alpha, eps, 0);
+}
+
+void hw_apply_rmsprop_audit(float *restrict theta, float *restrict g,
+                            const float *restrict grad, float *restrict local,
+                            double *restrict acc, size_t n, float lr, float alpha, float eps) {
+  rmsprop_body(theta, g, grad, local, acc, n, lr, alpha, eps, 0);
+}
+
 void hw_apply_rmsprop_fast(float *restrict theta, float *restrict g,
                            const float *restrict grad, float *restrict local, size_t n,
                            float lr, float alpha, float eps) {
-  rmsprop_fast_body(theta, g, grad, local, NULL, n, lr, alpha, eps);
+  rmsprop_body(theta, g, grad, local, NULL, n, lr, alpha, eps, 1);
 }
 
 void hw_apply_rmsprop_fast_audit(float *restrict theta, float *restrict g,
                                  const float *restrict grad, float *restrict local,
                                  double *restrict acc, size_t n, float lr, float alpha,
                                  float eps) {
-  rmsprop_fast_body(theta, g, grad, local, acc, n, lr, alpha, eps);
+  rmsprop_body(theta, g, grad, local, acc, n, lr, alpha, eps, 1);
 }
 
 int hw_rmsprop_fast_estimate_bits(void) {

@@ -60,16 +60,11 @@ extension Kernels {
         let wih = p + lstm.inputWeightOffset, whh = p + lstm.recurrentWeightOffset, bias = p + lstm.biasOffset
         let xt = UnsafePointer(b + x), hPrev = UnsafePointer(b + hp), cPrev = UnsafePointer(b + cp)
         let zt = b + z
-        // Four gate rows at a time share each load of x_t and h_{t−1}, and
-        // each row's two dot products one accumulator (one horizontal sum).
-        var r = 0
-        while r + 4 <= G {
+        // Four gate rows at a time (G = 4N) share each load of x_t and
+        // h_{t−1}, and each row's two dot products one accumulator (one
+        // horizontal sum).
+        for r in stride(from: 0, to: G, by: 4) {
           lstmGateRows4(wih + r * I, I, xt, whh + r * N, N, hPrev, bias + r, zt + r)
-          r += 4
-        }
-        while r < G {
-          zt[r] = bias[r] + dot(wih + r * I, xt, I) + dot(whh + r * N, hPrev, N)
-          r += 1
         }
         sigmoid(zt, 2 * N)              // i, f
         activate(zt + 2 * N, N, .tanh)  // g
