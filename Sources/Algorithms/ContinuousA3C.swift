@@ -44,12 +44,12 @@ struct ContinuousA3C: WorkerAlgorithm {
   var layers: [LayerEntry] { policyNetwork.layerEntries + valueNetwork.layerEntries }
 
   func initialParameters(seed: UInt64) -> [Float] {
-    var theta = [Float](repeating: 0, count: parameterCount)
-    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
-    // Small output weights: μ ≈ 0 and σ² ≈ softplus(0) ≈ 0.69 at the start.
-    policyNetwork.initialize(&theta, rng: &rng, outputGain: 0.01)
-    valueNetwork.initialize(&theta, rng: &rng, outputGain: 0.01)
-    return theta
+    // Small output weights: μ ≈ 0 and σ² ≈ softplus(0) ≈ 0.69 at the start;
+    // both networks from one stream, the policy's first.
+    initialTheta(count: parameterCount, seed: seed) { theta, rng in
+      policyNetwork.initialize(&theta, rng: &rng, outputGain: 0.01)
+      valueNetwork.initialize(&theta, rng: &rng, outputGain: 0.01)
+    }
   }
 
   func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {

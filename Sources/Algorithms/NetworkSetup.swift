@@ -5,20 +5,41 @@ import Envs
 import HogwildSegment
 import TinyNN
 
-extension Network {
-  /// The segment's layer table for this network.
-  var layerEntries: [LayerEntry] {
+extension LayerEntry {
+  /// The segment's layer table for `tensors`.
+  static func table(_ tensors: [TensorInfo]) -> [LayerEntry] {
     tensors.map { LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count) }
   }
+}
 
-  /// θ at the start of a run, drawn from a stream of `seed` of its own (apart
-  /// from every worker's, streams 0 ..< 256). A small `outputGain` starts
+/// θ at the start of a run: `count` floats filled by `initialize` from a
+/// stream of `seed` of its own (apart from every worker's, streams
+/// 0 ..< 256).
+func initialTheta(count: Int, seed: UInt64, _ initialize: (inout [Float], inout Xoshiro256) -> Void) -> [Float] {
+  var theta = [Float](repeating: 0, count: count)
+  var rng = Xoshiro256(seed: seed, stream: 1 << 32)
+  initialize(&theta, &rng)
+  return theta
+}
+
+extension Network {
+  /// The segment's layer table for this network.
+  var layerEntries: [LayerEntry] { LayerEntry.table(tensors) }
+
+  /// θ at the start of a run (`initialTheta`). A small `outputGain` starts
   /// the outputs near 0: a near-uniform policy, V ≈ 0, Q ≈ 0.
   func initialParameters(seed: UInt64, outputGain: Float) -> [Float] {
-    var theta = [Float](repeating: 0, count: parameterOffset + parameterCount)
-    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
-    initialize(&theta, rng: &rng, outputGain: outputGain)
-    return theta
+    initialTheta(count: parameterOffset + parameterCount, seed: seed) { initialize(&$0, rng: &$1, outputGain: outputGain) }
+  }
+}
+
+extension RecurrentNetwork {
+  /// The segment's layer table: torso, LSTM, head.
+  var layerEntries: [LayerEntry] { LayerEntry.table(tensors) }
+
+  /// θ at the start of a run, as `Network.initialParameters`.
+  func initialParameters(seed: UInt64, outputGain: Float) -> [Float] {
+    initialTheta(count: parameterOffset + parameterCount, seed: seed) { initialize(&$0, rng: &$1, outputGain: outputGain) }
   }
 }
 

@@ -41,12 +41,12 @@ public struct Policy {
       if spec.observationShape.count == 3 {
         let net = NetworkBuilder.recurrentConv(hyperparameters, spec, outputs: outputs, name: name)
         network = net.head
-        (expectedCount, expectedLayers) = (net.parameterCount, Self.entries(net.tensors))
+        (expectedCount, expectedLayers) = (net.parameterCount, net.layerEntries)
         recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
       } else {
         let net = NetworkBuilder.recurrentMLP(hyperparameters, spec, outputs: outputs, name: name)
         network = net.head
-        (expectedCount, expectedLayers) = (net.parameterCount, Self.entries(net.tensors))
+        (expectedCount, expectedLayers) = (net.parameterCount, net.layerEntries)
         recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
       }
     } else if kind == .a3c && spec.discreteActionCount == 0 && hyperparameters.network == .lstm {
@@ -77,10 +77,6 @@ public struct Policy {
     actionCount = spec.discreteActionCount
     valueBased = kind.isValueBased
     self.parameters = parameters
-  }
-
-  static func entries(_ tensors: [TensorInfo]) -> [LayerEntry] {
-    tensors.map { LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count) }
   }
 
   /// A recurrent episode with the concrete network type.

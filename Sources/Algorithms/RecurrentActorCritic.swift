@@ -25,18 +25,11 @@ struct RecurrentActorCritic<Torso: Network>: WorkerAlgorithm {
   }
 
   var parameterCount: Int { network.parameterCount }
-  var layers: [LayerEntry] {
-    network.tensors.map { LayerEntry(name: $0.name, rows: $0.rows, cols: $0.cols, offset: $0.offset, count: $0.count) }
-  }
+  var layers: [LayerEntry] { network.layerEntries }
   var targetParameterCount: Int { 0 }
   var usesGradientExchange: Bool { synchronous }
 
-  func initialParameters(seed: UInt64) -> [Float] {
-    var theta = [Float](repeating: 0, count: network.parameterCount)
-    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
-    network.initialize(&theta, rng: &rng, outputGain: 0.01)
-    return theta
-  }
+  func initialParameters(seed: UInt64) -> [Float] { network.initialParameters(seed: seed, outputGain: 0.01) }
 
   /// One environment per worker: `run` refuses `--net lstm` with
   /// `--envs-per-worker` above 1 (the state would have to be carried per

@@ -38,15 +38,10 @@ struct RecurrentContinuousA3C: WorkerAlgorithm {
   var parameterCount: Int { network.parameterCount }
   var targetParameterCount: Int { 0 }
   var usesGradientExchange: Bool { false }
-  var layers: [LayerEntry] { Policy.entries(network.tensors) }
+  var layers: [LayerEntry] { network.layerEntries }
 
-  func initialParameters(seed: UInt64) -> [Float] {
-    var theta = [Float](repeating: 0, count: parameterCount)
-    var rng = Xoshiro256(seed: seed, stream: 1 << 32)
-    // Small head weights: μ ≈ 0, σ² ≈ softplus(0) and V ≈ 0 at the start.
-    network.initialize(&theta, rng: &rng, outputGain: 0.01)
-    return theta
-  }
+  /// Small head weights: μ ≈ 0, σ² ≈ softplus(0) and V ≈ 0 at the start.
+  func initialParameters(seed: UInt64) -> [Float] { network.initialParameters(seed: seed, outputGain: 0.01) }
 
   /// One environment per worker (`run` refuses `--envs-per-worker` > 1).
   func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
