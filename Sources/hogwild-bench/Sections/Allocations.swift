@@ -36,27 +36,35 @@ func benchAllocations(_ bench: Bench) {
                    samples: stepsPerSecond)
   bench.report.note("allocations per run, 50k/550k steps: " + counts.joined(separator: ", "))
   bench.report.note("zero allocations in steady state: \(f.stats.max == 0 ? "yes" : "NO")")
-  // The same with --envs-per-worker 8 (the lockstep batch and its K-row passes).
-  _ = countAllocations(bench, tMax: 20_000, envs: 8)
-  let short8 = countAllocations(bench, tMax: 50_000, envs: 8), long8 = countAllocations(bench, tMax: 550_000, envs: 8)
-  bench.report.add("alloc.per_1000_steps_k8", "allocations per 1,000 steps, --envs-per-worker 8",
-                   unit: "allocs", samples: [(Double(long8.allocations) - Double(short8.allocations)) / 500], decimals: 2)
-  // The value-based lockstep loops (QNLockstep.swift, OneStepQLockstep.swift).
-  for algo in [AlgorithmKind.qn, .q1] {
-    _ = countAllocations(bench, tMax: 20_000, envs: 8, algo: algo)
-    let a = countAllocations(bench, tMax: 50_000, envs: 8, algo: algo)
-    let b = countAllocations(bench, tMax: 550_000, envs: 8, algo: algo)
-    bench.report.add("alloc.per_1000_steps_\(algo.rawValue)_k8", "allocations per 1,000 steps, --algo \(algo.rawValue) --envs-per-worker 8",
-                     unit: "allocs", samples: [(Double(b.allocations) - Double(a.allocations)) / 500], decimals: 2)
+  // The other worker loops, one 550k − 50k pair each: the lockstep batch and
+  // its K-row passes, the value-based lockstep loops (QNLockstep.swift,
+  // OneStepQLockstep.swift), the continuous A3C, and the recurrent learners.
+  let loops: [(key: String, label: String, loop: WorkerLoop)] = [
+    ("k8", "--envs-per-worker 8", WorkerLoop(envs: 8)),
+    ("qn_k8", "--algo qn --envs-per-worker 8", WorkerLoop(envs: 8, algo: .qn)),
+    ("q1_k8", "--algo q1 --envs-per-worker 8", WorkerLoop(envs: 8, algo: .q1)),
+    ("sarsa1_k8", "--algo sarsa1 --envs-per-worker 8", WorkerLoop(envs: 8, algo: .sarsa1)),
+    ("pendulum_k4", "Pendulum-v1 --envs-per-worker 4", WorkerLoop(envs: 4, env: "Pendulum-v1")),
+    ("lstm", "--net lstm (CartPoleNoVel-v1)", WorkerLoop(network: .lstm, env: "CartPoleNoVel-v1")),
+    ("lstm_pendulum", "--net lstm (PendulumNoVel-v1)", WorkerLoop(network: .lstm, env: "PendulumNoVel-v1")),
+  ]
+  var allZero = true
+  for (key, label, loop) in loops {
+    _ = countAllocations(bench, tMax: 20_000, loop)
+    let short = countAllocations(bench, tMax: 50_000, loop), long = countAllocations(bench, tMax: 550_000, loop)
+    let figure = bench.report.add("alloc.per_1000_steps_\(key)", "allocs per 1,000 steps, \(label)", unit: "allocs",
+                                  samples: [(Double(long.allocations) - Double(short.allocations)) / 500], decimals: 2)
+    allZero = allZero && figure.stats.max == 0
   }
-  // The recurrent learner (RecurrentActorCriticLearner.swift) on CartPoleNoVel-v1.
-  _ = countAllocations(bench, tMax: 20_000, network: .lstm)
-  let shortLSTM = countAllocations(bench, tMax: 50_000, network: .lstm)
-  let longLSTM = countAllocations(bench, tMax: 550_000, network: .lstm)
-  let lstm = bench.report.add("alloc.per_1000_steps_lstm", "allocs per 1,000 steps, --net lstm",
-                              unit: "allocs", samples: [(Double(longLSTM.allocations) - Double(shortLSTM.allocations)) / 500],
-                              decimals: 2)
-  bench.report.note("zero allocations in steady state with --net lstm: \(lstm.stats.max == 0 ? "yes" : "NO")")
+  bench.report.note("zero allocations in steady state in every other loop: \(allZero ? "yes" : "NO")")
+}
+
+/// Which worker loop `countAllocations` runs: algorithm, network, K and env.
+private struct WorkerLoop {
+  var envs = 1
+  var algo = AlgorithmKind.a3c
+  var network = NetworkKind.mlp
+  var env = "CartPole-v1"
 }
 
 private func swapped<T>(_ a: T, _ b: T) -> (T, T) { (b, a) }
@@ -78,20 +86,19 @@ private func makeArray(_ n: Int) {
 
 /// Allocations and seconds of one in-process worker run of `tMax` steps,
 /// from creating its segment to the worker leaving its loop.
-private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1, algo: AlgorithmKind = .a3c,
-                              network: NetworkKind = .mlp) -> (allocations: UInt64, seconds: Double) {
+private func countAllocations(_ bench: Bench, tMax: UInt64,
+                              _ loop: WorkerLoop = WorkerLoop()) -> (allocations: UInt64, seconds: Double) {
   bench.stopIfInterrupted()
   let before = mc_allocations()
   let start = seconds()
   do {
     var hyper = Hyperparameters()
-    hyper.envsPerWorker = envs
-    hyper.network = network
-    // The LSTM runs on the task it exists for, with docs/RECURRENT.md's torso.
-    let envID = network == .lstm ? "CartPoleNoVel-v1" : "CartPole-v1"
-    if network == .lstm { hyper.hidden = [64] }
-    let spec = EnvRegistry.spec(envID)!
-    let algorithm = AlgorithmFactory.make(algo, hyperparameters: hyper, spec: spec)
+    hyper.envsPerWorker = loop.envs
+    hyper.network = loop.network
+    // The LSTM with docs/RECURRENT.md's torso.
+    if loop.network == .lstm { hyper.hidden = [64] }
+    let spec = EnvRegistry.spec(loop.env)!
+    let algorithm = AlgorithmFactory.make(loop.algo, hyperparameters: hyper, spec: spec)
     let name = "/hogwild-bench.alloc.\(getpid())"
     let segment = try SharedSegment.create(
       name: name,
@@ -109,7 +116,7 @@ private func countAllocations(_ bench: Bench, tMax: UInt64, envs: Int = 1, algo:
     var link = WorkerLink(segment: segment, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
                           rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
                           delay: .none, seed: 1)
-    algorithm.runWorker(link: &link, environments: (0..<envs).map { _ in EnvRegistry.make(envID)! }, seed: 1)
+    algorithm.runWorker(link: &link, environments: (0..<loop.envs).map { _ in EnvRegistry.make(loop.env)! }, seed: 1)
     link.finish()
   } catch {
     bench.fail("in-process worker: \(error)")
