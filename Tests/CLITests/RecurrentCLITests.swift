@@ -1,13 +1,13 @@
 // RecurrentCLITests.swift — `--net lstm` end to end: its flags and
 // refusals, the checkpoint's settings and layer table, `--resume` and
-// `eval` of a recurrent policy.
+// `eval` of a recurrent policy, a killed recurrent worker.
 
 import Foundation
 import Glibc
 import Testing
 
 extension CLITests {
-@Suite(.serialized) struct RecurrentCLITests {
+@Suite(.serialized) struct RecurrentCLITests: LiveSegmentTests {
   @Test func lstmFlagsAreDocumentedAndCheckedAtTheDoor() throws {
     let s = try Scratch()
     let help = try Harness.run(["run", "--help"], in: s.url)
@@ -101,6 +101,51 @@ extension CLITests {
                  "policy.rho.bias", "value.weight"] {
       #expect(text.contains(name + ".npy"), "\(name) not exported")
     }
+  }
+
+  @Test func aKilledLSTMWorkerIsReforkedAndStartsAFreshEpisode() throws {
+    // Rank 1 is SIGKILLed mid-episode. Its re-forked process resets its
+    // environment and its (h, c) and trains on: the half episode is never
+    // published, and every published episode is a whole CartPole episode
+    // (return = length, 1…500 steps), rank 1's included after the restart.
+    let s = try Scratch()
+    let out = s.path("run")
+    let segment = Harness.uniqueSegment("lstmkill")
+    defer { Harness.removeSegment(segment) }
+    let p = try Harness.start(
+      ["run", "--env", "CartPoleNoVel-v1", "--net", "lstm", "--procs", "2", "--t-max", "500M", "--quiet",
+       "--segment", segment, "--out", out], in: s.url)
+    defer { p.killIfRunning() }
+    let pids = { (report: [String: Any]) -> [Int32] in
+      ((report["workers"] as? [[String: Any]]) ?? []).compactMap { Harness.int($0["pid"]).map(Int32.init) }
+    }
+    let workers = pids(try waitForLiveSegment(segment, procs: 2, in: s))
+    try #require(workers.count == 2)
+    #expect(kill(workers[1], SIGKILL) == 0)
+    let killedAt = Harness.int(try dumpJSON(segment, in: s)["T"]) ?? 0
+    var reforkedAndStepping = false
+    for _ in 0..<100 where !reforkedAndStepping {
+      usleep(50_000)
+      let report = try dumpJSON(segment, in: s)
+      let rank1 = (report["workers"] as? [[String: Any]])?[1]
+      reforkedAndStepping = pids(report).count == 2 && pids(report)[1] != workers[1]
+        && (Harness.int(rank1?["restarts"]) ?? 0) == 1 && (Harness.int(rank1?["episodes"]) ?? 0) > 0
+    }
+    #expect(reforkedAndStepping, "rank 1 was not re-forked or published nothing after the kill")
+    usleep(300_000)
+    p.send(SIGINT)
+    let r = p.wait(timeout: 10)
+    #expect(r.exitCode == 130, "\(r)")
+    let summary = try Harness.json(at: URL(fileURLWithPath: out + "/summary.json"))
+    #expect(Harness.int(summary["worker_restarts"]) == 1)
+    let rows = try Harness.metricsRows(URL(fileURLWithPath: out + "/metrics.csv"))
+    #expect(rows.allSatisfy { row in
+      let length = Int(row[5]) ?? 0
+      return Double(row[4]) == Double(length) && (1...500).contains(length)
+    })
+    #expect(rows.contains { $0[2] == "1" && (Int($0[0]) ?? 0) > killedAt }, "no episode of rank 1 after the restart")
+    #expect(!Harness.segmentExists(segment))
+    #expect(Harness.leftovers(supervisor: r.pid, workers: workers).isEmpty)
   }
 }
 }
