@@ -1,12 +1,16 @@
-// CleanCommand.swift — `hogwild-rl clean`: unlink segments left behind by a
-// supervisor that died (SIGKILL, power loss). A live run's segment is never
-// touched: only segments whose creator process no longer exists.
+// CleanCommand.swift — `hogwild-rl clean [NAME…]`: unlink segments left
+// behind by a supervisor that died (SIGKILL, power loss). A live run's
+// segment is never touched: only segments whose creator process no longer
+// exists. With names, only those: another orphan (a `--keep-segment` run
+// someone is still reading) stays.
 
 import HogwildSegment
 import Runtime
 
 struct CleanOptions {
   var dryRun = false
+  /// Only these segments (normalized, leading slash); empty: every orphan.
+  var names: [String] = []
 }
 
 enum CleanCommand {
@@ -14,12 +18,22 @@ enum CleanCommand {
     OptionTable<CleanOptions>(
       command: "clean",
       abstract: "Remove hogwild-rl segments whose creator process is dead.",
-      usage: "hogwild-rl clean [--dry-run]",
+      usage: "hogwild-rl clean [NAME…] [--dry-run]",
       options: [
         .init("--dry-run", nil, "Only list what would be removed.") { o, _ in o.dryRun = true },
       ],
-      positional: nil,
-      discussion: "")
+      positional: { o, v throws(UsageError) in
+        do {
+          o.names.append(try SharedSegment.normalizedName(v))
+        } catch {
+          throw UsageError("clean: \(v): \(error)")
+        }
+      },
+      discussion: """
+        Without NAME, every orphaned hogwild segment in /dev/shm. With NAMEs (the leading slash
+        is optional), only those; a NAME that is not an orphaned segment (absent, or its creator
+        still runs) is reported on stderr and makes the exit status 1, the others are removed.
+        """)
   }
 
   /// Orphans: segments whose header names a creator that no longer runs.
@@ -35,7 +49,15 @@ enum CleanCommand {
       return CLI.usageFailure(error.message)
     }
     var failed = false
-    let found = orphans()
+    var found = orphans()
+    if !o.names.isEmpty {
+      for name in o.names where !found.contains(where: { $0.name == name }) {
+        let listed = SegmentCatalog.list().first { $0.name == name }
+        CLI.printError("error: \(name): " + (listed == nil ? "no such segment" : "not an orphan (its creator still runs, or its header cannot be read)"))
+        failed = true
+      }
+      found = found.filter { o.names.contains($0.name) }
+    }
     for l in found {
       let why = "creator pid \(l.creatorPID!) is dead"
       if o.dryRun {
@@ -50,7 +72,7 @@ enum CleanCommand {
         failed = true
       }
     }
-    if found.isEmpty { print("no orphaned segments") }
+    if found.isEmpty && o.names.isEmpty { print("no orphaned segments") }
     return failed ? 1 : 0
   }
 }

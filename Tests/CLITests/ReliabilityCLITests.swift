@@ -64,11 +64,24 @@ import Testing
     let l = try #require(entries.first { $0["segment"] as? String == live })
     #expect(l["orphan"] as? Bool == false)
 
-    let clean = try Harness.run(["clean"], in: s.url)
-    #expect(clean.exitCode == 0, "\(clean)")
-    #expect(clean.stdout.contains(orphan))
+    // Without NAME, clean selects every orphan and no live segment (shown
+    // with --dry-run: removing every orphan here would also remove other
+    // tests' kept segments, which run alongside).
+    let dry = try Harness.run(["clean", "--dry-run"], in: s.url)
+    #expect(dry.exitCode == 0, "\(dry)")
+    #expect(dry.stdout.contains("would remove \(orphan) "))
+    #expect(!dry.stdout.contains(live))
+    #expect(Harness.segmentExists(orphan))
+    // A live segment named is refused (exit 1) and left; the orphan goes.
+    let refused = try Harness.run(["clean", live], in: s.url)
+    #expect(refused.exitCode == 1 && refused.stderr.contains("not an orphan"), "\(refused)")
+    let clean = try Harness.run(["clean", String(orphan.dropFirst()), live], in: s.url)
+    #expect(clean.exitCode == 1, "\(clean)")
+    #expect(clean.stdout.contains("removed \(orphan) "))
     #expect(!Harness.segmentExists(orphan))
     #expect(Harness.segmentExists(live))
+    let bad = try Harness.run(["clean", "a/b"], in: s.url)
+    #expect(bad.exitCode == 64 && bad.stderr.split(separator: "\n").count == 1, "\(bad)")
     other.send(SIGINT)
     #expect(other.wait(timeout: 15).exitCode == 130)
     #expect(!Harness.segmentExists(live))
