@@ -239,14 +239,32 @@ def load_policy(path):
 PARTIAL = {"CartPoleNoVel-v1": ("CartPole-v1", [0, 2]), "PendulumNoVel-v1": ("Pendulum-v1", [0, 1])}
 
 
+def make_env(env_id):
+    """gymnasium.make(env_id), first registering the namespace's environments where the package
+    does not do it on import: MinAtar 1.0.15's ids exist only after minatar.gym.register_envs(),
+    and ale_py's ALE/* ids after gymnasium.register_envs(ale_py)."""
+    import gymnasium as gym
+
+    namespace = env_id.split("/", 1)[0] if "/" in env_id else None
+    if namespace == "MinAtar":
+        import minatar.gym
+
+        if "MinAtar/Breakout-v1" not in gym.registry:
+            minatar.gym.register_envs()
+    elif namespace == "ALE":
+        import ale_py
+
+        gym.register_envs(ale_py)
+    return gym.make(env_id)
+
+
 def evaluate(policy, env_id, episodes, seed, sample):
     """Undiscounted returns of `episodes` episodes of gymnasium's `env_id` (reset seeds seed, seed+1, …);
     the policy's state is reset at each episode's start."""
-    import gymnasium as gym
     import numpy as np
 
     base, kept = PARTIAL.get(env_id, (env_id, None))
-    env = gym.make(base)
+    env = make_env(base)
     view = (lambda o: o) if kept is None else (lambda o: np.asarray(o)[kept])  # noqa: E731
     rng = np.random.default_rng(seed)
     returns = []

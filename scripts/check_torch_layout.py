@@ -2,7 +2,8 @@
 """make interop: an exported policy loads into plain PyTorch modules with load_state_dict(strict=True)
 (nn.Conv2d, nn.Flatten, nn.Linear, nn.LSTM: the layouts docs/EXPORT.md promises), and those modules
 give examples/policy.py's outputs on random observations (for --net lstm: one sequence of them from
-the zero state, stepped by both). Usage: check_torch_layout.py FILE.safetensors"""
+the zero state, stepped by both); and examples/torch_policy.py's module, built from the metadata alone
+and loaded strictly, computes them too. Usage: check_torch_layout.py FILE.safetensors"""
 import sys
 
 import numpy as np
@@ -11,6 +12,7 @@ from safetensors.torch import load_file
 
 sys.path.insert(0, "examples")
 from policy import load_policy  # noqa: E402
+from torch_policy import load_torch_policy  # noqa: E402
 
 
 def sequential(t, front, front_state, layers, act, head=None):
@@ -57,8 +59,9 @@ def main(path):
 
         def step(x, s):
             return {head: net(x) for head, net in heads.items()}, s
+    module = load_torch_policy(path)  # strict load_state_dict of the export's own names
     rng = np.random.default_rng(0)
-    worst, s = 0.0, None
+    worst, worst_module, s = 0.0, 0.0, None
     pi.reset()
     for _ in range(50):
         if "conv" in m:
@@ -70,13 +73,18 @@ def main(path):
         ref = pi.outputs(obs)
         with torch.no_grad():
             got, s = step(x, s)
+            by_module = module(torch.from_numpy(obs))
         for head, y in got.items():
             y = y.double().numpy()
             worst = max(worst, float((np.abs(y - ref[head]) / (1 + np.abs(ref[head]))).max()))
-    ok = worst < 1e-4  # float32 in torch, float64 in policy.py
+            y = by_module[head].double().numpy()
+            worst_module = max(worst_module, float((np.abs(y - ref[head]) / (1 + np.abs(ref[head]))).max()))
+    ok = worst < 1e-4 and worst_module < 1e-4  # float32 in torch, float64 in policy.py
     what = "nn.LSTM, 50 steps" if m["network"] == "lstm" else "50 observations"
     print(f"       torch modules (strict load_state_dict) vs policy.py, heads {', '.join(heads)} ({what}): "
           f"max |diff|/(1+|y|) {worst:.2e}")
+    print(f"       examples/torch_policy.py module (strict, keys {', '.join(list(module.state_dict())[:3])}, …) "
+          f"vs policy.py: max |diff|/(1+|y|) {worst_module:.2e}")
     return 0 if ok else 1
 
 
