@@ -2,7 +2,7 @@
 // this process: hw_plugin_probe (Sources/CHogwild/plugin.c) does the work in a
 // forked child; this file checks what came back and turns it into an EnvSpec.
 
-import CHogwild
+import CEnvHost
 import Envs
 
 enum PluginProbe {

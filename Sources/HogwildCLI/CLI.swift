@@ -1,7 +1,7 @@
 // CLI.swift — the entry point: dispatches to a subcommand and owns the exit
 // status conventions (0 ok, 1 runtime failure, 64 bad input).
 
-import Glibc
+import HogwildSys
 import Runtime
 
 /// `hogwild-rl`'s command line.

@@ -1,6 +1,7 @@
 // PlotCommand.swift — `hogwild-rl plot RUN_DIR…`: learning curves of runs
 // (or of every run in a sweep folder) as one SVG.
 
+import HogwildSys
 import Plot
 import Runtime
 
@@ -70,8 +71,8 @@ enum PlotCommand {
 
   /// The run in `dir`, or every run directly inside it (a sweep folder).
   static func loadRuns(_ dir: String) throws(RunRecordError) -> [RunRecord] {
-    if RunRecord.isRunDirectory(dir) || !isDirectory(dir) { return [try RunRecord.load(dir)] }
-    let inside = directoryEntries(dir).map { dir + "/" + $0 }.filter(RunRecord.isRunDirectory)
+    if RunRecord.isRunDirectory(dir) || !FileSystem.isDirectory(dir) { return [try RunRecord.load(dir)] }
+    let inside = FileSystem.entries(dir).map { dir + "/" + $0 }.filter(RunRecord.isRunDirectory)
     guard !inside.isEmpty else {
       throw .usage("\(dir): not a run directory (no config.json and metrics.csv) and holds none")
     }

@@ -5,6 +5,7 @@
 
 import EnvSources
 import Envs
+import HogwildSys
 import Runtime
 
 struct ReplayOptions {

@@ -3,7 +3,6 @@
 import Algorithms
 import EnvSources
 import Envs
-import Glibc
 import HogwildSegment
 import Runtime
 import TinyNN

@@ -2,6 +2,7 @@
 // directory for `plot` and `sweep`: config.json, summary.json and the
 // scored episodes of metrics.csv, with the last-100 mean after each.
 
+import HogwildSys
 import Runtime
 
 /// Why a run directory cannot be read: `usage` (not a run directory: exit
@@ -63,12 +64,12 @@ struct RunRecord {
   }
 
   static func isRunDirectory(_ dir: String) -> Bool {
-    fileExists(dir + "/config.json") && fileExists(dir + "/metrics.csv")
+    FileSystem.exists(dir + "/config.json") && FileSystem.exists(dir + "/metrics.csv")
   }
 
   /// Reads `dir`; a directory without config.json and metrics.csv is a usage error.
   static func load(_ dir: String) throws(RunRecordError) -> RunRecord {
-    guard isDirectory(dir) else { throw .usage("\(dir): no such directory") }
+    guard FileSystem.isDirectory(dir) else { throw .usage("\(dir): no such directory") }
     guard isRunDirectory(dir) else {
       throw .usage("\(dir): not a run directory (no config.json and metrics.csv)")
     }
@@ -78,7 +79,7 @@ struct RunRecord {
     var scoresTests = false
     if let c = try? RunConfig(configText: configText) { scoresTests = c.scoresTestEpisodes }
     var summary: JSON?
-    if fileExists(dir + "/summary.json") {
+    if FileSystem.exists(dir + "/summary.json") {
       do { summary = try JSON.parse(try text(dir + "/summary.json")) } catch let e as JSON.ParseError {
         throw .unreadable("\(dir)/summary.json: \(e)")
       } catch { throw error as! RunRecordError }

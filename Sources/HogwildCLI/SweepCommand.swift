@@ -3,10 +3,9 @@
 // writes results.csv, report.md and SVG figures from the finished runs.
 // Finished runs are skipped, so an interrupted sweep continues where it stopped.
 
-import CHogwild
 import Envs
-import Glibc
 import HogwildSegment
+import HogwildSys
 import Plot
 import Runtime
 
@@ -204,19 +203,19 @@ enum SweepCommand {
       CLI.printError("error: \(error)")
       return 1
     }
-    _ = hw_install_stop_handlers()
-    defer { hw_reset_stop_handlers() }
+    StopSignals.install()
+    defer { StopSignals.reset() }
     var failed: [String] = []
     var stopped: Int32 = 0
     for (i, r) in runs.enumerated() {
-      if hw_stop_signal() != 0 { stopped = hw_stop_signal(); break }
+      if let s = StopSignals.received { stopped = s; break }
       let tag = "sweep: [\(i + 1)/\(runs.count)] \(r.name)"
       let dir = plan.directory(r)
       if let done = try? RunRecord.load(dir), done.isFinished {
         CLI.printError("\(tag): finished before, skipped")
         continue
       }
-      if fileExists(dir) && !removeRunDirectory(dir) {
+      if FileSystem.exists(dir) && !FileSystem.removeDirectoryOfFiles(dir) {
         CLI.printError("\(tag): error: could not remove the unfinished run's directory")
         failed.append(r.name)
         continue
@@ -227,27 +226,28 @@ enum SweepCommand {
         continue
       }
       CLI.printError("\(tag): running")
-      let outcome = ChildRun.run(["run"] + plan.arguments(r), logPath: dir + "/run.log")
-      let signal = hw_stop_signal()
-      if signal != 0 && outcome == .exited(128 + signal) {
+      let outcome = Result { () throws(Errno) -> ExitStatus in
+        try ChildRun.run(["run"] + plan.arguments(r), logPath: dir + "/run.log")
+      }
+      if let signal = StopSignals.received, case .success(.exited(128 + signal)) = outcome {
         CLI.printError("\(tag): stopped by signal \(signal); its outputs are in \(dir) (it runs again next time)")
         stopped = signal
         break
       }
       switch outcome {
-      case .exited(0):
+      case .success(.exited(0)):
         CLI.printError("\(tag): " + ((try? RunRecord.load(dir)).map(describe) ?? "done"))
-      case .exited(let code):
+      case .success(.exited(let code)):
         CLI.printError("\(tag): failed with exit status \(code); see \(dir)/run.log")
         failed.append(r.name)
-      case .signaled(let s):
+      case .success(.signaled(let s)):
         CLI.printError("\(tag): killed by signal \(s); see \(dir)/run.log")
         failed.append(r.name)
-      case .notStarted(let e):
-        CLI.printError("\(tag): could not start \(ChildRun.executable): \(Errno(e))")
+      case .failure(let e):
+        CLI.printError("\(tag): could not start \(ChildRun.executable): \(e)")
         failed.append(r.name)
       }
-      if hw_stop_signal() == 0, !sweep.writeOutputs(runs: runs) { failed.append("outputs") }
+      if StopSignals.received == nil, !sweep.writeOutputs(runs: runs) { failed.append("outputs") }
     }
     let wrote = sweep.writeOutputs(runs: runs)
     if wrote { print(sweep.outputList.joined(separator: "\n")) }
@@ -265,7 +265,7 @@ enum SweepCommand {
   /// Refuses an --out whose sweep.json records other shared settings.
   static func checkPreviousSweep(_ plan: SweepPlan) throws(UsageError) {
     let path = plan.out + "/sweep.json"
-    guard fileExists(path) else { return }
+    guard FileSystem.exists(path) else { return }
     guard let bytes = try? readWholeFile(path), let old = try? JSON.parse(String(decoding: bytes, as: UTF8.self)),
       let settings = old["settings"]
     else { throw UsageError("--out \(plan.out): its sweep.json cannot be read; use another --out or remove it") }

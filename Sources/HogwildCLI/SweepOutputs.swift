@@ -1,6 +1,7 @@
 // SweepOutputs.swift — what a sweep writes into its folder from the
 // finished runs there: results.csv, report.md and the figures.
 
+import HogwildSys
 import Plot
 import Runtime
 

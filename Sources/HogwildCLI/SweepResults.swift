@@ -3,6 +3,7 @@
 // each row contributes; results.csv.
 
 import Algorithms
+import HogwildSys
 import Plot
 import Runtime
 
@@ -82,7 +83,7 @@ enum SweepResults {
   static func rows(in out: String, columns: inout [String], threshold: Double?,
                    cache: inout [String: RunRecord]) -> [SweepRow] {
     var found: [(name: String, parts: [(key: String, value: String)], record: RunRecord)] = []
-    for name in directoryEntries(out) {
+    for name in FileSystem.entries(out) {
       guard let parts = parseName(name) else { continue }
       let dir = out + "/" + name
       let record: RunRecord

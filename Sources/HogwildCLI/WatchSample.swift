@@ -3,6 +3,7 @@
 // between two readings.
 
 import HogwildSegment
+import HogwildSys
 import Runtime
 
 /// What `dump --watch` read from the segment at one moment (read-only).
@@ -30,7 +31,7 @@ struct WatchSample {
   init(_ seg: SharedSegment) {
     let h = seg.header
     // Counters first, then the report, so rates use one consistent reading.
-    time = SegmentReport.monotonicNow()
+    time = MonotonicClock.now
     globalSteps = h.globalSteps.load()
     globalUpdates = h.globalUpdates.load()
     state = h.state

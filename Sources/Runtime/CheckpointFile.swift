@@ -4,8 +4,8 @@
 
 import Algorithms
 import Envs
-import Glibc
 import HogwildSegment
+import HogwildSys
 
 /// A checkpoint and the settings of its run.
 public struct LoadedCheckpoint: Sendable {
