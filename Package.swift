@@ -50,10 +50,14 @@ let package = Package(
     .target(name: "EnvSources", dependencies: ["Envs", "CEnvHost", "HogwildSys"], swiftSettings: hostCPU),
     // One readable file per algorithm.
     .target(name: "Algorithms", dependencies: ["TinyNN", "Envs", "HogwildSegment"], swiftSettings: hostCPU),
+    // File formats, pure Swift and no dependencies: JSON, checkpoint.bin,
+    // the policy export (safetensors, npz), TensorBoard events.
+    .target(name: "Formats", swiftSettings: hostCPU),
     // Supervisor, worker processes, delay, metrics, checkpoints.
-    .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "HogwildSys"], swiftSettings: hostCPU),
+    .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "HogwildSys", "Formats"],
+            swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
-    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Plot"],
+    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot"],
             swiftSettings: hostCPU),
     // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
     // line plots with bands, grouped bars. No dependencies.
@@ -73,9 +77,9 @@ let package = Package(
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
-    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Formats", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Algorithms", "Envs", "TinyNN"], exclude: ["Fixtures"]),
+    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Formats", "Algorithms", "Envs", "TinyNN"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

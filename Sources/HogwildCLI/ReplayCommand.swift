@@ -5,6 +5,7 @@
 
 import EnvSources
 import Envs
+import Formats
 import HogwildSys
 import Runtime
 

@@ -2,6 +2,7 @@
 // directory for `plot` and `sweep`: config.json, summary.json and the
 // scored episodes of metrics.csv, with the last-100 mean after each.
 
+import Formats
 import HogwildSys
 import Runtime
 

@@ -1,6 +1,7 @@
 // SegmentReport.swift — what `dump` shows about a segment, built once as
 // JSON and rendered either as that JSON or as text tables.
 
+import Formats
 import HogwildSegment
 import HogwildSys
 import Runtime

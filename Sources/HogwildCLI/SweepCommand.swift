@@ -4,6 +4,7 @@
 // Finished runs are skipped, so an interrupted sweep continues where it stopped.
 
 import Envs
+import Formats
 import HogwildSegment
 import HogwildSys
 import Plot

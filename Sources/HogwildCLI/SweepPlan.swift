@@ -2,6 +2,7 @@
 // their `run` command lines, and the settings every run shares (kept in
 // sweep.json so a continued sweep can check it is the same experiment).
 
+import Formats
 import Runtime
 
 /// One run of a sweep.

@@ -3,6 +3,7 @@
 // each row contributes; results.csv.
 
 import Algorithms
+import Formats
 import HogwildSys
 import Plot
 import Runtime

@@ -2,6 +2,7 @@
 // report plus the recent returns from the episode ring, and the rates
 // between two readings.
 
+import Formats
 import HogwildSegment
 import HogwildSys
 import Runtime

@@ -3,6 +3,7 @@
 import Algorithms
 import EnvSources
 import Envs
+import Formats
 import HogwildSegment
 import HogwildSys
 

@@ -1,6 +1,7 @@
 // Supervisor+Checkpoint.swift — periodic checkpoints (--checkpoint-every)
 // and continuing a run from one (run --resume DIR).
 
+import Formats
 import HogwildSegment
 import HogwildSys
 

@@ -14,6 +14,7 @@
 
 import Algorithms
 import Envs
+import Formats
 import HogwildSegment
 import HogwildSys
 

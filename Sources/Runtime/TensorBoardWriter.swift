@@ -3,6 +3,7 @@
 // the supervisor calls once per --log-every interval and at the end. A run
 // killed between flushes keeps every record up to the last flush whole.
 
+import Formats
 import HogwildSys
 
 /// Appends TensorBoard events to one event file.
