@@ -56,8 +56,12 @@ let package = Package(
     // Supervisor, worker processes, delay, metrics, checkpoints.
     .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "HogwildSys", "Formats"],
             swiftSettings: hostCPU),
+    // Runs of runs: `sweep`'s grid, child runs, run directories read back,
+    // results, report and figures, learning curves.
+    .target(name: "Experiments", dependencies: ["Runtime", "Algorithms", "Formats", "HogwildSys", "Plot"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
-    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot"],
+    .target(name: "HogwildCLI",
+            dependencies: ["Runtime", "Experiments", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot"],
             swiftSettings: hostCPU),
     // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
     // line plots with bands, grouped bars. No dependencies.
