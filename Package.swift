@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // hogwild-rl: a shared-memory Hogwild! runtime for asynchronous RL.
-// No package dependencies: the Swift toolchain, Glibc and the C target only.
+// No package dependencies: the Swift toolchain, Glibc and the C targets only.
 import PackageDescription
 
 // Builds target the host CPU (AVX2/AVX-512 where present): the network and
