@@ -82,18 +82,27 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/hogwild-rl
 
-# Raw pointers stay in the segment module (and TinyNN's kernel files).
+# What ARCHITECTURE.md promises, checked by grep: raw pointers stay in the
+# segment module (and TinyNN's kernel files); each C module is imported by
+# its one Swift module only (CHogwild by HogwildSegment, CHogwildSys by
+# HogwildSys, CEnvHost by EnvSources; and by that module's tests); the leaf modules Formats and Plot
+# import no module of the project.
 lint:
 	@bad=$$(grep -rln 'UnsafeMutableRawPointer\|UnsafeRawPointer\|assumingMemoryBound\|bindMemory' Sources \
 	  | grep -v '^Sources/HogwildSegment/' | grep -v '^Sources/TinyNN/\(Conv\|LSTM\|Batch\)\{0,1\}Kernels.swift$$' ); \
-	if [ -n "$$bad" ]; then echo "raw pointers outside HogwildSegment: $$bad"; exit 1; fi; echo "lint ok"
+	if [ -n "$$bad" ]; then echo "raw pointers outside HogwildSegment: $$bad"; exit 1; fi
+	@for pair in CHogwild:HogwildSegment CHogwildSys:HogwildSys CEnvHost:EnvSources; do \
+	  c=$${pair%%:*}; home=$${pair##*:}; \
+	  bad=$$(grep -rlE "^(@[A-Za-z_]+ )*import $$c\$$" Sources Tests --include='*.swift' | grep -v "^Sources/$$home/\|^Tests/$${home}Tests/"); \
+	  if [ -n "$$bad" ]; then echo "import $$c outside $$home:" $$bad; exit 1; fi; \
+	done
+	@mods=$$(ls Sources | tr '\n' '|' | sed 's/|$$//'); \
+	bad=$$(grep -rlE "^(@[A-Za-z_]+ )*import ($$mods)\$$" Sources/Formats Sources/Plot); \
+	if [ -n "$$bad" ]; then echo "a leaf module imports the project:" $$bad; exit 1; fi
+	@echo "lint ok"
 
-# Removes build products and any /dev/shm hogwild segment whose creator is dead.
+# Removes build products, and first (with the binary still there) every
+# /dev/shm hogwild segment no live process holds: `hogwild-rl clean`.
 clean:
 	-@if [ -x $(BIN) ]; then $(BIN) clean; fi
-	@for f in /dev/shm/hogwild-rl.*; do \
-	  [ -e "$$f" ] || continue; pid=$${f##*.}; \
-	  case "$$pid" in ''|*[!0-9]*) continue;; esac; \
-	  if ! kill -0 "$$pid" 2>/dev/null; then rm -f "$$f" && echo "removed orphan $$f"; fi; \
-	done
 	rm -rf .build

@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // hogwild-rl: a shared-memory Hogwild! runtime for asynchronous RL.
-// No package dependencies: the Swift toolchain, Glibc and the C target only.
+// No package dependencies: the Swift toolchain, Glibc and the C targets only.
 import PackageDescription
 
 // Builds target the host CPU (AVX2/AVX-512 where present): the network and
@@ -19,19 +19,27 @@ let package = Package(
     .executable(name: "hogwild-bench", targets: ["hogwild-bench"]),
   ],
   targets: [
-    // The C core. Its public headers are the top-level include/ folder, which
-    // holds hogwild.h, the single definition of the segment layout.
+    // The C side, split by concern. include/ holds the headers others build
+    // against: hogwild.h (the one definition of the segment layout),
+    // hogwild_env.h (the plugin ABI) and hogwild_bridge.h (the bridge block).
+    // The segment: shared memory, lock, futex, apply kernels (HogwildSegment only).
+    .target(name: "CHogwild", cSettings: cOptimize + [.define("_GNU_SOURCE")]),
+    // The operating system: fork, wait, reaper, signals, clocks, captured
+    // helper runs (HogwildSys only).
+    .target(name: "CHogwildSys", cSettings: cOptimize + [.define("_GNU_SOURCE")]),
+    // Hosting environments written elsewhere: the C plugin loader, the Python
+    // bridge and the embedded adaptor.py (EnvSources only). C23 for #embed.
     .target(
-      name: "CHogwild",
-      path: ".",
-      sources: ["Sources/CHogwild"],
-      publicHeadersPath: "include",
-      cSettings: cOptimize + [.define("_GNU_SOURCE")],
+      name: "CEnvHost", dependencies: ["CHogwildSys"], exclude: ["adaptor.py"],
+      cSettings: cOptimize + [.define("_GNU_SOURCE"), .unsafeFlags(["-std=gnu23"])],
       linkerSettings: [.linkedLibrary("dl")]
     ),
+    // The operating system as the Swift modules use it, swift-system style:
+    // Errno, retryOnInterrupt, ForkedChild, StopSignals, clocks, files.
+    .target(name: "HogwildSys", dependencies: ["CHogwildSys"], swiftSettings: hostCPU),
     // The only Swift module that touches raw pointers: the shared segment,
     // its typed views, and the apply kernels' Swift entry points.
-    .target(name: "HogwildSegment", dependencies: ["CHogwild"], swiftSettings: hostCPU),
+    .target(name: "HogwildSegment", dependencies: ["CHogwild", "HogwildSys"], swiftSettings: hostCPU),
     // Dense networks with manual backprop, policy/value losses, optimizers.
     .target(name: "TinyNN", swiftSettings: hostCPU),
     // Gymnasium-compatible environments and the seeded RNG.
@@ -39,13 +47,21 @@ let package = Package(
     // Where an environment comes from (`--env`): the built-in ids, C plugins
     // (include/hogwild_env.h) and Python environments over the bridge
     // (include/hogwild_bridge.h).
-    .target(name: "EnvSources", dependencies: ["Envs", "CHogwild"], swiftSettings: hostCPU),
+    .target(name: "EnvSources", dependencies: ["Envs", "CEnvHost", "HogwildSys"], swiftSettings: hostCPU),
     // One readable file per algorithm.
     .target(name: "Algorithms", dependencies: ["TinyNN", "Envs", "HogwildSegment"], swiftSettings: hostCPU),
+    // File formats, pure Swift and no dependencies: JSON, checkpoint.bin,
+    // the policy export (safetensors, npz), TensorBoard events.
+    .target(name: "Formats", swiftSettings: hostCPU),
     // Supervisor, worker processes, delay, metrics, checkpoints.
-    .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
+    .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "HogwildSys", "Formats"],
+            swiftSettings: hostCPU),
+    // Runs of runs: `sweep`'s grid, child runs, run directories read back,
+    // results, report and figures, learning curves.
+    .target(name: "Experiments", dependencies: ["Runtime", "Algorithms", "Formats", "HogwildSys", "Plot"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
-    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "Plot"],
+    .target(name: "HogwildCLI",
+            dependencies: ["Runtime", "Experiments", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot"],
             swiftSettings: hostCPU),
     // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
     // line plots with bands, grouped bars. No dependencies.
@@ -55,7 +71,7 @@ let package = Package(
     // subprocess for the end-to-end figures).
     .executableTarget(
       name: "hogwild-bench",
-      dependencies: ["Algorithms", "TinyNN", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "CMallocCounter"],
+      dependencies: ["Algorithms", "TinyNN", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "CMallocCounter"],
       swiftSettings: hostCPU),
     // Counts malloc/calloc/realloc/memalign calls; linked only into
     // hogwild-bench, whose definitions interpose glibc's for the process.
@@ -65,9 +81,9 @@ let package = Package(
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
-    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Formats", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Algorithms", "Envs", "TinyNN"], exclude: ["Fixtures"]),
+    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Formats", "Algorithms", "Envs", "TinyNN"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

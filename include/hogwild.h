@@ -408,14 +408,6 @@ static inline int32_t hw_load_i32_relaxed(const int32_t *p) {
 static inline void hw_store_i32_relaxed(int32_t *p, int32_t v) {
   __atomic_store_n(p, v, __ATOMIC_RELAXED);
 }
-/* Raises *p to at least v (for maxima). */
-static inline void hw_fetch_max_u64_relaxed(uint64_t *p, uint64_t v) {
-  uint64_t cur = __atomic_load_n(p, __ATOMIC_RELAXED);
-  while (cur < v &&
-         !__atomic_compare_exchange_n(p, &cur, v, 1, __ATOMIC_RELAXED,
-                                      __ATOMIC_RELAXED)) {
-  }
-}
 /* Sequentially consistent, for A2C's barrier flags (NOTES (e)). */
 static inline uint64_t hw_load_u64_seqcst(const uint64_t *p) {
   return __atomic_load_n(p, __ATOMIC_SEQ_CST);

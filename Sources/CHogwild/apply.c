@@ -12,7 +12,7 @@
  * race, outside the language's model either way.) With -fno-math-errno the
  * square root is one instruction, so the plain kernels vectorise.
  */
-#include "hogwild_sys.h"
+#include "hogwild_segment.h"
 
 #include <float.h>
 #include <math.h>

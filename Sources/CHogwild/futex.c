@@ -2,7 +2,7 @@
  * A2C's process-shared barrier. glibc has no futex wrapper, hence syscall.
  * No FUTEX_PRIVATE_FLAG: waiters are different processes mapping the same
  * segment, so the kernel must key the futex on the physical page. */
-#include "hogwild_sys.h"
+#include "hogwild_segment.h"
 
 #include <errno.h>
 #include <linux/futex.h>

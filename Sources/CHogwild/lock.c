@@ -1,8 +1,7 @@
 /*
  * lock.c — the process-shared robust mutex used by --update locked.
  */
-#include "hogwild.h"
-#include "hogwild_sys.h"
+#include "hogwild_segment.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -7,7 +7,7 @@
  * close the descriptor right after mmap, and on every failure back out what
  * was already done before reporting the saved errno.
  */
-#include "hogwild_sys.h"
+#include "hogwild_segment.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
 // Python environments once per process) and to environments to step.
 
 import Envs
-import Glibc
+import HogwildSys
 
 /// An environment source whose spec is known: what a run, `eval`, `envs` or
 /// `replay` needs to build environments of it.
@@ -87,8 +87,8 @@ public struct ResolvedEnv: Sendable {
   /// (a poller would take the CPU from the process it waits for).
   /// $HOGWILD_BRIDGE_SPIN_NS overrides it (for measurements).
   static func spin(concurrent: Int) -> UInt64 {
-    if let text = getenv("HOGWILD_BRIDGE_SPIN_NS"), let ns = UInt64(String(cString: text)) { return ns }
-    let cpus = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    if let text = CurrentProcess.environment("HOGWILD_BRIDGE_SPIN_NS"), let ns = UInt64(text) { return ns }
+    let cpus = CurrentProcess.onlineCPUs
     return 2 * concurrent <= cpus ? bridgeSpinNanoseconds : 0
   }
 

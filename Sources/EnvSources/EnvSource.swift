@@ -3,7 +3,7 @@
 // (EnvCatalog) learns the spec.
 
 import Envs
-import Glibc
+import HogwildSys
 
 /// Where an environment comes from.
 public enum EnvSource: Equatable, Hashable, Sendable {
@@ -113,16 +113,11 @@ public enum EnvSource: Equatable, Hashable, Sendable {
     return out
   }
 
-  static func isFile(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-  }
+  static func isFile(_ path: String) -> Bool { FileSystem.isRegularFile(path) }
 
   static func absolute(_ path: String) -> String {
     guard !path.hasPrefix("/") else { return path }
-    var buffer = [CChar](repeating: 0, count: 4096)
-    guard getcwd(&buffer, buffer.count) != nil else { return path }
-    let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    guard let cwd = CurrentProcess.workingDirectory else { return path }
     var relative = Substring(path)
     while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
     return (cwd == "/" ? "" : cwd) + "/" + relative

@@ -2,9 +2,9 @@
 // (include/hogwild_env.h), stepped in this process through the plugin's
 // function pointers. The runtime, not the plugin, applies the time limit.
 
-import CHogwild
+import CEnvHost
 import Envs
-import Glibc
+import HogwildSys
 
 /// One environment made by a plugin. Copies share the plugin's environment
 /// (it lives behind a reference); give each stepping loop its own instance.
@@ -42,7 +42,7 @@ public struct PluginEnvironment: Environment {
     var env: OpaquePointer?
     let rc = hw_plugin_create(plugin, spec.id, seed, &env)
     guard rc == 0, let env else {
-      throw EnvSourceError(rc == EINVAL ? "\(path): hw_env_create(\"\(spec.id)\", \(seed)) returned NULL"
+      throw EnvSourceError(Errno(rc) == .invalidArgument ? "\(path): hw_env_create(\"\(spec.id)\", \(seed)) returned NULL"
         : "\(path): no memory for an environment")
     }
     self.spec = spec

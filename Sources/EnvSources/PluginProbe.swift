@@ -1,8 +1,8 @@
 // PluginProbe.swift — learning a C plugin's spec without running its code in
-// this process: hw_plugin_probe (Sources/CHogwild/plugin.c) does the work in a
+// this process: hw_plugin_probe (Sources/CEnvHost/plugin.c) does the work in a
 // forked child; this file checks what came back and turns it into an EnvSpec.
 
-import CHogwild
+import CEnvHost
 import Envs
 
 enum PluginProbe {

@@ -2,9 +2,9 @@
 // (`gym:ID`, `py:MODULE:FACTORY`), stepped through the shared exchange block
 // of include/hogwild_bridge.h: one fixed-size request and answer per step.
 
-import CHogwild
+import CEnvHost
 import Envs
-import Glibc
+import HogwildSys
 
 /// A Python environment behind the bridge. Copies share the one Python
 /// process (it lives behind a reference); it ends when the last copy goes,
@@ -37,8 +37,8 @@ public struct PythonBridgeEnvironment: Environment {
     func fail(_ rc: Int32) -> Never {
       let why = String(cString: hw_bridge_message(handle))
       let line = "error: \(rc == HW_BRIDGE_FAILED ? "the Python environment failed: " : "")\(why)\n"
-      _ = line.withCString { write(2, $0, strlen($0)) }
-      hw_exit_now(1)
+      StandardError.write(line)
+      CurrentProcess.exitImmediately(1)
     }
   }
 

@@ -1,7 +1,7 @@
 // PythonInterpreter.swift — which python runs the environment adaptor:
 // `--python PATH`, else $HOGWILD_PYTHON, else `python3` on PATH.
 
-import Glibc
+import HogwildSys
 
 public enum PythonInterpreter {
   /// The environment variable that names the default interpreter.
@@ -11,7 +11,7 @@ public enum PythonInterpreter {
   /// value (nil: not given). Throws a one-line reason if it cannot be run.
   public static func resolve(flag: String?) throws(EnvSourceError) -> String {
     if let flag { return try locate(flag, what: "--python \(flag)") }
-    if let p = getenv(variable), case let value = String(cString: p), !value.isEmpty {
+    if let value = CurrentProcess.environment(variable), !value.isEmpty {
       return try locate(value, what: "\(variable)=\(value)")
     }
     guard let found = search("python3") else {
@@ -24,7 +24,7 @@ public enum PythonInterpreter {
   /// else searched on PATH.
   public static func locate(_ name: String, what: String) throws(EnvSourceError) -> String {
     if name.contains("/") {
-      guard access(name, F_OK) == 0 else { throw EnvSourceError("\(what): no such file") }
+      guard FileSystem.exists(name) else { throw EnvSourceError("\(what): no such file") }
       guard isExecutableFile(name) else { throw EnvSourceError("\(what): not an executable file") }
       return EnvSource.absolute(name)
     }
@@ -33,7 +33,7 @@ public enum PythonInterpreter {
   }
 
   static func search(_ name: String) -> String? {
-    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+    let path = CurrentProcess.environment("PATH") ?? "/usr/local/bin:/usr/bin:/bin"
     for dir in path.split(separator: ":", omittingEmptySubsequences: true) {
       let candidate = dir + "/" + name
       if isExecutableFile(candidate) { return EnvSource.absolute(candidate) }
@@ -41,8 +41,5 @@ public enum PythonInterpreter {
     return nil
   }
 
-  static func isExecutableFile(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
-  }
+  static func isExecutableFile(_ path: String) -> Bool { FileSystem.isExecutableFile(path) }
 }

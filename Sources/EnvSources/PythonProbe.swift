@@ -2,9 +2,9 @@
 // and threshold once, before a run creates anything: the adaptor's `probe`
 // mode makes the environment, prints a few `key value` lines and exits.
 
-import CHogwild
+import CEnvHost
 import Envs
-import Glibc
+import HogwildSys
 
 enum PythonProbe {
   /// Importing gymnasium and making an environment can take a while (ROMs,
@@ -13,25 +13,26 @@ enum PythonProbe {
 
   static func spec(source: EnvSource, python: String) throws(EnvSourceError) -> EnvSpec {
     let argv = [python, "-c", PythonAdaptor.source, "probe", source.text]
-    var out = [CChar](repeating: 0, count: 1 << 20)
-    var err = [CChar](repeating: 0, count: 1 << 16)
-    var outLength = 0, errLength = 0
-    var kind: Int32 = 0, code: Int32 = 0
-    let rc = CArguments.withArgv(argv) { argv in
-      hw_run_capture(argv, timeoutNanoseconds, &out, out.count, &outLength, &err, err.count, &errLength, &kind, &code)
-    }
     let what = "\(source.text) (python \(python))"
-    if rc == ETIMEDOUT {
+    let run: CapturedRun
+    do {
+      run = try CapturedRun.run(argv, timeoutNanoseconds: timeoutNanoseconds, outputCapacity: 1 << 20)
+    } catch .timedOut {
       throw EnvSourceError("\(what): the probe did not finish within \(timeoutNanoseconds / 1_000_000_000) s")
+    } catch {
+      throw EnvSourceError("cannot run \(python): \(error)")
     }
-    guard rc == 0 else { throw EnvSourceError("cannot run \(python): \(String(cString: strerror(rc)))") }
-    let lines = CText.string(out).split(separator: "\n").map(String.init)
+    let lines = run.output.split(separator: "\n").map(String.init)
     if let error = lines.first(where: { $0.hasPrefix("error ") }) {
       throw EnvSourceError("\(source.text): " + error.dropFirst("error ".count))
     }
-    guard kind == HW_CHILD_EXITED, code == 0, lines.first == "hogwild-adaptor 1", lines.last == "end" else {
-      let last = CText.string(err).split(separator: "\n").last.map(String.init)
-      let how = kind == HW_CHILD_SIGNALED ? "was killed by signal \(code)" : "exited with status \(code)"
+    guard run.status.isSuccess, lines.first == "hogwild-adaptor 1", lines.last == "end" else {
+      let last = run.errorOutput.split(separator: "\n").last.map(String.init)
+      let how: String
+      switch run.status {
+      case .signaled(let s): how = "was killed by signal \(s)"
+      case .exited(let code): how = "exited with status \(code)"
+      }
       throw EnvSourceError("\(what): the probe \(how)" + (last.map { ": " + $0 } ?? " without a word"))
     }
     do {

@@ -1,32 +1,41 @@
 // CLI.swift — the entry point: dispatches to a subcommand and owns the exit
 // status conventions (0 ok, 1 runtime failure, 64 bad input).
 
-import Glibc
+import HogwildSys
 import Runtime
 
 /// `hogwild-rl`'s command line.
 public enum CLI {
   public static let version = "0.1.0"
 
-  static let overview = """
-    OVERVIEW: hogwild-rl — asynchronous RL (A3C) with forked workers writing lock-free into one
-    POSIX shared-memory parameter segment (Hogwild!).
+  /// Every subcommand, once: its name, its line in the overview, its entry point.
+  static let subcommands: [(name: String, summary: String, main: @Sendable ([String]) -> Int32)] = [
+    ("run", "Train an agent (default: CartPole-v1, A3C, one worker per CPU).", RunCommand.main),
+    ("eval", "Run a checkpoint's policy for N episodes and report the returns.", EvalCommand.main),
+    ("export", "Write a checkpoint's network as safetensors or npz (tensors + architecture).", ExportCommand.main),
+    ("dump", "Inspect a live or kept shared segment, or list them (--list).", DumpCommand.main),
+    ("clean", "Remove segments left behind by a supervisor that died.", CleanCommand.main),
+    ("envs", "List the environments: spaces, time limit, solved threshold.", EnvsCommand.main),
+    ("replay", "Step an environment from a given internal state; print every step as JSON.", ReplayCommand.main),
+    ("sweep", "Run a grid of configurations (algorithms, workers, delays, …) and report on them.", SweepCommand.main),
+    ("plot", "Draw learning curves of runs (or of a sweep) as an SVG.", PlotCommand.main),
+  ]
 
-    USAGE: hogwild-rl <subcommand> [options]
-
-    SUBCOMMANDS:
-      run     Train an agent (default: CartPole-v1, A3C, one worker per CPU).
-      eval    Run a checkpoint's policy for N episodes and report the returns.
-      export  Write a checkpoint's network as safetensors or npz (tensors + architecture).
-      dump    Inspect a live or kept shared segment, or list them (--list).
-      clean   Remove segments left behind by a supervisor that died.
-      envs    List the environments: spaces, time limit, solved threshold.
-      replay  Step an environment from a given internal state; print every step as JSON.
-      sweep   Run a grid of configurations (algorithms, workers, delays, …) and report on them.
-      plot    Draw learning curves of runs (or of a sweep) as an SVG.
-
-      See 'hogwild-rl <subcommand> --help' for each subcommand's options.
-    """
+  static var overview: String {
+    let width = subcommands.map(\.name.count).max()! + 2
+    let list = subcommands.map { "  " + $0.name + String(repeating: " ", count: width - $0.name.count) + $0.summary }
+    return ([
+      "OVERVIEW: hogwild-rl — asynchronous RL (A3C) with forked workers writing lock-free into one",
+      "POSIX shared-memory parameter segment (Hogwild!).",
+      "",
+      "USAGE: hogwild-rl <subcommand> [options]",
+      "",
+      "SUBCOMMANDS:",
+    ] + list + [
+      "",
+      "  See 'hogwild-rl <subcommand> --help' for each subcommand's options.",
+    ]).joined(separator: "\n")
+  }
 
   /// Runs the command line `args` (without the program name); returns the
   /// process exit status.
@@ -36,16 +45,8 @@ public enum CLI {
       return 0
     }
     let rest = Array(args.dropFirst())
+    if let command = subcommands.first(where: { $0.name == sub }) { return command.main(rest) }
     switch sub {
-    case "run": return RunCommand.main(rest)
-    case "eval": return EvalCommand.main(rest)
-    case "export": return ExportCommand.main(rest)
-    case "dump": return DumpCommand.main(rest)
-    case "clean": return CleanCommand.main(rest)
-    case "envs": return EnvsCommand.main(rest)
-    case "replay": return ReplayCommand.main(rest)
-    case "sweep": return SweepCommand.main(rest)
-    case "plot": return PlotCommand.main(rest)
     case "-h", "--help", "help":
       print(overview)
       return 0
@@ -53,7 +54,9 @@ public enum CLI {
       print("hogwild-rl \(version)")
       return 0
     default:
-      return usageFailure("unknown subcommand '\(sub)'; expected run, eval, export, dump, clean, envs, replay, sweep or plot (see 'hogwild-rl --help')")
+      let names = subcommands.map(\.name)
+      let expected = names.dropLast().joined(separator: ", ") + " or " + names.last!
+      return usageFailure("unknown subcommand '\(sub)'; expected \(expected) (see 'hogwild-rl --help')")
     }
   }
 

@@ -1,6 +1,7 @@
 // DumpText.swift — the text form of `dump`: header, counters,
 // hyperparameters, regions, per-layer statistics, workers.
 
+import Formats
 import Glibc
 import Runtime
 

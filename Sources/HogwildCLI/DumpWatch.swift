@@ -11,9 +11,8 @@
 // printed and the watch exits 0 with a note on stderr.
 
 import Algorithms
-import CHogwild
-import Glibc
 import HogwildSegment
+import HogwildSys
 import Runtime
 
 enum DumpWatch {
@@ -30,9 +29,9 @@ enum DumpWatch {
       CLI.printError("error: \(error)")
       return 1
     }
-    let redraw = !json && isatty(STDOUT_FILENO) != 0
-    _ = hw_install_stop_handlers()
-    defer { hw_reset_stop_handlers() }
+    let redraw = !json && StandardOutput.isTerminal
+    StopSignals.install()
+    defer { StopSignals.reset() }
     if redraw { write(escape + "?25l" + escape + "2J") }  // hide the cursor, clear once
     defer { if redraw { write(escape + "?25h") } }
 
@@ -59,7 +58,7 @@ enum DumpWatch {
       previous = sample
       index += 1
       if !sleep(interval) {
-        CLI.printError("\nwatch: stopped by signal \(hw_stop_signal()); the run is untouched")
+        CLI.printError("\nwatch: stopped by signal \(StopSignals.received ?? 0); the run is untouched")
         return 0
       }
     }
@@ -77,18 +76,17 @@ enum DumpWatch {
 
   /// Sleeps `ns` in slices; false if a stop signal arrived.
   private static func sleep(_ ns: UInt64) -> Bool {
-    let end = hw_monotonic_ns() &+ ns
-    while hw_stop_signal() == 0 {
-      let now = hw_monotonic_ns()
+    let end = MonotonicClock.now &+ ns
+    while StopSignals.received == nil {
+      let now = MonotonicClock.now
       if now >= end { return true }
-      _ = hw_sleep_ns(min(end - now, 50_000_000))
+      MonotonicClock.sleep(nanoseconds: min(end - now, 50_000_000))
     }
     return false
   }
 
   /// Writes and flushes, so every frame reaches a pipe or file at once.
   private static func write(_ text: String) {
-    print(text, terminator: "")
-    fflush(nil)  // all streams: Glibc's `stdout` global is not concurrency-safe in Swift 6
+    StandardOutput.writeAndFlush(text)
   }
 }

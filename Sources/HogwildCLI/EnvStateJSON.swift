@@ -5,6 +5,7 @@
 // "-Infinity".
 
 import Envs
+import Formats
 import Runtime
 
 extension EnvState {

@@ -3,6 +3,7 @@
 
 import EnvSources
 import Envs
+import Formats
 import Runtime
 
 struct EnvsOptions {

@@ -1,6 +1,8 @@
 // ExportCommand.swift — `hogwild-rl export`: a checkpoint's network as a
 // .safetensors or .npz file other tools can load (see docs/EXPORT.md).
 
+import Formats
+import HogwildSys
 import Runtime
 
 struct ExportOptions {

@@ -1,6 +1,8 @@
 // PlotCommand.swift — `hogwild-rl plot RUN_DIR…`: learning curves of runs
 // (or of every run in a sweep folder) as one SVG.
 
+import Experiments
+import HogwildSys
 import Plot
 import Runtime
 
@@ -50,7 +52,7 @@ enum PlotCommand {
     }
     var runs: [RunRecord] = []
     do throws(RunRecordError) {
-      for d in o.directories { runs += try loadRuns(trimmedPath(d)) }
+      for d in o.directories { runs += try RunRecord.loadRuns(trimmedPath(d)) }
     } catch {
       if error.exitCode == 64 { return CLI.usageFailure(error.description) }
       CLI.printError("error: \(error)")
@@ -66,17 +68,5 @@ enum PlotCommand {
     }
     print("\(o.out): \(groups.count) configuration\(groups.count == 1 ? "" : "s"), \(runs.count) run\(runs.count == 1 ? "" : "s")")
     return 0
-  }
-
-  /// The run in `dir`, or every run directly inside it (a sweep folder).
-  static func loadRuns(_ dir: String) throws(RunRecordError) -> [RunRecord] {
-    if RunRecord.isRunDirectory(dir) || !isDirectory(dir) { return [try RunRecord.load(dir)] }
-    let inside = directoryEntries(dir).map { dir + "/" + $0 }.filter(RunRecord.isRunDirectory)
-    guard !inside.isEmpty else {
-      throw .usage("\(dir): not a run directory (no config.json and metrics.csv) and holds none")
-    }
-    var out: [RunRecord] = []
-    for d in inside { out.append(try RunRecord.load(d)) }
-    return out
   }
 }

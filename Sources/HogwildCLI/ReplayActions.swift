@@ -2,6 +2,7 @@
 // against the environment's action space.
 
 import Envs
+import Formats
 import Runtime
 
 /// The actions `replay` applies, one per step.

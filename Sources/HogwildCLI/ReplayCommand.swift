@@ -5,6 +5,8 @@
 
 import EnvSources
 import Envs
+import Formats
+import HogwildSys
 import Runtime
 
 struct ReplayOptions {

@@ -1,9 +1,9 @@
-// RunCommand.swift — `hogwild-rl run`: parse, validate, train, report.
+// RunCommand.swift — `hogwild-rl run`: its options, then train and report
+// (parsing and checking the options: RunValidation.swift).
 
 import Algorithms
 import EnvSources
 import Envs
-import Glibc
 import HogwildSegment
 import Runtime
 import TinyNN
@@ -220,145 +220,6 @@ enum RunCommand {
         o.resumeDirectory = dir
       },
     ]
-  }
-
-  /// Parses and validates; nil after --help.
-  static func parse(_ args: [String]) throws(UsageError) -> RunConfig? {
-    try parseOptions(args)?.config
-  }
-
-  /// Parses `args` over `base` (the defaults, or a resumed run's stored
-  /// settings) and validates; nil after --help.
-  static func parseOptions(_ args: [String], base: RunConfig = RunConfig(),
-                           baseTarget: Double? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
-    var o = RunOptions()
-    o.config = base
-    // Which options were given: several defaults depend on the algorithm or
-    // the environment, and apply only to options left out.
-    var given: Set<String> = []
-    guard try table.parse(args, into: &o, given: &given) else { return nil }
-    var c = o.config
-    if o.resumeDirectory == nil {
-      c.env = try resolveEnvironment(o.envSource ?? c.env.source, pythonFlag: o.pythonFlag)
-    } else {
-      // Resuming: the stored environment stands (a different --env is refused
-      // with the other settings a resume keeps); --python may name another
-      // interpreter for it.
-      if let source = o.envSource { c.env = ResolvedEnv(source: source, spec: c.envSpec, python: c.env.python) }
-      if let flag = o.pythonFlag {
-        guard c.env.source.isPython else { throw pythonNotNeeded(c.envID) }
-        do { c.env = ResolvedEnv(source: c.env.source, spec: c.envSpec, python: try PythonInterpreter.resolve(flag: flag)) }
-        catch { throw UsageError(error.message) }
-      }
-    }
-    let spec = c.envSpec
-    // A box action space (Pendulum-v1) needs a Gaussian policy: a3c has one;
-    // the others maximise over or sample from a discrete action set.
-    let continuous = spec.discreteActionCount == 0
-    if continuous && c.algorithm != .a3c {
-      throw UsageError("--env \(c.envID): its action space is continuous, which --algo \(c.algorithm.rawValue) does not support (use --algo a3c)")
-    }
-    if o.resumeDirectory == nil {
-      if !given.contains("--net") { c.hyperparameters.network = NetworkKind.defaultFor(spec) }
-      guard c.hyperparameters.network.fits(spec) else {
-        throw UsageError("--net conv: \(c.envID)'s observations are not images (height × width × channels); use --net mlp")
-      }
-      if continuous && c.hyperparameters.network == .conv {
-        throw UsageError("--net conv: continuous-action A3C uses dense policy and value networks")
-      }
-      if c.hyperparameters.network == .lstm && c.algorithm.isValueBased {
-        throw UsageError("--net lstm: --algo \(c.algorithm.rawValue) is value-based; the recurrent network is for a3c and a2c")
-      }
-      if c.hyperparameters.network == .lstm && c.hyperparameters.envsPerWorker > 1 {
-        throw UsageError("--net lstm: --envs-per-worker \(c.hyperparameters.envsPerWorker): the recurrent learner steps one environment per worker (use --envs-per-worker 1)")
-      }
-    }
-    if continuous && !given.contains("--ent-coef") && o.resumeDirectory == nil {
-      c.hyperparameters.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient
-    }
-    // A resumed run's env is known only once its stored settings are read; there
-    // the stored probability stands, and a different --sticky is refused with the
-    // other settings a resume keeps.
-    if o.resumeDirectory == nil {
-      if !given.contains("--sticky") {
-        c.stickyActionProbability = spec.stickyActionProbability
-      } else if spec.stickyActionProbability == nil {
-        throw UsageError("--sticky: \(c.envID) has no sticky actions (only the MinAtar environments do)")
-      }
-    }
-    if let list = o.delayWorkersList {
-      if let bad = list.first(where: { $0 >= c.procs }) {
-        throw UsageError("--delay-workers: rank \(bad) does not exist with --procs \(c.procs) (ranks are 0 to \(c.procs - 1))")
-      }
-      c.delayWorkers = Set(list)
-    }
-    if c.independent && c.algorithm.isSynchronous {
-      throw UsageError("--independent: a2c's workers meet at a barrier by design; use it with a3c or the Q-learning family")
-    }
-    if c.audit && c.independent {
-      throw UsageError("--audit: with --independent no worker writes the shared θ, so there is nothing to audit")
-    }
-    if c.staleUpdates > 0 {
-      if c.algorithm.isSynchronous {
-        throw UsageError("--stale-updates: a2c is synchronous by design (every round reads the θ the last round wrote); use it with a3c or the Q-learning family")
-      }
-      if c.independent {
-        throw UsageError("--stale-updates: with --independent workers share no θ; there is no update order to be stale against")
-      }
-      if c.hyperparameters.updateMode != .hogwild {
-        throw UsageError("--stale-updates: updates are applied one at a time in a fixed order, so none is lost and --update \(c.hyperparameters.updateMode.rawValue) has nothing to do; leave --update at hogwild")
-      }
-    }
-    if c.hyperparameters.rmsSqrt == .fast {
-      if c.hyperparameters.optimizer == .sgd {
-        throw UsageError("--rmsprop-sqrt fast: --optimizer sgd takes no square root; leave --rmsprop-sqrt at exact")
-      }
-      if c.hyperparameters.updateMode == .atomic {
-        throw UsageError("--rmsprop-sqrt fast: --update atomic has only the exact form (its compare-and-swap loop is per float, not vectorised); use --update hogwild or locked, or --rmsprop-sqrt exact")
-      }
-    }
-    // Per-algorithm defaults, for what no flag set (a resumed run keeps its own).
-    if o.resumeDirectory == nil {
-      if !given.contains("--lr") {
-        c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
-      }
-      if !given.contains("--lr-schedule") {
-        c.hyperparameters.learningRateSchedule = Hyperparameters.defaultLearningRateSchedule(for: c.algorithm)
-      }
-      if !given.contains("--target-interval") {
-        c.hyperparameters.targetInterval = Hyperparameters.defaultTargetInterval(for: c.algorithm)
-      }
-    }
-    switch o.target {
-    case .none:
-      c.targetReturn = given.contains("--t-max") ? nil
-        : o.resumeDirectory != nil ? baseTarget : spec.rewardThreshold
-    case .some(let t): c.targetReturn = t
-    }
-    return (c, o.resumeDirectory)
-  }
-
-  /// `source` with its spec (a plugin or a Python environment is probed
-  /// here, once per process): every problem is one line for exit 64.
-  static func resolveEnvironment(_ source: EnvSource, pythonFlag: String?) throws(UsageError) -> ResolvedEnv {
-    var python: String?
-    if source.isPython {
-      do { python = try PythonInterpreter.resolve(flag: pythonFlag) } catch { throw UsageError(error.message) }
-    } else if pythonFlag != nil {
-      throw pythonNotNeeded(source.text)
-    }
-    do { return try EnvCatalog.resolve(source, python: python) } catch {
-      throw UsageError("--env: \(error.message)")
-    }
-  }
-
-  /// `--env`'s value, checked for its form only.
-  static func parseEnvSource(_ v: String) throws(UsageError) -> EnvSource {
-    do throws(EnvSourceError) { return try EnvSource(parsing: v) } catch { throw UsageError("--env \(v): \(error.message)") }
-  }
-
-  static func pythonNotNeeded(_ env: String) -> UsageError {
-    UsageError("--python: only gym: and py: environments run in Python, and --env \(env) does not")
   }
 
   static func main(_ args: [String]) -> Int32 {

@@ -1,15 +1,16 @@
 // SegmentReport.swift — what `dump` shows about a segment, built once as
 // JSON and rendered either as that JSON or as text tables.
 
-import Glibc
+import Formats
 import HogwildSegment
+import HogwildSys
 import Runtime
 
 enum SegmentReport {
   /// The whole report (keys documented in README, "Reading dump").
   static func json(_ seg: SharedSegment) -> JSON {
     let h = seg.header
-    let now = monotonicNow()
+    let now = MonotonicClock.now
     let slots = (0..<h.procs).map(seg.slot)
     let theta = seg.parameters
     let layers: [JSON] = h.layers.map { l in
@@ -106,11 +107,5 @@ enum SegmentReport {
     return .object([("policy_loss", .double(m.policyLoss)), ("value_loss", .double(m.valueLoss)),
                     ("entropy", .double(m.entropy)), ("grad_norm", .double(m.gradientNorm)),
                     ("clipped_fraction", .double(m.clippedFraction)), ("td_error", .double(m.tdError))])
-  }
-
-  static func monotonicNow() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
   }
 }

@@ -3,10 +3,11 @@
 // writes results.csv, report.md and SVG figures from the finished runs.
 // Finished runs are skipped, so an interrupted sweep continues where it stopped.
 
-import CHogwild
 import Envs
-import Glibc
+import Experiments
+import Formats
 import HogwildSegment
+import HogwildSys
 import Plot
 import Runtime
 
@@ -146,9 +147,10 @@ enum SweepCommand {
     guard try table.parse(args, into: &o) else { return nil }
     guard let out = o.out else { throw UsageError("--out: required (the sweep's folder)") }
     let env = o.shared.last { $0.flag == "--env" }?.value ?? RunConfig().envID
-    var dimensions: [(dimension: SweepDimension, values: [String])] = []
+    var dimensions: [(key: String, flag: String, values: [String])] = []
     for d in SweepDimension.all {
-      if let values = o.lists[d.key] { dimensions.append((d, values)) } else if let v = d.implicit { dimensions.append((d, [v])) }
+      if let values = o.lists[d.key] { dimensions.append((d.key, d.flag, values)) }
+      else if let v = d.implicit { dimensions.append((d.key, d.flag, [v])) }
     }
     let threshold: Double?
     let source: String
@@ -164,7 +166,7 @@ enum SweepCommand {
     if o.stopAtTarget && threshold == nil {
       throw UsageError("--stop-at-target: there is no threshold (\(env) has none and --target-return is none or not given)")
     }
-    let plan = SweepPlan(dimensions: dimensions, seeds: o.seeds, shared: o.shared, out: out,
+    let plan = SweepPlan(axes: SweepDimension.all.map(\.axis), dimensions: dimensions, seeds: o.seeds, shared: o.shared, out: out,
                          threshold: threshold, stopAtTarget: o.stopAtTarget)
     for r in plan.runs {
       do { _ = try RunCommand.parseOptions(plan.arguments(r)) } catch {
@@ -194,91 +196,19 @@ enum SweepCommand {
       }
       return 0
     }
-    var sweep = SweepState(plan: plan, command: command, thresholdSource: thresholdSource)
-    do {
-      try OutputFiles.makeDirectory(plan.out)
-      let record = JSON.object([("command", .string(command)), ("settings", plan.settings),
-                                ("grid", .array(runs.map { .string($0.name) }))])
-      try OutputFiles.writeAtomically(plan.out + "/sweep.json", text: record.serialized(indent: true) + "\n")
-    } catch {
-      CLI.printError("error: \(error)")
-      return 1
-    }
-    _ = hw_install_stop_handlers()
-    defer { hw_reset_stop_handlers() }
-    var failed: [String] = []
-    var stopped: Int32 = 0
-    for (i, r) in runs.enumerated() {
-      if hw_stop_signal() != 0 { stopped = hw_stop_signal(); break }
-      let tag = "sweep: [\(i + 1)/\(runs.count)] \(r.name)"
-      let dir = plan.directory(r)
-      if let done = try? RunRecord.load(dir), done.isFinished {
-        CLI.printError("\(tag): finished before, skipped")
-        continue
-      }
-      if fileExists(dir) && !removeRunDirectory(dir) {
-        CLI.printError("\(tag): error: could not remove the unfinished run's directory")
-        failed.append(r.name)
-        continue
-      }
-      do { try OutputFiles.makeDirectory(dir) } catch {
-        CLI.printError("\(tag): error: \(error)")
-        failed.append(r.name)
-        continue
-      }
-      CLI.printError("\(tag): running")
-      let outcome = ChildRun.run(["run"] + plan.arguments(r), logPath: dir + "/run.log")
-      let signal = hw_stop_signal()
-      if signal != 0 && outcome == .exited(128 + signal) {
-        CLI.printError("\(tag): stopped by signal \(signal); its outputs are in \(dir) (it runs again next time)")
-        stopped = signal
-        break
-      }
-      switch outcome {
-      case .exited(0):
-        CLI.printError("\(tag): " + ((try? RunRecord.load(dir)).map(describe) ?? "done"))
-      case .exited(let code):
-        CLI.printError("\(tag): failed with exit status \(code); see \(dir)/run.log")
-        failed.append(r.name)
-      case .signaled(let s):
-        CLI.printError("\(tag): killed by signal \(s); see \(dir)/run.log")
-        failed.append(r.name)
-      case .notStarted(let e):
-        CLI.printError("\(tag): could not start \(ChildRun.executable): \(Errno(e))")
-        failed.append(r.name)
-      }
-      if hw_stop_signal() == 0, !sweep.writeOutputs(runs: runs) { failed.append("outputs") }
-    }
-    let wrote = sweep.writeOutputs(runs: runs)
-    if wrote { print(sweep.outputList.joined(separator: "\n")) }
-    if stopped != 0 {
-      CLI.printError("sweep: stopped; run the same command again to continue")
-      return 128 + stopped
-    }
-    if !failed.isEmpty {
-      CLI.printError("sweep: \(failed.count) run\(failed.count == 1 ? "" : "s") failed: " + failed.joined(separator: " "))
-      return 1
-    }
-    return wrote ? 0 : 1
+    return SweepRunner.run(plan, command: command, thresholdSource: thresholdSource)
   }
 
   /// Refuses an --out whose sweep.json records other shared settings.
   static func checkPreviousSweep(_ plan: SweepPlan) throws(UsageError) {
     let path = plan.out + "/sweep.json"
-    guard fileExists(path) else { return }
+    guard FileSystem.exists(path) else { return }
     guard let bytes = try? readWholeFile(path), let old = try? JSON.parse(String(decoding: bytes, as: UTF8.self)),
       let settings = old["settings"]
     else { throw UsageError("--out \(plan.out): its sweep.json cannot be read; use another --out or remove it") }
     if let diff = SweepPlan.difference(settings, plan.settings) {
       throw UsageError("--out \(plan.out) holds a sweep with other run options (\(diff)); use the same options or another --out")
     }
-  }
-
-  static func describe(_ r: RunRecord) -> String {
-    let s = r.summary
-    var line = r.exitReason + ", " + NumberText.grouped(r.endSteps) + " steps in " + NumberText.fixed(r.endSeconds, 2) + " s"
-    if let m = s?["mean_return_100"]?.doubleValue { line += ", last-100 mean " + NumberText.fixed(m, 1) }
-    return line
   }
 
   /// `s` quoted for a POSIX shell when it needs to be.

@@ -3,6 +3,7 @@
 // left out, so the table can name flags that are still on their way.
 
 import Algorithms
+import Experiments
 import Runtime
 
 /// A setting `sweep` varies: its key (in run directory names and results
@@ -15,16 +16,19 @@ struct SweepDimension {
   /// the dimension is then left to `run`'s default and out of run names.
   let implicit: String?
   /// The stable spelling of a value (so 1ms and 1000us name one directory).
-  let canonical: (String) -> String
+  let canonical: @Sendable (String) -> String
 
   init(_ key: String, _ flag: String, config configKey: String, implicit: String? = nil,
-       canonical: @escaping (String) -> String = { $0 }) {
+       canonical: @escaping @Sendable (String) -> String = { $0 }) {
     self.key = key
     self.flag = flag
     self.configKey = configKey
     self.implicit = implicit
     self.canonical = canonical
   }
+
+  /// As the sweep's runs and results see it.
+  var axis: SweepAxis { SweepAxis(key: key, flag: flag, configKey: configKey, canonical: canonical) }
 
   static func integer(_ s: String) -> String {
     (try? ValueParsers.integer("", s, Int.min...Int.max)).map(String.init) ?? s

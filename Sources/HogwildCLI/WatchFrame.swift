@@ -2,6 +2,7 @@
 // (counters, rates, staleness, a sparkline of recent returns, the worker
 // table) or one line of JSON.
 
+import Formats
 import Runtime
 
 enum WatchFrame {

@@ -2,7 +2,9 @@
 // report plus the recent returns from the episode ring, and the rates
 // between two readings.
 
+import Formats
 import HogwildSegment
+import HogwildSys
 import Runtime
 
 /// What `dump --watch` read from the segment at one moment (read-only).
@@ -30,7 +32,7 @@ struct WatchSample {
   init(_ seg: SharedSegment) {
     let h = seg.header
     // Counters first, then the report, so rates use one consistent reading.
-    time = SegmentReport.monotonicNow()
+    time = MonotonicClock.now
     globalSteps = h.globalSteps.load()
     globalUpdates = h.globalUpdates.load()
     state = h.state

@@ -2,7 +2,7 @@
 // live runs from orphans left by a dead supervisor.
 
 import CHogwild
-import Glibc
+import HogwildSys
 
 /// One object in /dev/shm that looks like a hogwild-rl segment.
 public struct SegmentListing: Sendable {
@@ -31,17 +31,7 @@ public enum SegmentCatalog {
   /// Every object whose name starts with "hogwild" or whose first bytes are
   /// the hogwild-rl magic, sorted by name.
   public static func list() -> [SegmentListing] {
-    guard let dir = opendir(directory) else { return [] }
-    defer { closedir(dir) }
-    var out: [SegmentListing] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
-        ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name == "." || name == ".." { continue }
-      if let listing = inspect("/" + name) { out.append(listing) }
-    }
-    return out.sorted { $0.name < $1.name }
+    FileSystem.entries(directory).compactMap { inspect("/" + $0) }.sorted { $0.name < $1.name }
   }
 
   /// Reads one object; nil if it is neither named nor tagged as ours.
@@ -93,13 +83,5 @@ extension SegmentCatalog {
     case false?: return false
     case nil: return ProcessProbe.isAlive(creator)
     }
-  }
-}
-
-/// Asks the kernel whether a process exists.
-public enum ProcessProbe {
-  public static func isAlive(_ pid: Int32) -> Bool {
-    guard pid > 0 else { return false }
-    return kill(pid, 0) == 0 || errno == EPERM
   }
 }

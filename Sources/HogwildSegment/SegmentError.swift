@@ -1,23 +1,7 @@
 // SegmentError.swift — every way creating, attaching to or reading a shared
 // segment can fail, each with a message fit for one line on stderr.
 
-import CHogwild
-import Glibc
-
-/// An errno value with its `strerror` text.
-public struct Errno: Error, Equatable, Hashable, CustomStringConvertible, Sendable {
-  public var rawValue: Int32
-  public init(_ rawValue: Int32) { self.rawValue = rawValue }
-
-  public static let fileExists = Errno(EEXIST)
-  public static let noSuchFile = Errno(ENOENT)
-  public static let permissionDenied = Errno(EACCES)
-  public static let noSpace = Errno(ENOSPC)
-  public static let noSuchProcess = Errno(ESRCH)
-  public static let invalidArgument = Errno(EINVAL)
-
-  public var description: String { String(cString: strerror(rawValue)) }
-}
+import HogwildSys
 
 /// A failure to create, attach to, or trust a shared segment.
 public enum SegmentError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -27,6 +11,8 @@ public enum SegmentError: Error, Equatable, CustomStringConvertible, Sendable {
   case create(name: String, Errno)
   /// The object could not be opened or mapped.
   case attach(name: String, Errno)
+  /// The name could not be removed.
+  case unlink(name: String, Errno)
   /// The object is smaller than its header or than the size it declares.
   case truncated(name: String, size: Int, needed: Int)
   /// The first eight bytes are not `HW_MAGIC`.
@@ -48,6 +34,8 @@ public enum SegmentError: Error, Equatable, CustomStringConvertible, Sendable {
       return "could not create shared memory segment \"\(n)\": \(e)"
     case .attach(let n, let e):
       return "could not open shared memory segment \"\(n)\": \(e)"
+    case .unlink(let n, let e):
+      return "could not remove shared memory segment \"\(n)\": \(e)"
     case .truncated(let n, let size, let needed):
       return "shared memory segment \"\(n)\" is truncated: \(size) bytes, needs \(needed)"
     case .badMagic(let n, let found):

@@ -8,6 +8,7 @@
 
 import CHogwild
 import Glibc
+import HogwildSys
 
 /// A mapped shared-memory segment and the typed views over it.
 ///
@@ -86,7 +87,7 @@ public final class SharedSegment {
   public static func unlink(name: String) throws(SegmentError) {
     let n = try normalizedName(name)
     let rc = hw_shm_unlink(n)
-    guard rc == 0 else { throw .attach(name: n, Errno(rc)) }
+    guard rc == 0 else { throw .unlink(name: n, Errno(rc)) }
   }
 
   // MARK: typed views
@@ -215,7 +216,7 @@ public final class SharedSegment {
     h.pointee.layout_version = HW_LAYOUT_VERSION
     h.pointee.header_size = UInt32(SegmentLayout.headerSize)
     h.pointee.total_size = UInt64(layout.totalSize)
-    h.pointee.creator_pid = getpid()
+    h.pointee.creator_pid = CurrentProcess.id
     h.pointee.state = UInt32(HW_STATE_INITIALIZING)
     h.pointee.procs = UInt32(layout.workerCount)
     h.pointee.worker_slot_size = UInt32(SegmentLayout.slotSize)
@@ -237,8 +238,8 @@ public final class SharedSegment {
     h.pointee.study.stale_k = UInt64(layout.staleUpdates)
     h.pointee.study.stale_ring_offset = UInt64(layout.staleRingOffset)
     h.pointee.study.stale_stride = UInt64(layout.staleStride)
-    h.pointee.created_unix_ns = hw_realtime_ns()
-    h.pointee.created_mono_ns = hw_monotonic_ns()
+    h.pointee.created_unix_ns = WallClock.now
+    h.pointee.created_mono_ns = MonotonicClock.now
     for rank in 0..<layout.workerCount {
       let s = slot(rank)
       s.rank = rank

@@ -2,6 +2,7 @@
 // ‖intended − actual change‖ / ‖intended‖ of θ overall and per layer, for
 // summary.json and `dump`.
 
+import Formats
 import HogwildSegment
 
 /// The lost-update audit of a segment, overall and per layer.

@@ -4,8 +4,9 @@
 
 import Algorithms
 import Envs
-import Glibc
+import Formats
 import HogwildSegment
+import HogwildSys
 
 /// A checkpoint and the settings of its run.
 public struct LoadedCheckpoint: Sendable {
@@ -48,7 +49,7 @@ public struct LoadedCheckpoint: Sendable {
     }
     do {
       _ = try Policy(kind: config.algorithm, hyperparameters: config.hyperparameters, spec: spec,
-                     parameters: checkpoint.parameters, layers: checkpoint.layers)
+                     parameters: checkpoint.parameters, layers: checkpoint.layers.map(LayerEntry.init))
     } catch {
       throw LoadError(description: "\(path): checkpoint does not match its config: \(error)")
     }

@@ -4,6 +4,7 @@
 // and a changed environment can be refused.
 
 import Envs
+import Formats
 
 extension EnvSpec {
   /// {id, observation_shape, observation_binary, action_space: {type: "discrete", n} |

@@ -1,11 +1,11 @@
 // ProgressLine.swift — the once-a-second status line on stderr: one line
 // rewritten in place on a terminal, plain lines otherwise (logs, CI).
 
-import Glibc
+import HogwildSys
 
 struct ProgressLine {
   let enabled: Bool
-  let isTerminal = isatty(STDERR_FILENO) != 0
+  let isTerminal = StandardError.isTerminal
   var lastSteps: UInt64 = 0
   var lastTime: Double = 0
   var printed = false

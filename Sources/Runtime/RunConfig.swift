@@ -3,8 +3,9 @@
 import Algorithms
 import EnvSources
 import Envs
-import Glibc
+import Formats
 import HogwildSegment
+import HogwildSys
 
 /// Settings of one `hogwild-rl run`. The CLI validates and fills it; the
 /// supervisor only reads it.
@@ -68,7 +69,7 @@ public struct RunConfig: Sendable {
   public static let maxStaleUpdates = 4096
 
   /// Online CPUs, at least 1.
-  public static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+  public static var onlineCPUs: Int { CurrentProcess.onlineCPUs }
 
   /// How the workers build their environment.
   public var envOptions: EnvOptions { EnvOptions(stickyActionProbability: stickyActionProbability) }

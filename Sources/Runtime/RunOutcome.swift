@@ -1,5 +1,6 @@
 // RunOutcome.swift — why a run ended, its exit status, and summary.json.
 
+import Formats
 import HogwildSegment
 
 /// Why a run ended.

@@ -1,6 +1,7 @@
 // StalenessSummary.swift — combines the workers' log2 staleness histograms
 // into the figures summary.json and `dump` report.
 
+import Formats
 import HogwildSegment
 
 /// Mean, median, 99th percentile and maximum staleness.

@@ -1,9 +1,9 @@
 // Supervisor+Checkpoint.swift — periodic checkpoints (--checkpoint-every)
 // and continuing a run from one (run --resume DIR).
 
-import CHogwild
-import Glibc
+import Formats
 import HogwildSegment
+import HogwildSys
 
 extension Supervisor {
   /// Everything a resumed run needs: θ, g, T, U, every rank's counters, the
@@ -19,7 +19,7 @@ extension Supervisor {
     c.recentTestReturns = testWindow.returns
     c.episodes = episodesWritten
     c.testEpisodes = testEpisodesWritten
-    c.wallSeconds = Double(hw_monotonic_ns() &- startNanoseconds) / 1e9
+    c.wallSeconds = Double(MonotonicClock.now &- startNanoseconds) / 1e9
     c.solvedAtStep = solvedAt?.step
     c.solvedAtSeconds = solvedAt?.seconds
     return c
@@ -34,7 +34,7 @@ extension Supervisor {
     case .none:
       return
     case .time(let every):
-      let now = hw_monotonic_ns()
+      let now = MonotonicClock.now
       if nextCheckpointAt == 0 { nextCheckpointAt = now + every }
       due = now >= nextCheckpointAt
       if due { nextCheckpointAt = now + every }

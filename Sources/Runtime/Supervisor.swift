@@ -13,10 +13,10 @@
 //     unlinked. No zombie, no /dev/shm entry, whatever ended the run.
 
 import Algorithms
-import CHogwild
 import Envs
-import Glibc
+import Formats
 import HogwildSegment
+import HogwildSys
 
 /// Runs training as configured.
 public final class Supervisor {
@@ -45,7 +45,7 @@ public final class Supervisor {
   struct Child {
     var rank: Int
     /// The worker's reaper (our child); the worker's own pid is in its slot.
-    var pid: Int32
+    var reaper: ForkedChild
     /// CLOCK_MONOTONIC when it was forked (its heartbeat before it has one).
     var startedAt: UInt64
     var running = true
@@ -88,7 +88,7 @@ public final class Supervisor {
     // 1. Create the segment, then the output directory.
     let segmentName: String
     do {
-      segmentName = try SharedSegment.normalizedName(config.segmentName ?? "/hogwild-rl.\(getpid())")
+      segmentName = try SharedSegment.normalizedName(config.segmentName ?? "/hogwild-rl.\(CurrentProcess.id)")
     } catch { throw .usage("--segment: \(error)") }
     let layout: SegmentLayout
     do {
@@ -108,7 +108,7 @@ public final class Supervisor {
       }
       throw .runtime(error.description)
     }
-    let outDir = config.outputDirectory ?? config.defaultOutputDirectory(unixTime: Int(hw_realtime_ns() / 1_000_000_000))
+    let outDir = config.outputDirectory ?? config.defaultOutputDirectory(unixTime: WallClock.unixSeconds)
     do {
       try OutputFiles.makeDirectory(outDir)
     } catch {
@@ -140,17 +140,17 @@ public final class Supervisor {
     segment.publish()
     let header = segment.header
     header.state = .running
-    _ = hw_install_stop_handlers()
+    StopSignals.install()
     if config.progress {
       log("run: \(config.env.label) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
         + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
     }
 
-    startNanoseconds = hw_monotonic_ns()
+    startNanoseconds = MonotonicClock.now
     startNanoseconds -= resumedWallNanoseconds(before: startNanoseconds)
     for rank in 0..<config.procs {
-      guard let pid = spawn(rank: rank, segment: segment) else { break }
-      children.append(Child(rank: rank, pid: pid, startedAt: hw_monotonic_ns()))
+      guard let reaper = spawn(rank: rank, segment: segment) else { break }
+      children.append(Child(rank: rank, reaper: reaper, startedAt: MonotonicClock.now))
     }
 
     // 3. Watch.
@@ -171,7 +171,7 @@ public final class Supervisor {
       lastReading = reading
     }
     while reason == nil {
-      _ = hw_sleep_ns(Self.pollNanoseconds)
+      MonotonicClock.sleep(nanoseconds: Self.pollNanoseconds)
       drain(segment, into: metrics)
       checkSignal()
       reap(segment, blocking: false)
@@ -179,7 +179,7 @@ public final class Supervisor {
       if reason == nil, children.allSatisfy({ !$0.running }) {
         reason = header.globalSteps.load() >= config.tMax ? .tMax : .error("every worker exited before T_max")
       }
-      let now = hw_monotonic_ns()
+      let now = MonotonicClock.now
       if now - lastReport >= 1_000_000_000 {
         lastReport = now
         checkParametersFinite(segment)
@@ -192,9 +192,9 @@ public final class Supervisor {
 
     // 4. Shut down.
     header.state = .stopping
-    let deadline = hw_monotonic_ns() + Self.shutdownGraceNanoseconds
-    while children.contains(where: \.running), hw_monotonic_ns() < deadline {
-      _ = hw_sleep_ns(Self.pollNanoseconds)
+    let deadline = MonotonicClock.now + Self.shutdownGraceNanoseconds
+    while children.contains(where: \.running), MonotonicClock.now < deadline {
+      MonotonicClock.sleep(nanoseconds: Self.pollNanoseconds)
       drain(segment, into: metrics)
       reap(segment, blocking: false)
     }
@@ -205,10 +205,10 @@ public final class Supervisor {
     reap(segment, blocking: true)
     drain(segment, into: metrics, final: true)
     metrics.flush()
-    logTraining(at: hw_monotonic_ns())
-    report(&progress, segment, now: hw_monotonic_ns())
+    logTraining(at: MonotonicClock.now)
+    report(&progress, segment, now: MonotonicClock.now)
     progress.finish()
-    hw_reset_stop_handlers()
+    StopSignals.reset()
 
     checkParametersFinite(segment)
     let summary = summarize(segment, outDir: outDir)
@@ -238,7 +238,7 @@ public final class Supervisor {
   /// A new event file per run and per resume, as TensorBoard's own writers
   /// do (it reads every file in the directory, in name order).
   func openTensorBoard(_ outDir: String) throws(OutputError) -> TensorBoardLog {
-    let realtime = hw_realtime_ns(), monotonic = hw_monotonic_ns()
+    let realtime = WallClock.now, monotonic = MonotonicClock.now
     let name = TensorBoardWriter.fileName(unixSeconds: Int(realtime / 1_000_000_000), hostname: TensorBoardWriter.hostname)
     let writer = try TensorBoardWriter(path: outDir + "/" + name, wallTime: Double(realtime) / 1e9)
     return TensorBoardLog(writer: writer, realtimeNanoseconds: realtime, monotonicNanoseconds: monotonic)
@@ -256,7 +256,7 @@ public final class Supervisor {
     h.tMax = config.tMax
     h.observationSize = spec.observationSize
     h.actionCount = spec.discreteActionCount
-    h.nonce = hw_realtime_ns() ^ (UInt64(UInt32(bitPattern: getpid())) << 32)
+    h.nonce = WallClock.now ^ (UInt64(UInt32(bitPattern: CurrentProcess.id)) << 32)
     h.layers = algorithm.layers
     h.hyperparameters = hp.table + [("delay_mean_ns", config.delay.meanNanoseconds),
                                      ("independent", config.independent ? 1 : 0)]
@@ -292,7 +292,7 @@ public final class Supervisor {
       case .notYetWritten:
         // A worker is between taking the ticket and publishing. If it died
         // there, the ticket never fills: give up on it after a second.
-        let now = hw_monotonic_ns()
+        let now = MonotonicClock.now
         if final || now - (ticketWaitSince ?? now) > 1_000_000_000 {
           lostRecords += 1
           nextTicket += 1
@@ -338,34 +338,32 @@ public final class Supervisor {
   var scoredWindow: EpisodeWindow { config.scoresTestEpisodes ? testWindow : trainWindow }
 
   func checkSignal() {
-    let s = hw_stop_signal()
-    if s != 0, reason == nil { reason = .signal(s) }
+    if let s = StopSignals.received, reason == nil { reason = .signal(s) }
   }
 
   /// Forks the worker of `rank` (while this process is single-threaded: the
   /// supervisor never starts threads). Returns nil, with `reason` set, if
   /// fork fails.
-  func spawn(rank: Int, segment: SharedSegment) -> Int32? {
-    let me = getpid()
+  func spawn(rank: Int, segment: SharedSegment) -> ForkedChild? {
+    let me = CurrentProcess.id
     // Before the fork: the worker writes its own pid here as it starts.
     segment.slot(rank).claim(pid: 0)
-    var reaper: pid_t = 0
-    let rc = hw_fork(&reaper)
-    if rc != 0 {
-      if reason == nil { reason = .error("could not fork worker \(rank): \(Errno(rc))") }
+    let reaper: ForkedChild?
+    do { reaper = try ForkedChild.fork() } catch {
+      if reason == nil { reason = .error("could not fork worker \(rank): \(error)") }
       return nil
     }
-    if reaper == 0 {
+    guard let reaper else {
       // The reaper: forks the worker, then only waits for it (see
-      // hw_reaper_run). The worker records its own pid in its slot.
-      if hw_reaper_setup(me) != 0 { hw_exit_now(WorkerProcess.orphanedStatus) }
-      var worker: pid_t = 0
-      guard hw_fork(&worker) == 0 else { hw_exit_now(1) }
-      if worker == 0 {
-        WorkerProcess.main(rank: rank, supervisor: getppid(), segment: segment, config: config,
+      // Reaper.run). The worker records its own pid in its slot.
+      do { try Reaper.setUp(supervisor: me) } catch { CurrentProcess.exitImmediately(WorkerProcess.orphanedStatus) }
+      let worker: ForkedChild?
+      do { worker = try ForkedChild.fork() } catch { CurrentProcess.exitImmediately(1) }
+      guard let worker else {
+        WorkerProcess.main(rank: rank, supervisor: CurrentProcess.parentID, segment: segment, config: config,
                            algorithm: algorithm)
       }
-      hw_reaper_run(worker)
+      Reaper.run(worker: worker)
     }
     return reaper
   }
@@ -375,40 +373,41 @@ public final class Supervisor {
   /// has not recorded its pid yet.
   func killWorker(_ child: Child, in segment: SharedSegment) {
     let pid = segment.slot(child.rank).pid
-    kill(pid > 0 ? pid : child.pid, SIGKILL)
+    (pid > 0 ? ForkedChild(pid: pid) : child.reaper).kill()
   }
 
   /// Collects exited workers. A worker that failed is re-forked into its
   /// rank while --max-restarts allows; past that, the run ends with an error.
   func reap(_ segment: SharedSegment, blocking: Bool) {
     for i in children.indices where children[i].running {
-      var kind: Int32 = 0, code: Int32 = 0
-      let rc = hw_wait_child(children[i].pid, blocking ? 0 : 1, &kind, &code)
-      if rc != 0 {
+      let status: ExitStatus
+      do {
+        guard let ended = try children[i].reaper.wait(blocking: blocking) else { continue }
+        status = ended
+      } catch {
         // ECHILD: already reaped or not ours; nothing left to wait for.
         children[i].running = false
         continue
       }
-      guard kind != HW_CHILD_RUNNING else { continue }
       children[i].running = false
       let c = children[i]
       let slot = segment.slot(c.rank)
-      let clean = kind == HW_CHILD_EXITED && code == 0
-      guard !clean, !c.killedBySupervisor else { continue }
+      guard !status.isSuccess, !c.killedBySupervisor else { continue }
       slot.status = .failed
-      let what = c.killedAsHung
-        ? "missed its heartbeat for \(Delay.format(config.workerTimeout)) and was killed"
-        : kind == HW_CHILD_SIGNALED
-          ? "was killed by signal \(code) (\(Self.signalName(code)))"
-          : "exited with status \(code)"
+      let what: String
+      switch status {
+      case _ where c.killedAsHung: what = "missed its heartbeat for \(Delay.format(config.workerTimeout)) and was killed"
+      case .signaled(let s): what = "was killed by signal \(s) (\(ExitStatus.signalName(s)))"
+      case .exited(let code): what = "exited with status \(code)"
+      }
       let workerPID = slot.pid
-      let who = "worker \(c.rank) (pid \(workerPID > 0 ? workerPID : c.pid))"
+      let who = "worker \(c.rank) (pid \(workerPID > 0 ? workerPID : c.reaper.pid))"
       // Restart only into a run that goes on (not during shutdown).
       if reason == nil, !blocking, segment.header.state == .running, restartsUsed < config.maxRestarts {
         restartsUsed += 1
         slot.restarts += 1
-        guard let pid = spawn(rank: c.rank, segment: segment) else { continue }
-        children[i] = Child(rank: c.rank, pid: pid, startedAt: hw_monotonic_ns())
+        guard let reaper = spawn(rank: c.rank, segment: segment) else { continue }
+        children[i] = Child(rank: c.rank, reaper: reaper, startedAt: MonotonicClock.now)
         log("warning: \(who) \(what); restarted (restart \(restartsUsed) of \(config.maxRestarts))")
         continue
       }
@@ -443,7 +442,7 @@ public final class Supervisor {
   /// Kills workers whose heartbeat is older than --worker-timeout; `reap`
   /// then restarts them. (A worker sleeping in --delay still heartbeats.)
   func watchHeartbeats(_ segment: SharedSegment) {
-    let now = hw_monotonic_ns()
+    let now = MonotonicClock.now
     for i in children.indices where children[i].running && !children[i].killedAsHung {
       let beat = max(segment.slot(children[i].rank).heartbeat, children[i].startedAt)
       if now > beat, now - beat > config.workerTimeout {
@@ -470,7 +469,7 @@ public final class Supervisor {
     let slots = (0..<config.procs).map(segment.slot)
     return RunSummary(
       config: config, steps: h.globalSteps.load(), updates: h.globalUpdates.load(),
-      wallSeconds: Double(hw_monotonic_ns() - startNanoseconds) / 1e9,
+      wallSeconds: Double(MonotonicClock.now - startNanoseconds) / 1e9,
       episodes: episodesWritten, testEpisodes: testEpisodesWritten,
       testSteps: slots.reduce(0) { $0 + $1.testSteps },
       meanReturn100: scoredWindow.mean, trainMeanReturn100: trainWindow.mean,
@@ -481,10 +480,5 @@ public final class Supervisor {
       lostEpisodeRecords: lostRecords, audit: AuditSummary(segment: segment),
       exitReason: reason ?? .error("no reason"),
       segmentName: segment.name, outputDirectory: outDir)
-  }
-
-  static func signalName(_ s: Int32) -> String {
-    guard let p = strsignal(s) else { return "signal \(s)" }
-    return String(cString: p)
   }
 }

@@ -3,8 +3,8 @@
 // running sums in their slots; this differences two readings, so nothing
 // in a worker's loop allocates or waits for the log.
 
-import Glibc
 import HogwildSegment
+import HogwildSys
 
 /// One reading of every slot: what an interval's row is the difference of.
 public struct TrainingReading: Sendable {
@@ -100,19 +100,16 @@ public struct TrainingRow: Sendable {
 /// Appends rows to train.csv (the header once; a resumed run appends).
 public final class TrainingLogWriter {
   public let path: String
-  private let file: UnsafeMutablePointer<FILE>
+  private let file: BufferedFile
 
   public init(path: String, append: Bool = false) throws(OutputError) {
     self.path = path
-    guard let f = fopen(path, append ? "a" : "w") else { throw OutputError(path: path, errno: Errno(errno)) }
-    file = f
-    if ftell(f) == 0 { fputs(TrainingRow.header, f) }
+    file = try BufferedFile(path: path, mode: append ? .append : .truncate)
+    if file.position == 0 { file.write(TrainingRow.header) }
   }
 
-  deinit { fclose(file) }
-
   public func append(_ row: TrainingRow) {
-    fputs(row.csv, file)
-    fflush(file)
+    file.write(row.csv)
+    file.flush()
   }
 }

@@ -3,11 +3,10 @@
 // concurrency, and ends with _exit.
 
 import Algorithms
-import CHogwild
 import EnvSources
 import Envs
-import Glibc
 import HogwildSegment
+import HogwildSys
 
 enum WorkerProcess {
   /// Exit status of a worker whose supervisor died before it could start.
@@ -16,8 +15,8 @@ enum WorkerProcess {
   /// - Parameter supervisor: the parent this process must have (its reaper).
   static func main(rank: Int, supervisor: Int32, segment: SharedSegment,
                    config: RunConfig, algorithm: any WorkerAlgorithm) -> Never {
-    if hw_child_setup(supervisor) != 0 { hw_exit_now(orphanedStatus) }
-    segment.slot(rank).pid = getpid()
+    do { try CurrentProcess.becomeChild(of: supervisor) } catch { CurrentProcess.exitImmediately(orphanedStatus) }
+    segment.slot(rank).pid = CurrentProcess.id
     var environments: [any Environment] = []
     do {
       // A plugin's hw_env_create gets a seed of this rank's own (environment
@@ -30,7 +29,7 @@ enum WorkerProcess {
       }
     } catch {
       StandardError.write("error: worker \(rank): \(error.message)\n")
-      hw_exit_now(1)
+      CurrentProcess.exitImmediately(1)
     }
     let h = config.hyperparameters
     var link = WorkerLink(
@@ -40,6 +39,6 @@ enum WorkerProcess {
       independent: config.independent)
     algorithm.runWorker(link: &link, environments: environments, seed: config.workerSeed)
     link.finish()
-    hw_exit_now(0)
+    CurrentProcess.exitImmediately(0)
   }
 }

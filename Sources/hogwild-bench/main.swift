@@ -8,8 +8,8 @@
 // and reported as ratios of paired runs, since this shared machine's speed
 // drifts by up to 2× over minutes. All figures go to bench.json.
 
-import CHogwild
 import Glibc
+import HogwildSys
 
 let options: Options
 switch Options.parse(Array(CommandLine.arguments.dropFirst())) {
@@ -23,20 +23,20 @@ case .failure(let e):
   exit(0)
 }
 
-let binaryPath = getenv("HOGWILD_BIN").map { String(cString: $0) } ?? siblingExecutable("hogwild-rl") ?? "hogwild-rl"
-guard access(binaryPath, X_OK) == 0 else {
+let binaryPath = CurrentProcess.environment("HOGWILD_BIN") ?? siblingExecutable("hogwild-rl") ?? "hogwild-rl"
+guard FileSystem.isExecutableFile(binaryPath) else {
   printError("hogwild-bench: the hogwild-rl binary is missing: \(binaryPath) is not an executable file.\n"
     + "Build it first (`swift build -c release` or `make bench`), or point HOGWILD_BIN at it.")
   exit(1)
 }
-guard let temporaryDirectory = makeTemporaryDirectory(prefix: "hogwild-bench") else {
+guard let temporaryDirectory = FileSystem.makeTemporaryDirectory(prefix: "hogwild-bench") else {
   printError("hogwild-bench: cannot create a temporary directory in /tmp")
   exit(1)
 }
 
 // From here on SIGINT/SIGTERM/SIGHUP are only recorded; the bench notices
 // them between runs and while waiting, then stops its children and exits.
-_ = hw_install_stop_handlers()
+StopSignals.install()
 let bench = Bench(options: options, binary: binaryPath, temporaryDirectory: temporaryDirectory)
 let machine = Machine.current()
 let started = seconds()

@@ -5,6 +5,7 @@
 // One serialized suite: these tests start many processes on a small machine
 // and their timings must not compete with each other.
 
+import Formats
 import Foundation
 import Glibc
 import Testing

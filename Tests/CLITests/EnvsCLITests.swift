@@ -2,6 +2,7 @@
 // as a table and as JSON, and the other subcommands know about the new ones.
 
 import Envs
+import Formats
 import Foundation
 import Testing
 import Runtime

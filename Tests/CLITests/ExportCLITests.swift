@@ -9,6 +9,7 @@
 // for examples/policy.py. Then bad input: 64 for usage, 1 for checkpoints and
 // --out, and nothing half-written.
 
+import Formats
 import Foundation
 import Glibc
 import Runtime

@@ -3,6 +3,7 @@
 // that tile the data) and npz (zip local headers with their CRC-32
 // recomputed here, .npy 1.0 headers), each to name → (shape, values).
 
+import Formats
 import Foundation
 import Testing
 

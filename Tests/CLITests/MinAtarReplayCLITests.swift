@@ -3,6 +3,7 @@
 // reproduced step for step, every game's printed state fed back continuing
 // identically (random games included), and bad states refused with exit 64.
 
+import Formats
 import Foundation
 import Testing
 import Runtime

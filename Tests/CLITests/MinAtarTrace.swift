@@ -6,6 +6,7 @@
 // flags and 10×10 maps (Breakout, Space Invaders); the CLI tests cannot import the
 // EnvsTests target, so this is a small reader of its own.
 
+import Formats
 import Foundation
 import Runtime
 

@@ -41,7 +41,7 @@ import Testing
     // at --procs 2, seed 4, reached a test mean of 400 (a random policy
     // lasts ~22 steps) in 0.23M–0.31M steps, 0.15–0.5 s, in 15 of 15 runs
     // (seed 6: 15 of 15), and 475 in 0.30M–0.54M in 12 of 12
-    // (docs/tuning-q.md); the budget here is 2M.
+    // (docs/TUNING-Q.md); the budget here is 2M.
     let s = try Scratch()
     let out = s.path("run")
     let r = try Harness.run(

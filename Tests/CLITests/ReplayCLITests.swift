@@ -3,6 +3,7 @@
 // numbers that parse back exactly, stops at the episode's end, and refuses
 // bad input with one line and exit status 64.
 
+import Formats
 import Foundation
 import Testing
 import Runtime

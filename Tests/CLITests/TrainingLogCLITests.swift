@@ -3,6 +3,7 @@
 // event file (whole records with valid checksums, one point per CSV row),
 // a resume adding to it, and sweep passing both flags on.
 
+import Formats
 import Foundation
 import Glibc
 import Runtime

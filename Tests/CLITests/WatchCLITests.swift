@@ -3,6 +3,7 @@
 // alone and exits 0, a run that ends ends the watch, --json gives one object
 // per line, and bad intervals are usage errors.
 
+import Formats
 import Foundation
 import Glibc
 import Testing

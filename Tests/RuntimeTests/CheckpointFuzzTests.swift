@@ -1,3 +1,4 @@
+import Formats
 import HogwildSegment
 import Runtime
 import Envs
@@ -9,8 +10,8 @@ import Testing
 @Suite struct CheckpointFuzzTests {
   static let real = Checkpoint(
     envID: "CartPole-v1", algorithm: "a3c", globalSteps: 99, globalUpdates: 5,
-    layers: [LayerEntry(name: "w", rows: 3, cols: 4, offset: 0, count: 12),
-             LayerEntry(name: "b", rows: 1, cols: 4, offset: 12, count: 4)],
+    layers: [Checkpoint.Layer(name: "w", rows: 3, cols: 4, offset: 0, count: 12),
+             Checkpoint.Layer(name: "b", rows: 1, cols: 4, offset: 12, count: 4)],
     parameters: (0..<16).map { Float($0) / 7 },
     optimizerStatistics: (0..<16).map { Float($0) / 100 })
 

@@ -1,3 +1,4 @@
+import Formats
 import HogwildSegment
 import Runtime
 import Testing
@@ -5,10 +6,14 @@ import Testing
 @Suite struct CheckpointTests {
   let sample = Checkpoint(
     envID: "CartPole-v1", algorithm: "a3c", globalSteps: 123_456, globalUpdates: 7890,
-    layers: [LayerEntry(name: "w", rows: 2, cols: 2, offset: 0, count: 4),
-             LayerEntry(name: "b", rows: 1, cols: 2, offset: 4, count: 2)],
+    layers: [Checkpoint.Layer(name: "w", rows: 2, cols: 2, offset: 0, count: 4),
+             Checkpoint.Layer(name: "b", rows: 1, cols: 2, offset: 4, count: 2)],
     parameters: [1, -2, 3.5, .leastNonzeroMagnitude, 0, -0.25],
     optimizerStatistics: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+
+  @Test func layerTableLimitIsTheSegments() {
+    #expect(Checkpoint.maxLayers == SegmentLayout.maxLayers)
+  }
 
   @Test func roundTripsBitForBit() throws {
     let bytes = sample.encoded()

@@ -3,6 +3,7 @@
 // recurrent network lays θ out): the torso's every dense layer stays torso,
 // unknown layers export under their own names as stored, the head splits.
 
+import Formats
 import HogwildSegment
 import Runtime
 import Testing
@@ -14,15 +15,15 @@ import Testing
     let table: [(String, Int, Int)] = [("torso.0.weight", 4, 8), ("torso.0.bias", 1, 8),
                                        ("lstm.weight_ih", 16, 8), ("lstm.weight_hh", 16, 4), ("lstm.bias", 1, 16),
                                        ("actor_critic.0.weight", 4, 3), ("actor_critic.0.bias", 1, 3)]
-    var layers: [LayerEntry] = []
+    var layers: [Checkpoint.Layer] = []
     var offset = 0
     for (name, rows, cols) in table {
-      layers.append(LayerEntry(name: name, rows: rows, cols: cols, offset: offset, count: rows * cols))
+      layers.append(Checkpoint.Layer(name: name, rows: rows, cols: cols, offset: offset, count: rows * cols))
       offset += rows * cols
     }
     let theta = (0..<offset).map { Float($0) }
     let config = RunConfig()   // CartPole-v1, A3C: 2 actions
-    let e = try PolicyExport(layers: layers, parameters: theta, config: config, spec: config.envSpec, globalSteps: 7)
+    let e = try PolicyExport(layers: layers, parameters: theta, run: .init(config: config, spec: config.envSpec, globalSteps: 7))
     #expect(e.tensors.map(\.name) == ["torso.0.weight", "torso.0.bias", "lstm.weight_ih", "lstm.weight_hh", "lstm.bias",
                                       "policy.weight", "policy.bias", "value.weight", "value.bias"])
     #expect(e.tensors.map(\.shape) == [[8, 4], [8], [16, 8], [16, 4], [16], [2, 4], [2], [1, 4], [1]])
@@ -41,15 +42,15 @@ import Testing
   }
 
   @Test func unknownNetworksAndTensorsOutsideThetaAreRefused() {
-    let layers = [LayerEntry(name: "mystery.0.weight", rows: 2, cols: 2, offset: 0, count: 4)]
+    let layers = [Checkpoint.Layer(name: "mystery.0.weight", rows: 2, cols: 2, offset: 0, count: 4)]
     let config = RunConfig()
     #expect(throws: PolicyExport.ExportError.self) {
-      try PolicyExport(layers: layers, parameters: [1, 2, 3, 4], config: config, spec: config.envSpec, globalSteps: 0)
+      try PolicyExport(layers: layers, parameters: [1, 2, 3, 4], run: .init(config: config, spec: config.envSpec, globalSteps: 0))
     }
     // A tensor outside θ is an error, not a trap.
-    let outside = [LayerEntry(name: "q.0.weight", rows: 2, cols: 2, offset: 2, count: 4)]
+    let outside = [Checkpoint.Layer(name: "q.0.weight", rows: 2, cols: 2, offset: 2, count: 4)]
     #expect(throws: PolicyExport.ExportError.self) {
-      try PolicyExport(layers: outside, parameters: [1, 2, 3, 4], config: config, spec: config.envSpec, globalSteps: 0)
+      try PolicyExport(layers: outside, parameters: [1, 2, 3, 4], run: .init(config: config, spec: config.envSpec, globalSteps: 0))
     }
   }
 }

@@ -3,6 +3,7 @@
 // made by scripts/make_tfevents_fixture.py), CRC-32C test vectors, and the
 // per-tag step rule of TensorBoardLog.
 
+import Formats
 import Foundation
 import HogwildSegment
 import Runtime

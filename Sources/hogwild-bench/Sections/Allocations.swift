@@ -11,6 +11,7 @@ import CMallocCounter
 import Envs
 import Glibc
 import HogwildSegment
+import HogwildSys
 
 func benchAllocations(_ bench: Bench) {
   bench.report.section("7. heap allocations in a worker's loop (in-process A3C worker, counted malloc & co.)")
@@ -99,7 +100,7 @@ private func countAllocations(_ bench: Bench, tMax: UInt64,
     if loop.network == .lstm { hyper.hidden = [64] }
     let spec = EnvRegistry.spec(loop.env)!
     let algorithm = AlgorithmFactory.make(loop.algo, hyperparameters: hyper, spec: spec)
-    let name = "/hogwild-bench.alloc.\(getpid())"
+    let name = "/hogwild-bench.alloc.\(CurrentProcess.id)"
     let segment = try SharedSegment.create(
       name: name,
       layout: try SegmentLayout(parameterCount: algorithm.parameterCount,

@@ -10,10 +10,10 @@
 // `apply(_:learningRate:refreshing:)` until the state becomes `stopping`,
 // counting applies in their own (cache-line padded) slot.
 
-import CHogwild
 import Envs
 import Glibc
 import HogwildSegment
+import HogwildSys
 
 /// One kind of apply the section times: an update mode and RMSProp's form.
 private struct ApplyVariant: Hashable {
@@ -62,7 +62,7 @@ func benchApplyKernels(_ bench: Bench) {
     bench.report.add("apply.fast_over_exact.n\(n)", "hogwild --rmsprop-sqrt fast ÷ exact (paired), N=\(n)",
                      unit: "ratio", samples: fastOverExact[n]!, decimals: 2)
   }
-  let bits = hw_rmsprop_fast_estimate_bits()
+  let bits = ApplyKernelBuild.fastEstimateBits
   bench.report.note("--rmsprop-sqrt fast here: " + (bits > 0
     ? "a \(bits)-bit reciprocal square root estimate and one Newton step"
     : "no estimate instruction in this build (1/√x, the same cost as exact)"))
@@ -103,13 +103,12 @@ private func applyRate(_ bench: Bench, mode: UpdateMode, sqrt: RMSPropSqrt, proc
   let header = segment.header
   header.state = .initializing
 
-  let parent = getpid()
-  var pids: [pid_t] = []
+  let parent = CurrentProcess.id
+  var pids: [ForkedChild] = []
   for rank in 0..<processes {
-    var pid: pid_t = 0
-    let rc = hw_fork(&pid)  // flushes stdio first
-    guard rc == 0 else { bench.fail("fork: \(String(cString: strerror(rc)))") }
-    if pid == 0 {
+    let forked: ForkedChild?
+    do { forked = try ForkedChild.fork() } catch { bench.fail("fork: \(error)") }  // flushes stdio first
+    guard let pid = forked else {
       applyLoop(segment: segment, rank: rank, mode: mode, sqrt: sqrt, gradient: gradient, parent: parent)
     }
     bench.adopt(pid)
@@ -118,11 +117,11 @@ private func applyRate(_ bench: Bench, mode: UpdateMode, sqrt: RMSPropSqrt, proc
   // Wait until every child is ready, then start them together.
   while (0..<processes).contains(where: { segment.slot($0).status == .empty }) {
     bench.stopIfInterrupted()
-    _ = hw_sleep_ns(200_000)
+    MonotonicClock.sleep(nanoseconds: 200_000)
   }
   let start = seconds()
   header.state = .running
-  _ = hw_sleep_ns(UInt64(duration * 1e9))
+  MonotonicClock.sleep(nanoseconds: UInt64(duration * 1e9))
   header.state = .stopping
   let elapsed = seconds() - start
   for pid in pids {
@@ -136,8 +135,8 @@ private func applyRate(_ bench: Bench, mode: UpdateMode, sqrt: RMSPropSqrt, proc
 
 /// A child's body: ready, wait for the start flag, apply until stopped, _exit.
 private func applyLoop(segment: SharedSegment, rank: Int, mode: UpdateMode, sqrt: RMSPropSqrt,
-                       gradient: [Float], parent: pid_t) -> Never {
-  if hw_child_setup(parent) != 0 { hw_exit_now(2) }
+                       gradient: [Float], parent: Int32) -> Never {
+  do { try CurrentProcess.becomeChild(of: parent) } catch { CurrentProcess.exitImmediately(2) }
   let header = segment.header
   let slot = segment.slot(rank)
   var applier = segment.makeApplier(optimizer: .sharedRMSProp, mode: mode, alpha: 0.99, epsilon: 0.1, sqrt: sqrt)
@@ -145,7 +144,7 @@ private func applyLoop(segment: SharedSegment, rank: Int, mode: UpdateMode, sqrt
   applier.startOffset = applier.count * rank / max(1, header.procs)
   applier.reverse = rank % 2 == 1
   var local = [Float](repeating: 0, count: gradient.count)
-  slot.pid = getpid()
+  slot.pid = CurrentProcess.id
   slot.status = .running
   while header.state == .initializing { sched_yield() }
   var applies: UInt64 = 0
@@ -155,5 +154,5 @@ private func applyLoop(segment: SharedSegment, rank: Int, mode: UpdateMode, sqrt
     slot.updates = applies
   }
   slot.status = .exited
-  hw_exit_now(0)
+  CurrentProcess.exitImmediately(0)
 }

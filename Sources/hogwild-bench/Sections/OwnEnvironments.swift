@@ -11,10 +11,9 @@
 // through the bridge from this process (the difference is the bridge's cost
 // per step), and `run --env gym:CartPole-v1` at --procs 1 and 2.
 
-import CHogwild
 import EnvSources
 import Envs
-import Glibc
+import HogwildSys
 
 func benchOwnEnvironments(_ bench: Bench) {
   bench.report.section("9. own environments: C plugin and Python bridge (CartPole-v1)")
@@ -24,7 +23,7 @@ func benchOwnEnvironments(_ bench: Bench) {
 
 private func benchPlugin(_ bench: Bench) {
   let source = "examples/plugins/cartpole.c"
-  guard access(source, R_OK) == 0 else {
+  guard FileSystem.isReadable(source) else {
     bench.report.note("plugin: skipped (\(source) not found; run from the repository's root)")
     return
   }
@@ -82,7 +81,7 @@ private func measurePlugin(_ bench: Bench, library: String) {
 }
 
 private func benchBridge(_ bench: Bench) {
-  guard let python = bench.options.python ?? getenv("HOGWILD_PYTHON").map({ String(cString: $0) }) else {
+  guard let python = bench.options.python ?? CurrentProcess.environment("HOGWILD_PYTHON") else {
     bench.report.note("bridge: skipped (no --python PATH or $HOGWILD_PYTHON with gymnasium; `make interop` measures it)")
     return
   }
@@ -142,29 +141,22 @@ private func gymnasiumStepRate(python: String, seconds: Double, seed: Int) -> Do
         n += 1000
     print(n / (time.perf_counter() - start))
     """
-  var out = [CChar](repeating: 0, count: 256)
-  var err = [CChar](repeating: 0, count: 4096)
-  var outLength = 0, errLength = 0
-  var kind: Int32 = 0, code: Int32 = 0
-  let rc = CArguments.withArgv([python, "-c", script]) { argv in
-    hw_run_capture(argv, UInt64((seconds + 30) * 1e9), &out, out.count, &outLength, &err, err.count, &errLength, &kind, &code)
-  }
-  guard rc == 0, kind == HW_CHILD_EXITED, code == 0 else { return nil }
-  let text = String(decoding: out[0..<outLength].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-  return Double(text.split(separator: "\n").first.map(String.init) ?? "")
+  guard let run = try? CapturedRun.run([python, "-c", script], timeoutNanoseconds: UInt64((seconds + 30) * 1e9),
+                                        outputCapacity: 256, errorCapacity: 4096),
+        run.status.isSuccess else { return nil }
+  return Double(run.output.split(separator: "\n").first.map(String.init) ?? "")
 }
 
 /// Runs `argv` to the end; nil if it exited 0, else what went wrong.
 private func runCaptured(_ argv: [String], timeoutSeconds: Double) -> String? {
-  var out = [CChar](repeating: 0, count: 4096)
-  var err = [CChar](repeating: 0, count: 4096)
-  var outLength = 0, errLength = 0
-  var kind: Int32 = 0, code: Int32 = 0
-  let rc = CArguments.withArgv(argv) { argv in
-    hw_run_capture(argv, UInt64(timeoutSeconds * 1e9), &out, out.count, &outLength, &err, err.count, &errLength, &kind, &code)
+  let run: CapturedRun
+  do {
+    run = try CapturedRun.run(argv, timeoutNanoseconds: UInt64(timeoutSeconds * 1e9), outputCapacity: 4096,
+                              errorCapacity: 4096)
+  } catch {
+    return "\(argv[0]): \(error)"
   }
-  if rc != 0 { return "\(argv[0]): \(String(cString: strerror(rc)))" }
-  if kind == HW_CHILD_EXITED, code == 0 { return nil }
-  let text = String(decoding: err[0..<errLength].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-  return "\(argv[0]) exited with status \(code): " + (text.split(separator: "\n").first.map(String.init) ?? "")
+  if run.status.isSuccess { return nil }
+  let first = run.errorOutput.split(separator: "\n").first.map(String.init) ?? ""
+  return "\(argv[0]) exited with status \(run.status.shellStatus): " + first
 }

@@ -4,6 +4,7 @@
 
 import Glibc
 import HogwildSegment
+import HogwildSys
 
 func benchWorkerMemory(_ bench: Bench) {
   let repeats = bench.repeats(3, quick: 1)
@@ -21,7 +22,7 @@ func benchWorkerMemory(_ bench: Bench) {
 }
 
 private func sampleWorkerMemory(_ bench: Bench) -> (uss: Double, pss: Double) {
-  let name = "/hogwild-bench.\(getpid())"
+  let name = "/hogwild-bench.\(CurrentProcess.id)"
   let out = bench.newOutputDirectory("memory")
   bench.watchSegment(name)  // unlinked by cleanUp if we are interrupted
   let pid = bench.spawnHogwild(["run", "--procs", "2", "--t-max", "500M", "--quiet",
@@ -44,10 +45,10 @@ private func sampleWorkerMemory(_ bench: Bench) -> (uss: Double, pss: Double) {
   } catch {
     failure = "cannot attach to \(name): \(error)"
   }
-  kill(pid, SIGINT)
+  pid.send(SIGINT)
   let status = bench.wait(pid)
   bench.forgetSegment(name)
-  removeTree(out)
+  FileSystem.removeTree(out)
   if let failure { bench.fail(failure) }
   if status != 130 { bench.fail("`hogwild-rl run --segment \(name)` ended with status \(status), expected 130 after SIGINT") }
   return (uss, pss)

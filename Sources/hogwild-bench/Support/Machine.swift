@@ -1,6 +1,6 @@
 // Machine.swift — what the figures were measured on.
 
-import Glibc
+import HogwildSys
 
 struct Machine {
   let cpus: Int
@@ -22,7 +22,7 @@ struct Machine {
         flags = Set(parts[1].split(separator: " "))
       }
     }
-    return Machine(cpus: sysconf(Int32(_SC_NPROCESSORS_ONLN)), model: model,
+    return Machine(cpus: CurrentProcess.onlineCPUs, model: model,
                    avx2: flags.contains("avx2"), avx512: flags.contains("avx512f"))
   }
 

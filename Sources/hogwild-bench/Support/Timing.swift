@@ -1,9 +1,9 @@
 // Timing.swift — clocks and a sink the optimizer cannot see through.
 
-import CHogwild
+import HogwildSys
 
 /// CLOCK_MONOTONIC in seconds.
-func seconds() -> Double { Double(hw_monotonic_ns()) * 1e-9 }
+func seconds() -> Double { Double(MonotonicClock.now) * 1e-9 }
 
 /// Calls `body` (which does `unitsPerCall` units of work) until `duration`
 /// seconds have passed; returns units per second.

@@ -9,11 +9,6 @@
 // are the whole mapping: how a network (the name before the first dot) is
 // split into torso and heads, and how each kind of tensor is laid out.
 
-import Algorithms
-import Envs
-import HogwildSegment
-import TinyNN
-
 /// One exported tensor: a stable name, its shape and its float32 values in
 /// row-major (C) order.
 public struct ExportedTensor: Equatable, Sendable {
@@ -100,19 +95,52 @@ public struct PolicyExport: Sendable {
     }
   }
 
-  /// Maps `checkpoint`'s θ (already checked against `config` by
-  /// `LoadedCheckpoint`) to export tensors.
-  public init(_ loaded: LoadedCheckpoint) throws(ExportError) {
-    try self.init(layers: loaded.checkpoint.layers, parameters: loaded.checkpoint.parameters,
-                  config: loaded.config, spec: loaded.spec, globalSteps: loaded.checkpoint.globalSteps)
+  /// What the metadata says about the run besides its tensors (plain values,
+  /// filled in by the runtime from the checkpoint's settings).
+  public struct Run: Sendable {
+    /// `--algo` as written in config.json.
+    public var algorithm: String
+    /// qn, q1, sarsa1: the network outputs Q(s, ·).
+    public var isValueBased: Bool
+    public var envID: String
+    /// The environment's spec as `envs --json` writes it.
+    public var envSpec: JSON
+    public var observationShape: [Int]
+    /// 0 for a Box action space.
+    public var discreteActionCount: Int
+    /// `--net`, and whether it is the recurrent one (torso → LSTM → heads).
+    public var network: String
+    public var isRecurrent: Bool
+    /// `--activation`, and the one a convolution and the dense layers after
+    /// it use whatever `--activation` says (ReLU).
+    public var activation: String
+    public var convolutionActivation: String
+    /// The Gaussian policy's variance floor (written for Box actions).
+    public var minimumVariance: Double
+    /// T when the checkpoint was taken.
+    public var globalSteps: UInt64
+
+    public init(algorithm: String, isValueBased: Bool, envID: String, envSpec: JSON, observationShape: [Int],
+                discreteActionCount: Int, network: String, isRecurrent: Bool, activation: String,
+                convolutionActivation: String, minimumVariance: Double, globalSteps: UInt64) {
+      self.algorithm = algorithm
+      self.isValueBased = isValueBased
+      self.envID = envID
+      self.envSpec = envSpec
+      self.observationShape = observationShape
+      self.discreteActionCount = discreteActionCount
+      self.network = network
+      self.isRecurrent = isRecurrent
+      self.activation = activation
+      self.convolutionActivation = convolutionActivation
+      self.minimumVariance = minimumVariance
+      self.globalSteps = globalSteps
+    }
   }
 
-  /// The mapping itself, for a layer table and θ that `LoadedCheckpoint` has not
-  /// checked (tests of layers this build does not make yet).
-  public init(layers: [LayerEntry], parameters: [Float], config: RunConfig, spec: EnvSpec,
-       globalSteps: UInt64) throws(ExportError) {
-    let h = config.hyperparameters
-    let shape = spec.observationShape
+  /// Maps a layer table and θ to export tensors and the metadata.
+  public init(layers: [Checkpoint.Layer], parameters: [Float], run: Run) throws(ExportError) {
+    let shape = run.observationShape
     // Per network: its dense layers, to tell hidden layers from the output layer.
     var lastDense: [String: Int] = [:]
     for l in layers {
@@ -200,21 +228,21 @@ public struct PolicyExport: Sendable {
     tensors = out
 
     let policyKind: String
-    if config.algorithm.isValueBased { policyKind = "q" }
-    else if spec.discreteActionCount == 0 { policyKind = "gaussian" }
+    if run.isValueBased { policyKind = "q" }
+    else if run.discreteActionCount == 0 { policyKind = "gaussian" }
     else { policyKind = "categorical" }
     var fields: [(String, JSON)] = [
       ("format", .string("hogwild-rl-policy")),
       ("format_version", .int(1)),
-      ("algorithm", .string(config.algorithm.rawValue)),
-      ("env_id", .string(config.envID)),
-      ("env_spec", spec.json),
-      ("T", .uint(globalSteps)),
-      ("network", .string(h.network.rawValue)),
+      ("algorithm", .string(run.algorithm)),
+      ("env_id", .string(run.envID)),
+      ("env_spec", run.envSpec),
+      ("T", .uint(run.globalSteps)),
+      ("network", .string(run.network)),
       ("policy", .string(policyKind)),
       // A convolution and the dense layers after it are ReLU, whatever --activation says
       // (--net conv, and --net lstm's MinAtar torso).
-      ("activation", .string(convGeometry != nil ? Activation.relu.rawValue : h.activation.rawValue)),
+      ("activation", .string(convGeometry != nil ? run.convolutionActivation : run.activation)),
       ("observation_shape", .array(shape.map { .int(Int64($0)) })),
     ]
     if let g = convGeometry {
@@ -229,14 +257,14 @@ public struct PolicyExport: Sendable {
         ("cells", .int(Int64(n))), ("gate_order", .string("ifgo")), ("bias", .string("bias_ih+bias_hh")),
       ])))
     }
-    if policyKind == "gaussian" { fields.append(("min_variance", .exactDouble(GaussianPolicy.minimumVariance))) }
+    if policyKind == "gaussian" { fields.append(("min_variance", .exactDouble(run.minimumVariance))) }
     // The forward order of the tensors, per role.
     let names = out.map(\.name)
     func prefixed(_ p: String) -> JSON {
       .array(names.filter { $0.hasPrefix(p + ".") && $0.hasSuffix(".weight") }.map { .string(String($0.dropLast(7))) })
     }
     switch policyKind {
-    case "gaussian" where h.network == .lstm:
+    case "gaussian" where run.isRecurrent:
       fields.append(("torso", prefixed("torso")))
       fields.append(("heads", .array(["policy.mean", "policy.rho", "value"].map(JSON.string))))
     case "gaussian":

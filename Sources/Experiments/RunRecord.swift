@@ -2,21 +2,23 @@
 // directory for `plot` and `sweep`: config.json, summary.json and the
 // scored episodes of metrics.csv, with the last-100 mean after each.
 
+import Formats
+import HogwildSys
 import Runtime
 
 /// Why a run directory cannot be read: `usage` (not a run directory: exit
 /// 64) or `unreadable` (a file that exists but cannot be read or parsed: exit 1).
-enum RunRecordError: Error, CustomStringConvertible {
+public enum RunRecordError: Error, CustomStringConvertible {
   case usage(String)
   case unreadable(String)
 
-  var description: String {
+  public var description: String {
     switch self {
     case .usage(let m), .unreadable(let m): m
     }
   }
 
-  var exitCode: Int32 {
+  public var exitCode: Int32 {
     switch self {
     case .usage: 64
     case .unreadable: 1
@@ -25,9 +27,9 @@ enum RunRecordError: Error, CustomStringConvertible {
 }
 
 /// A run's outputs, as `plot` and `sweep` need them.
-struct RunRecord {
+public struct RunRecord {
   /// One scored episode and the mean of the last 100 (fewer at the start) up to it.
-  struct Point {
+  public struct Point {
     var steps: Double
     var seconds: Double
     var mean100: Double
@@ -35,11 +37,11 @@ struct RunRecord {
     var count: Int
   }
 
-  let directory: String
-  let config: JSON
+  public let directory: String
+  public let config: JSON
   /// nil while the run has not written one (still running, or SIGKILLed).
-  let summary: JSON?
-  let points: [Point]
+  public let summary: JSON?
+  public let points: [Point]
 
   /// The run's end, on each x axis (summary.json's totals; else the last episode).
   var endSteps: Double { summary?["steps"]?.doubleValue ?? points.last?.steps ?? 0 }
@@ -48,7 +50,7 @@ struct RunRecord {
   /// summary.json's exit_reason ("" without a summary).
   var exitReason: String { summary?["exit_reason"]?.stringValue ?? "" }
   /// Whether the run ended as planned (t_max or target_reached).
-  var isFinished: Bool { exitReason == "t_max" || exitReason == "target_reached" }
+  public var isFinished: Bool { exitReason == "t_max" || exitReason == "target_reached" }
 
   /// The config without what differs between seeds of one configuration.
   var configurationKey: String {
@@ -62,13 +64,25 @@ struct RunRecord {
     points.first { $0.count >= 100 && $0.mean100 >= threshold }
   }
 
-  static func isRunDirectory(_ dir: String) -> Bool {
-    fileExists(dir + "/config.json") && fileExists(dir + "/metrics.csv")
+  public static func isRunDirectory(_ dir: String) -> Bool {
+    FileSystem.exists(dir + "/config.json") && FileSystem.exists(dir + "/metrics.csv")
   }
 
   /// Reads `dir`; a directory without config.json and metrics.csv is a usage error.
-  static func load(_ dir: String) throws(RunRecordError) -> RunRecord {
-    guard isDirectory(dir) else { throw .usage("\(dir): no such directory") }
+  /// The run in `dir`, or every run directly inside it (a sweep folder).
+  public static func loadRuns(_ dir: String) throws(RunRecordError) -> [RunRecord] {
+    if isRunDirectory(dir) || !FileSystem.isDirectory(dir) { return [try load(dir)] }
+    let inside = FileSystem.entries(dir).map { dir + "/" + $0 }.filter(isRunDirectory)
+    guard !inside.isEmpty else {
+      throw .usage("\(dir): not a run directory (no config.json and metrics.csv) and holds none")
+    }
+    var out: [RunRecord] = []
+    for d in inside { out.append(try load(d)) }
+    return out
+  }
+
+  public static func load(_ dir: String) throws(RunRecordError) -> RunRecord {
+    guard FileSystem.isDirectory(dir) else { throw .usage("\(dir): no such directory") }
     guard isRunDirectory(dir) else {
       throw .usage("\(dir): not a run directory (no config.json and metrics.csv)")
     }
@@ -78,7 +92,7 @@ struct RunRecord {
     var scoresTests = false
     if let c = try? RunConfig(configText: configText) { scoresTests = c.scoresTestEpisodes }
     var summary: JSON?
-    if fileExists(dir + "/summary.json") {
+    if FileSystem.exists(dir + "/summary.json") {
       do { summary = try JSON.parse(try text(dir + "/summary.json")) } catch let e as JSON.ParseError {
         throw .unreadable("\(dir)/summary.json: \(e)")
       } catch { throw error as! RunRecordError }

@@ -12,7 +12,8 @@
  *    environments (a worker after fork, or `eval` and `replay`).
  */
 #include "hogwild_sys.h"
-#include "hogwild_env.h"
+#include "hogwild_env_host.h"
+#include "../../include/hogwild_env.h"
 
 #include <dlfcn.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
-// CArguments.swift — a NUL-terminated argv for the C side's exec calls.
+// CArguments.swift — a NUL-terminated argv for exec calls (here and in the
+// C environment host).
 
 import Glibc
 

@@ -1,6 +1,7 @@
 // SweepOutputs.swift — what a sweep writes into its folder from the
 // finished runs there: results.csv, report.md and the figures.
 
+import HogwildSys
 import Plot
 import Runtime
 
@@ -22,10 +23,10 @@ struct SweepState {
   /// Rewrites results.csv, report.md and the figures; false (after one
   /// error line) if a file could not be written.
   mutating func writeOutputs(runs: [SweepRun]) -> Bool {
-    var columns = plan.dimensions.map(\.dimension.key)
+    var columns = plan.dimensions.map(\.key)
     // The grid's order (as the values were listed), then runs of earlier grids by name.
     let position = Dictionary(uniqueKeysWithValues: runs.enumerated().map { ($0.element.name, $0.offset) })
-    let rows = SweepResults.rows(in: plan.out, columns: &columns, threshold: plan.threshold, cache: &cache)
+    let rows = SweepResults.rows(in: plan.out, axes: plan.axes, columns: &columns, threshold: plan.threshold, cache: &cache)
       .enumerated().sorted { (position[$0.element.name] ?? runs.count + $0.offset) < (position[$1.element.name] ?? runs.count + $1.offset) }
       .map(\.element)
     let configs = SweepResults.configs(rows, columns: columns)
@@ -58,7 +59,7 @@ struct SweepState {
     do {
       for (name, text) in files { try OutputFiles.writeAtomically(plan.out + "/" + name, text: text) }
     } catch {
-      CLI.printError("error: \(error)")
+      SweepRunner.printError("error: \(error)")
       return false
     }
     outputList = files.map { plan.out + "/" + $0.0 }

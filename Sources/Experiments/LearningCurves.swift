@@ -4,17 +4,16 @@
 // line and their min–max as a band.
 
 import Plot
-import Runtime
 
 /// Runs of one configuration (they differ only by seed).
-struct RunGroup {
+public struct RunGroup {
   var label: String
   var runs: [RunRecord]
 }
 
-enum LearningCurves {
+public enum LearningCurves {
   /// The x axis of a learning curve.
-  enum XAxis: String, CaseIterable {
+  public enum XAxis: String, CaseIterable, Sendable {
     case steps, seconds
 
     var label: String { self == .steps ? "T (env steps)" : "wall time (seconds)" }
@@ -27,7 +26,7 @@ enum LearningCurves {
 
   /// Groups `runs` by configuration, in first-seen order, each labelled by
   /// the settings that differ between the groups ("procs=2, delay=1ms").
-  static func group(_ runs: [RunRecord]) -> [RunGroup] {
+  public static func group(_ runs: [RunRecord]) -> [RunGroup] {
     var keys: [String] = []
     var byKey: [String: [RunRecord]] = [:]
     for r in runs {
@@ -76,7 +75,7 @@ enum LearningCurves {
   }
 
   /// A learning-curve chart of `groups`.
-  static func plot(_ groups: [RunGroup], x: XAxis, title: String) -> LinePlot {
+  public static func plot(_ groups: [RunGroup], x: XAxis, title: String) -> LinePlot {
     let seeds = groups.map(\.runs.count).max() ?? 1
     var p = LinePlot(
       title: title,
@@ -88,7 +87,7 @@ enum LearningCurves {
   }
 
   /// "CartPole-v1" or "CartPole-v1, Acrobot-v1".
-  static func envNames(_ runs: [RunRecord]) -> String {
+  public static func envNames(_ runs: [RunRecord]) -> String {
     var seen: [String] = []
     for r in runs { let e = r.config["env"]?.text ?? "?"; if !seen.contains(e) { seen.append(e) } }
     return seen.joined(separator: ", ")

@@ -37,8 +37,6 @@
 // worker records (no RNG state). Version 1: header bytes 112 + 64·L (bytes
 // 108..<112 reserved), no worker records, config or window.
 
-import HogwildSegment
-
 /// One worker rank's counters, carried across a resume.
 public struct WorkerCounters: Equatable, Sendable {
   public var steps: UInt64
@@ -62,17 +60,33 @@ public struct WorkerCounters: Equatable, Sendable {
 
 /// A training checkpoint.
 public struct Checkpoint: Equatable, Sendable {
+  /// One row of the layer table: a named rows × cols tensor at `offset`
+  /// floats into θ (the segment's layer table, as stored in the file).
+  public struct Layer: Equatable, Sendable {
+    public var name: String
+    public var rows: Int
+    public var cols: Int
+    public var offset: Int
+    public var count: Int
+    public init(name: String, rows: Int, cols: Int, offset: Int, count: Int) {
+      self.name = name; self.rows = rows; self.cols = cols; self.offset = offset; self.count = count
+    }
+  }
+
   public static let magic: [UInt8] = Array("HWCKPT01".utf8)
   /// The version this build writes.
   public static let version: UInt32 = 4
   /// Versions this build reads.
   public static let readableVersions: ClosedRange<UInt32> = 1...4
+  /// The most layers a table may hold (the segment's HW_MAX_LAYERS; a test
+  /// keeps the two equal).
+  public static let maxLayers = 32
 
   public var envID: String
   public var algorithm: String
   public var globalSteps: UInt64
   public var globalUpdates: UInt64
-  public var layers: [LayerEntry]
+  public var layers: [Layer]
   public var parameters: [Float]
   public var optimizerStatistics: [Float]
   /// Per-rank counters (empty in version 1).
@@ -95,7 +109,7 @@ public struct Checkpoint: Equatable, Sendable {
   public var formatVersion: UInt32 = Checkpoint.version
 
   public init(envID: String, algorithm: String, globalSteps: UInt64, globalUpdates: UInt64,
-              layers: [LayerEntry], parameters: [Float], optimizerStatistics: [Float],
+              layers: [Layer], parameters: [Float], optimizerStatistics: [Float],
               workers: [WorkerCounters] = [], configText: String = "", recentReturns: [Double] = [],
               recentTestReturns: [Double] = [], episodes: UInt64 = 0, testEpisodes: UInt64 = 0,
               wallSeconds: Double = 0,
@@ -116,23 +130,6 @@ public struct Checkpoint: Equatable, Sendable {
     self.wallSeconds = wallSeconds
     self.solvedAtStep = solvedAtStep
     self.solvedAtSeconds = solvedAtSeconds
-  }
-
-  /// Takes a checkpoint of a live segment (the copy races with workers, as
-  /// any Hogwild! read does): θ, g, T, U, the layer table and every rank's
-  /// counters. The supervisor adds the config and the episode windows.
-  public init(segment: SharedSegment) {
-    let h = segment.header
-    let workers = (0..<h.procs).map { r in
-      let s = segment.slot(r)
-      return WorkerCounters(steps: s.steps, episodes: s.episodes, updates: s.updates, randomState: s.randomState,
-                            testEpisodes: s.testEpisodes, testSteps: s.testSteps)
-    }
-    self.init(envID: h.envID, algorithm: h.algorithm, globalSteps: h.globalSteps.load(),
-              globalUpdates: h.globalUpdates.load(), layers: h.layers,
-              parameters: segment.parameters.snapshot,
-              optimizerStatistics: segment.optimizerStatistics.snapshot,
-              workers: workers)
   }
 
   static let fixedHeaderBytes = 176
@@ -243,7 +240,7 @@ public struct Checkpoint: Equatable, Sendable {
       }
       _ = r.u64()
     }
-    guard nLayers <= SegmentLayout.maxLayers, headerBytes == fixed + 64 * nLayers else {
+    guard nLayers <= Self.maxLayers, headerBytes == fixed + 64 * nLayers else {
       throw .corrupt("layer table")
     }
     guard nWorkers <= 256, nReturns <= 100, nTestReturns <= 100 else { throw .corrupt("worker or window counts") }
@@ -260,7 +257,7 @@ public struct Checkpoint: Equatable, Sendable {
     let stored = ByteReader(data, at: data.count - 8).peekU64()
     guard fnv1a64(data[0..<(data.count - 8)]) == stored else { throw .checksumMismatch }
     let layers = (0..<nLayers).map { _ in
-      LayerEntry(name: r.fixedString(40), rows: Int(r.u32()), cols: Int(r.u32()),
+      Layer(name: r.fixedString(40), rows: Int(r.u32()), cols: Int(r.u32()),
                  offset: Int(clamping: r.u64()), count: Int(clamping: r.u64()))
     }
     for l in layers where l.offset < 0 || l.count < 0 || l.offset + l.count > Int(p) {

@@ -111,7 +111,9 @@ enum SweepFigures {
     guard histograms.contains(where: { !$0.isEmpty }) else { return nil }
     let last = histograms.map { h in h.lastIndex(where: { $0 > 0 }) ?? 0 }.max() ?? 0
     let categories = (0...max(1, last)).map(Histogram.log2BucketLabel)
-    let delays = SweepCommand.unique(configs.map { $0.value("delay") }).sorted { delayMilliseconds($0) < delayMilliseconds($1) }
+    var delays: [String] = []
+    for c in configs where !delays.contains(c.value("delay")) { delays.append(c.value("delay")) }
+    delays.sort { delayMilliseconds($0) < delayMilliseconds($1) }
     var charts: [SVGDocument] = []
     for delay in delays {
       let atDelay = configs.filter { $0.value("delay") == delay }

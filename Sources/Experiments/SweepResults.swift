@@ -3,6 +3,8 @@
 // each row contributes; results.csv.
 
 import Algorithms
+import Formats
+import HogwildSys
 import Plot
 import Runtime
 
@@ -63,8 +65,8 @@ struct Stats {
 enum SweepResults {
   /// The keys of the run-name parts of `name` ("algo=a3c,…,seed=1"), or nil
   /// if it is not a sweep run's name.
-  static func parseName(_ name: String) -> [(key: String, value: String)]? {
-    let known = Set(SweepDimension.all.map(\.key) + ["seed"])
+  static func parseName(_ name: String, axes: [SweepAxis]) -> [(key: String, value: String)]? {
+    let known = Set(axes.map(\.key) + ["seed"])
     var out: [(key: String, value: String)] = []
     for part in name.split(separator: ",") {
       guard let eq = part.firstIndex(of: "=") else { return nil }
@@ -79,11 +81,11 @@ enum SweepResults {
   /// name order. Records of finished runs are cached in `cache` (they no
   /// longer change). `columns` gets the dimension keys present in any name,
   /// added to those it holds, in table order.
-  static func rows(in out: String, columns: inout [String], threshold: Double?,
+  static func rows(in out: String, axes: [SweepAxis], columns: inout [String], threshold: Double?,
                    cache: inout [String: RunRecord]) -> [SweepRow] {
     var found: [(name: String, parts: [(key: String, value: String)], record: RunRecord)] = []
-    for name in directoryEntries(out) {
-      guard let parts = parseName(name) else { continue }
+    for name in FileSystem.entries(out) {
+      guard let parts = parseName(name, axes: axes) else { continue }
       let dir = out + "/" + name
       let record: RunRecord
       if let cached = cache[dir] {
@@ -96,14 +98,13 @@ enum SweepResults {
       found.append((name, parts, record))
     }
     let inNames = Set(found.flatMap { $0.parts.map(\.key) })
-    columns = SweepDimension.all.map(\.key).filter { columns.contains($0) || inNames.contains($0) }
-    let dims = SweepDimension.all
+    columns = axes.map(\.key).filter { columns.contains($0) || inNames.contains($0) }
     return found.map { f in
       var values: [String: String] = [:]
       for key in columns {
         if let v = f.parts.first(where: { $0.key == key })?.value {
           values[key] = v
-        } else if let d = dims.first(where: { $0.key == key }), let c = f.record.config[d.configKey], c != .null {
+        } else if let d = axes.first(where: { $0.key == key }), let c = f.record.config[d.configKey], c != .null {
           values[key] = d.canonical(c.text)
         } else {
           values[key] = ""

@@ -4,7 +4,8 @@
  * and answers through the shared block, notice the adaptor's death, stop it.
  */
 #include "hogwild_sys.h"
-#include "hogwild_bridge.h"
+#include "hogwild_env_host.h"
+#include "../../include/hogwild_bridge.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,101 @@
+/*
+ * hogwild_sys.h — the operating system, as the rest of hogwild-rl needs it:
+ * fork and child setup, waiting with the status decoded (Swift cannot import
+ * the W* macros), the per-worker reaper, stop-signal handlers, clocks and
+ * sleeping, and running a helper program with its output captured. Imported
+ * by HogwildSys (and the C environment host) only.
+ *
+ * Conventions: functions return 0 on success or a positive errno value on
+ * failure, so Swift never reads the global errno after other code has run.
+ * Every failure path backs out what it already did before returning.
+ */
+#ifndef HOGWILD_SYS_H
+#define HOGWILD_SYS_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- processes -------------------------------------------------------- */
+
+/* Flushes every stdio stream, then forks. *out_pid is 0 in the child. */
+int hw_fork(pid_t *out_pid);
+
+/* Child-side setup right after fork: die with SIGKILL when the parent dies
+ * (PR_SET_PDEATHSIG), then check the parent is still `supervisor` (it may
+ * have died before prctl). Ignores SIGINT (the terminal sends it to the whole
+ * process group; the supervisor decides how workers stop), restores SIGTERM
+ * and SIGPIPE to their defaults. Returns ESRCH if the parent is gone. */
+int hw_child_setup(pid_t supervisor);
+
+/* How a child ended. */
+enum { HW_CHILD_RUNNING = 0, HW_CHILD_EXITED = 1, HW_CHILD_SIGNALED = 2 };
+
+/* waitpid(pid) with EINTR retried. With `nohang`, *out_kind is
+ * HW_CHILD_RUNNING while the child still runs. *out_code is the exit status
+ * or the signal number. */
+int hw_wait_child(pid_t pid, int nohang, int *out_kind, int *out_code);
+
+/* A reaper: the process between the supervisor and one worker. Setup (in
+ * the reaper, right after fork): notice the supervisor's death (SIGUSR1 as
+ * parent-death signal), ignore SIGINT; ESRCH if the supervisor is already
+ * gone; become a child subreaper (PR_SET_CHILD_SUBREAPER), so what the
+ * worker starts (a Python environment process) is re-parented to the reaper
+ * when the worker dies. Run: wait for `worker`; reap those orphans (killing
+ * any still alive after 100 ms); end exactly as the worker ended (exit code
+ * or signal); if the supervisor dies first, SIGKILL the worker and reap it
+ * before leaving, so no dead worker waits for PID 1. Never returns. */
+int hw_reaper_setup(pid_t supervisor);
+void hw_reaper_run(pid_t worker) __attribute__((noreturn));
+
+/* Ends the calling process at once, without atexit handlers or stdio flush
+ * (what a forked child must do). */
+void hw_exit_now(int code) __attribute__((noreturn));
+
+/* ---- signals ---------------------------------------------------------- */
+
+/* Installs handlers for SIGINT, SIGTERM and SIGHUP that only record the
+ * signal (no SA_RESTART, so sleeps return early). */
+int hw_install_stop_handlers(void);
+/* The first stop signal received since installation, or 0. */
+int hw_stop_signal(void);
+/* Restores default dispositions for the stop signals. */
+void hw_reset_stop_handlers(void);
+
+/* ---- clocks and sleeping ---------------------------------------------- */
+uint64_t hw_monotonic_ns(void);
+uint64_t hw_realtime_ns(void);
+/* Sleeps up to `ns`; returns early (EINTR) when a signal arrives. */
+int hw_sleep_ns(uint64_t ns);
+
+/* ---- helper processes ---------------------------------------------------- */
+
+/* Child-side, before exec: closes every descriptor numbered `first` or above. */
+void hw_close_from(int first);
+
+/* Runs argv[0] (searched on PATH) with argv, stdin from /dev/null, and waits
+ * for it at most `timeout_ns`: what it writes to stdout and stderr lands in
+ * `out` and `err` (NUL-terminated, cut at the capacity), its end in
+ * `kind` and `code` as hw_wait_child reports them. It dies with the caller
+ * (PR_SET_PDEATHSIG). Returns 0; the errno of a failed exec (ENOENT,
+ * EACCES…); ETIMEDOUT after killing it at the deadline. */
+int hw_run_capture(char *const argv[], uint64_t timeout_ns, char *out, size_t out_cap, size_t *out_len,
+                   char *err, size_t err_cap, size_t *err_len, int *kind, int *code);
+
+/* A busy-wait hint to the CPU (pause on x86, yield on Arm). */
+static inline void hw_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* HOGWILD_SYS_H */

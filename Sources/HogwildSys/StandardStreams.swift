@@ -1,0 +1,26 @@
+// StandardStreams.swift — writing to stdout and stderr. (Glibc's `stdout`
+// and `stderr` globals are not concurrency-safe in Swift 6; a direct
+// write(2) on stderr keeps progress and error lines ordered with what the
+// workers' parent prints.)
+
+import Glibc
+
+public enum StandardError {
+  /// Writes `text` unbuffered (EINTR retried; other failures dropped).
+  public static func write(_ text: String) {
+    try? writeAll(STDERR_FILENO, Array(text.utf8))
+  }
+
+  public static var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+}
+
+public enum StandardOutput {
+  /// Prints `text` and flushes every stdio stream, so it reaches a pipe or
+  /// file at once.
+  public static func writeAndFlush(_ text: String) {
+    print(text, terminator: "")
+    fflush(nil)
+  }
+
+  public static var isTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+}
