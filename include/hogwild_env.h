@@ -1,5 +1,6 @@
 /*
- * hogwild_env.h — the environment plugin ABI of hogwild-rl, version 1.
+ * hogwild_env.h — the environment plugin ABI of hogwild-rl, version 1,
+ * with its optional extension 1 (NOTES (i)–(n)).
  *
  * A plugin is a shared library (plain C, no hogwild-rl code needed) that
  * exports the five functions below. `hogwild-rl run --env plugin:PATH[:NAME]`
@@ -101,9 +102,10 @@
  *                        has HW_ENV_REPORTS_LIFE_LOSS set report it.
  *     The runtime zeroes the struct before each call.
  * (m) Names. hw_env_name_at(options, i) returns the i-th name (i = 0, 1, …)
- *     that hw_env_describe_ext(name, options) would accept, NULL past the
- *     last (e.g. every ALE/<Game>-v5 whose ROM is present); `envs` lists
- *     them. The strings stay valid while the library is loaded.
+ *     of an environment the plugin offers under these options, NULL past
+ *     the last (e.g. every ALE/<Game>-v5 whose ROM file is present; describe
+ *     still has the last word, e.g. on a ROM with the wrong MD5); `envs`
+ *     lists them. The strings stay valid while the library is loaded.
  * (n) Protocol. info.protocol (NULL or one line of printable ASCII, at most
  *     HW_ENV_MAX_PROTOCOL bytes) says how the environment is built (its
  *     preprocessing, sticky actions, …) so that results are not compared

@@ -9,7 +9,8 @@
  * version-1 symbols and of extension 1's; include/hogwild_env.h), then:
  *  - replays each fixture (written by scripts/make_atari_fixture.py from
  *    gymnasium's ALE/<Game>-v5 + AtariPreprocessing + FrameStackObservation)
- *    with noop_max=0 and the fixture's ALE seed, comparing every observation
+ *    with noop_max=0 (and the fixture's options: sticky actions) and the
+ *    fixture's ALE seed as the create seed, comparing every observation
  *    (the whole [4, 84, 84] stack, rebuilt from the fixture's newest frames),
  *    reward, learning reward, terminated, truncated and life_lost; it prints
  *    the number of observations that match exactly and the largest
@@ -133,9 +134,13 @@ typedef struct {
   uint8_t frame[FRAME];
 } record;
 
+#define MAX_FIXTURE_OPTIONS 8
+
 typedef struct {
   char env[64];
   int actions;
+  char option_text[MAX_FIXTURE_OPTIONS][128]; /* the fixture's "options" line */
+  int option_count;
   unsigned long long ale_seed;
   record *records;
   size_t count;
@@ -176,6 +181,13 @@ static int read_fixture(const char *path, fixture *f) {
     if (line[0] == '#') continue;
     if (sscanf(line, "env %63s", f->env) == 1) continue;
     if (sscanf(line, "actions %d", &f->actions) == 1) continue;
+    if (strncmp(line, "options ", 8) == 0) {
+      char *save = NULL;
+      for (char *o = strtok_r(line + 8, " \n", &save); o && f->option_count < MAX_FIXTURE_OPTIONS;
+           o = strtok_r(NULL, " \n", &save))
+        snprintf(f->option_text[f->option_count++], sizeof f->option_text[0], "%s", o);
+      continue;
+    }
     unsigned long long reset_seed;
     if (sscanf(line, "seed %llu %llu", &reset_seed, &f->ale_seed) == 2) continue;
     if (f->count == capacity) {
@@ -221,7 +233,12 @@ static void replay(const char *path) {
     failures++;
     return;
   }
-  const char *options[] = {"noop_max=0", NULL};
+  /* The fixture's options (e.g. sticky actions), then noop_max=0. */
+  const char *options[MAX_FIXTURE_OPTIONS + 2];
+  int n = 0;
+  for (int k = 0; k < f.option_count; k++) options[n++] = f.option_text[k];
+  options[n++] = "noop_max=0";
+  options[n] = NULL;
   hw_env_spec spec;
   hw_env_info info;
   if (describe(f.env, options, &spec, &info) != 0) return;
@@ -285,9 +302,10 @@ static void replay(const char *path) {
   P.destroy(env);
   free(f.records);
   int ok = exact == compared && reward_errors == 0 && end_errors == 0 && life_errors == 0;
-  (ok ? pass : fail)("%s parity (%s): %zu steps, %zu resets, %zu lives lost; observations exact %zu/%zu, max pixel "
-                     "difference %d; reward, termination and life-loss mismatches %zu, %zu, %zu",
-                     f.env, path, steps, resets, life_losses, exact, compared, max_diff, reward_errors, end_errors,
+  const char *base = strrchr(path, '/');
+  (ok ? pass : fail)("%s parity (%s%s%s): %zu steps, %zu resets, %zu lives lost; observations exact %zu/%zu, max "
+                     "pixel difference %d; reward, termination and life-loss mismatches %zu, %zu, %zu",
+                     f.env, base ? base + 1 : path, f.option_count ? ", " : "", f.option_count ? f.option_text[0] : "", steps, resets, life_losses, exact, compared, max_diff, reward_errors, end_errors,
                      life_errors);
 }
 
@@ -332,6 +350,13 @@ static int refused(const char *name, const char *const *options, const char *exp
   return 1;
 }
 
+static int printable_line(const char *text, size_t max) {
+  if (text == NULL || strlen(text) > max) return 0;
+  for (const char *c = text; *c; c++)
+    if (*c < 0x20 || *c > 0x7E) return 0;
+  return 1;
+}
+
 static void contract(void) {
   hw_env_spec spec, v1;
   hw_env_info info;
@@ -342,8 +367,14 @@ static void contract(void) {
     else if (P.describe(NULL, &v1) != 0 || strcmp(v1.name, spec.name) != 0 || v1.action_count != spec.action_count ||
              v1.observation_size != spec.observation_size)
       fail("hw_env_describe(NULL) disagrees with hw_env_describe_ext(NULL, NULL)");
+    else if (!printable_line(info.protocol, HW_ENV_MAX_PROTOCOL))
+      fail("the protocol is not one printable line of at most %u bytes", HW_ENV_MAX_PROTOCOL);
     else pass("default environment %s; protocol: %s", spec.name, info.protocol);
   }
+  const char *all[] = {"repeat_action_probability=0.123456789", "full_action_space=1", "episodic_life=0",
+                       "noop_max=10000", NULL};
+  if (describe("ALE/Pong-v5", all, &spec, &info) == 0)
+    (printable_line(info.protocol, HW_ENV_MAX_PROTOCOL) ? pass : fail)("every option changed: %s", info.protocol);
   /* Options that change the spec. */
   const char *full[] = {"full_action_space=1", NULL};
   if (describe("ALE/Breakout-v5", full, &spec, &info) == 0) {

@@ -2,17 +2,18 @@
 
     python make_atari_fixture.py OUT_DIR        (run by scripts/make_atari_fixture.sh)
 
-For each game it runs gym.make("ALE/<Game>-v5", frameskip=1,
-repeat_action_probability=0.0) wrapped in AtariPreprocessing(frame_skip=4,
+For each fixture it runs gym.make("ALE/<Game>-v5", frameskip=1,
+repeat_action_probability=0.0 or 0.25) wrapped in AtariPreprocessing(frame_skip=4,
 noop_max=0, screen_size=84, terminal_on_life_loss=False, grayscale_obs=True)
 and FrameStackObservation(4), for a fixed sequence of actions (drawn from a
 seeded numpy generator, the same every time), resetting after a game ends,
-and writes OUT_DIR/atari_<game>.txt:
+and writes OUT_DIR/atari_<game>[_sticky].txt:
 
     hogwild-rl atari fixture 1
     # <how it was made: versions, wrappers, seed>
     env ALE/Pong-v5
     actions <the number of actions, Discrete(n)>
+    options <key=value ...>       (only if the fixture needs plugin options)
     seed <gymnasium reset seed> <the ALE random_seed it set>
     reset <lives> <frame>
     step <action> <reward> <terminated> <truncated> <lives> <frame>
@@ -38,10 +39,14 @@ from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation
 
 gym.register_envs(ale_py)
 
-# (game, agent steps, action seed, reset seed). Breakout's random actions lose
-# all five lives in a few hundred steps: its fixture runs through several
-# games, resets included.
-GAMES = [("Pong", 1000, 1, 7), ("Breakout", 1500, 2, 11)]
+# (file, game, agent steps, action seed, reset seed, sticky-action
+# probability). Breakout's random actions lose all five lives in a few hundred
+# steps: its fixtures run through several games, resets included. The sticky
+# one checks that the plugin seeds the ALE's generator as Gymnasium does (its
+# reset seed is one whose derived ALE seed is non-negative: the plugin keeps
+# 31 bits of its seed).
+GAMES = [("atari_pong", "Pong", 1000, 1, 7, 0.0), ("atari_breakout", "Breakout", 1500, 2, 11, 0.0),
+         ("atari_breakout_sticky", "Breakout", 600, 3, 11, 0.25)]
 
 
 def rle(frame, previous):
@@ -56,8 +61,8 @@ def rle(frame, previous):
     return " ".join(out)
 
 
-def record(game, steps, action_seed, reset_seed, path):
-    env = gym.make(f"ALE/{game}-v5", frameskip=1, repeat_action_probability=0.0)
+def record(game, steps, action_seed, reset_seed, sticky, path):
+    env = gym.make(f"ALE/{game}-v5", frameskip=1, repeat_action_probability=sticky)
     env = AtariPreprocessing(env, frame_skip=4, noop_max=0, screen_size=84,
                              terminal_on_life_loss=False, grayscale_obs=True)
     env = FrameStackObservation(env, 4)
@@ -67,13 +72,16 @@ def record(game, steps, action_seed, reset_seed, path):
         "hogwild-rl atari fixture 1",
         f"# scripts/make_atari_fixture.py: gymnasium {gym.__version__}, ale-py {ale_py.__version__}, "
         f"opencv {cv2.__version__}, numpy {np.__version__}; gym.make(\"ALE/{game}-v5\", frameskip=1, "
-        "repeat_action_probability=0.0), AtariPreprocessing(frame_skip=4, noop_max=0, screen_size=84, "
+        f"repeat_action_probability={sticky}), AtariPreprocessing(frame_skip=4, noop_max=0, screen_size=84, "
         "terminal_on_life_loss=False, grayscale_obs=True), FrameStackObservation(4); "
         f"actions numpy default_rng({action_seed}).integers(0, {env.action_space.n}, {steps})",
         f"env ALE/{game}-v5",
         f"actions {env.action_space.n}",
     ]
+    if sticky:
+        lines.append(f"options repeat_action_probability={sticky}")
     obs, info = env.reset(seed=reset_seed)
+    assert not sticky or ale.getInt("random_seed") >= 0, "pick a reset seed whose ALE seed is non-negative"
     lines.append(f"seed {reset_seed} {ale.getInt('random_seed')}")
     stack = [obs[-1]] * 4
 
@@ -115,8 +123,8 @@ def record(game, steps, action_seed, reset_seed, path):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
-    for game, steps, action_seed, reset_seed in GAMES:
-        record(game, steps, action_seed, reset_seed, f"{out}/atari_{game.lower()}.txt")
+    for name, game, steps, action_seed, reset_seed, sticky in GAMES:
+        record(game, steps, action_seed, reset_seed, sticky, f"{out}/{name}.txt")
 
 
 if __name__ == "__main__":
