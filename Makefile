@@ -63,7 +63,7 @@ interop: build
 # from the pinned ale-py 0.12.1 source distribution (PyPI, cmake, zlib1g-dev)
 # in .build-atari/ and installs libhogwild_ale.so and the ROMs in hogwild-ale/
 # beside the binary (the real folder, not the .build/$(CONFIG) symlink, so
-# that SwiftPM can still make that link). About 4 minutes cold, seconds warm.
+# that SwiftPM can still make that link). 4-6 minutes cold, 1 s warm.
 # atari-check replays Gymnasium's fixtures through the plugin (must match
 # exactly); atari-bench measures steps/s; atari-fixture re-records the
 # fixtures with the real gymnasium (needs PyPI).

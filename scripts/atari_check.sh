@@ -25,7 +25,8 @@ case "${2:-}" in
   "")
     exec "$CHECKER" "$PLUGIN" "$ROOT"/Tests/CLITests/Fixtures/atari_*.txt ;;
   --bench)
-    echo "CPU: $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) vCPUs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), family $(lscpu | sed -n 's/^CPU family: *//p') model" \
+      "$(lscpu | sed -n 's/^Model: *//p') ($(nproc) vCPUs), load average $(cut -d' ' -f1-3 /proc/loadavg)"
     "$CHECKER" --bench "$PLUGIN" "${ATARI_BENCH_STEPS:-20000}"
     SPLIT=$WORK/atari_split_bench
     SRC=$WORK/src/ale_py-0.12.1

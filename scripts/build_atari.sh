@@ -8,7 +8,7 @@
 # (pip and scikit-build-core, only to fetch the sdist), the sdist (its sha256
 # pinned below and checked on every run), its sources, the CMake build of
 # libale.a, the plugin. Every stage is skipped when its product is up to date,
-# so a second run takes seconds. Cold: about 4 minutes on 2 vCPUs.
+# so a second run takes about a second. Cold: 4-6 minutes on 2 vCPUs.
 # Usage: scripts/build_atari.sh DEST. Exit status 0, 1 on failure.
 set -euo pipefail
 
