@@ -10,7 +10,8 @@ export HOGWILD_PORTABLE := 1
 endif
 SWIFTFLAGS ?=
 
-.PHONY: build run test bench soak sanitize tables study interop install clean lint
+.PHONY: build run test bench soak sanitize tables study interop install clean lint \
+        atari atari-check atari-bench atari-fixture
 
 build:
 	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
@@ -57,6 +58,27 @@ study: build
 INTEROP ?=
 interop: build
 	BIN=$(BIN) BENCH=.build/$(CONFIG)/hogwild-bench ./scripts/interop.sh $(INTEROP)
+
+# The Atari 2600 plugin (docs/ATARI.md; not part of make test): builds the ALE
+# from the pinned ale-py 0.12.1 source distribution (PyPI, cmake, zlib1g-dev)
+# in .build-atari/ and installs libhogwild_ale.so and the ROMs in hogwild-ale/
+# beside the binary (the real folder, not the .build/$(CONFIG) symlink, so
+# that SwiftPM can still make that link). 4-6 minutes cold, 1 s warm.
+# atari-check replays Gymnasium's fixtures through the plugin (must match
+# exactly); atari-bench measures steps/s; atari-fixture re-records the
+# fixtures with the real gymnasium (needs PyPI).
+ATARI_DIR = $$($(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS) --show-bin-path)/hogwild-ale
+atari:
+	./scripts/build_atari.sh "$(ATARI_DIR)"
+
+atari-check: atari
+	./scripts/atari_check.sh "$(ATARI_DIR)"
+
+atari-bench: atari
+	./scripts/atari_check.sh "$(ATARI_DIR)" --bench
+
+atari-fixture:
+	./scripts/make_atari_fixture.sh
 
 # Sustained faults: random worker kills, supervisor stops, a supervisor crash
 # and resume (about 2 minutes; not part of make test). See RELIABILITY.md.
