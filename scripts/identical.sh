@@ -34,7 +34,7 @@ pendulumnovel-lstm|--env PendulumNoVel-v1 --t-max 30000 --net lstm
 acrobot|--env Acrobot-v1 --t-max 30000
 breakout|--env MinAtar/Breakout-v1 --t-max 30000
 breakout-lstm|--env MinAtar/Breakout-v1 --t-max 20000 --net lstm
-seaquest-k4|--env MinAtar/Seaquest-v1 --t-max 20000 --envs-per-worker 4
+asterix-k4|--env MinAtar/Asterix-v1 --t-max 20000 --envs-per-worker 4
 EOF
 }
 
@@ -55,8 +55,9 @@ drop = [i for i, h in enumerate(rows[0]) if 'wall' in h or 'time' in h]
 for r in rows:
     print(','.join(v for i, v in enumerate(r) if i not in drop))
 PY
-    "$bin" eval --checkpoint "$out/checkpoint.bin" --episodes 3 --seed 5 --json >"$dir/$name.eval" 2>&1 || true
-    "$bin" eval --checkpoint "$out/checkpoint.bin" --episodes 3 --seed 5 --greedy --json >"$dir/$name.greedy" 2>&1 || true
+    # (a greedy policy can play a game without a time limit forever: bounded)
+    timeout 60 "$bin" eval --checkpoint "$out/checkpoint.bin" --episodes 3 --seed 5 --json >"$dir/$name.eval" 2>&1 || true
+    timeout 60 "$bin" eval --checkpoint "$out/checkpoint.bin" --episodes 3 --seed 5 --greedy --json >"$dir/$name.greedy" 2>&1 || true
     "$bin" export --checkpoint "$out/checkpoint.bin" --format safetensors --out "$dir/$name.safetensors" >/dev/null 2>&1 || true
     "$bin" export --checkpoint "$out/checkpoint.bin" --format npz --out "$dir/$name.npz" >/dev/null 2>&1 || true
     # the checkpoint path differs between recordings; eval's JSON names it

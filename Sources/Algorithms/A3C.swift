@@ -9,53 +9,17 @@
 // of no single moment) and two workers' writes to θ and g may interleave so
 // that one is lost (Hogwild!). `--update atomic|locked` removes the second.
 //
-// The rollout and the actor-critic gradient are shared with A2C
-// (ActorCriticLearner.swift); this file is the asynchronous loop around them.
+// This loop makes every shared-memory call of a worker; the learner
+// (ActorCriticLearner.swift) computes the rollout and dθ locally. The same
+// loop runs every actor-critic network: feed-forward, split (Box actions)
+// and recurrent (`--net lstm`).
 
 import Envs
 import HogwildSegment
-import TinyNN
 
-struct A3C<Net: Network>: SingleNetworkAlgorithm {
-  let hyper: Hyperparameters
-  let spec: EnvSpec
-  let actionCount: Int
-  let network: Net
-
-  /// `network` has |A| + 1 outputs: the policy logits, then V(s).
-  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net) {
-    hyper = hyperparameters
-    self.spec = spec
-    actionCount = spec.discreteActionCount
-    precondition(actionCount > 0, "A3C here needs a discrete action space")
-    precondition(network.outputs == actionCount + 1, "an actor-critic network has |A| + 1 outputs")
-    self.network = network
-  }
-
-  var targetParameterCount: Int { 0 }
-
-  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
-    var envs = EnvironmentBatch(environments, observationSize: spec.observationSize)
-    train(&envs, link: &link, seed: seed)
-  }
-
-  /// One worker. Specialised for the network type (see
-  /// `SpecializedAlgorithm`); the environment is called through its
-  /// protocol. Allocates nothing once running.
-  func train(_ envs: inout EnvironmentBatch, link: inout WorkerLink, seed: UInt64) {
-    var rng = link.trainingRandomSource(seed: seed)
-    var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
-                                     envCount: envs.count)
-    envs.resetAll(rng: &rng)
-    runA3C(&learner, &envs, rng: &rng, link: &link, hyper: hyper)
-  }
-}
-
-/// Algorithm S3's loop for one worker, on any actor-critic learner (the
-/// feed-forward one here, the recurrent one in RecurrentActorCritic.swift).
-/// Allocates nothing.
-func runA3C<Learner: ActorCriticRollouts>(
-  _ learner: inout Learner, _ envs: inout Learner.Environments, rng: inout Xoshiro256,
+/// Algorithm S3's loop for one worker. Allocates nothing.
+func runA3C<Model, Head>(
+  _ learner: inout ActorCriticLearner<Model, Head>, _ envs: inout EnvironmentBatch, rng: inout Xoshiro256,
   link: inout WorkerLink, hyper: Hyperparameters
 ) {
   while !link.shouldStop {
@@ -64,23 +28,17 @@ func runA3C<Learner: ActorCriticRollouts>(
 
     // ALGO: rollout of up to t_max steps with a ~ π(·|s; θ′) (in each of K envs);
     // R = 0 for a terminal s_t, else V(s_t; θ′)
-    learner.rollout(&envs, rng: &rng, link: &link)
+    learner.rollout(&envs, rng: &rng)
+
+    // COUNT: T ← T + steps, t ← t + steps; the episodes that ended go to the supervisor
+    let stepsBefore = link.countRollout(learner.rows, episodes: &learner.finished, rng: rng)
 
     // ALGO: backwards over the rollout R ← r_i + γR, A_i = R − V(s_i);
     // dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
-    guard learner.computeGradient() else {
-      // Never write NaN or ±Inf into θ; count it and go on.
-      link.dropGradient()
-      continue
-    }
+    learner.computeGradient()
 
-    // The wall-clock delay between reading θ and writing dθ (--delay).
-    link.waitDelay()
-
-    // HOGWILD: lock-free apply of dθ to the shared θ
-    let lr = hyper.learningRateSchedule.rate(
-      base: Float(hyper.learningRate), step: learner.globalStepsBefore + UInt64(learner.rows), of: link.tMax)
-    link.pushGradient(learner.dTheta, learningRate: lr, refreshing: &learner.thetaLocal)
-    link.recordGradient(learner.statistics, learningRate: lr)
+    // HOGWILD: clip dθ, wait the --delay, lock-free apply of dθ to the
+    // shared θ (a gradient that is not finite is dropped)
+    link.pushClippedGradient(&learner, step: stepsBefore + UInt64(learner.rows), hyper: hyper)
   }
 }

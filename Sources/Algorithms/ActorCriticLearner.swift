@@ -1,11 +1,9 @@
-// ActorCriticLearner.swift — the parts A3C and A2C share: a rollout of up to
-// n steps with a ~ π(·|s; θ′), then the advantage actor-critic gradient
-// (Mnih et al. 2016, Algorithm S3, lines "perform a_t according to π" through
-// "accumulate gradients"). The two algorithms differ only in how θ′ is read
-// and how dθ reaches θ, which their own files spell out.
-//
-// The network is one MLP with a shared torso and a linear output layer of
-// |A| + 1 units: the first |A| are the policy logits, the last is V(s).
+// ActorCriticLearner.swift — one actor-critic worker's local computation
+// (Mnih et al. 2016, Algorithm S3, lines "perform a_t according to π"
+// through "accumulate gradients"): a rollout of up to n steps with
+// a ~ π(·|s; θ′), then the advantage actor-critic gradient. It never touches
+// shared memory: the loops (A3C.swift, A2C.swift) read θ into θ′, count the
+// rollout's steps, publish its episodes and apply dθ.
 //
 // With --envs-per-worker K the worker steps K environments in lockstep: one
 // K-row forward pass per step, and one gradient over the K·n rows. K = 1 is
@@ -13,16 +11,19 @@
 // environment takes all n steps, one whose episode ends starts the next at
 // once, and its returns are cut at the boundary (0 after a terminal state,
 // V of the last state after a truncation).
+//
+// The network (feed-forward, split or recurrent) is an ActorCriticNetwork,
+// the policy (categorical or Gaussian) a PolicyHead.
 
 import Envs
 import HogwildSegment
 import TinyNN
 
-/// One actor-critic worker's local state: θ′, dθ, the rollout buffers and
-/// the episodes in progress. Allocates nothing after `init`.
-struct ActorCriticLearner<Net: Network>: ActorCriticRollouts {
-  let network: Net
-  let actionCount: Int
+/// θ′, dθ, the rollout buffers and the episodes that ended in the last
+/// rollout. Allocates nothing after `init`.
+struct ActorCriticLearner<Model: ActorCriticNetwork, Head: PolicyHead>: LocalGradient {
+  let model: Model
+  var head: Head
   let n: Int
   /// K, the environments stepped in lockstep.
   let envCount: Int
@@ -30,17 +31,14 @@ struct ActorCriticLearner<Net: Network>: ActorCriticRollouts {
   let lambda: Float
   let beta: Float
   let valueWeight: Float
-  let maxNorm: Float
 
   /// θ′, the worker's copy of θ.
   var thetaLocal: [Float]
-  /// dθ, the gradient of the rollout's losses at θ′.
+  /// dθ, the gradient of the last rollout's losses at θ′ (not clipped).
   var dTheta: [Float]
-  // Row t·K + k of the workspace holds step t of environment k (t < n);
-  // rows n·K + k the bootstrap states.
-  var work: NetworkWorkspace<Float>
-  var probabilities: [Float]
-  var actions: [Int]
+  /// Row t·K + k holds step t of environment k (t < n); rows after the
+  /// rollout's hold the bootstrap states.
+  var work: Model.Workspace
   var rewards: [Float]
   var values: [Float]
   var advantages: [Float]
@@ -52,34 +50,36 @@ struct ActorCriticLearner<Net: Network>: ActorCriticRollouts {
   /// R per environment: 0 after a terminal state, else V(s_n; θ′).
   var bootstraps: [Float]
   var finished: FinishedEpisodes
-  /// The last gradient's statistics (means over the rollout).
-  var statistics = GradientStatistics(gradientNorm: 0, clipped: false, tdError: 0)
+  /// The last gradient's summed losses.
+  var losses = LossSums()
 
-  // The last rollout.
-  /// Lockstep steps taken (≤ n; fewer only with K = 1, when an episode ended).
+  /// Lockstep steps of the last rollout (≤ n; fewer only with K = 1, when
+  /// an episode ended).
   var steps = 0
-  /// T before the rollout's steps were added.
-  var globalStepsBefore: UInt64 = 0
-  /// Environment steps of the rollout, K·steps (what T advanced by).
+  /// Environment steps of the last rollout, K·steps (rows of the gradient).
   var rows: Int { steps * envCount }
+  /// K = 1: the last rollout ended the episode; the next one resets the
+  /// environment first (and, recurrent, the state).
+  var episodeEnded = false
+  /// The next rollout starts an episode (the recurrent state from zero).
+  var episodeStarts = true
 
-  init(network: Net, actionCount: Int, hyper: Hyperparameters, envCount: Int = 1) {
+  init(model: Model, head: Head, hyper: Hyperparameters, envCount: Int) {
     precondition(envCount >= 1)
-    self.network = network
-    self.actionCount = actionCount
+    precondition(!Model.isRecurrent || envCount == 1, "a recurrent network steps one environment per worker")
+    self.model = model
+    self.head = head
     self.envCount = envCount
     n = hyper.nSteps
     gamma = Float(hyper.gamma)
     lambda = Float(hyper.gaeLambda)
     beta = Float(hyper.entropyCoefficient)
     valueWeight = Float(hyper.valueCoefficient)
-    maxNorm = Float(hyper.maxGradientNorm)
-    thetaLocal = [Float](repeating: 0, count: network.parameterCount)
-    dTheta = [Float](repeating: 0, count: network.parameterCount)
-    work = network.makeWorkspace(maxBatch: (n + 1) * envCount)
-    probabilities = [Float](repeating: 0, count: actionCount)
+    thetaLocal = [Float](repeating: 0, count: model.parameterCount)
+    dTheta = [Float](repeating: 0, count: model.parameterCount)
+    work = model.makeWorkspace(rows: (n + 1) * envCount)
     let rowCount = n * envCount
-    actions = [Int](repeating: 0, count: rowCount)
+    self.head.prepare(rows: rowCount)
     rewards = [Float](repeating: 0, count: rowCount)
     values = [Float](repeating: 0, count: rowCount)
     advantages = [Float](repeating: 0, count: rowCount)
@@ -90,26 +90,26 @@ struct ActorCriticLearner<Net: Network>: ActorCriticRollouts {
     finished = FinishedEpisodes(capacity: rowCount)
   }
 
-  /// Runs up to n lockstep steps with a ~ π(·|s; θ′), counts them in T and
-  /// t, publishes finished episodes and sets each environment's bootstrap:
-  /// R = 0 for a terminal state, else V(s; θ′) — a time-limit truncation is
-  /// not terminal, so it bootstraps too. K = 1 stops at the episode's end
-  /// (the paper); K > 1 restarts an ended episode and goes on.
-  mutating func rollout(_ envs: inout EnvironmentBatch, rng: inout Xoshiro256, link: inout WorkerLink) {
+  /// Runs up to n lockstep steps with a ~ π(·|s; θ′), collects the episodes
+  /// that end in `finished`, and sets each environment's bootstrap: R = 0
+  /// for a terminal state, else V(s; θ′) — a time-limit truncation is not
+  /// terminal, so it bootstraps too. K = 1 stops at the episode's end (the
+  /// paper) and starts the next episode with the next rollout; K > 1
+  /// restarts an ended episode and goes on.
+  mutating func rollout(_ envs: inout EnvironmentBatch, rng: inout Xoshiro256) {
     let K = envCount
-    var episodeOver = false
+    if episodeEnded { envs.reset(0, rng: &rng) }
+    model.startSequence(&work, newEpisode: episodeStarts, lastRow: steps - 1)
+    episodeEnded = false
+    episodeStarts = false
     steps = 0
-    while steps < n && !episodeOver {
+    while steps < n && !episodeEnded {
       let first = steps * K
-      network.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
-                      firstRow: first, workspace: &work)
+      model.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K, firstRow: first,
+                    workspace: &work)
       for k in 0..<K {
         let row = first + k
-        CategoricalPolicy.softmax(logits: work.activations, offset: work.outputOffset(row: row),
-                                  count: actionCount, into: &probabilities)
-        let a = CategoricalPolicy.sample(probs: probabilities, count: actionCount, uniform: rng.nextUnitFloat())
-        let outcome = envs.step(k, action: a)
-        actions[row] = a
+        let outcome = model.act(&head, work, row: row, rng: &rng, envs: &envs, k: k)
         rewards[row] = Float(outcome.reward)
         // Gymnasium may report both at step 500: termination wins.
         ends[row] = outcome.terminated ? .terminated : outcome.truncated ? .truncated : .running
@@ -117,63 +117,61 @@ struct ActorCriticLearner<Net: Network>: ActorCriticRollouts {
           let e = envs.takeEpisode(k)
           finished.add(total: e.total, length: e.length, offset: row + 1)
           if K == 1 {
-            episodeOver = true
+            episodeEnded = true
           } else {
-            if !outcome.terminated { truncationValues[row] = value(of: envs, k) }
+            if !outcome.terminated { truncationValues[row] = value(of: envs, k, row: n * K + k) }
             envs.reset(k, rng: &rng)
           }
         }
       }
       steps += 1
     }
-    globalStepsBefore = link.addSteps(rows)
-    link.saveRandomState(rng)
 
-    // Bootstraps for the rollout's last states (K = 1: not after a terminal one).
+    // Bootstraps for the rollout's last states (K = 1: not after a terminal
+    // one; recurrent: one more step of the sequence, row `steps`).
     if K == 1 {
       bootstraps[0] = 0
       if ends[steps - 1] != .terminated {
-        bootstraps[0] = value(of: envs, 0)
+        bootstraps[0] = value(of: envs, 0, row: steps)
         truncationValues[steps - 1] = bootstraps[0]
       }
     } else {
-      network.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
-                      firstRow: n * K, workspace: &work)
-      for k in 0..<K { bootstraps[k] = work.output(row: n * K + k, index: actionCount) }
+      model.forwardValues(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
+                          firstRow: n * K, workspace: &work)
+      for k in 0..<K { bootstraps[k] = model.value(work, row: n * K + k) }
     }
-    finished.publish(to: &link, globalStepsBefore: globalStepsBefore)
-    if episodeOver { envs.reset(0, rng: &rng) }
+    if episodeEnded { episodeStarts = true }
   }
 
-  /// V(s; θ′) of environment k's current observation (through bootstrap row n·K + k).
-  private mutating func value(of envs: EnvironmentBatch, _ k: Int) -> Float {
-    let row = n * envCount + k
-    network.forward(params: thetaLocal, input: envs.observations, inputOffset: k * envs.observationSize,
-                    row: row, workspace: &work)
-    return work.output(row: row, index: actionCount)
+  /// V(s; θ′) of environment k's current observation, through `row`.
+  private mutating func value(of envs: EnvironmentBatch, _ k: Int, row: Int) -> Float {
+    model.forwardValues(params: thetaLocal, input: envs.observations, inputOffset: k * envs.observationSize,
+                        rows: 1, firstRow: row, workspace: &work)
+    return model.value(work, row: row)
   }
 
   /// dθ ← ∂(losses)/∂θ′ over the last rollout: backwards R ← r_i + γR and
   /// A_i = R − V(s_i) (GAE's advantages and λ-returns with λ < 1) per
   /// environment; policy loss −log π(a_i|s_i)·A_i − β·H(π(·|s_i)), value
-  /// loss c·(R_i − V(s_i))²; then the global norm is clipped. Returns false
-  /// (dθ unusable) if the gradient is not finite.
-  mutating func computeGradient() -> Bool {
-    let valueIndex = actionCount
-    for i in 0..<rows { values[i] = work.output(row: i, index: valueIndex) }
+  /// loss c·(R_i − V(s_i))²; their sums in `losses`.
+  mutating func computeGradient() {
+    for i in 0..<rows { values[i] = model.value(work, row: i) }
     Returns.generalizedAdvantages(
       rewards: rewards, values: values, ends: ends, truncationValues: truncationValues,
       steps: steps, environments: envCount, bootstraps: bootstraps, gamma: gamma, lambda: lambda,
       advantages: &advantages, returns: &returns)
-    let sums = ActorCriticLoss.writeOutputGradients(
-      rows: rows, actionCount: actionCount, actions: actions, values: values, advantages: advantages,
-      returns: returns, entropyCoefficient: beta, valueWeight: valueWeight,
-      probabilities: &probabilities, workspace: &work)
+    var sums = LossSums()
+    for i in 0..<rows {
+      model.writePolicyGradient(&head, &work, row: i, advantage: advantages[i], entropyCoefficient: beta,
+                                sums: &sums)
+      let value = ValueLoss.lossAndGradient(value: values[i], target: returns[i], coefficient: valueWeight)
+      sums.valueLoss += value.loss
+      sums.tdError += abs(returns[i] - values[i])
+      model.setValueGradient(&work, row: i, value.gradient)
+    }
+    losses = sums
     // One backward pass over the whole rollout.
     for j in dTheta.indices { dTheta[j] = 0 }
-    network.backward(params: thetaLocal, batch: rows, workspace: &work, gradients: &dTheta)
-    let norm = clipGradientNorm(&dTheta, maxNorm: maxNorm)
-    statistics = sums.statistics(rows: rows, norm: norm, maxNorm: maxNorm)
-    return norm.isFinite
+    model.backward(params: thetaLocal, rows: rows, workspace: &work, gradients: &dTheta)
   }
 }

@@ -78,4 +78,33 @@ extension Returns {
       }
     }
   }
+
+  /// n-step returns over K interleaved rollouts of `steps` lockstep steps
+  /// (row t·K + k is step t of environment k), cut at episode ends as
+  /// `generalizedAdvantages(rewards:values:ends:…)`: after a terminal row
+  /// R = 0, after a truncation R = `truncationValues[row]`; the last row of
+  /// environment k continues into `bootstraps[k]`. With K = 1 and no end
+  /// before the last row this is `nStep(rewards:count:bootstrap:…)`,
+  /// operation for operation.
+  static func nStep(
+    rewards: [Float], ends: [EpisodeEnd], truncationValues: [Float], steps: Int, environments K: Int,
+    bootstraps: [Float], gamma: Float, into returns: inout [Float]
+  ) {
+    let rows = steps * K
+    precondition(rows <= rewards.count && rows <= ends.count && rows <= returns.count && K <= bootstraps.count,
+                 "rollout longer than its buffers")
+    for k in 0..<K {
+      var R = bootstraps[k]
+      for t in stride(from: steps - 1, through: 0, by: -1) {
+        let i = t * K + k
+        switch ends[i] {
+        case .running: break
+        case .terminated: R = 0
+        case .truncated: R = truncationValues[i]
+        }
+        R = rewards[i] + gamma * R
+        returns[i] = R
+      }
+    }
+  }
 }
