@@ -39,7 +39,7 @@ func runA2C<Model, Head>(
       learner.rollout(&envs, rng: &rng)
 
       // COUNT: T ← T + steps, t ← t + steps; the episodes that ended go to the supervisor
-      link.countRollout(learner.rows, episodes: &learner.finished, rng: rng)
+      link.countRollout(learner.rows, episodes: &learner.buffer.finished, rng: rng)
 
       // ALGO: dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))², clipped
       learner.computeGradient()

@@ -18,6 +18,11 @@
 // ended restarts at once and chooses its first action on the new state;
 // the update comes every --async-update lockstep steps (K·I transitions),
 // not at episode ends.
+//
+// The loop is n-step Q's (QN.swift): it makes every shared-memory call. The
+// learner below takes the steps and computes the targets; it chooses each
+// action one step ahead (a′ on s′), so an episode's first action is chosen
+// before the episode's first step, on θ′ as the last update left it.
 
 import Envs
 import HogwildSegment
@@ -31,63 +36,16 @@ struct OneStepQ<Net: Network>: ValueBasedAlgorithm {
   /// Sarsa: bootstrap from the action taken next rather than the greedy one.
   let sarsa: Bool
 
-  /// One worker: this loop makes every shared-memory call, the learner
-  /// (below) computes. Allocates nothing once running.
   func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
-    let interval = UInt64(hyper.targetInterval)
-    var rng = link.trainingRandomSource(seed: seed)
-    let schedule = EpsilonSchedule.forWorker(rank: link.rank, seed: seed, hyper: hyper)
     var learner = OneStepQLearner(network: network, hyper: hyper, sarsa: sarsa, envCount: environments.count)
-    // Test episodes on a copy of environment 0 (see TestEpisodes.swift).
-    var tester = GreedyTester(network: network, environment: environments[0], every: hyper.testEvery,
-                              seed: seed, link: link)
-    var envs = EnvironmentBatch(environments, observationSize: spec.observationSize)
-
-    envs.resetAll(rng: &rng)
-    link.pullParameters(into: &learner.q.thetaLocal)
-    learner.chooseActions(envs, epsilon: schedule.epsilon(at: link.globalSteps), rng: &rng)
-    while !link.shouldStop {
-      // SYNC: θ′ ← θ; θ⁻ copied only when a new version was published
-      link.pullParameters(into: &learner.q.thetaLocal)
-      link.pullTarget(into: &learner.q.thetaTarget)
-      let epsilon = schedule.epsilon(at: link.globalSteps)
-      link.reportEpsilon(epsilon)
-
-      // ALGO: up to I_AsyncUpdate steps (K = 1: or to the episode's end): take
-      // a, observe r and s′, choose a′ ε-greedily, y = r if terminal, else
-      // r + γ·Q(s′, a′ or argmax; θ⁻)
-      learner.rollout(&envs, epsilon: epsilon, rng: &rng)
-
-      // COUNT: T ← T + steps, t ← t + steps; the episodes that ended go to the supervisor
-      let stepsBefore = link.countRollout(learner.rows, episodes: &learner.finished, rng: rng)
-
-      // ALGO: dθ ← Σ ∂(y − Q(s, a; θ′))²/∂θ′ over the accumulated steps
-      learner.q.computeGradient(rows: learner.rows)
-
-      // HOGWILD: clip dθ, wait the --delay, lock-free apply of dθ to the shared θ
-      link.pushClippedGradient(&learner.q, step: stepsBefore + UInt64(learner.rows), hyper: hyper)
-
-      // ALGO: every I_target global steps θ⁻ ← θ
-      link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: learner.rows, interval: interval)
-
-      // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
-      // own steps, once an episode ended (K > 1: at any update; the test has
-      // its own environment), one greedy episode on θ
-      if learner.episodeEnded || envs.count > 1 { tester.playIfDue(link: &link) }
-
-      // K = 1: the first action of the new episode, on the new s and the updated θ′
-      if learner.episodeEnded {
-        link.pullParameters(into: &learner.q.thetaLocal)
-        learner.startEpisode(&envs, epsilon: epsilon, rng: &rng)
-      }
-    }
+    runAsynchronousQ(&learner, environments, link: &link, seed: seed, hyper: hyper)
   }
 }
 
 /// One one-step Q (or Sarsa) worker's steps between updates. Rows t·K + k
 /// of the Q-workspace: Q(s, ·; θ′) of step t of environment k; rows I·K + k
 /// are scratch for choosing a′. Allocates nothing after `init`.
-struct OneStepQLearner<Net: Network> {
+struct OneStepQLearner<Net: Network>: QLearner {
   /// I, lockstep steps between updates.
   let stepsPerUpdate: Int
   /// K, the environments stepped in lockstep.
@@ -124,6 +82,8 @@ struct OneStepQLearner<Net: Network> {
     finished = FinishedEpisodes(capacity: rowCount)
   }
 
+  static var choosesAhead: Bool { true }
+
   /// Every environment's next action, ε-greedy on Q(s, ·; θ′) of its
   /// current state.
   mutating func chooseActions(_ envs: EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {
@@ -136,6 +96,10 @@ struct OneStepQLearner<Net: Network> {
     envs.reset(0, rng: &rng)
     chooseActions(envs, epsilon: epsilon, rng: &rng)
   }
+
+  /// dθ of the TD loss over the steps since the last update (their
+  /// targets y are in the batch already).
+  mutating func computeGradient() { q.computeGradient(rows: rows) }
 
   /// Up to I lockstep steps (K = 1: fewer if the episode ends), their
   /// transitions and targets y in the batch, the episodes that end in

@@ -106,6 +106,29 @@ struct QFunction<Net: Network>: LocalGradient {
   }
 }
 
+/// What the asynchronous Q loop (`runAsynchronousQ`, QN.swift) needs of a
+/// learner: Q's parameters and batch, the episodes that ended, and the
+/// local steps of a rollout and its gradient.
+protocol QLearner {
+  associatedtype Net: Network
+  var q: QFunction<Net> { get set }
+  var finished: FinishedEpisodes { get set }
+  /// Transitions of the last rollout (rows of the gradient).
+  var rows: Int { get }
+  /// K = 1: the last rollout ended its episode.
+  var episodeEnded: Bool { get }
+  /// Each action is chosen one step ahead, on s′ (the one-step methods):
+  /// an episode's first action is chosen before its first step.
+  static var choosesAhead: Bool { get }
+  /// Every environment's next action (learners that choose ahead).
+  mutating func chooseActions(_ envs: EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256)
+  /// K = 1, after the update that ended an episode: the next one.
+  mutating func startEpisode(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256)
+  mutating func rollout(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256)
+  /// The batch's targets and dθ.
+  mutating func computeGradient()
+}
+
 /// An algorithm that learns Q(s, ·; θ) with a target network θ⁻ of the
 /// same shape.
 protocol ValueBasedAlgorithm: SingleNetworkAlgorithm {}
