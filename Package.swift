@@ -40,12 +40,15 @@ let package = Package(
     // (include/hogwild_env.h) and Python environments over the bridge
     // (include/hogwild_bridge.h).
     .target(name: "EnvSources", dependencies: ["Envs", "CHogwild"], swiftSettings: hostCPU),
-    // One readable file per algorithm.
-    .target(name: "Algorithms", dependencies: ["TinyNN", "Envs", "HogwildSegment"], swiftSettings: hostCPU),
+    // A worker's connection to the segment: θ reads and gradient pushes,
+    // step counts, episodes, θ⁻, the delay, A2C's rounds, heartbeat.
+    .target(name: "HogwildLink", dependencies: ["Envs", "HogwildSegment"], swiftSettings: hostCPU),
+    // One readable file per algorithm: its loop and its learner.
+    .target(name: "Algorithms", dependencies: ["TinyNN", "Envs", "HogwildSegment", "HogwildLink"], swiftSettings: hostCPU),
     // Supervisor, worker processes, delay, metrics, checkpoints.
-    .target(name: "Runtime", dependencies: ["Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
+    .target(name: "Runtime", dependencies: ["Algorithms", "HogwildLink", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "CHogwild"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
-    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "Plot"],
+    .target(name: "HogwildCLI", dependencies: ["Runtime", "Algorithms", "HogwildLink", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "Plot"],
             swiftSettings: hostCPU),
     // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
     // line plots with bands, grouped bars. No dependencies.
@@ -55,7 +58,7 @@ let package = Package(
     // subprocess for the end-to-end figures).
     .executableTarget(
       name: "hogwild-bench",
-      dependencies: ["Algorithms", "TinyNN", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "CMallocCounter"],
+      dependencies: ["Algorithms", "HogwildLink", "TinyNN", "Envs", "EnvSources", "HogwildSegment", "CHogwild", "CMallocCounter"],
       swiftSettings: hostCPU),
     // Counts malloc/calloc/realloc/memalign calls; linked only into
     // hogwild-bench, whose definitions interpose glibc's for the process.
@@ -64,7 +67,7 @@ let package = Package(
     .testTarget(name: "HogwildSegmentTests", dependencies: ["HogwildSegment", "CHogwild"]),
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
-    .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "TinyNN", "Envs"]),
+    .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "HogwildLink", "TinyNN", "Envs"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
     .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Algorithms", "Envs", "TinyNN"], exclude: ["Fixtures"]),

@@ -17,6 +17,7 @@
 // recurrent; this loop makes every shared-memory call.
 
 import Envs
+import HogwildLink
 import HogwildSegment
 
 /// The synchronous rounds for one worker. Allocates nothing.

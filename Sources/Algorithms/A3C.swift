@@ -20,6 +20,7 @@
 // (RolloutBuffer.swift says how episodes that end inside a rollout are cut).
 
 import Envs
+import HogwildLink
 import HogwildSegment
 import TinyNN
 

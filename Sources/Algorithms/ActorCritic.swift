@@ -5,6 +5,7 @@
 // learner (ActorCriticLearner.swift) and runs the loop.
 
 import Envs
+import HogwildLink
 import HogwildSegment
 
 /// A3C, or with `synchronous` A2C, on `model` with policy `head`.

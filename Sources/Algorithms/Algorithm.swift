@@ -2,6 +2,7 @@
 // shape of θ, its initial values, and a worker loop.
 
 import Envs
+import HogwildLink
 import TinyNN
 import HogwildSegment
 

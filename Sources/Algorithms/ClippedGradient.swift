@@ -6,6 +6,7 @@
 // A2C clips the same way and then meets the others at its barrier instead.
 
 import Envs
+import HogwildLink
 import HogwildSegment
 import TinyNN
 

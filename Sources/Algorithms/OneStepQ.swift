@@ -25,6 +25,7 @@
 // before the episode's first step, on θ′ as the last update left it.
 
 import Envs
+import HogwildLink
 import HogwildSegment
 import TinyNN
 

@@ -5,6 +5,7 @@
 // Row t·K + k is step t of environment k.
 
 import Envs
+import HogwildLink
 
 /// How a step left an environment's episode.
 enum EpisodeEnd: Equatable {

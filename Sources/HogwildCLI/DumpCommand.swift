@@ -2,6 +2,7 @@
 // read-only, or list every hogwild segment in /dev/shm.
 
 import Algorithms
+import HogwildLink
 import HogwildSegment
 import Runtime
 

@@ -13,6 +13,7 @@
 import Algorithms
 import CHogwild
 import Glibc
+import HogwildLink
 import HogwildSegment
 import Runtime
 

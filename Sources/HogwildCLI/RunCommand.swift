@@ -4,6 +4,7 @@ import Algorithms
 import EnvSources
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 import Runtime
 import TinyNN

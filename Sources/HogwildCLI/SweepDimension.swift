@@ -3,6 +3,7 @@
 // left out, so the table can name flags that are still on their way.
 
 import Algorithms
+import HogwildLink
 import Runtime
 
 /// A setting `sweep` varies: its key (in run directory names and results

@@ -4,6 +4,7 @@ import Algorithms
 import EnvSources
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 
 /// Settings of one `hogwild-rl run`. The CLI validates and fills it; the

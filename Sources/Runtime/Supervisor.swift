@@ -16,6 +16,7 @@ import Algorithms
 import CHogwild
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 
 /// Runs training as configured.

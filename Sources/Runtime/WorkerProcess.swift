@@ -7,6 +7,7 @@ import CHogwild
 import EnvSources
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 
 enum WorkerProcess {

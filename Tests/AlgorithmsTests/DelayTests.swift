@@ -1,5 +1,6 @@
 import Algorithms
 import Envs
+import HogwildLink
 import Testing
 
 @Suite struct DelayTests {

@@ -1,6 +1,7 @@
 import Algorithms
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 import Testing
 import TinyNN

@@ -6,6 +6,7 @@
 import Algorithms
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 import Testing
 

@@ -10,6 +10,7 @@ import Algorithms
 import CMallocCounter
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 
 func benchAllocations(_ bench: Bench) {
