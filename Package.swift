@@ -67,6 +67,7 @@ let package = Package(
     .testTarget(name: "HogwildSegmentTests", dependencies: ["HogwildSegment", "CHogwild"]),
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
     .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
+    .testTarget(name: "HogwildLinkTests", dependencies: ["HogwildLink", "HogwildSegment", "Envs"]),
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "HogwildLink", "TinyNN", "Envs"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),

@@ -13,7 +13,7 @@
 // slice of θ and applies that slice (GradientExchange.swift). The barrier's
 // state is in the slots, so a re-forked worker rejoins its round.
 //
-// The learner is A3C's (ActorCriticLearner.swift), feed-forward or
+// The learner is A3C's (ActorCriticLearner, A3C.swift), feed-forward or
 // recurrent; this loop makes every shared-memory call.
 
 import Envs

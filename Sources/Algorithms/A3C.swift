@@ -21,7 +21,6 @@
 
 import Envs
 import HogwildLink
-import HogwildSegment
 import TinyNN
 
 /// Algorithm S3's loop for one worker. Allocates nothing.

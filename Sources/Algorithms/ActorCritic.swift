@@ -2,7 +2,7 @@
 // A3C (A3C.swift) or its synchronous control A2C (A2C.swift), over any
 // actor-critic network (ActorCriticNetwork.swift) and policy
 // (PolicyHead.swift). θ's shape comes from the network; a worker builds its
-// learner (ActorCriticLearner.swift) and runs the loop.
+// learner (ActorCriticLearner, A3C.swift) and runs the loop.
 
 import Envs
 import HogwildLink

@@ -1,8 +1,8 @@
 // ActorCriticNetwork.swift — what an actor-critic learns with: network
 // outputs for the policy π(·|s) and the value V(s), over one flat θ.
 //
-// Three shapes, one protocol, so one learner (ActorCriticLearner.swift) and
-// one loop (A3C.swift, A2C.swift) serve them all:
+// Three shapes, one protocol, so one learner and one loop (A3C.swift; A2C.swift
+// for the synchronous rounds) serve them all:
 // - `JointNetwork`: one feed-forward network (MLP or ConvNet) whose outputs
 //   are the policy's, then V (the discrete A3C/A2C);
 // - `SplitNetworks`: a policy MLP and a value MLP, stored one after the

@@ -26,7 +26,6 @@
 
 import Envs
 import HogwildLink
-import HogwildSegment
 import TinyNN
 
 struct OneStepQ<Net: Network>: ValueBasedAlgorithm {

@@ -5,7 +5,6 @@
 // over the rows. Local computation only; the loops make the shared calls.
 
 import Envs
-import HogwildSegment
 import TinyNN
 
 /// One worker's Q-network state: θ′, its copy of θ⁻, dθ, the workspaces,

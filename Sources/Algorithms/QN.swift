@@ -20,7 +20,6 @@
 
 import Envs
 import HogwildLink
-import HogwildSegment
 import TinyNN
 
 struct QN<Net: Network>: ValueBasedAlgorithm {

@@ -1,4 +1,3 @@
-import Algorithms
 import Envs
 import Glibc
 import HogwildLink
