@@ -54,7 +54,11 @@ extension WorkerLink {
   mutating func countRollout(_ rows: Int, episodes: inout FinishedEpisodes, rng: Xoshiro256) -> UInt64 {
     let stepsBefore = addSteps(rows)
     saveRandomState(rng)
-    episodes.publish(to: &self, globalStepsBefore: stepsBefore)
+    for e in 0..<episodes.count {
+      let (total, length, offset) = episodes.episode(e)
+      finishEpisode(return: total, length: length, globalStep: stepsBefore + UInt64(offset))
+    }
+    episodes.removeAll()
     return stepsBefore
   }
 

@@ -5,7 +5,6 @@
 // Row t·K + k is step t of environment k.
 
 import Envs
-import HogwildLink
 
 /// How a step left an environment's episode.
 enum EpisodeEnd: Equatable {
@@ -121,12 +120,9 @@ struct FinishedEpisodes {
     count += 1
   }
 
-  /// Publishes them in order, the rollout having started at global step
-  /// `globalStepsBefore`, and empties the list.
-  mutating func publish(to link: inout WorkerLink, globalStepsBefore: UInt64) {
-    for e in 0..<count {
-      link.finishEpisode(return: totals[e], length: lengths[e], globalStep: globalStepsBefore + UInt64(offsets[e]))
-    }
-    count = 0
-  }
+  /// Episode `e` (in the order they ended): its return, length and offset.
+  func episode(_ e: Int) -> (total: Double, length: Int, offset: Int) { (totals[e], lengths[e], offsets[e]) }
+
+  /// Empties the list (once the loop published them).
+  mutating func removeAll() { count = 0 }
 }
