@@ -70,7 +70,8 @@ struct JointNetwork<Net: Network>: ActorCriticNetwork {
   @inline(__always)
   func forward(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
                workspace: inout NetworkWorkspace<Float>) {
-    network.forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: firstRow,
+    network.forward(params: params, input: input, inputOffset: inputOffset,
+                    rowCount: rows, firstRow: firstRow,
                     workspace: &workspace)
   }
 
@@ -140,16 +141,19 @@ struct SplitNetworks: ActorCriticNetwork {
   @inline(__always)
   func forward(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
                workspace: inout Workspace) {
-    policy.forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: firstRow,
+    policy.forward(params: params, input: input, inputOffset: inputOffset,
+                    rowCount: rows, firstRow: firstRow,
                    workspace: &workspace.policy)
-    value.forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: firstRow,
+    value.forward(params: params, input: input, inputOffset: inputOffset,
+                    rowCount: rows, firstRow: firstRow,
                   workspace: &workspace.value)
   }
 
   @inline(__always)
   func forwardValues(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
                      workspace: inout Workspace) {
-    value.forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: firstRow,
+    value.forward(params: params, input: input, inputOffset: inputOffset,
+                    rowCount: rows, firstRow: firstRow,
                   workspace: &workspace.value)
   }
 

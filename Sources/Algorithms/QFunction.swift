@@ -51,7 +51,7 @@ struct QFunction<Net: Network>: LocalGradient {
   @inline(__always)
   mutating func forward(_ envs: EnvironmentBatch, from first: Int = 0, rows: Int, firstRow: Int) {
     network.forward(params: thetaLocal, input: envs.observations, inputOffset: first * envs.observationSize,
-                    rows: rows, firstRow: firstRow, workspace: &work)
+                    rowCount: rows, firstRow: firstRow, workspace: &work)
   }
 
   /// ε-greedy on Q(s, ·; θ′) of `row`.
@@ -64,7 +64,8 @@ struct QFunction<Net: Network>: LocalGradient {
   /// Q(s, ·; θ⁻) of every environment's observation, into target rows 0..<K.
   @inline(__always)
   mutating func forwardTarget(_ envs: EnvironmentBatch) {
-    network.forward(params: thetaTarget, input: envs.observations, inputOffset: 0, rows: envs.count,
+    network.forward(params: thetaTarget, input: envs.observations, inputOffset: 0,
+                    rowCount: envs.count,
                     firstRow: 0, workspace: &targetWork)
   }
 
@@ -82,7 +83,7 @@ struct QFunction<Net: Network>: LocalGradient {
   @inline(__always)
   mutating func maxTarget(of envs: EnvironmentBatch, _ k: Int) -> Float {
     network.forward(params: thetaTarget, input: envs.observations, inputOffset: k * envs.observationSize,
-                    rows: 1, firstRow: 0, workspace: &targetWork)
+                    rowCount: 1, firstRow: 0, workspace: &targetWork)
     return maxTarget(row: 0)
   }
 
