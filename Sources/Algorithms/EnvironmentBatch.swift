@@ -11,10 +11,8 @@ struct EnvironmentBatch {
   private(set) var environments: [any Environment]
   /// K × observationSize, row k the current observation of environment k.
   private(set) var observations: [Float]
-  /// Each environment's own observation buffer (what `step` writes), for
-  /// K > 1; a single environment writes straight into `observations`.
+  /// Each environment's own observation buffer (what `step` writes).
   private var scratch: [[Float]]
-  private let single: Bool
   private(set) var episodes: [EpisodeTally]
   let observationSize: Int
 
@@ -23,8 +21,7 @@ struct EnvironmentBatch {
     self.environments = environments
     self.observationSize = observationSize
     observations = [Float](repeating: 0, count: environments.count * observationSize)
-    single = environments.count == 1
-    scratch = single ? [] : Array(repeating: [Float](repeating: 0, count: observationSize), count: environments.count)
+    scratch = Array(repeating: [Float](repeating: 0, count: observationSize), count: environments.count)
     episodes = Array(repeating: EpisodeTally(), count: environments.count)
   }
 
@@ -33,12 +30,8 @@ struct EnvironmentBatch {
 
   /// Starts a new episode of environment k.
   mutating func reset(_ k: Int, rng: inout Xoshiro256) {
-    if single {
-      environments[0].reset(rng: &rng, observation: &observations)
-    } else {
-      environments[k].reset(rng: &rng, observation: &scratch[k])
-      copyObservation(k)
-    }
+    environments[k].reset(rng: &rng, observation: &scratch[k])
+    copyObservation(k)
   }
 
   /// Starts every environment, in order 0..<K.
@@ -48,27 +41,15 @@ struct EnvironmentBatch {
 
   /// Steps environment k with a discrete action and counts its reward.
   mutating func step(_ k: Int, action: Int) -> StepOutcome {
-    let outcome: StepOutcome
-    if single {
-      outcome = environments[0].step(action: action, observation: &observations)
-    } else {
-      outcome = environments[k].step(action: action, observation: &scratch[k])
-      copyObservation(k)
-    }
-    episodes[k].add(outcome.reward)
+    let outcome = environments[k].step(action: action, observation: &scratch[k])
+    finishStep(k, outcome)
     return outcome
   }
 
   /// Steps environment k with a continuous action and counts its reward.
   mutating func step(_ k: Int, continuous action: [Float]) -> StepOutcome {
-    let outcome: StepOutcome
-    if single {
-      outcome = environments[0].step(continuous: action, observation: &observations)
-    } else {
-      outcome = environments[k].step(continuous: action, observation: &scratch[k])
-      copyObservation(k)
-    }
-    episodes[k].add(outcome.reward)
+    let outcome = environments[k].step(continuous: action, observation: &scratch[k])
+    finishStep(k, outcome)
     return outcome
   }
 
@@ -78,6 +59,11 @@ struct EnvironmentBatch {
     let e = episodes[k]
     episodes[k] = EpisodeTally()
     return (e.total, e.length)
+  }
+
+  private mutating func finishStep(_ k: Int, _ outcome: StepOutcome) {
+    episodes[k].add(outcome.reward)
+    copyObservation(k)
   }
 
   private mutating func copyObservation(_ k: Int) {
