@@ -130,27 +130,34 @@ public struct AtariNet: Network {
     }
   }
 
-  /// δ re-laid for the convolution kernels: every convolution whose δ is
-  /// not already [position][16·n filters] (the last, and any whose filters
-  /// are not a multiple of 16) gets `maxBatch × positions × paddedFilters`
-  /// scalars of the workspace's delta scratch; -1 for the others.
+  /// The workspace's delta scratch: first δ re-laid for the convolution
+  /// kernels — every convolution whose δ is not already [position][16·n
+  /// filters] (the last, and any whose filters are not a multiple of 16)
+  /// gets `maxBatch × positions × paddedFilters` scalars (-1 for the
+  /// others) — then each convolution's weight-gradient sums. `l` = the
+  /// convolution count gives the scratch's size.
   @inlinable
-  func gatheredDeltaOffset(_ l: Int, maxBatch: Int) -> Int {
-    var at = 0
+  func deltaScratch(_ l: Int, maxBatch: Int) -> (gathered: Int, weightGradient: Int) {
+    var at = 0, gathered = -1
     for k in 0..<convolutions.count {
       let conv = convolutions[k]
-      let gathered = k == convolutions.count - 1 || conv.filters % 16 != 0
-      if k == l { return gathered ? at : -1 }
-      if gathered { at += maxBatch * conv.positions * conv.paddedFilters }
+      if k == convolutions.count - 1 || conv.filters % 16 != 0 {
+        if k == l { gathered = at }
+        at += maxBatch * conv.positions * conv.paddedFilters
+      }
     }
-    return at
+    for k in 0..<convolutions.count {
+      if k == l { return (gathered, at) }
+      at += Kernels.conv2DWeightGradientScratchCount(convolutions[k])
+    }
+    return (gathered, at)
   }
 
   /// A workspace for up to `maxBatch` rows.
   @inlinable
   public func makeWorkspace<S: NNScalar>(maxBatch: Int) -> NetworkWorkspace<S> {
     NetworkWorkspace(widths: widths, maxBatch: maxBatch, scratch: valueScratch,
-                     deltaScratch: gatheredDeltaOffset(convolutions.count, maxBatch: maxBatch),
+                     deltaScratch: deltaScratch(convolutions.count, maxBatch: maxBatch).weightGradient,
                      convertedInput: false)
   }
 
@@ -245,12 +252,12 @@ public struct AtariNet: Network {
     for l in stride(from: convCount - 1, through: 0, by: -1) {
       let conv = convolutions[l]
       var deltaOffset = ws.layerOffsets[l + 1]
-      let gathered = gatheredDeltaOffset(l, maxBatch: ws.maxBatch)
-      if gathered >= 0 {
+      let scratch = deltaScratch(l, maxBatch: ws.maxBatch)
+      if scratch.gathered >= 0 {
         Kernels.conv2DGatherDeltas(conv, batch: batch, deltas: &ws.deltas, from: deltaOffset,
                                    layout: l == convCount - 1 ? .channelsFirst : .channelsLast,
-                                   to: ws.scratchOffset + gathered)
-        deltaOffset = ws.scratchOffset + gathered
+                                   to: ws.scratchOffset + scratch.gathered)
+        deltaOffset = ws.scratchOffset + scratch.gathered
       }
       var inputGradient: (packedOffset: Int, offset: Int)? = nil
       if l > 0 {
@@ -259,8 +266,9 @@ public struct AtariNet: Network {
         inputGradient = (packed, ws.layerOffsets[l])
       }
       Kernels.conv2DBackward(conv, batch: batch, values: ws._activations, inputOffset: ws.layerOffsets[l],
-                             deltas: &ws.deltas, deltaOffset: deltaOffset, inputGradient: inputGradient,
-                             gradients: &gradients)
+                             deltas: &ws.deltas, deltaOffset: deltaOffset,
+                             weightGradientScratch: ws.scratchOffset + scratch.weightGradient,
+                             inputGradient: inputGradient, gradients: &gradients)
     }
   }
 }

@@ -369,58 +369,14 @@ extension Kernels {
     }
   }
 
-  /// dW[j, :] += Σ_r δ[r, j]·x[r, :] for the outputs j with a non-zero δ,
-  /// six at a time × 16 inputs, the sum over the rows in registers.
+  /// dW[j, :] += Σ_r δ[r, j]·x[r, :] for the outputs j with a non-zero δ
+  /// in some row (a ReLU unit dead in every row has none): six at a time.
   @inlinable @inline(__always)
   static func linearWeightGradient<S: NNScalar>(
     _ x: UnsafePointer<S>, _ dz: UnsafePointer<S>, _ batch: Int, _ fanIn: Int, _ fanOut: Int,
     _ dW: UnsafeMutablePointer<S>
   ) {
-    let n16 = fanIn & ~15
     var block = (0, 0, 0, 0, 0, 0), count = 0
-    @inline(__always) func flush() {
-      let (j0, j1, j2, j3, j4, j5) = block
-      let g0 = dW + j0 * fanIn, g1 = dW + j1 * fanIn, g2 = dW + j2 * fanIn
-      let g3 = dW + j3 * fanIn, g4 = dW + j4 * fanIn, g5 = dW + j5 * fanIn
-      var i = 0
-      while i < n16 {
-        var c0 = SIMD16<S>(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0
-        for r in 0..<batch {
-          let xv = load16(x + r * fanIn + i), d = dz + r * fanOut
-          c0 = c0.addingProduct(SIMD16(repeating: d[j0]), xv)
-          c1 = c1.addingProduct(SIMD16(repeating: d[j1]), xv)
-          c2 = c2.addingProduct(SIMD16(repeating: d[j2]), xv)
-          c3 = c3.addingProduct(SIMD16(repeating: d[j3]), xv)
-          c4 = c4.addingProduct(SIMD16(repeating: d[j4]), xv)
-          c5 = c5.addingProduct(SIMD16(repeating: d[j5]), xv)
-        }
-        // A block of fewer than six repeats its first output: add once.
-        store16(load16(UnsafePointer(g0 + i)) + c0, g0 + i)
-        if count > 1 { store16(load16(UnsafePointer(g1 + i)) + c1, g1 + i) }
-        if count > 2 { store16(load16(UnsafePointer(g2 + i)) + c2, g2 + i) }
-        if count > 3 { store16(load16(UnsafePointer(g3 + i)) + c3, g3 + i) }
-        if count > 4 { store16(load16(UnsafePointer(g4 + i)) + c4, g4 + i) }
-        if count > 5 { store16(load16(UnsafePointer(g5 + i)) + c5, g5 + i) }
-        i += 16
-      }
-      if n16 < fanIn {
-        @inline(__always) func tail(_ j: Int) {
-          let g = dW + j * fanIn
-          for i in n16..<fanIn {
-            var s: S = 0
-            for r in 0..<batch { s = s.addingProduct(dz[r * fanOut + j], x[r * fanIn + i]) }
-            g[i] += s
-          }
-        }
-        tail(j0)
-        if count > 1 { tail(j1) }
-        if count > 2 { tail(j2) }
-        if count > 3 { tail(j3) }
-        if count > 4 { tail(j4) }
-        if count > 5 { tail(j5) }
-      }
-      count = 0
-    }
     for j in 0..<fanOut {
       var live = false
       for r in 0..<batch where dz[r * fanOut + j] != 0 { live = true; break }
@@ -434,48 +390,125 @@ extension Kernels {
       default: block.5 = j
       }
       count += 1
-      if count == 6 { flush() }
+      if count == 6 {
+        linearWeightGradientBlock(x, dz, batch, fanIn, fanOut, dW, block, count)
+        count = 0
+      }
     }
-    if count > 0 { flush() }
+    if count > 0 { linearWeightGradientBlock(x, dz, batch, fanIn, fanOut, dW, block, count) }
   }
 
-  /// δ_prev[r, i] = (Σ_j δ[r, j]·W[j, i])·[x[r, i] > 0]: blocks of 6 rows ×
-  /// 16 inputs, the sum over the outputs in registers; the 16-wide column
-  /// of W stays in cache for every block of rows.
+  /// dW rows j_0…j_{count−1} of `linearWeightGradient` (a block of fewer
+  /// than six repeats j_0, whose row is added once): 6 outputs × 16 inputs,
+  /// the sum over the rows in registers.
+  @inlinable @inline(__always)
+  static func linearWeightGradientBlock<S: NNScalar>(
+    _ x: UnsafePointer<S>, _ dz: UnsafePointer<S>, _ batch: Int, _ fanIn: Int, _ fanOut: Int,
+    _ dW: UnsafeMutablePointer<S>, _ block: (Int, Int, Int, Int, Int, Int), _ count: Int
+  ) {
+    let n16 = fanIn & ~15
+    let (j0, j1, j2, j3, j4, j5) = block
+    let g0 = dW + j0 * fanIn, g1 = dW + j1 * fanIn, g2 = dW + j2 * fanIn
+    let g3 = dW + j3 * fanIn, g4 = dW + j4 * fanIn, g5 = dW + j5 * fanIn
+    var i = 0
+    while i < n16 {
+      var c0 = SIMD16<S>(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0
+      for r in 0..<batch {
+        let xv = load16(x + r * fanIn + i), d = dz + r * fanOut
+        c0 = c0.addingProduct(SIMD16(repeating: d[j0]), xv)
+        c1 = c1.addingProduct(SIMD16(repeating: d[j1]), xv)
+        c2 = c2.addingProduct(SIMD16(repeating: d[j2]), xv)
+        c3 = c3.addingProduct(SIMD16(repeating: d[j3]), xv)
+        c4 = c4.addingProduct(SIMD16(repeating: d[j4]), xv)
+        c5 = c5.addingProduct(SIMD16(repeating: d[j5]), xv)
+      }
+      store16(load16(UnsafePointer(g0 + i)) + c0, g0 + i)
+      if count > 1 { store16(load16(UnsafePointer(g1 + i)) + c1, g1 + i) }
+      if count > 2 { store16(load16(UnsafePointer(g2 + i)) + c2, g2 + i) }
+      if count > 3 { store16(load16(UnsafePointer(g3 + i)) + c3, g3 + i) }
+      if count > 4 { store16(load16(UnsafePointer(g4 + i)) + c4, g4 + i) }
+      if count > 5 { store16(load16(UnsafePointer(g5 + i)) + c5, g5 + i) }
+      i += 16
+    }
+    if n16 == fanIn { return }
+    for q in 0..<count {
+      let j = q == 0 ? j0 : q == 1 ? j1 : q == 2 ? j2 : q == 3 ? j3 : q == 4 ? j4 : j5
+      let g = dW + j * fanIn
+      for i in n16..<fanIn {
+        var s: S = 0
+        for r in 0..<batch { s = s.addingProduct(dz[r * fanOut + j], x[r * fanIn + i]) }
+        g[i] += s
+      }
+    }
+  }
+
+  /// δ_prev[r, i] = (Σ_j δ[r, j]·W[j, i])·[x[r, i] > 0]. W is read row by
+  /// row, as stored (a sweep down its columns would touch a new cache line
+  /// per output and outrun the prefetchers), four outputs at a time: each
+  /// block adds its four terms to the δ_prev rows, 16 inputs at a time.
+  /// Outputs whose δ is 0 in every row are skipped.
   @inlinable @inline(__always)
   static func linearInputDeltas<S: NNScalar>(
     _ w: UnsafePointer<S>, _ dz: UnsafePointer<S>, _ batch: Int, _ fanIn: Int, _ fanOut: Int,
     _ x: UnsafePointer<S>, _ dx: UnsafeMutablePointer<S>
   ) {
-    let n16 = fanIn & ~15, last = batch - 1
-    var i = 0
-    while i < n16 {
-      var r = 0
-      while r < batch {
-        var c0 = SIMD16<S>(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0
-        multiplyAdd6x16(dz + r * fanOut, dz + min(r + 1, last) * fanOut, dz + min(r + 2, last) * fanOut,
-                        dz + min(r + 3, last) * fanOut, dz + min(r + 4, last) * fanOut,
-                        dz + min(r + 5, last) * fanOut, count: fanOut, w + i, fanIn,
-                        &c0, &c1, &c2, &c3, &c4, &c5)
-        @inline(__always) func store(_ c: SIMD16<S>, _ r: Int) {
-          let at = r * fanIn + i
-          store16(reluGate16(c, load16(x + at)), dx + at)
-        }
-        store(c0, r)
-        if r + 1 < batch { store(c1, r + 1) }
-        if r + 2 < batch { store(c2, r + 2) }
-        if r + 3 < batch { store(c3, r + 3) }
-        if r + 4 < batch { store(c4, r + 4) }
-        if r + 5 < batch { store(c5, r + 5) }
-        r += 6
+    let total = batch * fanIn
+    dx.update(repeating: 0, count: total)
+    var block = (0, 0, 0, 0), count = 0
+    for j in 0..<fanOut {
+      var live = false
+      for r in 0..<batch where dz[r * fanOut + j] != 0 { live = true; break }
+      if !live { continue }
+      switch count {
+      case 0: block = (j, j, j, j)
+      case 1: block.1 = j
+      case 2: block.2 = j
+      default: block.3 = j
       }
-      i += 16
+      count += 1
+      if count == 4 {
+        linearInputDeltasBlock(w, dz, batch, fanIn, fanOut, dx, block, count)
+        count = 0
+      }
     }
+    if count > 0 { linearInputDeltasBlock(w, dz, batch, fanIn, fanOut, dx, block, count) }
+    var e = 0
+    while e + 16 <= total {
+      store16(reluGate16(load16(UnsafePointer(dx + e)), load16(x + e)), dx + e)
+      e += 16
+    }
+    while e < total { if !(x[e] > 0) { dx[e] = 0 }; e += 1 }
+  }
+
+  /// dx[r, :] += Σ_q δ[r, j_q]·W[j_q, :] for the block's `count` outputs
+  /// (the repeats of a short block weigh 0).
+  @inlinable @inline(__always)
+  static func linearInputDeltasBlock<S: NNScalar>(
+    _ w: UnsafePointer<S>, _ dz: UnsafePointer<S>, _ batch: Int, _ fanIn: Int, _ fanOut: Int,
+    _ dx: UnsafeMutablePointer<S>, _ block: (Int, Int, Int, Int), _ count: Int
+  ) {
+    let n16 = fanIn & ~15
+    let (j0, j1, j2, j3) = block
+    let w0 = w + j0 * fanIn, w1 = w + j1 * fanIn, w2 = w + j2 * fanIn, w3 = w + j3 * fanIn
     for r in 0..<batch {
-      for i in n16..<fanIn {
-        var s: S = 0
-        for j in 0..<fanOut { s = s.addingProduct(dz[r * fanOut + j], w[j * fanIn + i]) }
-        dx[r * fanIn + i] = x[r * fanIn + i] > 0 ? s : 0
+      let d = dz + r * fanOut, out = dx + r * fanIn
+      let s0 = d[j0], s1 = count > 1 ? d[j1] : 0, s2 = count > 2 ? d[j2] : 0, s3 = count > 3 ? d[j3] : 0
+      let a0 = SIMD16(repeating: s0), a1 = SIMD16(repeating: s1)
+      let a2 = SIMD16(repeating: s2), a3 = SIMD16(repeating: s3)
+      var i = 0
+      while i < n16 {
+        var v = load16(UnsafePointer(out + i))
+        v = v.addingProduct(a0, load16(w0 + i))
+        v = v.addingProduct(a1, load16(w1 + i))
+        v = v.addingProduct(a2, load16(w2 + i))
+        v = v.addingProduct(a3, load16(w3 + i))
+        store16(v, out + i)
+        i += 16
+      }
+      while i < fanIn {
+        out[i] = out[i].addingProduct(s0, w0[i]).addingProduct(s1, w1[i]).addingProduct(s2, w2[i])
+          .addingProduct(s3, w3[i])
+        i += 1
       }
     }
   }

@@ -131,13 +131,20 @@ public struct Conv2D: Sendable, Equatable {
   }
   /// Between the corners of horizontally adjacent output positions.
   @inlinable var cornerStep: Int { inputLayout == .channelsFirst ? stride : stride * channels }
-  /// W's index (within the weight tensor) of filter f and patch index k′.
-  @inlinable func weightIndex(filter f: Int, patch k: Int) -> Int {
-    if inputLayout == .channelsFirst { return f * patchSize + k }
-    // k′ = (ky·k + kx)·C + c → PyTorch's (c·k + ky)·k + kx.
-    let tap = k / channels, c = k - tap * channels
-    return f * patchSize + c * kernelSize * kernelSize + tap
+  /// PyTorch's index within a filter's weights, (c·k + ky)·k + kx, of
+  /// patch index k′.
+  @inlinable func torchPatchIndex(_ k: Int) -> Int {
+    if inputLayout == .channelsFirst { return k }
+    // k′ = (ky·k + kx)·C + c.
+    let tap = k / channels
+    return (k - tap * channels) * kernelSize * kernelSize + tap
   }
+  /// (run, index in the run) of PyTorch's weight (c, ky, kx).
+  @inlinable func runPosition(channel c: Int, ky: Int, kx: Int) -> (run: Int, index: Int) {
+    inputLayout == .channelsFirst ? (c * kernelSize + ky, kx) : (ky, kx * channels + c)
+  }
+  /// Between the corners of vertically adjacent output positions.
+  @inlinable var cornerLineStep: Int { cornerOffset(1, 0) }
   /// filters rounded up to a multiple of 16: the lanes the kernels compute.
   @inlinable var paddedFilters: Int { (filters + 15) & ~15 }
   /// runLength rounded up to a multiple of 16 (the input gradient's lanes).

@@ -212,6 +212,44 @@ extension Kernels {
 // and drops the copies — so a K-row forward gives each row the bits of a
 // one-row forward.
 
+/// Output positions m = 0, 1, …, last of consecutive rows in order, with
+/// each one's row, position in its row and patch corner (input offset),
+/// stepped without divisions. Stepping at the last position stays there.
+@usableFromInline
+struct PositionWalk {
+  @usableFromInline let positions, outputWidth, cornerStep, lineStep, inputCount, last: Int
+  @usableFromInline var m = 0, row = 0, position = 0, column = 0, corner = 0, lineStart = 0
+
+  @inlinable
+  init(_ conv: Conv2D, rows: Int) {
+    positions = conv.positions
+    outputWidth = conv.outputWidth
+    cornerStep = conv.cornerStep
+    lineStep = conv.cornerLineStep
+    inputCount = conv.inputCount
+    last = rows * conv.positions - 1
+  }
+
+  @inlinable @inline(__always)
+  mutating func step() {
+    if m == last { return }
+    m += 1
+    position += 1
+    column += 1
+    corner += cornerStep
+    if column == outputWidth {
+      column = 0
+      lineStart += lineStep
+      if position == positions {
+        position = 0
+        row += 1
+        lineStart = row * inputCount
+      }
+      corner = lineStart
+    }
+  }
+}
+
 extension Kernels {
   /// c_j += Σ_{l < count} a_j[l] · w[l·ldw ..< l·ldw + 16] for j < 6.
   @inlinable @inline(__always)
@@ -247,26 +285,35 @@ extension Kernels {
 
   /// Wp[k′, f] = W[f, k′] (k′ in the patch's memory order, f padded with 0
   /// to `paddedFilters`), then b padded: the forward's 16-wide loads over f.
+  /// Written in order (its lines are cold: the dense layers' weights
+  /// streamed through the cache since the last call), W read across its
+  /// filters' rows.
   @inlinable
   static func conv2DPackWeights<S: NNScalar>(_ conv: Conv2D, params: [S], into values: inout [S], at offset: Int) {
-    let F = conv.filters, Fp = conv.paddedFilters, K = conv.patchSize
+    let F = conv.filters, Fp = conv.paddedFilters, K = conv.patchSize, k = conv.kernelSize
+    let C = conv.channels
     checkRange(conv.parameterOffset, conv.parameterCount, within: params.count)
     checkRange(offset, conv2DPackedCount(conv), within: values.count)
     params.withUnsafeBufferPointer { pb in
       values.withUnsafeMutableBufferPointer { vb in
         let w = pb.baseAddress! + conv.parameterOffset, b = pb.baseAddress! + conv.biasOffset
-        let out = vb.baseAddress! + offset
-        if Fp != F { out.update(repeating: 0, count: (K + 1) * Fp) }
-        for f in 0..<F {
-          if conv.inputLayout == .channelsFirst {
-            // k′ is PyTorch's own order: a transpose, read contiguously.
-            let row = w + f * K
-            for k in 0..<K { out[k * Fp + f] = row[k] }
-          } else {
-            for k in 0..<K { out[k * Fp + f] = w[conv.weightIndex(filter: f, patch: k)] }
-          }
-          out[K * Fp + f] = b[f]
+        var out = vb.baseAddress! + offset
+        @inline(__always) func row(_ torch: Int) {
+          var f = 0
+          while f < F { out[f] = w[f &* K &+ torch]; f &+= 1 }
+          while f < Fp { out[f] = 0; f &+= 1 }
+          out += Fp
         }
+        if conv.inputLayout == .channelsFirst {
+          for kk in 0..<K { row(kk) }
+        } else {
+          // k′ = (ky·k + kx)·C + c; PyTorch's (c·k + ky)·k + kx.
+          for tap in 0..<(k * k) {
+            for c in 0..<C { row(c &* k &* k &+ tap) }
+          }
+        }
+        for f in 0..<F { out[f] = b[f] }
+        for f in F..<Fp { out[f] = 0 }
       }
     }
   }
@@ -278,17 +325,26 @@ extension Kernels {
     _ conv: Conv2D, params: [S], into values: inout [S], at offset: Int
   ) {
     let F = conv.filters, L = conv.runLength, Lp = conv.paddedRunLength, R = conv.runs
+    let k = conv.kernelSize, C = conv.channels
     checkRange(conv.parameterOffset, conv.patchSize * F, within: params.count)
     checkRange(offset, conv2DGradientPackedCount(conv), within: values.count)
     params.withUnsafeBufferPointer { pb in
       values.withUnsafeMutableBufferPointer { vb in
-        let w = pb.baseAddress! + conv.parameterOffset
+        var w = pb.baseAddress! + conv.parameterOffset
         let out = vb.baseAddress! + offset
+        if Lp != L { out.update(repeating: 0, count: F * R * Lp) }
         for f in 0..<F {
-          for r in 0..<R {
-            let run = out + (f * R + r) * Lp
-            for l in 0..<L { run[l] = w[conv.weightIndex(filter: f, patch: r * L + l)] }
-            for l in L..<Lp { run[l] = 0 }
+          for c in 0..<C {
+            for ky in 0..<k {
+              let (run, index) = conv.runPosition(channel: c, ky: ky, kx: 0)
+              let step = conv.inputLayout == .channelsFirst ? 1 : C
+              var o = (f * R + run) * Lp + index
+              for kx in 0..<k {
+                out[o] = w[kx]
+                o += step
+              }
+              w += k
+            }
           }
         }
       }
@@ -317,20 +373,19 @@ extension Kernels {
       let base = vb.baseAddress!
       let w = UnsafePointer(base + packedOffset), bias = w + K * Fp
       let x = UnsafePointer(base + inputOffset), y = base + outputOffset
-      let M = rows * P, OW = conv.outputWidth, inputCount = conv.inputCount
-      let L = conv.runLength, groups = conv.runGroups, k = conv.kernelSize
+      let M = rows * P, L = conv.runLength, groups = conv.runGroups, k = conv.kernelSize
       let groupStride = conv.groupStride, runStride = conv.runStride
-      @inline(__always) func corner(_ m: Int) -> UnsafePointer<S> {
-        let r = m / P, p = m - r * P, oy = p / OW
-        return x + r * inputCount + conv.cornerOffset(oy, p - oy * OW)
-      }
       for fb in stride(from: 0, to: F, by: 16) {
         let lanes = min(16, F - fb), start = load16(bias + fb)
+        var walk = PositionWalk(conv, rows: rows)
         var m = 0
         while m < M {
-          let last = M - 1
-          let p0 = corner(m), p1 = corner(min(m + 1, last)), p2 = corner(min(m + 2, last))
-          let p3 = corner(min(m + 3, last)), p4 = corner(min(m + 4, last)), p5 = corner(min(m + 5, last))
+          let p0 = x + walk.corner, r0 = walk.row, s0 = walk.position; walk.step()
+          let p1 = x + walk.corner, r1 = walk.row, s1 = walk.position; walk.step()
+          let p2 = x + walk.corner, r2 = walk.row, s2 = walk.position; walk.step()
+          let p3 = x + walk.corner, r3 = walk.row, s3 = walk.position; walk.step()
+          let p4 = x + walk.corner, r4 = walk.row, s4 = walk.position; walk.step()
+          let p5 = x + walk.corner, r5 = walk.row, s5 = walk.position; walk.step()
           var c0 = start, c1 = start, c2 = start, c3 = start, c4 = start, c5 = start
           var wr = w + fb
           for g in 0..<groups {
@@ -342,24 +397,30 @@ extension Kernels {
             }
           }
           // Positions past the last are copies of it: dropped.
-          @inline(__always) func store(_ v: SIMD16<S>, _ m: Int) {
-            let r = m / P, p = m - r * P, out = y + r * P * F
-            let a = relu16(v)
-            if outputLayout == .channelsLast {
-              storePartial16(a, out + p * F + fb, lanes)
-            } else {
-              for i in 0..<lanes { out[(fb + i) * P + p] = a[i] }
-            }
-          }
-          store(c0, m)
-          if m + 1 < M { store(c1, m + 1) }
-          if m + 2 < M { store(c2, m + 2) }
-          if m + 3 < M { store(c3, m + 3) }
-          if m + 4 < M { store(c4, m + 4) }
-          if m + 5 < M { store(c5, m + 5) }
+          conv2DStoreOutput(c0, y, r0, s0, fb, lanes, F, P, outputLayout)
+          if m + 1 < M { conv2DStoreOutput(c1, y, r1, s1, fb, lanes, F, P, outputLayout) }
+          if m + 2 < M { conv2DStoreOutput(c2, y, r2, s2, fb, lanes, F, P, outputLayout) }
+          if m + 3 < M { conv2DStoreOutput(c3, y, r3, s3, fb, lanes, F, P, outputLayout) }
+          if m + 4 < M { conv2DStoreOutput(c4, y, r4, s4, fb, lanes, F, P, outputLayout) }
+          if m + 5 < M { conv2DStoreOutput(c5, y, r5, s5, fb, lanes, F, P, outputLayout) }
           m += 6
         }
       }
+    }
+  }
+
+  /// ReLU(v)'s lanes 0..<lanes as filters fb… of position p of row r.
+  @inlinable @inline(__always)
+  static func conv2DStoreOutput<S: NNScalar>(
+    _ v: SIMD16<S>, _ y: UnsafeMutablePointer<S>, _ r: Int, _ p: Int, _ fb: Int, _ lanes: Int,
+    _ F: Int, _ P: Int, _ layout: PlaneLayout
+  ) {
+    let a = relu16(v), out = y + r * P * F
+    if layout == .channelsLast {
+      storePartial16(a, out + p * F + fb, lanes)
+    } else {
+      let column = out + fb * P + p
+      for i in 0..<lanes { column[i * P] = a[i] }
     }
   }
 
@@ -381,42 +442,51 @@ extension Kernels {
       let src = UnsafePointer(db.baseAddress! + source), dst = db.baseAddress! + target
       for r in 0..<batch {
         let s = src + r * P * F, d = dst + r * P * Fp
-        for p in 0..<P {
-          let out = d + p * Fp
-          if layout == .channelsFirst {
-            for f in 0..<F { out[f] = s[f * P + p] }
-          } else {
-            for f in 0..<F { out[f] = s[p * F + f] }
+        if Fp != F { d.update(repeating: 0, count: P * Fp) }
+        if layout == .channelsFirst {
+          for f in 0..<F {
+            let plane = s + f * P
+            for p in 0..<P { d[p * Fp + f] = plane[p] }
           }
-          for f in F..<Fp { out[f] = 0 }
+        } else {
+          for p in 0..<P { (d + p * Fp).update(from: s + p * F, count: F) }
         }
       }
     }
   }
 
+  /// Scalars of `conv2DBackward`'s weight-gradient scratch: patchSize ×
+  /// paddedFilters.
+  @inlinable
+  static func conv2DWeightGradientScratchCount(_ conv: Conv2D) -> Int { conv.patchSize * conv.paddedFilters }
+
   /// Backward of rows 0..<batch: adds (+=) dL/dW (PyTorch's layout) and
   /// dL/db into `gradients`, from the input rows at `values[inputOffset…]`
   /// and δ = dL/d(pre-activation output) at `deltas[deltaOffset…]` as
   /// [m][paddedFilters] (`conv2DGatherDeltas`, or the layer's own rows when
-  /// filters is a multiple of 16). With `inputGradient` (the input
+  /// filters is a multiple of 16), summing dW first in `deltas[scratch…]`
+  /// (`conv2DWeightGradientScratchCount`). With `inputGradient` (the input
   /// gradient's packed weights in `values`, where to write in `deltas`), also
   /// writes (=) dL/d(input)·[input > 0] — the δ of a previous ReLU layer
   /// whose output the input is — as `inputLayout` stores the input.
   @inlinable
   static func conv2DBackward<S: NNScalar>(
     _ conv: Conv2D, batch: Int, values: [S], inputOffset: Int, deltas: inout [S], deltaOffset: Int,
-    inputGradient: (packedOffset: Int, offset: Int)?, gradients: inout [S]
+    weightGradientScratch scratch: Int, inputGradient: (packedOffset: Int, offset: Int)?, gradients: inout [S]
   ) {
-    let F = conv.filters, Fp = conv.paddedFilters, P = conv.positions
+    let F = conv.filters, Fp = conv.paddedFilters, P = conv.positions, K = conv.patchSize
     precondition(batch >= 0, "TinyNN: negative batch")
     checkRange(inputOffset, batch * conv.inputCount, within: values.count)
     checkRange(deltaOffset, batch * P * Fp, within: deltas.count)
+    checkRange(scratch, K * Fp, within: deltas.count)
+    precondition(scratch + K * Fp <= deltaOffset || deltaOffset + batch * P * Fp <= scratch)
     checkRange(conv.parameterOffset, conv.parameterCount, within: gradients.count)
     if let target = inputGradient {
       checkRange(target.packedOffset, conv2DGradientPackedCount(conv), within: values.count)
       checkRange(target.offset, batch * conv.inputCount, within: deltas.count)
       precondition(target.offset + batch * conv.inputCount <= deltaOffset
                    || deltaOffset + batch * P * Fp <= target.offset)
+      precondition(target.offset + batch * conv.inputCount <= scratch || scratch + K * Fp <= target.offset)
     }
     if batch == 0 { return }
     values.withUnsafeBufferPointer { vb in
@@ -431,7 +501,21 @@ extension Kernels {
             for m in 0..<M { sum += load16(delta + m * Fp + fb) }
             for i in 0..<min(16, F - fb) { gB[fb + i] += sum[i] }
           }
-          conv2DWeightGradient(conv, x, batch, delta, gW)
+          let packed = db.baseAddress! + scratch
+          packed.update(repeating: 0, count: K * Fp)
+          // Rows in tiles of 4, so a tile's δ and the input lines its
+          // patches read stay in L2 across the passes over the weights.
+          var first = 0
+          while first < batch {
+            let rows = min(4, batch - first)
+            conv2DWeightGradient(conv, x + first * conv.inputCount, rows, delta + first * P * Fp, packed)
+            first += rows
+          }
+          // dW[f, c, ky, kx] += packed[k′, f].
+          for kk in 0..<K {
+            let column = gW + conv.torchPatchIndex(kk), row = packed + kk * Fp
+            for f in 0..<F { column[f * K] += row[f] }
+          }
           if let target = inputGradient {
             conv2DInputGradient(conv, vb.baseAddress! + target.packedOffset, batch, delta,
                                 db.baseAddress! + target.offset, x)
@@ -441,17 +525,18 @@ extension Kernels {
     }
   }
 
-  /// dW[f, k′] += Σ_m patch_m[k′]·δ[m, f]: blocks of 6 patch values × 16
-  /// filters, the sum over every position of every row held in registers.
+  /// packed[k′, f] += Σ_m patch_m[k′]·δ[m, f] over the positions of `batch`
+  /// rows: blocks of 6 patch values × 16 filters, the sum over the rows'
+  /// positions held in registers.
   @inlinable @inline(__always)
   static func conv2DWeightGradient<S: NNScalar>(
     _ conv: Conv2D, _ x: UnsafePointer<S>, _ batch: Int, _ delta: UnsafePointer<S>,
-    _ gW: UnsafeMutablePointer<S>
+    _ packed: UnsafeMutablePointer<S>
   ) {
     let F = conv.filters, Fp = conv.paddedFilters, K = conv.patchSize
     let OH = conv.outputHeight, OW = conv.outputWidth, step = conv.cornerStep, inputCount = conv.inputCount
+    let lineStep = conv.cornerLineStep
     for fb in stride(from: 0, to: F, by: 16) {
-      let lanes = min(16, F - fb)
       var kb = 0
       while kb < K {
         let o0 = conv.patchOffset(kb), o1 = conv.patchOffset(min(kb + 1, K - 1))
@@ -460,9 +545,9 @@ extension Kernels {
         var c0 = SIMD16<S>(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0
         var d = delta + fb
         for r in 0..<batch {
-          let row = x + r * inputCount
-          for oy in 0..<OH {
-            var q = row + conv.cornerOffset(oy, 0)
+          var line = x + r * inputCount
+          for _ in 0..<OH {
+            var q = line
             for _ in 0..<OW {
               let dv = load16(d)
               c0 = c0.addingProduct(SIMD16(repeating: q[o0]), dv)
@@ -474,17 +559,16 @@ extension Kernels {
               q += step
               d += Fp
             }
+            line += lineStep
           }
         }
-        @inline(__always) func add(_ c: SIMD16<S>, _ k: Int) {
-          for i in 0..<lanes { gW[conv.weightIndex(filter: fb + i, patch: k)] += c[i] }
-        }
-        add(c0, kb)
-        if kb + 1 < K { add(c1, kb + 1) }
-        if kb + 2 < K { add(c2, kb + 2) }
-        if kb + 3 < K { add(c3, kb + 3) }
-        if kb + 4 < K { add(c4, kb + 4) }
-        if kb + 5 < K { add(c5, kb + 5) }
+        let out = packed + kb * Fp + fb
+        store16(load16(UnsafePointer(out)) + c0, out)
+        if kb + 1 < K { store16(load16(UnsafePointer(out + Fp)) + c1, out + Fp) }
+        if kb + 2 < K { store16(load16(UnsafePointer(out + 2 * Fp)) + c2, out + 2 * Fp) }
+        if kb + 3 < K { store16(load16(UnsafePointer(out + 3 * Fp)) + c3, out + 3 * Fp) }
+        if kb + 4 < K { store16(load16(UnsafePointer(out + 4 * Fp)) + c4, out + 4 * Fp) }
+        if kb + 5 < K { store16(load16(UnsafePointer(out + 5 * Fp)) + c5, out + 5 * Fp) }
         kb += 6
       }
     }
@@ -499,39 +583,39 @@ extension Kernels {
     _ conv: Conv2D, _ wq: UnsafePointer<S>, _ batch: Int, _ delta: UnsafePointer<S>,
     _ dx: UnsafeMutablePointer<S>, _ x: UnsafePointer<S>
   ) {
-    let F = conv.filters, Fp = conv.paddedFilters, P = conv.positions, OW = conv.outputWidth
+    let F = conv.filters, Fp = conv.paddedFilters, P = conv.positions
     let L = conv.runLength, Lp = conv.paddedRunLength, R = conv.runs, inputCount = conv.inputCount
     let M = batch * P, total = batch * inputCount
     dx.update(repeating: 0, count: total)
-    @inline(__always) func corner(_ m: Int) -> UnsafeMutablePointer<S> {
-      let r = m / P, p = m - r * P, oy = p / OW
-      return dx + r * inputCount + conv.cornerOffset(oy, p - oy * OW)
-    }
-    for run in 0..<R {
-      let runOffset = conv.runOffset(run)
-      for chunk in stride(from: 0, to: L, by: 16) {
-        let lanes = min(16, L - chunk), w = wq + run * Lp + chunk
-        var m = 0
-        while m < M {
-          let last = M - 1
+    var walk = PositionWalk(conv, rows: batch)
+    var m = 0
+    while m < M {
+      let first = walk.m
+      let q0 = dx + walk.corner; walk.step()
+      let q1 = dx + walk.corner; walk.step()
+      let q2 = dx + walk.corner; walk.step()
+      let q3 = dx + walk.corner; walk.step()
+      let q4 = dx + walk.corner; walk.step()
+      let q5 = dx + walk.corner; walk.step()
+      let d0 = delta + first * Fp, d1 = delta + min(first + 1, M - 1) * Fp, d2 = delta + min(first + 2, M - 1) * Fp
+      let d3 = delta + min(first + 3, M - 1) * Fp, d4 = delta + min(first + 4, M - 1) * Fp
+      let d5 = delta + min(first + 5, M - 1) * Fp
+      for run in 0..<R {
+        let runOffset = conv.runOffset(run)
+        for chunk in stride(from: 0, to: L, by: 16) {
+          let lanes = min(16, L - chunk), at = runOffset + chunk
           var c0 = SIMD16<S>(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0
-          multiplyAdd6x16(delta + m * Fp, delta + min(m + 1, last) * Fp, delta + min(m + 2, last) * Fp,
-                          delta + min(m + 3, last) * Fp, delta + min(m + 4, last) * Fp,
-                          delta + min(m + 5, last) * Fp, count: F, w, R * Lp,
+          multiplyAdd6x16(d0, d1, d2, d3, d4, d5, count: F, wq + run * Lp + chunk, R * Lp,
                           &c0, &c1, &c2, &c3, &c4, &c5)
-          @inline(__always) func add(_ c: SIMD16<S>, _ m: Int) {
-            let at = corner(m) + runOffset + chunk
-            storePartial16(loadPartial16(UnsafePointer(at), lanes) + c, at, lanes)
-          }
-          add(c0, m)
-          if m + 1 < M { add(c1, m + 1) }
-          if m + 2 < M { add(c2, m + 2) }
-          if m + 3 < M { add(c3, m + 3) }
-          if m + 4 < M { add(c4, m + 4) }
-          if m + 5 < M { add(c5, m + 5) }
-          m += 6
+          addPartial16(c0, q0 + at, lanes)
+          if m + 1 < M { addPartial16(c1, q1 + at, lanes) }
+          if m + 2 < M { addPartial16(c2, q2 + at, lanes) }
+          if m + 3 < M { addPartial16(c3, q3 + at, lanes) }
+          if m + 4 < M { addPartial16(c4, q4 + at, lanes) }
+          if m + 5 < M { addPartial16(c5, q5 + at, lanes) }
         }
       }
+      m += 6
     }
     var e = 0
     while e + 16 <= total {
@@ -539,5 +623,12 @@ extension Kernels {
       e += 16
     }
     while e < total { if !(x[e] > 0) { dx[e] = 0 }; e += 1 }
+  }
+
+  /// p[0..<n] += v's lanes 0..<n (n ≤ 16).
+  @inlinable @inline(__always)
+  static func addPartial16<S: NNScalar>(_ v: SIMD16<S>, _ p: UnsafeMutablePointer<S>, _ n: Int) {
+    if n == 16 { store16(load16(UnsafePointer(p)) + v, p); return }
+    for i in 0..<n { p[i] += v[i] }
   }
 }
