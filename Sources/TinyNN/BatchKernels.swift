@@ -1,6 +1,7 @@
-// BatchKernels.swift — the K-row dense forward (one of TinyNN's files with
-// unsafe code, under the same rules as Kernels.swift: every extent checked
-// once per call, pointers only inside the call).
+// BatchKernels.swift — the K-row dense forward of an `MLP`, and the
+// `Linear` layers' forward and backward (one of TinyNN's files with unsafe
+// code, under the same rules as Kernels.swift: every extent checked once per
+// call, pointers only inside the call).
 //
 // Why: a one-row forward is a matrix–vector product — each weight loaded is
 // used once, so it runs at the speed of the loads, far below the FMA peak.

@@ -1,7 +1,12 @@
-// ConvKernels.swift — the convolution's loops; with Kernels.swift, the only
-// files in TinyNN with unsafe code, under the same rules: every range is
+// ConvKernels.swift — the convolutions' loops: MinAtar's `Convolution`
+// (below) and the `Conv2D`s of an `AtariNet` (further down). One of TinyNN's
+// files with unsafe code, under Kernels.swift's rules: every range is
 // checked with `precondition` once per call, then plain pointer loops run
 // inside tightly scoped buffer-pointer closures.
+//
+// MinAtar keeps its scatter: on its sparse planes the `Conv2D` kernels'
+// dense product measured slower on Breakout-like planes (forward ≈ 4 µs
+// against ≈ 0.7 µs per row, backward ≈ 2–4 µs against ≈ 1.5 µs).
 //
 // Why scatter rather than im2col or a gather per output: MinAtar's
 // observations are binary planes with most cells empty (Breakout: ~30 of 400
