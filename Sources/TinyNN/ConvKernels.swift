@@ -4,9 +4,9 @@
 // checked with `precondition` once per call, then plain pointer loops run
 // inside tightly scoped buffer-pointer closures.
 //
-// MinAtar keeps its scatter: on its sparse planes the `Conv2D` kernels'
-// dense product measured slower on Breakout-like planes (forward ≈ 4 µs
-// against ≈ 0.7 µs per row, backward ≈ 2–4 µs against ≈ 1.5 µs).
+// MinAtar keeps its scatter: the `Conv2D` kernels' dense product measured
+// slower on Breakout-like planes (forward ≈ 4 µs against ≈ 0.7 µs per row,
+// backward ≈ 2–4 µs against ≈ 1.5 µs).
 //
 // Why scatter rather than im2col or a gather per output: MinAtar's
 // observations are binary planes with most cells empty (Breakout: ~30 of 400
