@@ -47,14 +47,14 @@ func smallAtariNetGradients(batch: Int) {
 }
 
 @Test func papersAtariNetGradientsMatchFiniteDifferences() {
-  // A sample of every tensor (each bias entry of the convolutions, weights
-  // at a stride) on two rows whose 10k hidden units all stay clear of the
-  // ReLU kink.
+  // Three entries of every tensor on two rows whose 10k hidden units all
+  // stay clear of the ReLU kink (the reference backward above covers every
+  // parameter; this ties both to the forward itself).
   let net = AtariNet(outputs: 7, name: "ac")
   let problem = AtariProblem.awayFromKinks(net, batch: 2, seed: 630, margin: 1e-5)
   var indices: [Int] = []
   for t in net.tensors {
-    let step = max(1, t.count / 6)
+    let step = max(1, t.count / 3)
     indices += stride(from: t.offset + step / 2, to: t.range.upperBound, by: step)
   }
   check(problem, indices: indices)
@@ -164,7 +164,7 @@ private struct RecurrentAtariProblem {
   let g = problem.analytic()
   var indices: [Int] = []
   for t in net.tensors {
-    let step = max(1, t.count / 3)
+    let step = max(1, t.count / 2)
     indices += stride(from: t.offset + step / 3, to: t.range.upperBound, by: step)
   }
   var worst = 0.0
