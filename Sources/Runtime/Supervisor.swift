@@ -149,6 +149,9 @@ public final class Supervisor {
 
     startNanoseconds = MonotonicClock.now
     startNanoseconds -= resumedWallNanoseconds(before: startNanoseconds)
+    // train.csv's first row counts from before the first fork: a fast worker
+    // applies gradients while the supervisor is still forking the others.
+    var lastReading = TrainingReading(segment: segment, nanoseconds: MonotonicClock.now)
     for rank in 0..<config.procs {
       guard let reaper = spawn(rank: rank, segment: segment) else { break }
       children.append(Child(rank: rank, reaper: reaper, startedAt: MonotonicClock.now))
@@ -157,7 +160,6 @@ public final class Supervisor {
     // 3. Watch.
     var progress = ProgressLine(enabled: config.progress)
     var lastReport = startNanoseconds
-    var lastReading = TrainingReading(segment: segment, nanoseconds: startNanoseconds)
     func logTraining(at now: UInt64) {
       let reading = TrainingReading(segment: segment, nanoseconds: now)
       let row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
