@@ -38,8 +38,19 @@ public enum CLI {
   }
 
   /// Runs the command line `args` (without the program name); returns the
-  /// process exit status.
+  /// process exit status. Whatever the command, a closed stdout or stderr and
+  /// a file size limit are failed writes, not death; and no process it
+  /// started or adopted outlives it (it is a child subreaper: what an
+  /// environment or a probe leaves behind is re-parented here and ended).
   public static func main(_ args: [String]) -> Int32 {
+    CurrentProcess.ignoreOutputSignals()
+    ChildSubreaper.become()
+    let status = dispatch(args)
+    ChildSubreaper.endAdopted()
+    return status
+  }
+
+  static func dispatch(_ args: [String]) -> Int32 {
     guard let sub = args.first else {
       print(overview)
       return 0
