@@ -32,6 +32,11 @@ int hw_child_setup(pid_t supervisor) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGHUP, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
+  signal(SIGXFSZ, SIG_DFL);
+  /* A worker's SIGBUS is its segment truncated under it: the supervisor
+   * reports that in one line; the runtime's backtracer would print pages
+   * per worker. */
+  signal(SIGBUS, SIG_DFL);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return errno;
   /* The parent may have died between fork and prctl: then we were already
    * re-parented and the death signal will never come. */

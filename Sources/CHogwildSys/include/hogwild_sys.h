@@ -28,8 +28,10 @@ int hw_fork(pid_t *out_pid);
 /* Child-side setup right after fork: die with SIGKILL when the parent dies
  * (PR_SET_PDEATHSIG), then check the parent is still `supervisor` (it may
  * have died before prctl). Ignores SIGINT (the terminal sends it to the whole
- * process group; the supervisor decides how workers stop), restores SIGTERM
- * and SIGPIPE to their defaults. Returns ESRCH if the parent is gone. */
+ * process group; the supervisor decides how workers stop), restores SIGTERM,
+ * SIGPIPE, SIGXFSZ and SIGBUS to their defaults (a SIGBUS is the segment
+ * truncated under the worker: no backtrace, the supervisor says it once).
+ * Returns ESRCH if the parent is gone. */
 int hw_child_setup(pid_t supervisor);
 
 /* How a child ended. */
