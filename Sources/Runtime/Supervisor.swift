@@ -174,6 +174,7 @@ public final class Supervisor {
     // 3. Watch.
     var progress = ProgressLine(enabled: config.progress)
     var lastReport = startNanoseconds
+    var lastTotals = startNanoseconds
     var lastReading = TrainingReading(segment: segment, nanoseconds: startNanoseconds)
     totals = RunTotals(segment: segment, procs: config.procs)
     func logTraining(at now: UInt64) {
@@ -205,12 +206,17 @@ public final class Supervisor {
         }
       }
       let now = MonotonicClock.now
+      // The figures a summary needs, kept in our own memory (a few hundred
+      // loads), in case the segment goes bad.
+      if now - lastTotals >= 100_000_000, segmentDamage == nil {
+        lastTotals = now
+        totals = RunTotals(segment: segment, procs: config.procs)
+      }
       if now - lastReport >= 1_000_000_000, segmentDamage == nil {
         lastReport = now
         checkParametersFinite(segment)
         metrics.flush()
         noteWriteFailures(metrics: metrics, trainingLog: trainingLog)
-        totals = RunTotals(segment: segment, procs: config.procs)
         report(&progress, segment, now: now)
         // Orphans of killed reapers (a Python environment process) were
         // re-parented to us: end them.

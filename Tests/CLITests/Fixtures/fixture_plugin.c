@@ -77,15 +77,16 @@ void *hw_env_create(const char *name, uint64_t seed) {
   pid_t child = fork();
   if (child == 0) {
     setsid();
-    const char *file = getenv("HOGWILD_FIXTURE_PID_FILE");
-    if (file != NULL) {
-      FILE *f = fopen(file, "a");
-      if (f != NULL) {
-        fprintf(f, "%d\n", (int)getpid());
-        fclose(f);
-      }
-    }
     for (;;) pause();
+  }
+  /* The parent notes it: the child may be ended before it could. */
+  const char *file = getenv("HOGWILD_FIXTURE_PID_FILE");
+  if (child > 0 && file != NULL) {
+    FILE *f = fopen(file, "a");
+    if (f != NULL) {
+      fprintf(f, "%d\n", (int)child);
+      fclose(f);
+    }
   }
 #endif
 #ifdef CREATE_FAILS

@@ -185,8 +185,9 @@ def double_fork():
         second = os.fork()
         if second == 0:
             os.setsid()
-            note_pid(os.getpid())
             time.sleep(600)
+            os._exit(0)
+        note_pid(second)
         os._exit(0)
     os.waitpid(first, 0)
     return Corridor()
