@@ -1,4 +1,4 @@
-// RecurrentContinuousA3CTests.swift — continuous A3C with `--net lstm`:
+// RecurrentGaussianA3CTests.swift — continuous A3C with `--net lstm`:
 // θ's layout, the LSTM state carried across rollouts and reset at episode
 // starts (a hand-made counting policy on a Box action), and a short run on a
 // task that needs memory (recall a cue shown at the episode's start).
@@ -35,7 +35,7 @@ private struct EndOnPositiveAction: Environment {
   mutating func restore(_ state: EnvState, elapsedSteps: Int) throws(EnvStateError) { self.elapsedSteps = elapsedSteps }
 }
 
-@Suite(.serialized) struct RecurrentContinuousA3CTests {
+@Suite(.serialized) struct RecurrentGaussianA3CTests {
   @Test func theLayerTableHasTheTorsoTheLSTMAndOneGaussianHead() {
     var h = Hyperparameters()
     h.network = .lstm
@@ -80,7 +80,7 @@ private struct EndOnPositiveAction: Environment {
     h.learningRate = 0
     let spec = EndOnPositiveAction.spec
     let algo = AlgorithmFactory.make(.a3c, hyperparameters: h, spec: spec)
-    let (_, records) = try runRecurrentWorker(
+    let (_, records) = try runInProcessWorker(
       .a3c, hyper: h, spec: spec, env: EndOnPositiveAction(), tMax: 3_000, seed: 3,
       theta: { Self.countingPolicy($0, layers: algo.layers) })
     #expect(records.count >= 400)
@@ -98,7 +98,7 @@ private struct EndOnPositiveAction: Environment {
     h.nSteps = 5
     h.learningRate = 0.003
     h.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient
-    let (_, records) = try runRecurrentWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
+    let (_, records) = try runInProcessWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
                                               tMax: 60_000, seed: 5)
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
@@ -107,7 +107,7 @@ private struct EndOnPositiveAction: Environment {
     #expect(last > -2.5, "last-100 mean \(last)")
     // The feed-forward policy, same settings, cannot do better than −4.
     h.network = .mlp
-    let (_, mlp) = try runRecurrentWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
+    let (_, mlp) = try runInProcessWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
                                           tMax: 60_000, seed: 5)
     let mlpLast = mlp.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     print("recall mlp last \(mlpLast)")
