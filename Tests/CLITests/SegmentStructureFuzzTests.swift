@@ -13,9 +13,9 @@ import Testing
 /// never a hang. Seeded and bounded (a few seconds).
 @Suite(.serialized) struct SegmentStructureFuzzTests {
   static let hostile: [UInt64] = [
-    0, 1, 2, 3, 255, 256, 257, 1 << 24, (1 << 24) + 1, 1 << 31, UInt64(UInt32.max), 1 << 32, 1 << 62, 1 << 63,
-    UInt64(Int64.max), UInt64.max, UInt64.max - 1, Double.nan.bitPattern, Double.infinity.bitPattern,
-    (-Double.infinity).bitPattern, (1e300).bitPattern, (-1e300).bitPattern, (1e19).bitPattern,
+    0, 1, 257, (1 << 24) + 1, UInt64(UInt32.max), 1 << 32, 1 << 63, UInt64(Int64.max), UInt64.max,
+    Double.nan.bitPattern, Double.infinity.bitPattern, (-Double.infinity).bitPattern, (1e300).bitPattern,
+    (-1e300).bitPattern,
   ]
 
   /// A published segment like a run's, with a few episodes in its ring.
@@ -91,12 +91,12 @@ import Testing
     let image = try Image()
     #expect(image.readAll(), "the pristine segment must be readable")
     var targets: [(String, Int, Int)] = SegmentFields.header().map { ($0.name, $0.offset, $0.width) }
-    for rank in [0, 2] {
+    for rank in [2] {
       targets += SegmentFields.slot.map {
         ("slot \(rank) \($0.name)", image.layout.slotsOffset + rank * SegmentLayout.slotSize + $0.offset, $0.width)
       }
     }
-    for record in [0, 4] {
+    for record in [4] {
       targets += SegmentFields.record.map {
         ("record \(record) \($0.name)", image.layout.ringOffset + record * SegmentLayout.recordSize + $0.offset, $0.width)
       }
@@ -141,7 +141,7 @@ import Testing
     fields += SegmentFields.slot.map { (image.layout.slotsOffset + $0.offset, $0.width) }
     fields += SegmentFields.record.map { (image.layout.ringOffset + $0.offset, $0.width) }
     var rng = SplitMix64Generator(seed: 2727)
-    for _ in 0..<600 {
+    for _ in 0..<300 {
       for _ in 0..<Int.random(in: 2...5, using: &rng) {
         let (offset, width) = fields[Int.random(in: 0..<fields.count, using: &rng)]
         let value = Bool.random(using: &rng) ? Self.hostile[Int.random(in: 0..<Self.hostile.count, using: &rng)] : rng.next()

@@ -153,7 +153,7 @@ import Testing
     let good = real.encoded()
     let fields = Self.fields(of: real, bytes: good)
     var rng = SplitMix64(seed: 27)
-    for _ in 0..<400 {
+    for _ in 0..<200 {
       var bytes = good
       for _ in 0..<Int.random(in: 2...4, using: &rng) {
         let (_, offset, width) = fields[Int.random(in: 0..<fields.count, using: &rng)]
