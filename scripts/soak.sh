@@ -10,7 +10,7 @@
 #     gone within a second, `clean` removes the orphan, and `run --resume`
 #     continues from the last periodic checkpoint.
 #  3. Signals during startup: runs with a 17 MB θ to fill get SIGTERM or
-#     SIGINT 0-40 ms after they start (before, during and after the segment
+#     SIGHUP 0-40 ms after they start (before, during and after the segment
 #     and files are made): none may leave a segment or a .tmp file, and each
 #     that made its directory must have written summary.json. Then the same
 #     with SIGKILL (which cannot be waited for): `clean` must remove every
@@ -94,7 +94,9 @@ echo "soak 3: stop signals during startup"
 startups=${SOAK_STARTUPS:-30}
 leaked=0; tmpfiles=0; unwritten=0; clean_stops=0
 for i in $(seq "$startups"); do
-  sig=$([ $((i % 2)) -eq 0 ] && echo TERM || echo INT)
+  # TERM and HUP: a background job of a non-interactive shell starts with
+  # SIGINT ignored, so an INT before the handlers exist would be lost.
+  sig=$([ $((i % 2)) -eq 0 ] && echo TERM || echo HUP)
   "$BIN" run --procs 2 --t-max 1000000000 --hidden 2048,2048 --quiet --segment "$seg.s$i" --out "$tmp/s$i" \
     >/dev/null 2>&1 &
   p=$!
