@@ -101,7 +101,7 @@ for i in $(seq "$startups"); do
     >/dev/null 2>&1 &
   p=$!
   sleep "0.0$(( (i * 7) % 40 / 10 ))$(( (i * 7) % 10 ))"
-  kill -"$sig" "$p" 2>/dev/null; wait "$p"; rc=$?
+  kill -"$sig" "$p" 2>/dev/null; wait "$p" 2>/dev/null
   [ -e "/dev/shm$seg.s$i" ] && { leaked=$((leaked + 1)); rm -f "/dev/shm$seg.s$i"; }
   ls "$tmp/s$i" 2>/dev/null | grep -q '\.tmp$' && tmpfiles=$((tmpfiles + 1))
   if [ -d "$tmp/s$i" ]; then
