@@ -30,6 +30,11 @@
  *     action: for a discrete space action[0] is the index as a float; answer:
  *     observation, reward, flags); CLOSE (the adaptor closes the environment,
  *     answers and exits).
+ *     A Discrete observation crosses as its index (observation_index, flag
+ *     HW_BRIDGE_OBSERVATION_INDEX): the worker bounds-checks it and writes
+ *     the one-hot; an index outside the space is the environment's error.
+ *     Nothing the adaptor writes is trusted by the worker beyond the block's
+ *     areas (the message is cut at HW_BRIDGE_MESSAGE).
  * (d) Failure. A non-zero status comes with a NUL-terminated message (the
  *     Python exception); the adaptor exits after it. An adaptor that dies is
  *     noticed by the worker within 20 ms (waitpid), which then fails like any
@@ -47,7 +52,7 @@ extern "C" {
 
 /* "HWB1" read as a little-endian uint32. */
 #define HW_BRIDGE_MAGIC 0x31425748u
-#define HW_BRIDGE_VERSION 1u
+#define HW_BRIDGE_VERSION 2u
 #define HW_BRIDGE_MESSAGE 1024u
 
 /* hw_bridge_block.command */
@@ -61,6 +66,11 @@ enum {
 /* hw_bridge_block.flags */
 #define HW_BRIDGE_TERMINATED 1u
 #define HW_BRIDGE_TRUNCATED 2u
+/* The observation is not in the observation area but the index in
+ * observation_index (a Discrete observation space, minus its start): the
+ * worker checks 0 ≤ index < observation_size and writes the one-hot itself,
+ * so a hostile or buggy environment cannot write outside its area. */
+#define HW_BRIDGE_OBSERVATION_INDEX 4u
 
 typedef struct hw_bridge_block {
   /* Line 0 (offset 0): written by the worker before the adaptor starts. */
@@ -86,9 +96,10 @@ typedef struct hw_bridge_block {
   uint32_t response_seq;       /* futex word: = request_seq once answered */
   uint32_t worker_sleeping;    /* 1 while the worker sleeps on response_seq (worker writes) */
   int32_t status;              /* 0: done; otherwise failed, message says why */
-  uint32_t flags;              /* HW_BRIDGE_TERMINATED | HW_BRIDGE_TRUNCATED */
+  uint32_t flags;              /* HW_BRIDGE_TERMINATED | HW_BRIDGE_TRUNCATED | HW_BRIDGE_OBSERVATION_INDEX */
   double reward;               /* STEP: the reward */
-  uint8_t pad2[40];
+  int64_t observation_index;   /* RESET, STEP with HW_BRIDGE_OBSERVATION_INDEX: the observation */
+  uint8_t pad2[32];
 } hw_bridge_block;
 
 _Static_assert(sizeof(hw_bridge_block) == 192, "hw_bridge_block is three cache lines");

@@ -9,6 +9,14 @@
 #  2. The same run with the supervisor SIGKILLed mid-run: every worker must be
 #     gone within a second, `clean` removes the orphan, and `run --resume`
 #     continues from the last periodic checkpoint.
+#  3. Signals during startup: runs with a 17 MB θ to fill get SIGTERM or
+#     SIGHUP 0-40 ms after they start (before, during and after the segment
+#     and files are made): none may leave a segment or a .tmp file, and each
+#     that made its directory must have written summary.json. Then the same
+#     with SIGKILL (which cannot be waited for): `clean` must remove every
+#     segment they left, readable or not.
+#  4. A reader that goes away: `run 2>&1 | head -n 1` must exit 0 (pipefail),
+#     write summary.json and remove its segment.
 # Needs only bash and coreutils. Prints a summary; exit status 0 = passed.
 set -uo pipefail
 BIN=${HOGWILD_BIN:-.build/release/hogwild-rl}
@@ -16,7 +24,7 @@ SECONDS_WANTED=${SOAK_SECONDS:-60}
 tmp=$(mktemp -d /tmp/hogwild-soak.XXXXXX)
 seg="/hogwild-soak.$$"
 fails=0
-cleanup() { pkill -KILL -f -- "--segment $seg" 2>/dev/null; rm -f "/dev/shm${seg}"; rm -rf "$tmp"; }
+cleanup() { pkill -KILL -f -- "--segment $seg" 2>/dev/null; rm -f "/dev/shm${seg}" "/dev/shm${seg}".*; rm -rf "$tmp"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 field() { sed -n "s/^  \"$2\": \"\{0,1\}\([^,\"]*\)\"\{0,1\},\{0,1\}$/\1/p" "$1/summary.json"; }
@@ -81,6 +89,56 @@ rows2=$(wc -l <"$tmp/crash/metrics.csv")
 echo "  resume: exit $rc, metrics rows $rows1 -> $rows2, exit_reason $(field "$tmp/crash" exit_reason), mean100 $(field "$tmp/crash" mean_return_100)"
 [ "$rc" -eq 0 ] || fail "resume exited $rc: $(tail -1 "$tmp/resume.err")"
 [ "$rows2" -gt "$rows1" ] || fail "resume appended no rows"
+
+echo "soak 3: stop signals during startup"
+startups=${SOAK_STARTUPS:-30}
+leaked=0; tmpfiles=0; unwritten=0; clean_stops=0
+for i in $(seq "$startups"); do
+  # TERM and HUP: a background job of a non-interactive shell starts with
+  # SIGINT ignored, so an INT before the handlers exist would be lost.
+  sig=$([ $((i % 2)) -eq 0 ] && echo TERM || echo HUP)
+  "$BIN" run --procs 2 --t-max 1000000000 --hidden 2048,2048 --quiet --segment "$seg.s$i" --out "$tmp/s$i" \
+    >/dev/null 2>&1 &
+  p=$!
+  sleep "0.0$(( (i * 7) % 40 / 10 ))$(( (i * 7) % 10 ))"
+  kill -"$sig" "$p" 2>/dev/null; wait "$p" 2>/dev/null
+  [ -e "/dev/shm$seg.s$i" ] && { leaked=$((leaked + 1)); rm -f "/dev/shm$seg.s$i"; }
+  ls "$tmp/s$i" 2>/dev/null | grep -q '\.tmp$' && tmpfiles=$((tmpfiles + 1))
+  if [ -d "$tmp/s$i" ]; then
+    if [ -f "$tmp/s$i/summary.json" ]; then clean_stops=$((clean_stops + 1)); else unwritten=$((unwritten + 1)); fi
+  fi
+done
+echo "  $startups runs stopped 0-40 ms after start: $clean_stops stopped cleanly, the rest before making anything;"
+echo "  segments left $leaked, .tmp files left $tmpfiles, directories without summary.json $unwritten"
+[ "$leaked" -eq 0 ] || fail "$leaked segments left by a stop signal during startup"
+[ "$tmpfiles" -eq 0 ] || fail "$tmpfiles .tmp files left"
+[ "$unwritten" -eq 0 ] || fail "$unwritten run directories without summary.json"
+kills=${SOAK_STARTUP_KILLS:-10}
+for i in $(seq "$kills"); do
+  "$BIN" run --procs 2 --t-max 1000000000 --hidden 2048,2048 --quiet --segment "$seg.k$i" --out "$tmp/k$i" \
+    >/dev/null 2>&1 &
+  p=$!
+  sleep "0.0$(( (i * 9) % 40 / 10 ))$(( (i * 9) % 10 ))"
+  kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
+done
+sleep 0.5
+before_clean=$(ls /dev/shm | grep -c "^${seg#/}\.k" || true)
+for i in $(seq "$kills"); do "$BIN" clean "$seg.k$i" >/dev/null 2>&1; done
+after_clean=$(ls /dev/shm | grep -c "^${seg#/}\.k" || true)
+echo "  $kills runs SIGKILLed 0-40 ms after start: $before_clean segments left, $after_clean after clean"
+[ "$after_clean" -eq 0 ] || { fail "clean left $after_clean SIGKILLed startup segments"; rm -f /dev/shm${seg}.k*; }
+
+echo "soak 4: a reader that goes away (run 2>&1 | head -n 1)"
+pipes=${SOAK_PIPES:-5}
+broken=0
+for i in $(seq "$pipes"); do
+  ( set -o pipefail; "$BIN" run --procs 2 --t-max 2M --segment "$seg.p$i" --out "$tmp/p$i" 2>&1 | head -n 1 >/dev/null ); rc=$?
+  if [ "$rc" -ne 0 ] || [ ! -f "$tmp/p$i/summary.json" ] || [ -e "/dev/shm$seg.p$i" ]; then
+    broken=$((broken + 1)); echo "  run $i: exit $rc"; rm -f "/dev/shm$seg.p$i"
+  fi
+done
+echo "  $pipes runs: $((pipes - broken)) exited 0 with summary.json and no segment left"
+[ "$broken" -eq 0 ] || fail "$broken runs died or leaked when their reader went away"
 
 [ $fails -eq 0 ] && echo "soak passed" || echo "soak FAILED ($fails)"
 [ $fails -eq 0 ]

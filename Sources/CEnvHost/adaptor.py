@@ -13,9 +13,10 @@
 # only if the environment already uses it.
 import ctypes, importlib, math, mmap, os, platform, signal, struct, sys, time, traceback
 
-BRIDGE_MAGIC, BRIDGE_VERSION = 0x31425748, 1
+BRIDGE_MAGIC, BRIDGE_VERSION = 0x31425748, 2
 HELLO, RESET, STEP, CLOSE = 1, 2, 3, 4
-TERMINATED, TRUNCATED = 1, 2
+TERMINATED, TRUNCATED, OBSERVATION_INDEX = 1, 2, 4
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 NAMESPACE_MODULES = {"ALE": "ale_py", "MinAtar": "minatar"}
 
 
@@ -213,10 +214,10 @@ def serve(source, fd):
     # futex calls are also our memory barriers, so we never poll there.
     if platform.machine() not in ("x86_64", "amd64", "i686", "i386"):
         spin_ns = 0
-    answer = struct.Struct("<iId")  # status, flags, reward at offset 136
+    answer = struct.Struct("<iIdq")  # status, flags, reward, observation index at offset 136
 
-    def reply(seq, status=0, flags=0, reward=0.0):
-        answer.pack_into(block, 136, status, flags, reward)
+    def reply(seq, status=0, flags=0, reward=0.0, index=0):
+        answer.pack_into(block, 136, status, flags, reward, index)
         response.value = seq
         futex.wake(response_address)
 
@@ -249,14 +250,15 @@ def serve(source, fd):
         try:
             if command == STEP:
                 obs, reward, terminated, truncated, _ = env.step(read_action())
-                writer(obs)
-                reply(seq, flags=(TERMINATED if terminated else 0) | (TRUNCATED if truncated else 0),
-                      reward=float(reward))
+                index = writer(obs)
+                flags = (TERMINATED if terminated else 0) | (TRUNCATED if truncated else 0)
+                reply(seq, flags=flags | (OBSERVATION_INDEX if index is not None else 0),
+                      reward=float(reward), index=index or 0)
             elif command == RESET:
                 seed = struct.unpack_from("<Q", block, 80)[0]
                 result = env.reset(seed=seed)
-                writer(result[0] if isinstance(result, tuple) else result)
-                reply(seq)
+                index = writer(result[0] if isinstance(result, tuple) else result)
+                reply(seq, flags=OBSERVATION_INDEX if index is not None else 0, index=index or 0)
             elif command == HELLO:
                 env = make_env(source, checked=False)
                 spaces = Spaces(env)
@@ -307,13 +309,16 @@ def action_reader(block, offset, spaces):
 
 
 def observation_writer(block, offset, spaces):
+    """A function that puts an observation where the worker takes it: into
+    the observation area (returning None), or for a Discrete space as the
+    index the worker checks and writes as a one-hot (returned; never written
+    here, so a value outside the space cannot land outside the area)."""
     n = spaces.obs_size
     if spaces.obs_discrete:
-        zeros, one, start = bytes(4 * n), struct.Struct("<f"), spaces.obs_start
+        start = spaces.obs_start
 
         def write(obs):
-            block[offset: offset + 4 * n] = zeros
-            one.pack_into(block, offset + 4 * (int(obs) - start), 1.0)
+            return max(INT64_MIN, min(INT64_MAX, int(obs) - start))
         return write
     pack = struct.Struct("<%df" % n).pack_into
     numpy = sys.modules.get("numpy")

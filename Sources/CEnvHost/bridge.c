@@ -131,6 +131,10 @@ static int exchange(struct hw_bridge *b, uint64_t timeout_ns) {
 answered:
   if (k->status != 0) {
     b->message_area[HW_BRIDGE_MESSAGE - 1] = 0;
+    /* The message goes to a terminal: no control characters (escapes) in it. */
+    for (char *c = b->message_area; *c; c++) {
+      if ((unsigned char)*c < 0x20 || *c == 0x7f) *c = '?';
+    }
     say(b, "%s", b->message_area[0] ? b->message_area : "the Python environment failed");
     return HW_BRIDGE_FAILED;
   }
@@ -262,11 +266,32 @@ int hw_bridge_start(char *const argv[], uint32_t observation_size, uint32_t acti
   return 0;
 }
 
+/* The answer's observation into the worker's own buffer: copied from the
+ * block's area, or for an index (a Discrete space) checked against the
+ * space and written as a one-hot. HW_BRIDGE_FAILED for an index outside. */
+static int take_observation(struct hw_bridge *b, float *observation) {
+  uint32_t n = b->observation_size;
+  if (!(__atomic_load_n(&b->block->flags, __ATOMIC_RELAXED) & HW_BRIDGE_OBSERVATION_INDEX)) {
+    memcpy(observation, b->observation, (size_t)n * 4);
+    return 0;
+  }
+  int64_t index = b->block->observation_index;
+  if (index < 0 || index >= (int64_t)n) {
+    say(b, "the environment's observation %lld (counted from its space's start) is outside its Discrete(%u) "
+           "observation space",
+        (long long)index, n);
+    return HW_BRIDGE_FAILED;
+  }
+  memset(observation, 0, (size_t)n * 4);
+  observation[index] = 1.0f;
+  return 0;
+}
+
 int hw_bridge_reset(hw_bridge *b, uint64_t seed, float *observation) {
   b->block->command = HW_BRIDGE_RESET;
   b->block->seed = seed;
   int rc = exchange(b, 0);
-  if (rc == 0) memcpy(observation, b->observation, (size_t)b->observation_size * 4);
+  if (rc == 0) rc = take_observation(b, observation);
   return rc;
 }
 
@@ -275,8 +300,8 @@ int hw_bridge_step(hw_bridge *b, const float *action, float *observation, double
   b->block->command = HW_BRIDGE_STEP;
   memcpy(b->action, action, (size_t)b->action_size * 4);
   int rc = exchange(b, 0);
+  if (rc == 0) rc = take_observation(b, observation);
   if (rc != 0) return rc;
-  memcpy(observation, b->observation, (size_t)b->observation_size * 4);
   *reward = b->block->reward;
   uint32_t flags = b->block->flags;
   *terminated = (flags & HW_BRIDGE_TERMINATED) != 0;

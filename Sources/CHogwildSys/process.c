@@ -6,7 +6,9 @@
  */
 #include "hogwild_sys.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,11 @@ int hw_child_setup(pid_t supervisor) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGHUP, SIG_DFL);
   signal(SIGPIPE, SIG_DFL);
+  signal(SIGXFSZ, SIG_DFL);
+  /* A worker's SIGBUS is its segment truncated under it: the supervisor
+   * reports that in one line; the runtime's backtracer would print pages
+   * per worker. */
+  signal(SIGBUS, SIG_DFL);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return errno;
   /* The parent may have died between fork and prctl: then we were already
    * re-parented and the death signal will never come. */
@@ -181,6 +188,132 @@ int hw_install_stop_handlers(void) {
 }
 
 int hw_stop_signal(void) { return stop_signal; }
+
+int hw_block_stop_signals(int block) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL) == 0 ? 0 : errno;
+}
+
+void hw_ignore_output_signals(void) {
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);
+}
+
+/* ---- adopted processes ----------------------------------------------------
+ * As a child subreaper, this process inherits every orphan below it: what a
+ * plugin's probe or a Python factory started and left behind (setsid,
+ * double fork, start_new_session). They are not ours to keep. */
+
+int hw_become_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1) == 0 ? 0 : errno; }
+
+/* Reads this process's children (every thread's list) into pids[]; returns
+ * how many (at most cap). */
+static size_t list_children(pid_t *pids, size_t cap) {
+  size_t n = 0;
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/task", (int)getpid());
+  DIR *tasks = opendir(path);
+  if (tasks == NULL) return 0;
+  struct dirent *t;
+  while ((t = readdir(tasks)) != NULL && n < cap) {
+    if (t->d_name[0] < '0' || t->d_name[0] > '9') continue;
+    char file[96];
+    snprintf(file, sizeof file, "/proc/%d/task/%s/children", (int)getpid(), t->d_name);
+    FILE *f = fopen(file, "re");
+    if (f == NULL) continue;
+    int pid;
+    while (n < cap && fscanf(f, "%d", &pid) == 1) pids[n++] = (pid_t)pid;
+    fclose(f);
+  }
+  closedir(tasks);
+  return n;
+}
+
+int hw_kill_children(const pid_t *keep, size_t keep_count, uint64_t timeout_ns, int *out_killed) {
+  *out_killed = 0;
+  uint64_t deadline = hw_monotonic_ns() + timeout_ns;
+  pid_t found[256];
+  for (;;) {
+    size_t n = list_children(found, sizeof found / sizeof found[0]);
+    size_t strays = 0;
+    for (size_t i = 0; i < n; i++) {
+      int kept = 0;
+      for (size_t k = 0; k < keep_count; k++) kept |= keep[k] == found[i];
+      if (kept) continue;
+      strays++;
+      /* Killing one hands its own children to us: they are found next round. */
+      if (kill(found[i], SIGKILL) == 0) (*out_killed)++;
+      int status;
+      while (waitpid(found[i], &status, 0) < 0 && errno == EINTR) {}
+    }
+    if (strays == 0) return 0;
+    if (hw_monotonic_ns() > deadline) return ETIMEDOUT;
+  }
+}
+
+/* ---- a child that dies with us ------------------------------------------ */
+
+int hw_spawn_tied(const char *path, char *const argv[], const char *out_path, int err_to_out, int death_signal,
+                  pid_t *out_pid) {
+  int x[2];
+  if (pipe2(x, O_CLOEXEC) != 0) return errno;
+  pid_t parent = getpid();
+  pid_t pid = 0;
+  int rc = hw_fork(&pid);
+  if (rc != 0) {
+    close(x[0]);
+    close(x[1]);
+    return rc;
+  }
+  if (pid == 0) {
+    /* Set before exec and kept across it: if the parent is SIGKILLed, the
+     * child is told (a `sweep` killed outright must not leave its current
+     * run training until T_max). */
+    prctl(PR_SET_PDEATHSIG, death_signal);
+    int why = 0;
+    if (getppid() != parent) _exit(127);
+    const int defaults[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) signal(defaults[i], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null >= 0) dup2(null, 0);
+    if (out_path != NULL) {
+      int out = open(out_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      if (out < 0) {
+        why = errno;
+        goto failed;
+      }
+      dup2(out, 1);
+    }
+    if (err_to_out) dup2(1, 2);
+    execv(path, argv);
+    why = errno;
+  failed:;
+    ssize_t w = write(x[1], &why, sizeof why);
+    (void)w;
+    _exit(127);
+  }
+  close(x[1]);
+  int exec_errno = 0;
+  ssize_t got;
+  do {
+    got = read(x[0], &exec_errno, sizeof exec_errno);
+  } while (got < 0 && errno == EINTR);
+  close(x[0]);
+  if (got == (ssize_t)sizeof exec_errno) {
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    return exec_errno ? exec_errno : ENOEXEC;
+  }
+  *out_pid = pid;
+  return 0;
+}
 
 void hw_reset_stop_handlers(void) {
   signal(SIGINT, SIG_DFL);

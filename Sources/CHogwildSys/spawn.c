@@ -40,6 +40,19 @@ static int drain(int fd, char *buf, size_t cap, size_t *len) {
   return 1;
 }
 
+/* As drain, for a non-blocking descriptor: 1 while it gave bytes. */
+static int drain_now(int fd, char *buf, size_t cap, size_t *len) {
+  char scratch[4096];
+  ssize_t n = read(fd, scratch, sizeof scratch);
+  if (n <= 0) return 0;
+  size_t room = *len + 1 < cap ? cap - 1 - *len : 0;
+  size_t take = (size_t)n < room ? (size_t)n : room;
+  memcpy(buf + *len, scratch, take);
+  *len += take;
+  buf[*len] = 0;
+  return 1;
+}
+
 int hw_run_capture(char *const argv[], uint64_t timeout_ns, char *out, size_t out_cap, size_t *out_len,
                    char *err, size_t err_cap, size_t *err_len, int *kind, int *code) {
   *out_len = 0;
@@ -108,7 +121,7 @@ int hw_run_capture(char *const argv[], uint64_t timeout_ns, char *out, size_t ou
     return exec_errno ? exec_errno : ENOEXEC;
   }
   uint64_t deadline = hw_monotonic_ns() + timeout_ns;
-  int open_out = 1, open_err = 1, timed_out = 0;
+  int open_out = 1, open_err = 1, timed_out = 0, ended = 0;
   while (open_out || open_err) {
     uint64_t now = hw_monotonic_ns();
     if (now >= deadline) {
@@ -116,15 +129,31 @@ int hw_run_capture(char *const argv[], uint64_t timeout_ns, char *out, size_t ou
       break;
     }
     struct pollfd fds[2] = {{open_out ? o[0] : -1, POLLIN, 0}, {open_err ? e[0] : -1, POLLIN, 0}};
-    int left_ms = (int)((deadline - now) / 1000000ull) + 1;
-    int n = poll(fds, 2, left_ms);
+    /* Wake at least every 20 ms to see whether the child itself has ended:
+     * a process it left behind may hold the pipes open for ever. */
+    uint64_t left_ms = (deadline - now) / 1000000ull + 1;
+    int n = poll(fds, 2, left_ms < 20 ? (int)left_ms : 20);
     if (n < 0 && errno != EINTR) break;
-    if (n <= 0) continue;
-    if (open_out && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) open_out = drain(o[0], out, out_cap, out_len);
-    if (open_err && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) open_err = drain(e[0], err, err_cap, err_len);
+    if (n > 0) {
+      if (open_out && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) open_out = drain(o[0], out, out_cap, out_len);
+      if (open_err && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) open_err = drain(e[0], err, err_cap, err_len);
+    }
+    int k = HW_CHILD_RUNNING;
+    if (!ended && hw_wait_child(pid, 1, &k, code) == 0 && k != HW_CHILD_RUNNING) {
+      ended = 1;
+      *kind = k;
+      /* What it wrote before it ended is in the pipes already: take it
+       * without waiting for an end of file that an heir may never give. */
+      fcntl(o[0], F_SETFL, O_NONBLOCK);
+      fcntl(e[0], F_SETFL, O_NONBLOCK);
+      while (open_out && drain_now(o[0], out, out_cap, out_len)) {}
+      while (open_err && drain_now(e[0], err, err_cap, err_len)) {}
+      break;
+    }
   }
   close(o[0]);
   close(e[0]);
+  if (ended) return 0;
   if (timed_out) kill(pid, SIGKILL);
   rc = hw_wait_child(pid, 0, kind, code);
   if (rc != 0) return rc;

@@ -40,6 +40,19 @@ public struct ResolvedEnv: Sendable {
     return self
   }
 
+  /// Why the code this source would run is not to be trusted when a file
+  /// from someone else names it (`eval` and `run --resume` take it from a
+  /// checkpoint): the plugin, or the Python interpreter, is not a regular
+  /// file owned by this user or root, or others may write it. nil: fit (or
+  /// built-in).
+  public var untrustedCode: String? {
+    switch source {
+    case .builtin: return nil
+    case .plugin(let path, _): return FileSystem.codeTrustProblem(path).map { "plugin \(path) is \($0)" }
+    case .gym, .python: return python.flatMap { p in FileSystem.codeTrustProblem(p).map { "interpreter \(p) is \($0)" } }
+    }
+  }
+
   /// The first way `b` differs from `a`, in words (nil: equal).
   static func difference(_ a: EnvSpec, _ b: EnvSpec) -> String? {
     if a.id != b.id { return "name \(a.id) → \(b.id)" }

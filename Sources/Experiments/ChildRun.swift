@@ -14,10 +14,10 @@ enum ChildRun {
   /// and waits for it; throws the errno if it could not be started. While
   /// it runs, the first SIGINT/SIGTERM/SIGHUP the sweep receives (see
   /// `StopSignals`) is sent on to it once; if it has not ended 30 s after
-  /// that, it is killed.
+  /// that, it is killed. If the sweep itself is killed outright (SIGKILL),
+  /// the child gets SIGTERM (its parent-death signal) and stops cleanly.
   static func run(_ args: [String], logPath: String) throws(Errno) -> ExitStatus {
-    let child = try ForkedChild.spawn(executable, arguments: args, standardOutput: .append(toFile: logPath),
-                                      standardError: .standardOutput)
+    let child = try ForkedChild.spawnTied(executable, arguments: args, logPath: logPath)
     var forwardedAt: UInt64?
     while true {
       do {

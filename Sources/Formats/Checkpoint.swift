@@ -136,6 +136,13 @@ public struct Checkpoint: Equatable, Sendable {
   static let fixedHeaderBytesV3 = 160
   static let fixedHeaderBytesV1 = 112
   static let notSolved = UInt64.max
+  /// The largest counter (T, U, episodes…) a checkpoint may hold: 2^60, far
+  /// past any run (T_max is at most 10^15) and far from wrapping around.
+  public static let maxCounter: UInt64 = 1 << 60
+  /// The longest wall time a checkpoint may hold: 100 years.
+  public static let maxSeconds = 3.2e9
+  /// The most floats θ or g may hold (2^31: 8 GiB, more than any network here).
+  public static let maxFloats: UInt64 = 1 << 31
 
   /// The file's bytes (always the current version).
   public func encoded() -> [UInt8] {
@@ -256,15 +263,27 @@ public struct Checkpoint: Equatable, Sendable {
     }
     let stored = ByteReader(data, at: data.count - 8).peekU64()
     guard fnv1a64(data[0..<(data.count - 8)]) == stored else { throw .checksumMismatch }
-    let layers = (0..<nLayers).map { _ in
-      Layer(name: r.fixedString(40), rows: Int(r.u32()), cols: Int(r.u32()),
-                 offset: Int(clamping: r.u64()), count: Int(clamping: r.u64()))
+    // The checksum proves the bytes are as written, not that what was written
+    // is sane: every field is checked before anything uses it.
+    var layers: [Layer] = []
+    for _ in 0..<nLayers {
+      let name = r.fixedString(40)
+      let rows = UInt64(r.u32()), cols = UInt64(r.u32())
+      let offset = r.u64(), count = r.u64()
+      let (cells, o) = rows.multipliedReportingOverflow(by: cols)
+      guard offset <= p, count <= p - offset else { throw .corrupt("layer \(name) lies outside θ") }
+      guard !o, cells == count else { throw .corrupt("layer \(name): \(rows) × \(cols) is not its \(count) values") }
+      layers.append(Layer(name: name, rows: Int(rows), cols: Int(cols), offset: Int(offset), count: Int(count)))
     }
-    for l in layers where l.offset < 0 || l.count < 0 || l.offset + l.count > Int(p) {
-      throw .corrupt("layer \(l.name) lies outside θ")
-    }
+    guard p <= Self.maxFloats, g <= Self.maxFloats else { throw .corrupt("θ or g is larger than any network") }
     let parameters = (0..<Int(p)).map { _ in Float(bitPattern: r.u32()) }
     let statistics = (0..<Int(g)).map { _ in Float(bitPattern: r.u32()) }
+    // A run never checkpoints a non-finite θ, and RMSProp's g is a decaying
+    // mean of squares: neither may poison a resumed run or an eval.
+    if let bad = parameters.firstIndex(where: { !$0.isFinite }) { throw .corrupt("θ[\(bad)] is not finite") }
+    if let bad = statistics.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+      throw .corrupt("g[\(bad)] is not a finite non-negative number")
+    }
     let workers = (0..<nWorkers).map { _ in
       WorkerCounters(steps: r.u64(), episodes: r.u64(), updates: r.u64(),
                      randomState: version >= 3 ? (0..<4).map { _ in r.u64() } : [0, 0, 0, 0],
@@ -275,6 +294,21 @@ public struct Checkpoint: Equatable, Sendable {
     guard let config = String(validating: configSlice, as: UTF8.self) else { throw .corrupt("config is not UTF-8") }
     let returns = (0..<nReturns).map { _ in Double(bitPattern: r.u64()) }
     let testReturns = (0..<nTestReturns).map { _ in Double(bitPattern: r.u64()) }
+    // Counters a resumed run keeps counting from: far below any wrap-around.
+    let counters = [("T", steps), ("U", updates), ("episodes", episodes), ("test episodes", testEpisodes)]
+      + workers.enumerated().flatMap { (rank, w) in
+        [("rank \(rank) t", w.steps), ("rank \(rank) episodes", w.episodes), ("rank \(rank) updates", w.updates),
+         ("rank \(rank) test episodes", w.testEpisodes), ("rank \(rank) test steps", w.testSteps)]
+      }
+    for (what, value) in counters where value > Self.maxCounter {
+      throw .corrupt("counter \(what) is \(value), beyond any run (at most \(Self.maxCounter))")
+    }
+    guard wall.isFinite, wall >= 0, wall <= Self.maxSeconds else { throw .corrupt("wall seconds \(wall) is out of range") }
+    if solvedStep != Self.notSolved {
+      guard solvedStep <= Self.maxCounter, solvedSeconds.isFinite, solvedSeconds >= 0, solvedSeconds <= Self.maxSeconds else {
+        throw .corrupt("solved at step \(solvedStep), \(solvedSeconds) s is out of range")
+      }
+    }
     self.init(envID: env, algorithm: algo, globalSteps: steps, globalUpdates: updates, layers: layers,
               parameters: parameters, optimizerStatistics: statistics, workers: workers,
               configText: config, recentReturns: returns, recentTestReturns: testReturns,

@@ -156,7 +156,9 @@ public struct PolicyExport: Sendable {
     var heldWeights: [String: ExportedTensor] = [:]
     for l in layers {
       let (net, suffix) = Self.split(l.name)
-      guard l.offset >= 0, l.rows >= 1, l.cols >= 1, l.count == l.rows * l.cols, l.offset + l.count <= parameters.count else {
+      let (cells, o1) = l.rows.multipliedReportingOverflow(by: l.cols)
+      let (end, o2) = l.offset.addingReportingOverflow(l.count)
+      guard l.offset >= 0, l.rows >= 1, l.cols >= 1, !o1, !o2, l.count == cells, end <= parameters.count else {
         throw ExportError(description: "tensor \(l.name) does not fit θ (\(parameters.count) floats)")
       }
       let stored = Array(parameters[l.offset..<(l.offset + l.count)])

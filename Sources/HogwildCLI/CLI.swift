@@ -1,6 +1,7 @@
 // CLI.swift — the entry point: dispatches to a subcommand and owns the exit
 // status conventions (0 ok, 1 runtime failure, 64 bad input).
 
+import HogwildSegment
 import HogwildSys
 import Runtime
 
@@ -38,8 +39,19 @@ public enum CLI {
   }
 
   /// Runs the command line `args` (without the program name); returns the
-  /// process exit status.
+  /// process exit status. Whatever the command, a closed stdout or stderr and
+  /// a file size limit are failed writes, not death; and no process it
+  /// started or adopted outlives it (it is a child subreaper: what an
+  /// environment or a probe leaves behind is re-parented here and ended).
   public static func main(_ args: [String]) -> Int32 {
+    CurrentProcess.ignoreOutputSignals()
+    ChildSubreaper.become()
+    let status = dispatch(args)
+    ChildSubreaper.endAdopted()
+    return status
+  }
+
+  static func dispatch(_ args: [String]) -> Int32 {
     guard let sub = args.first else {
       print(overview)
       return 0
@@ -64,6 +76,25 @@ public enum CLI {
   /// after --help). For tests and tools.
   public static func parseRunArguments(_ args: [String]) throws(UsageError) -> RunConfig? {
     try RunCommand.parse(args)
+  }
+
+  /// Everything `dump` prints about segment `name` — its JSON report, its
+  /// text report, a `dump --watch` text frame and JSON line — or why it
+  /// cannot; for tests and tools (the structure-aware segment fuzzer).
+  public static func dumpOutputs(segment name: String) -> Result<[String], SegmentError> {
+    do {
+      let seg = try SharedSegment.attach(name: name)
+      let report = SegmentReport.json(seg)
+      let sample = WatchSample(seg)
+      let rates = WatchRates(from: sample, to: WatchSample(seg))
+      return .success([
+        report.serialized(indent: true), DumpText.render(report),
+        WatchFrame.text(sample, rates: rates, interval: "1s").joined(separator: "\n"),
+        WatchFrame.json(sample, rates: rates, sample: 0).serialized(),
+      ])
+    } catch {
+      return .failure(error)
+    }
   }
 
   static func usageFailure(_ message: String) -> Int32 {

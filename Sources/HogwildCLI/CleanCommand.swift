@@ -5,6 +5,7 @@
 // someone is still reading) stays.
 
 import HogwildSegment
+import HogwildSys
 import Runtime
 
 struct CleanOptions {
@@ -30,9 +31,14 @@ enum CleanCommand {
         }
       },
       discussion: """
-        Without NAME, every orphaned hogwild segment in /dev/shm. With NAMEs (the leading slash
-        is optional), only those; a NAME that is not an orphaned segment (absent, or its creator
-        still runs) is reported on stderr and makes the exit status 1, the others are removed.
+        Without NAME, every orphaned hogwild segment in /dev/shm: no process holds its liveness
+        lock and its creator is gone (a segment whose header cannot be read, such as one left by
+        a run killed while it started, counts when the creator named in it or in its default name
+        /hogwild-rl.<pid> is dead). With NAMEs (the leading slash is optional), only those; a NAME
+        also goes when its header names no creator but no process holds its lock. A NAME that is
+        not an orphaned segment (absent, or its creator still runs) is reported on stderr and
+        makes the exit status 1, the others are removed. Objects that are not regular files owned
+        by this user are never opened or removed.
         """)
   }
 
@@ -51,15 +57,22 @@ enum CleanCommand {
     var failed = false
     var found = orphans()
     if !o.names.isEmpty {
+      found = found.filter { o.names.contains($0.name) }
       for name in o.names where !found.contains(where: { $0.name == name }) {
-        let listed = SegmentCatalog.list().first { $0.name == name }
-        CLI.printError("error: \(name): " + (listed == nil ? "no such segment" : "not an orphan (its creator still runs, or its header cannot be read)"))
+        let listed = FileSystem.exists(SegmentCatalog.directory + name) ? SegmentCatalog.inspect(name) : nil
+        // Named, unreadable, no creator to ask, and nobody holds its lock: ours and dead.
+        if let l = listed, l.problem != nil, !l.problem!.hasPrefix("not opened"), l.creatorPID == nil,
+          SharedSegment.isHeld(name: name) == false
+        {
+          found.append(l)
+          continue
+        }
+        CLI.printError("error: \(name): " + (listed == nil ? "no such segment" : "not an orphan (its creator still runs)"))
         failed = true
       }
-      found = found.filter { o.names.contains($0.name) }
     }
     for l in found {
-      let why = "creator pid \(l.creatorPID!) is dead"
+      let why = l.creatorPID.map { "creator pid \($0) is dead" } ?? "unreadable, and no process holds it"
       if o.dryRun {
         print("would remove \(l.name) (\(why))")
         continue

@@ -74,14 +74,24 @@ enum DumpCommand {
       name = all[0].name
     }
     if let interval = o.watch { return DumpWatch.run(name: name, interval: interval, json: o.json) }
+    switch render(name: name, json: o.json) {
+    case .success(let text):
+      print(text)
+      return 0
+    case .failure(let error):
+      CLI.printError("error: \(error)")
+      return 1
+    }
+  }
+
+  /// The report on segment `name` as `dump` prints it (JSON or text).
+  static func render(name: String, json: Bool) -> Result<String, SegmentError> {
     do {
       let seg = try SharedSegment.attach(name: name)
       let report = SegmentReport.json(seg)
-      print(o.json ? report.serialized(indent: true) : DumpText.render(report))
-      return 0
+      return .success(json ? report.serialized(indent: true) : DumpText.render(report))
     } catch {
-      CLI.printError("error: \(error)")
-      return 1
+      return .failure(error)
     }
   }
 

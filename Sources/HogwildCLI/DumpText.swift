@@ -7,7 +7,8 @@ import Runtime
 
 enum DumpText {
   static func render(_ r: JSON) -> String {
-    func s(_ k: String) -> String { r[k]?.text ?? "-" }
+    // Every value comes from the segment: escaped before it reaches a terminal.
+    func s(_ k: String) -> String { TerminalText.escaped(r[k]?.text ?? "-") }
     func num(_ v: JSON?, _ digits: Int = 4) -> String {
       guard let d = v?.doubleValue else { return "-" }
       if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
@@ -20,7 +21,7 @@ enum DumpText {
     out.append("run     \(s("env")) \(s("algo"))  procs \(s("procs"))  seed \(s("seed"))  optimizer \(s("optimizer"))  "
                + "update \(s("update"))  activation \(s("activation"))")
     out.append("counters T \(s("T")) / T_max \(s("T_max"))  U \(s("U"))  episodes \(s("episodes_published"))")
-    let hp = (r["hyperparameters"]?.objectPairs ?? []).map { "\($0.0) \($0.1.text)" }
+    let hp = (r["hyperparameters"]?.objectPairs ?? []).map { TerminalText.escaped("\($0.0) \($0.1.text)") }
     out.append("hyperparameters " + hp.joined(separator: "  "))
 
     var regions = TextTable(["REGION", "OFFSET", "BYTES"], numeric: [1, 2])
@@ -85,8 +86,10 @@ enum DumpText {
     return fixed(d, digits)
   }
 
-  /// Fixed-point with exactly `digits` decimals.
+  /// Fixed-point with exactly `digits` decimals; beyond 1e15 (or not
+  /// finite) as `short` has it: every number here comes from a segment.
   static func fixed(_ d: Double, _ digits: Int) -> String {
+    guard d.isFinite, abs(d) < 1e15 else { return d.isFinite ? short(d, digits) : "\(d)" }
     var p = 1.0
     for _ in 0..<digits { p *= 10 }
     let r = (abs(d) * p).rounded()

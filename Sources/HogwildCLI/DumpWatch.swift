@@ -52,6 +52,8 @@ enum DumpWatch {
           write((index > 0 ? "\n" : "") + lines.joined(separator: "\n") + "\n")
         }
       }
+      // Nobody reads the frames any more (`dump --watch | head`): done.
+      if StandardOutput.isClosed { return 0 }
       if let why = ended(sample, name: seg.name) {
         CLI.printError("watch: \(why); exiting")
         return 0

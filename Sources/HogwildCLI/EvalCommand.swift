@@ -14,6 +14,7 @@ struct EvalOptions {
   var seed: UInt64 = 1
   var json = false
   var python: String?
+  var trustCheckpoint = false
 }
 
 enum EvalCommand {
@@ -21,7 +22,7 @@ enum EvalCommand {
     OptionTable<EvalOptions>(
     command: "eval",
     abstract: "Evaluate a trained policy from a checkpoint (no training, no shared segment).",
-    usage: "hogwild-rl eval --checkpoint PATH --episodes N [--greedy] [--seed S] [--json] [--python PATH]",
+    usage: "hogwild-rl eval --checkpoint PATH --episodes N [--greedy] [--seed S] [--json] [--python PATH] [--trust-checkpoint]",
     options: [
       .init("--checkpoint", "path", "A checkpoint.bin written by 'hogwild-rl run' (its settings rebuild the network).") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--checkpoint", "a file path", v) }
@@ -40,6 +41,9 @@ enum EvalCommand {
           throw UsageError(error.message)
         }
       },
+      .init("--trust-checkpoint", nil, "Load the plugin or Python interpreter the checkpoint names even if it is not a regular file owned by you or root.") { o, _ in
+        o.trustCheckpoint = true
+      },
     ],
     positional: nil,
     discussion: """
@@ -50,6 +54,11 @@ enum EvalCommand {
       the mean ± standard deviation of the returns; --json prints
       {env, algo, checkpoint, T, greedy, seed, episodes, mean_return, std_return, min, max,
       returns[]}. A missing, truncated, corrupted or foreign checkpoint: one line, exit 1.
+
+      A checkpoint names the code its environment runs (a plugin's path, a Python interpreter),
+      and eval runs it: evaluating a checkpoint from someone else runs their code. A plugin or
+      interpreter that is not a regular file owned by you or root, or that others may write, is
+      refused (exit 64) unless --trust-checkpoint is given; --python replaces the interpreter.
       """)
   }
 
@@ -71,6 +80,9 @@ enum EvalCommand {
     if let python = o.python {
       guard resolved.source.isPython else { return CLI.usageFailure(RunCommand.pythonNotNeeded(resolved.source.text).message) }
       resolved = ResolvedEnv(source: resolved.source, spec: resolved.spec, python: python)
+    }
+    if !o.trustCheckpoint, let why = resolved.untrustedCode {
+      return CLI.usageFailure("\(path): \(why); it would run as your code (give --trust-checkpoint if you trust it)")
     }
     // An environment that no longer probes, or no longer fits the network,
     // is an input problem (as with run --resume); one that cannot start is a
@@ -107,7 +119,7 @@ enum EvalCommand {
       ]).serialized(indent: true))
     } else {
       let mode = greedy ? "greedy" : "sampled"
-      print("\(loaded.config.envID) \(loaded.config.algorithm.rawValue), checkpoint at T \(loaded.checkpoint.globalSteps), \(returns.count) episodes (\(mode), seed \(o.seed))")
+      print("\(TerminalText.escaped(loaded.config.envID)) \(loaded.config.algorithm.rawValue), checkpoint at T \(loaded.checkpoint.globalSteps), \(returns.count) episodes (\(mode), seed \(o.seed))")
       print("return: \(RunCommand.fmt(mean, 2)) ± \(RunCommand.fmt(std, 2)) (min \(RunCommand.fmt(lo, 2)), max \(RunCommand.fmt(hi, 2)))")
     }
     return 0

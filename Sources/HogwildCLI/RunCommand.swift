@@ -6,6 +6,7 @@ import EnvSources
 import Envs
 import HogwildLink
 import HogwildSegment
+import HogwildSys
 import Runtime
 import TinyNN
 
@@ -50,6 +51,12 @@ enum RunCommand {
       --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay,
       --delay-workers, --audit, --python, --log-every, --tensorboard and --rmsprop-sqrt may differ from the stored run. --audit and --stale-updates
       start over at the resume point (θ as resumed is the audit's start and fills the ring).
+
+      A checkpoint names the code its environment runs: a plugin's path, a Python interpreter.
+      --resume loads them, so resuming someone else's checkpoint runs their code: a plugin or
+      interpreter that is not a regular file owned by you or root (or that others may write) is
+      refused unless --trust-checkpoint is given. One run writes into a directory at a time (it
+      holds DIR/run.lock); a second one given the same --out or --resume DIR is refused.
       """)
   }
 
@@ -214,6 +221,9 @@ enum RunCommand {
       .init("--tensorboard", nil, "Also write the curves for TensorBoard: events.out.tfevents.<unix seconds>.<host> in the output directory (charts/episodic_return and _length per episode; charts/SPS, losses/*, charts/learning_rate, hogwild/staleness_* per train.csv row; hogwild/lost_fraction with --audit), flushed every --log-every. View with 'tensorboard --logdir runs'. A resumed run adds a new file; it keeps the flag once given.") { o, _ in
         o.config.tensorboard = true
       },
+      .init("--trust-checkpoint", nil, "With --resume: load the plugin or Python interpreter the checkpoint names even if it is not a regular file owned by you or root (a checkpoint from someone else is code they choose).") { o, _ in
+        o.config.trustCheckpointCode = true
+      },
       .init("--resume", "dir", "Continue the run in dir from dir/checkpoint.bin (same env, network and algorithm settings); outputs go to dir.") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--resume", "a run directory", v) }
         var dir = v
@@ -237,6 +247,9 @@ enum RunCommand {
     } catch {
       return CLI.usageFailure(error.message)
     }
+    // What the environment's probe left behind (a plugin that forked in
+    // hw_env_create, a factory's detached subprocess) came to us: end it.
+    ChildSubreaper.endAdopted()
     if config.progress {
       for o in CleanCommand.orphans() {
         CLI.printError("note: \(o.name) was left by pid \(o.creatorPID!), which is dead; 'hogwild-rl clean' removes it")
@@ -259,7 +272,7 @@ enum RunCommand {
     let st = s.staleness
     var lines = [
       "exit_reason: \(s.exitReason.name)",
-      "steps: \(s.steps) in \(fmt(s.wallSeconds, 2)) s (\(Int(s.stepsPerSecond.rounded())) steps/s), updates: \(s.updates)",
+      "steps: \(s.steps) in \(fmt(s.wallSeconds, 2)) s (\(whole(s.stepsPerSecond)) steps/s), updates: \(s.updates)",
       "episodes: \(s.episodes), mean_return_100: " + (s.meanReturn100.map { fmt($0, 2) } ?? "-"),
     ]
     if let step = s.solvedAtStep, let sec = s.solvedAtSeconds {
@@ -272,6 +285,11 @@ enum RunCommand {
     }
     lines.append("output: \(s.outputDirectory)")
     print(lines.joined(separator: "\n"))
+  }
+
+  /// `v` rounded to a whole number (as is when huge or not finite).
+  static func whole(_ v: Double) -> String {
+    v.isFinite && abs(v) < 1e15 ? String(Int64(v.rounded())) : "\(v)"
   }
 
   static func fmt(_ v: Double, _ digits: Int) -> String {

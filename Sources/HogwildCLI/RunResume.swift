@@ -56,6 +56,11 @@ extension RunCommand {
           + "a resumed run keeps the env, network, algorithm and learning settings")
       }
     }
+    // The checkpoint names code to run (a plugin, an interpreter): not
+    // loaded from a file others control unless the user says so.
+    if !config.trustCheckpointCode, let why = config.env.untrustedCode {
+      return refuse("\(why); it would run as your code (give --trust-checkpoint if you trust it)")
+    }
     // A plugin or Python environment is probed again: θ fits only the
     // spaces it was trained on.
     do { config.env = try config.env.reprobed() } catch { return refuse(error.message) }

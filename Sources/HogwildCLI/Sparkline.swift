@@ -16,8 +16,11 @@ enum Sparkline {
     return String(values.map { v -> Character in
       guard v.isFinite else { return " " }
       guard hi > lo else { return levels[levels.count / 2 - 1] }
-      let i = Int(((v - lo) / (hi - lo) * Double(levels.count - 1)).rounded())
-      return levels[min(max(i, 0), levels.count - 1)]
+      // hi − lo may overflow to infinity (returns of ±1e308): scale in two steps.
+      let x = (v / 2 - lo / 2) / (hi / 2 - lo / 2) * Double(levels.count - 1)
+      guard x.isFinite else { return levels[levels.count / 2 - 1] }
+      let i = Int(min(max(x.rounded(), 0), Double(levels.count - 1)))
+      return levels[i]
     })
   }
 }

@@ -11,7 +11,9 @@ struct TextTable {
     self.numeric = numeric
   }
 
-  mutating func add(_ row: [String]) { rows.append(row) }
+  /// Adds a row; cells are escaped for the terminal (they may come from a
+  /// segment or a file name).
+  mutating func add(_ row: [String]) { rows.append(row.map(TerminalText.escaped)) }
 
   func render(indent: String = "  ") -> String {
     let all = [header] + rows

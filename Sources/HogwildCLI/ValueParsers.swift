@@ -16,11 +16,10 @@ enum ValueParsers {
       text = text.dropLast()
     }
     guard let d = Double(text), d.isFinite, !text.contains("x") else { throw fail(option, expected, s) }
-    let v = d * scale
-    guard v == v.rounded(), v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
-      throw fail(option, expected, s)
-    }
-    return Int(v)
+    // Exactly an Int, then in range: a bound like Int.max is not exact as a
+    // Double (9.223372036854775807e18 rounds to 2^63, one past Int.max).
+    guard let v = Int(exactly: d * scale), range.contains(v) else { throw fail(option, expected, s) }
+    return v
   }
 
   static func unsigned(_ option: String, _ s: String) throws(UsageError) -> UInt64 {

@@ -10,7 +10,7 @@ enum WatchFrame {
   /// on a terminal).
   static func text(_ s: WatchSample, rates: WatchRates?, interval: String) -> [String] {
     let r = s.report
-    func str(_ k: String) -> String { r[k]?.text ?? "-" }
+    func str(_ k: String) -> String { TerminalText.escaped(r[k]?.text ?? "-") }
     func short(_ d: Double?, _ digits: Int = 1) -> String { d.map { DumpText.short($0, digits) } ?? "-" }
     var out: [String] = []
     let alive = r["creator_alive"] == .bool(true) ? "alive" : "gone"

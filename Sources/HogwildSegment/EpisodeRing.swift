@@ -92,8 +92,8 @@ public struct EpisodeRing {
     let rec = records + Int(ticket & UInt64(capacity - 1))
     let seqPtr = rec.pointer(to: \.seq)!
     let before = hw_load_u64_acquire(seqPtr)
-    if before < ticket + 1 { return .notYetWritten }
-    if before > ticket + 1 { return .overwritten }
+    if before < ticket &+ 1 { return .notYetWritten }
+    if before > ticket &+ 1 { return .overwritten }
     let r = EpisodeRecord(
       globalStep: rec.pointee.T, endNanoseconds: rec.pointee.end_mono_ns,
       worker: Int(rec.pointee.worker), episode: rec.pointee.episode,

@@ -34,43 +34,68 @@ public enum SegmentCatalog {
     FileSystem.entries(directory).compactMap { inspect("/" + $0) }.sorted { $0.name < $1.name }
   }
 
-  /// Reads one object; nil if it is neither named nor tagged as ours.
-  static func inspect(_ name: String) -> SegmentListing? {
+  /// Reads one object; nil if it is neither named nor tagged as ours. Only
+  /// a regular file owned by this user is opened (see `hw_shm_attach`):
+  /// anyone can put a FIFO or a symlink in /dev/shm.
+  public static func inspect(_ name: String) -> SegmentListing? {
     let named = name.dropFirst().lowercased().hasPrefix("hogwild")
     var base: UnsafeMutableRawPointer?
     var size = 0
-    let rc = hw_shm_attach(name, 0, &base, &size)
+    var facts = hw_shm_facts()
+    let rc = hw_shm_attach(name, 0, &base, &size, &facts)
+    if let why = SharedSegment.refusal(facts) {
+      return named ? SegmentListing(name: name, bytes: Int(clamping: facts.size), creatorAlive: false,
+                                    problem: "not opened: \(why)") : nil
+    }
     guard rc == 0 else {
       return named ? SegmentListing(name: name, bytes: 0, creatorAlive: false,
                                     problem: "cannot open: \(Errno(rc))") : nil
     }
     defer { _ = hw_unmap(base, size) }
     let bytes = UnsafeRawBufferPointer(start: base, count: size)
-    let tagged = size >= 8 && bytes.loadUnaligned(as: UInt64.self) == HW_MAGIC
+    let magic = size >= 8 ? bytes.loadUnaligned(as: UInt64.self) : 0
+    let tagged = magic == HW_MAGIC
     guard named || tagged else { return nil }
     var listing = SegmentListing(name: name, bytes: size, creatorAlive: false)
     do {
-      try SegmentValidator.validate(bytes, name: name)
-      let h = SegmentHeader(base!.assumingMemoryBound(to: hw_header.self))
-      listing.creatorPID = h.creatorPID
-      listing.creatorAlive = isLive(name, creator: h.creatorPID)
-      listing.envID = h.envID
-      listing.algorithm = h.algorithm
-      listing.state = h.state
-      listing.globalSteps = h.globalSteps.load()
+      let h = try SegmentValidator.validatedHeader(bytes, name: name)
+      listing.creatorPID = h.creator_pid
+      listing.creatorAlive = isLive(name, creator: h.creator_pid)
+      // Fixed fields of the (validated, mapped) header: in bounds whatever they hold.
+      let live = SegmentHeader(base!.assumingMemoryBound(to: hw_header.self))
+      listing.envID = live.envID
+      listing.algorithm = live.algorithm
+      listing.state = live.state
+      listing.globalSteps = live.globalSteps.load()
     } catch {
       listing.problem = error.description
-      if size >= SegmentLayout.headerSize, tagged {
-        // Still report who made it, for orphan cleanup.
-        let pid = base!.assumingMemoryBound(to: hw_header.self).pointee.creator_pid
-        // A corrupt header may hold any number here; only a plausible pid is shown.
-        if pid > 0 {
-          listing.creatorPID = pid
-          listing.creatorAlive = isLive(name, creator: pid)
-        }
+      // Still say who made it, for orphan cleanup: the header's creator if
+      // it got that far (published, or a run that died before publishing,
+      // magic still 0), else the pid in a default name.
+      var pid: Int32 = 0
+      if size >= SegmentLayout.headerSize, tagged || magic == 0 {
+        let h = base!.assumingMemoryBound(to: hw_header.self).pointee
+        if h.layout_version == HW_LAYOUT_VERSION { pid = h.creator_pid }
+      }
+      if pid <= 0 { pid = creatorInDefaultName(name) ?? 0 }
+      // A corrupt header may hold any number here; only a plausible pid is shown.
+      if pid > 0 {
+        listing.creatorPID = pid
+        // Unreadable, so no lock may be trusted alone: the creator must be gone too.
+        listing.creatorAlive = isLive(name, creator: pid) || ProcessProbe.isAlive(pid)
       }
     }
     return listing
+  }
+
+  /// The pid in a default segment name, "/hogwild-rl.<pid>" or
+  /// "/hogwild-rl.<pid>.<n>" (when the first was taken), or nil.
+  static func creatorInDefaultName(_ name: String) -> Int32? {
+    let body = name.dropFirst()
+    guard body.hasPrefix(defaultPrefix) else { return nil }
+    let digits = body.dropFirst(defaultPrefix.count).prefix { $0 != "." }
+    guard let pid = Int32(digits), pid > 0 else { return nil }
+    return pid
   }
 }
 

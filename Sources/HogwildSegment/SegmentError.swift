@@ -23,6 +23,11 @@ public enum SegmentError: Error, Equatable, CustomStringConvertible, Sendable {
   case corruptHeader(name: String, field: String)
   /// A region declared by the header does not lie inside the object.
   case regionOutOfBounds(name: String, region: String)
+  /// Two regions declared by the header share bytes.
+  case regionsOverlap(name: String, first: String, second: String)
+  /// The object was not opened or mapped: not a regular file owned by this
+  /// user, sparse, or too large (see `hw_shm_facts`).
+  case untrusted(name: String, why: String)
   /// The layout being created does not fit (too many layers or workers, overflow).
   case layoutTooLarge(String)
 
@@ -46,6 +51,10 @@ public enum SegmentError: Error, Equatable, CustomStringConvertible, Sendable {
       return "shared memory segment \"\(n)\" has a corrupt header: \(field) is impossible"
     case .regionOutOfBounds(let n, let region):
       return "shared memory segment \"\(n)\" is corrupt: region \(region) lies outside the segment"
+    case .regionsOverlap(let n, let first, let second):
+      return "shared memory segment \"\(n)\" is corrupt: regions \(first) and \(second) overlap"
+    case .untrusted(let n, let why):
+      return "\"\(n)\" was not opened: \(why)"
     case .layoutTooLarge(let what):
       return "segment layout too large: \(what)"
     }

@@ -33,26 +33,37 @@ public struct LayerEntry: Equatable, Sendable {
 /// `SharedSegment.publish()`; `state` and the counters stay live afterwards.
 public struct SegmentHeader {
   @usableFromInline let p: UnsafeMutablePointer<hw_header>
-  init(_ p: UnsafeMutablePointer<hw_header>) { self.p = p }
+  /// The header as validated (attach) or published (create): the fields
+  /// that say where things are — procs, counts, the regions, the layer
+  /// table — are read from it, not from the live header a worker (or its
+  /// environment) could overwrite. nil before publication.
+  let trusted: hw_header?
+  init(_ p: UnsafeMutablePointer<hw_header>, trusted: hw_header? = nil) {
+    self.p = p
+    self.trusted = trusted
+  }
+
+  /// The geometry fields: the trusted copy's, else the live header's.
+  var geometry: hw_header { trusted ?? p.pointee }
 
   public var magic: UInt64 { hw_load_u64_acquire(p.pointer(to: \.magic)!) }
   public var layoutVersion: UInt32 { p.pointee.layout_version }
   public var headerSize: Int { Int(p.pointee.header_size) }
-  public var totalSize: Int { Int(clamping: p.pointee.total_size) }
+  public var totalSize: Int { Int(clamping: geometry.total_size) }
   public var creatorPID: Int32 { p.pointee.creator_pid }
   public var createdUnixNanoseconds: UInt64 { p.pointee.created_unix_ns }
   public var createdMonotonicNanoseconds: UInt64 { p.pointee.created_mono_ns }
-  public var procs: Int { Int(p.pointee.procs) }
-  public var parameterCount: Int { Int(clamping: p.pointee.params_count) }
-  public var optimizerCount: Int { Int(clamping: p.pointee.opt_count) }
-  public var targetCount: Int { Int(clamping: p.pointee.target_count) }
+  public var procs: Int { Int(geometry.procs) }
+  public var parameterCount: Int { Int(clamping: geometry.params_count) }
+  public var optimizerCount: Int { Int(clamping: geometry.opt_count) }
+  public var targetCount: Int { Int(clamping: geometry.target_count) }
   /// How many times θ⁻ ← θ has been copied (relaxed atomic).
   public var targetVersion: SharedCounter { SharedCounter(p.pointer(to: \.target_version)!) }
-  public var ringCapacity: Int { Int(clamping: p.pointee.ring_capacity) }
+  public var ringCapacity: Int { Int(clamping: geometry.ring_capacity) }
   /// Whether the segment holds the lost-update audit (`run --audit`).
-  public var hasAudit: Bool { p.pointee.study.audit_stride > 0 }
+  public var hasAudit: Bool { geometry.study.audit_stride > 0 }
   /// K of `run --stale-updates` (0: off).
-  public var staleUpdates: Int { Int(clamping: p.pointee.study.stale_k) }
+  public var staleUpdates: Int { Int(clamping: geometry.study.stale_k) }
   /// U when the staleness ring was filled (creator only sets it).
   public var staleBase: UInt64 {
     get { p.pointee.study.stale_base }
@@ -65,20 +76,25 @@ public struct SegmentHeader {
 
   /// Region offsets in bytes, for `dump`.
   public var regions: [(name: String, offset: UInt64, bytes: UInt64)] {
-    let h = p.pointee
+    let h = geometry
+    // Overflow-safe: a segment's numbers are only as sane as its validation.
+    func times(_ a: UInt64, _ b: UInt64) -> UInt64 {
+      let (r, o) = a.multipliedReportingOverflow(by: b)
+      return o ? .max : r
+    }
     return [
       ("header", 0, UInt64(h.header_size)),
-      ("parameters", h.params_offset, h.params_count * 4),
-      ("target_parameters", h.target_offset, h.target_count * 4),
-      ("optimizer", h.opt_offset, h.opt_count * 4),
+      ("parameters", h.params_offset, times(h.params_count, 4)),
+      ("target_parameters", h.target_offset, times(h.target_count, 4)),
+      ("optimizer", h.opt_offset, times(h.opt_count, 4)),
       ("lock", h.lock_offset, UInt64(HW_LOCK_BYTES)),
-      ("episode_ring", h.ring_offset, h.ring_capacity * UInt64(SegmentLayout.recordSize)),
-      ("worker_slots", h.slots_offset, UInt64(h.procs) * UInt64(SegmentLayout.slotSize)),
-      ("gradient_exchange", h.exchange_offset, UInt64(h.procs) * h.exchange_stride * 4),
-      ("audit_start", h.study.audit_start_offset, h.study.audit_stride > 0 ? h.params_count * 4 : 0),
-      ("audit_sums", h.study.audit_sums_offset, UInt64(h.procs) * h.study.audit_stride * 8),
+      ("episode_ring", h.ring_offset, times(h.ring_capacity, UInt64(SegmentLayout.recordSize))),
+      ("worker_slots", h.slots_offset, times(UInt64(h.procs), UInt64(SegmentLayout.slotSize))),
+      ("gradient_exchange", h.exchange_offset, times(times(UInt64(h.procs), h.exchange_stride), 4)),
+      ("audit_start", h.study.audit_start_offset, h.study.audit_stride > 0 ? times(h.params_count, 4) : 0),
+      ("audit_sums", h.study.audit_sums_offset, times(times(UInt64(h.procs), h.study.audit_stride), 8)),
       ("staleness_ring", h.study.stale_ring_offset,
-       h.study.stale_k > 0 ? (h.study.stale_k + 1) * h.study.stale_stride * 4 : 0),
+       h.study.stale_k > 0 ? times(times(h.study.stale_k &+ 1, h.study.stale_stride), 4) : 0),
     ]
   }
 
@@ -137,6 +153,9 @@ public struct SegmentHeader {
   /// The layer table (at most HW_MAX_LAYERS rows).
   public var layers: [LayerEntry] {
     get {
+      if var copy = trusted {
+        return withUnsafeMutablePointer(to: &copy) { SegmentHeader($0).layers }
+      }
       let n = min(Int(p.pointee.n_layers), SegmentLayout.maxLayers)
       return withLayerTable { table in
         (0..<n).map { i in

@@ -8,6 +8,13 @@ import CHogwild
 public enum SegmentValidator {
   /// Throws unless `bytes` hold a complete, consistent hogwild-rl segment.
   public static func validate(_ bytes: UnsafeRawBufferPointer, name: String) throws(SegmentError) {
+    _ = try validatedHeader(bytes, name: name)
+  }
+
+  /// Validates `bytes` and returns the header that was checked: a copy, so a
+  /// reader that keeps using it cannot be moved out of bounds by later
+  /// writes to the live header (the segment is writable by its workers).
+  public static func validatedHeader(_ bytes: UnsafeRawBufferPointer, name: String) throws(SegmentError) -> hw_header {
     let hsize = SegmentLayout.headerSize
     // 1. The header can be read at all.
     guard let base = bytes.baseAddress, bytes.count >= 8 else {
@@ -17,7 +24,17 @@ public enum SegmentValidator {
     let magic = base.loadUnaligned(as: UInt64.self)
     guard magic == HW_MAGIC else { throw .badMagic(name: name, found: magic) }
     guard bytes.count >= hsize else { throw .truncated(name: name, size: bytes.count, needed: hsize) }
-    let h = base.assumingMemoryBound(to: hw_header.self)
+    var copy = base.loadUnaligned(as: hw_header.self)
+    guard copy.magic == HW_MAGIC else { throw .badMagic(name: name, found: copy.magic) }
+    try withUnsafeMutablePointer(to: &copy) { (h) throws(SegmentError) in
+      try check(h, mapped: bytes.count, name: name)
+    }
+    return copy
+  }
+
+  /// Steps 3 to 7 on a header (a copy) for an object of `mapped` bytes.
+  static func check(_ h: UnsafeMutablePointer<hw_header>, mapped: Int, name: String) throws(SegmentError) {
+    let hsize = SegmentLayout.headerSize
     // 3. It is our layout.
     let version = h.pointee.layout_version
     guard version == HW_LAYOUT_VERSION else {
@@ -30,8 +47,8 @@ public enum SegmentValidator {
     // 4. The declared size fits in what is mapped.
     let total = h.pointee.total_size
     guard total >= UInt64(hsize) else { throw .corruptHeader(name: name, field: "total_size") }
-    guard total <= UInt64(bytes.count) else {
-      throw .truncated(name: name, size: bytes.count, needed: Int(clamping: total))
+    guard total <= UInt64(mapped) else {
+      throw .truncated(name: name, size: mapped, needed: Int(clamping: total))
     }
     // 5. Counts are in range.
     let procs = h.pointee.procs
@@ -42,13 +59,20 @@ public enum SegmentValidator {
     guard cap > 0, cap & (cap - 1) == 0, cap <= 1 << 24 else {
       throw .corruptHeader(name: name, field: "ring_capacity")
     }
-    // 6. Every region lies inside the segment.
+    // 6. Every region lies inside the segment, and no two overlap (a slot
+    // that is also an episode record would take hostile values from either).
+    var claimed: [(region: String, start: UInt64, end: UInt64)] = []
     func inside(_ region: String, offset: UInt64, count: UInt64, unit: UInt64) throws(SegmentError) {
       let (bytes, o1) = count.multipliedReportingOverflow(by: unit)
       let (end, o2) = offset.addingReportingOverflow(bytes)
       guard !o1, !o2, offset >= UInt64(hsize), end <= total else {
         throw .regionOutOfBounds(name: name, region: region)
       }
+      guard bytes > 0 else { return }
+      if let other = claimed.first(where: { offset < $0.end && $0.start < end }) {
+        throw .regionsOverlap(name: name, first: other.region, second: region)
+      }
+      claimed.append((region, offset, end))
     }
     try inside("parameters", offset: h.pointee.params_offset, count: h.pointee.params_count, unit: 4)
     try inside("target parameters", offset: h.pointee.target_offset, count: h.pointee.target_count, unit: 4)
@@ -90,7 +114,7 @@ public enum SegmentValidator {
       try inside("staleness ring", offset: study.stale_ring_offset, count: floats, unit: 4)
     }
     // 7. Every layer lies inside θ.
-    let layers = SegmentHeader(UnsafeMutablePointer(mutating: h)).layers
+    let layers = SegmentHeader(h).layers
     for layer in layers {
       let (end, o) = layer.offset.addingReportingOverflow(layer.count)
       guard !o, end <= Int(h.pointee.params_count) else {

@@ -24,16 +24,26 @@ public final class SharedSegment {
   @usableFromInline let base: UnsafeMutableRawPointer
   /// The creator's descriptor holding the liveness lock (-1 when attached).
   let lockDescriptor: Int32
+  /// The header as created, or as validated when attached: where every
+  /// region lies. The views use it, not the live header, so nothing written
+  /// into the segment later (a stray write, a truncated object) can move a
+  /// view outside the mapping.
+  private(set) var trusted: hw_header
+  /// Whether this process armed the SIGBUS guard over the mapping.
+  private var guarded = false
 
-  init(name: String, base: UnsafeMutableRawPointer, size: Int, writable: Bool, lockDescriptor: Int32 = -1) {
+  init(name: String, base: UnsafeMutableRawPointer, size: Int, writable: Bool, lockDescriptor: Int32 = -1,
+       trusted: hw_header = hw_header()) {
     self.name = name
     self.base = base
     self.size = size
     self.isWritable = writable
     self.lockDescriptor = lockDescriptor
+    self.trusted = trusted
   }
 
   deinit {
+    if guarded { hw_segment_unguard() }
     _ = hw_unmap(base, size)
     _ = hw_close(lockDescriptor)
   }
@@ -70,17 +80,61 @@ public final class SharedSegment {
     return seg
   }
 
-  /// Maps an existing segment and validates it before returning.
+  /// Maps an existing segment and validates it before returning. Only a
+  /// regular, fully allocated object owned by this user is opened at all.
   public static func attach(name: String, writable: Bool = false) throws(SegmentError) -> SharedSegment {
     let n = try normalizedName(name)
     var base: UnsafeMutableRawPointer?
     var size = 0
-    let rc = hw_shm_attach(n, writable ? 1 : 0, &base, &size)
+    var facts = hw_shm_facts()
+    let rc = hw_shm_attach(n, writable ? 1 : 0, &base, &size, &facts)
+    if let why = refusal(facts) { throw .untrusted(name: n, why: why) }
     guard rc == 0 else { throw .attach(name: n, Errno(rc)) }
     guard let base else { throw .truncated(name: n, size: 0, needed: SegmentLayout.headerSize) }
-    let seg = SharedSegment(name: n, base: base, size: size, writable: writable)
-    try SegmentValidator.validate(UnsafeRawBufferPointer(start: base, count: size), name: n)
-    return seg
+    do {
+      let header = try SegmentValidator.validatedHeader(UnsafeRawBufferPointer(start: base, count: size), name: n)
+      return SharedSegment(name: n, base: base, size: size, writable: writable, trusted: header)
+    } catch {
+      _ = hw_unmap(base, size)
+      throw error
+    }
+  }
+
+  /// Why `hw_shm_attach` refused to open or map an object, or nil.
+  static func refusal(_ f: hw_shm_facts) -> String? {
+    switch Int32(f.refusal) {
+    case 0: return nil
+    case Int32(HW_SHM_NOT_REGULAR): return "not a regular file (a FIFO, socket, device, directory or symlink)"
+    case Int32(HW_SHM_NOT_OWNED): return "owned by uid \(f.owner), not by this user"
+    case Int32(HW_SHM_SPARSE):
+      return "sparse (\(f.allocated) of \(f.size) bytes allocated); a hogwild-rl segment is fully allocated, "
+        + "and reading a sparse one would fill /dev/shm"
+    default: return "\(f.size) bytes is larger than any hogwild-rl segment"
+    }
+  }
+
+  /// The creator's protection against its segment going bad under it
+  /// (truncated by its owner): arms the SIGBUS guard (CHogwild guard.c), so
+  /// an access past the new end reads zeros instead of killing the process.
+  public func guardAgainstTruncation() {
+    guard lockDescriptor >= 0, !guarded else { return }
+    guarded = hw_segment_guard(base, size) == 0
+  }
+
+  /// Why the segment can no longer be trusted, or nil while it is intact: the
+  /// guard caught a fault in it, or its object shrank (then the mapping is
+  /// replaced by zeros at once, before any access faults). Creator only;
+  /// called by the supervisor once per poll.
+  public func damage() -> String? {
+    if lockDescriptor >= 0 {
+      var now: UInt64 = 0
+      if hw_fd_size(lockDescriptor, &now) == 0, now < UInt64(size), hw_segment_guard_tripped() == 0 {
+        _ = hw_segment_replace_with_zeros(base, size)
+        return "\(name) was truncated to \(now) of its \(size) bytes under the run"
+      }
+    }
+    if hw_segment_guard_tripped() != 0 { return "\(name) was truncated under the run (an access faulted)" }
+    return nil
   }
 
   /// Removes the name from /dev/shm. Mappings stay valid until unmapped.
@@ -97,37 +151,35 @@ public final class SharedSegment {
   }
 
   /// The header: identity, configuration, counters, layer table.
-  public var header: SegmentHeader { SegmentHeader(headerPointer) }
+  public var header: SegmentHeader {
+    SegmentHeader(headerPointer, trusted: trusted.magic == HW_MAGIC ? trusted : nil)
+  }
 
   /// θ, the shared parameters.
   public var parameters: SharedFloats {
-    let h = headerPointer
-    return SharedFloats(
-      base: (base + Int(h.pointee.params_offset)).assumingMemoryBound(to: Float.self),
-      count: Int(h.pointee.params_count))
+    SharedFloats(
+      base: (base + Int(trusted.params_offset)).assumingMemoryBound(to: Float.self),
+      count: Int(trusted.params_count))
   }
 
   /// θ⁻, the target network of the Q-learning family; empty for A3C.
   public var targetParameters: SharedFloats {
-    let h = headerPointer
-    return SharedFloats(
-      base: (base + Int(h.pointee.target_offset)).assumingMemoryBound(to: Float.self),
-      count: Int(h.pointee.target_count))
+    SharedFloats(
+      base: (base + Int(trusted.target_offset)).assumingMemoryBound(to: Float.self),
+      count: Int(trusted.target_count))
   }
 
   /// The shared optimizer statistics (RMSProp g); empty when unused.
   public var optimizerStatistics: SharedFloats {
-    let h = headerPointer
-    return SharedFloats(
-      base: (base + Int(h.pointee.opt_offset)).assumingMemoryBound(to: Float.self),
-      count: Int(h.pointee.opt_count))
+    SharedFloats(
+      base: (base + Int(trusted.opt_offset)).assumingMemoryBound(to: Float.self),
+      count: Int(trusted.opt_count))
   }
 
   /// The worker slot of `rank` (0 ..< procs).
   public func slot(_ rank: Int) -> WorkerSlot {
-    let h = headerPointer
-    precondition(rank >= 0 && rank < Int(h.pointee.procs), "worker rank out of range")
-    let p = base + Int(h.pointee.slots_offset) + rank * SegmentLayout.slotSize
+    precondition(rank >= 0 && rank < Int(trusted.procs), "worker rank out of range")
+    let p = base + Int(trusted.slots_offset) + rank * SegmentLayout.slotSize
     return WorkerSlot(p.assumingMemoryBound(to: hw_worker_slot.self))
   }
 
@@ -135,11 +187,11 @@ public final class SharedSegment {
   /// them.
   public var gradientExchange: GradientExchange? {
     let h = headerPointer
-    guard h.pointee.exchange_stride > 0 else { return nil }
-    let procs = Int(h.pointee.procs)
+    guard trusted.exchange_stride > 0 else { return nil }
+    let procs = Int(trusted.procs)
     return GradientExchange(
-      rows: (base + Int(h.pointee.exchange_offset)).assumingMemoryBound(to: Float.self),
-      stride: Int(h.pointee.exchange_stride), count: Int(h.pointee.params_count),
+      rows: (base + Int(trusted.exchange_offset)).assumingMemoryBound(to: Float.self),
+      stride: Int(trusted.exchange_stride), count: Int(trusted.params_count),
       slots: (0..<procs).map { slot($0) },
       sync: h.pointer(to: \.sync)!)
   }
@@ -148,8 +200,8 @@ public final class SharedSegment {
   public var episodeRing: EpisodeRing {
     let h = headerPointer
     return EpisodeRing(
-      records: (base + Int(h.pointee.ring_offset)).assumingMemoryBound(to: hw_episode_record.self),
-      capacity: Int(h.pointee.ring_capacity),
+      records: (base + Int(trusted.ring_offset)).assumingMemoryBound(to: hw_episode_record.self),
+      capacity: Int(trusted.ring_capacity),
       head: SharedCounter(h.pointer(to: \.ring_head.value)!))
   }
 
@@ -162,13 +214,12 @@ public final class SharedSegment {
   public func makeApplier(optimizer: OptimizerKind, mode: UpdateMode,
                           alpha: Float, epsilon: Float, sqrt: RMSPropSqrt = .exact,
                           replica: PrivateReplica? = nil, auditRank: Int? = nil) -> GradientApplier {
-    let h = headerPointer
     let theta = replica?.parameters ?? parameters
     let stats = replica?.optimizerStatistics ?? optimizerStatistics
     return GradientApplier(
       theta: theta.base, count: theta.count,
       sharedStatistics: optimizer == .sharedRMSProp ? stats.base : nil,
-      lock: base + Int(h.pointee.lock_offset),
+      lock: base + Int(trusted.lock_offset),
       optimizer: optimizer, mode: mode, alpha: alpha, epsilon: epsilon, sqrt: sqrt,
       auditRow: replica == nil ? auditRank.flatMap { audit?.row($0) } : nil)
   }
@@ -200,7 +251,7 @@ public final class SharedSegment {
 
   /// Initialises the process-shared lock (creator only, before forking).
   public func initializeLock() throws(SegmentError) {
-    let rc = hw_lock_init(base + Int(headerPointer.pointee.lock_offset))
+    let rc = hw_lock_init(base + Int(trusted.lock_offset))
     guard rc == 0 else { throw .create(name: name, Errno(rc)) }
   }
 
@@ -208,6 +259,9 @@ public final class SharedSegment {
   /// concurrent readers never trust a half-written header.
   public func publish() {
     let h = headerPointer
+    // What the creator wrote is what it trusts from now on (layers included).
+    trusted = h.pointee
+    trusted.magic = HW_MAGIC
     hw_store_u64_release(h.pointer(to: \.magic)!, HW_MAGIC)
   }
 
@@ -240,6 +294,7 @@ public final class SharedSegment {
     h.pointee.study.stale_stride = UInt64(layout.staleStride)
     h.pointee.created_unix_ns = WallClock.now
     h.pointee.created_mono_ns = MonotonicClock.now
+    trusted = h.pointee
     for rank in 0..<layout.workerCount {
       let s = slot(rank)
       s.rank = rank

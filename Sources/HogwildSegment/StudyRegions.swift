@@ -99,24 +99,24 @@ public struct StaleRing {
 extension SharedSegment {
   /// The audit's regions; nil unless the run has `--audit`.
   public var audit: AuditRegion? {
-    let h = headerPointer
-    let stride = Int(h.pointee.study.audit_stride)
+    let h = trusted
+    let stride = Int(h.study.audit_stride)
     guard stride > 0 else { return nil }
-    let count = Int(h.pointee.params_count)
+    let count = Int(h.params_count)
     return AuditRegion(
-      start: SharedFloats(base: (base + Int(h.pointee.study.audit_start_offset)).assumingMemoryBound(to: Float.self),
+      start: SharedFloats(base: (base + Int(h.study.audit_start_offset)).assumingMemoryBound(to: Float.self),
                           count: count),
-      sums: (base + Int(h.pointee.study.audit_sums_offset)).assumingMemoryBound(to: Double.self),
-      stride: stride, rows: Int(h.pointee.procs))
+      sums: (base + Int(h.study.audit_sums_offset)).assumingMemoryBound(to: Double.self),
+      stride: stride, rows: Int(h.procs))
   }
 
   /// The staleness ring; nil unless the run has `--stale-updates K`.
   public var staleRing: StaleRing? {
-    let h = headerPointer
-    let k = Int(h.pointee.study.stale_k)
+    let h = trusted
+    let k = Int(h.study.stale_k)
     guard k > 0 else { return nil }
     return StaleRing(
-      k: k, base: (base + Int(h.pointee.study.stale_ring_offset)).assumingMemoryBound(to: Float.self),
-      stride: Int(h.pointee.study.stale_stride), count: Int(h.pointee.params_count))
+      k: k, base: (base + Int(h.study.stale_ring_offset)).assumingMemoryBound(to: Float.self),
+      stride: Int(h.study.stale_stride), count: Int(h.params_count))
   }
 }

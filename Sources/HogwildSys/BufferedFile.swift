@@ -1,6 +1,11 @@
-// BufferedFile.swift — a stdio stream for the files a run appends to as it
-// goes (metrics.csv, train.csv, the TensorBoard event file): rows are
-// buffered and reach the kernel at `flush()`.
+// BufferedFile.swift — the files a run appends to as it goes (metrics.csv,
+// train.csv, the TensorBoard event file): whole records are buffered and
+// reach the kernel at `flush()`, all or nothing.
+//
+// A disk that fills up must not leave half a row: a flush whose write fails
+// or falls short truncates the file back to where the last good flush ended,
+// keeps the records and tries them again at the next flush (up to a bound),
+// and remembers the failure so the run can name the file at its end.
 
 import Glibc
 
@@ -14,42 +19,82 @@ public final class BufferedFile {
     case appendReadable = "a+"
   }
 
+  /// Records kept for a retry after failed flushes, at most (then new ones
+  /// are dropped and counted).
+  public static let retainedBytesLimit = 16 << 20
+
   public let path: String
-  private let file: UnsafeMutablePointer<FILE>
+  private let fd: Int32
+  private var pending: [UInt8] = []
+  /// The file's size after the last complete flush.
+  private var committed: Int
+  /// The first failed flush (nil while every flush succeeded or after a
+  /// later one caught up).
+  public private(set) var failure: OutputError?
+  /// Records dropped because failed flushes had retained too much.
+  public private(set) var droppedRecords = 0
 
   public init(path: String, mode: Mode) throws(OutputError) {
     self.path = path
-    guard let f = fopen(path, mode.rawValue) else { throw OutputError(path: path, errno: .current) }
-    file = f
+    var flags = O_CLOEXEC | O_CREAT
+    switch mode {
+    case .truncate: flags |= O_WRONLY | O_TRUNC
+    case .append: flags |= O_WRONLY | O_APPEND
+    case .appendReadable: flags |= O_RDWR | O_APPEND
+    }
+    let fd = open(path, flags, 0o644)
+    guard fd >= 0 else { throw OutputError(path: path, errno: .current) }
+    var st = stat()
+    guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+      close(fd)
+      throw OutputError(path: path, errno: .notRegularFile)
+    }
+    self.fd = fd
+    committed = Int(st.st_size)
   }
 
-  deinit { fclose(file) }
+  deinit {
+    flush()
+    close(fd)
+  }
 
-  /// The stream's position (after `seekToEnd`, the file's size).
-  public var position: Int { ftell(file) }
+  /// The file's size including records not yet flushed.
+  public var position: Int { committed + pending.count }
 
-  public func seekToEnd() { fseek(file, 0, SEEK_END) }
+  /// Kept for callers that position a stdio stream: appends always go to the end.
+  public func seekToEnd() {}
 
-  public func write(_ text: String) { fputs(text, file) }
+  /// Adds one whole record (a row, an event).
+  public func write(_ text: String) { write(Array(text.utf8)) }
 
   public func write(_ bytes: [UInt8]) {
-    _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, file) }
+    if failure != nil, pending.count + bytes.count > Self.retainedBytesLimit {
+      droppedRecords += 1
+      return
+    }
+    pending += bytes
   }
 
-  /// Pushes buffered writes to the kernel.
-  public func flush() { fflush(file) }
-
-  /// The first line (without its newline, at most `limit` bytes); leaves the
-  /// stream at the end of the file.
-  public func firstLine(limit: Int = 4096) -> String {
-    rewind(file)
-    var line: [UInt8] = []
-    while line.count < limit {
-      let c = fgetc(file)
-      if c == EOF || c == 0x0A { break }
-      line.append(UInt8(truncatingIfNeeded: c))
+  /// Writes every pending record, or none of them: on a failed or short
+  /// write the file is truncated back and the records kept for next time.
+  public func flush() {
+    guard !pending.isEmpty else { return }
+    do {
+      try writeAll(fd, pending)
+      committed += pending.count
+      pending.removeAll(keepingCapacity: true)
+      failure = nil
+    } catch {
+      _ = ftruncate(fd, off_t(committed))
+      if failure == nil { failure = OutputError(path: path, errno: error) }
     }
-    fseek(file, 0, SEEK_END)
-    return String(decoding: line, as: UTF8.self)
+  }
+
+  /// The first line (without its newline, at most `limit` bytes).
+  public func firstLine(limit: Int = 4096) -> String {
+    var line = [UInt8](repeating: 0, count: limit)
+    let n = line.withUnsafeMutableBytes { pread(fd, $0.baseAddress, limit, 0) }
+    guard n > 0 else { return "" }
+    return String(decoding: line[0..<n].prefix { $0 != 0x0A }, as: UTF8.self)
   }
 }

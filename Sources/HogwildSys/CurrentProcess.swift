@@ -22,6 +22,12 @@ public enum CurrentProcess {
     guard rc == 0 else { throw Errno(rc) }
   }
 
+  /// Ignores SIGPIPE and SIGXFSZ, so that a reader that went away (`run |
+  /// head`) or a file size limit makes writes fail (EPIPE, EFBIG) instead of
+  /// killing the process with its segment and outputs. Forked workers and
+  /// spawned children get the defaults back.
+  public static func ignoreOutputSignals() { hw_ignore_output_signals() }
+
   /// The value of environment variable `name`, or nil if unset.
   public static func environment(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
@@ -70,10 +76,44 @@ public enum Reaper {
   public static func run(worker: ForkedChild) -> Never { hw_reaper_run(worker.pid) }
 }
 
+/// This process as the reaper of its orphaned descendants
+/// (PR_SET_CHILD_SUBREAPER): what an environment's probe or a plugin started
+/// and left behind (setsid, a double fork, a detached Popen) is re-parented
+/// here instead of to PID 1, and ended by `endAdopted`.
+public enum ChildSubreaper {
+  @discardableResult
+  public static func become() -> Errno? {
+    let rc = hw_become_subreaper()
+    return rc == 0 ? nil : Errno(rc)
+  }
+
+  /// SIGKILLs and reaps every child of this process not in `keeping` (and
+  /// what they leave to us in turn), for at most `timeoutNanoseconds`.
+  /// Returns how many were killed.
+  @discardableResult
+  public static func endAdopted(keeping: [Int32] = [], timeoutNanoseconds: UInt64 = 2_000_000_000) -> Int {
+    var killed: Int32 = 0
+    _ = keeping.withUnsafeBufferPointer { keep in
+      hw_kill_children(keep.baseAddress, keep.count, timeoutNanoseconds, &killed)
+    }
+    return Int(killed)
+  }
+}
+
 /// Asks the kernel whether a process exists.
 public enum ProcessProbe {
   public static func isAlive(_ pid: Int32) -> Bool {
     guard pid > 0 else { return false }
     return kill(pid, 0) == 0 || Errno.current == Errno(EPERM)
+  }
+
+  /// The parent of `pid` (from /proc/<pid>/stat), or nil if it is gone.
+  public static func parent(of pid: Int32) -> Int32? {
+    guard pid > 0, let bytes = try? readWholeFile("/proc/\(pid)/stat") else { return nil }
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+    guard let close = bytes.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+    let fields = bytes[(close + 1)...].split(separator: UInt8(ascii: " "))
+    guard fields.count >= 2 else { return nil }
+    return Int32(String(decoding: fields[1], as: UTF8.self))
   }
 }

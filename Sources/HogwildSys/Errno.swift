@@ -23,8 +23,13 @@ public struct Errno: Error, Equatable, Hashable, CustomStringConvertible, Sendab
   public static let fileTooLarge = Errno(EFBIG)
   public static let timedOut = Errno(ETIMEDOUT)
   public static let outOfMemory = Errno(ENOMEM)
+  /// Not a system errno: a path that had to name a regular file named a
+  /// FIFO, socket, device or directory (which would block or mislead a read).
+  public static let notRegularFile = Errno(-1)
 
-  public var description: String { String(cString: strerror(rawValue)) }
+  public var description: String {
+    self == .notRegularFile ? "not a regular file" : String(cString: strerror(rawValue))
+  }
 }
 
 /// Calls `body` (a system call returning -1 and setting errno on failure)

@@ -25,6 +25,19 @@ public enum FileSystem {
     isRegularFile(path) && access(path, X_OK) == 0
   }
 
+  /// Why the file at `path` is not fit to be loaded or run as code that
+  /// came from someone else's file (a checkpoint names it): not a regular
+  /// file, owned by neither this user nor root, or writable by group or
+  /// others. nil if it is fit — or absent (loading it will then say so).
+  public static func codeTrustProblem(_ path: String) -> String? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    if st.st_mode & S_IFMT != S_IFREG { return "not a regular file" }
+    if st.st_uid != geteuid(), st.st_uid != 0 { return "owned by uid \(st.st_uid), neither this user nor root" }
+    if st.st_mode & 0o022 != 0 { return "writable by group or others (mode \(String(st.st_mode & 0o7777, radix: 8)))" }
+    return nil
+  }
+
   /// Whether this process may read `path`.
   public static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
 

@@ -12,6 +12,9 @@ public enum ExitStatus: Equatable, Hashable, Sendable {
   /// Exit code 0.
   public var isSuccess: Bool { self == .exited(0) }
 
+  /// Killed by SIGBUS (as a worker is when its segment is truncated under it).
+  public var isBusError: Bool { self == .signaled(SIGBUS) }
+
   /// As a shell reports it: the exit code, or 128 + the signal.
   public var shellStatus: Int32 {
     switch self {
@@ -110,6 +113,22 @@ extension ForkedChild {
     var pid: pid_t = 0
     let rc = CArguments.withArgv([executable] + arguments) { argv in
       posix_spawn(&pid, executable, &actions, &attr, argv, environ)
+    }
+    guard rc == 0 else { throw Errno(rc) }
+    return ForkedChild(pid: pid)
+  }
+
+  /// Starts `executable` (a path, no search) with `arguments`, stdin from
+  /// /dev/null, stdout and stderr appended to `logPath`, the signal state
+  /// `spawn` gives — and `deathSignal` as its parent-death signal: if this
+  /// process dies, even by SIGKILL, the child is sent that signal (SIGTERM
+  /// lets a `run` stop cleanly instead of training on alone). Fork and exec,
+  /// so call it only while single-threaded.
+  public static func spawnTied(_ executable: String, arguments: [String], logPath: String,
+                               deathSignal: Int32 = SIGTERM) throws(Errno) -> ForkedChild {
+    var pid: pid_t = 0
+    let rc = CArguments.withArgv([executable] + arguments) { argv in
+      hw_spawn_tied(executable, argv, logPath, 1, deathSignal, &pid)
     }
     guard rc == 0 else { throw Errno(rc) }
     return ForkedChild(pid: pid)

@@ -21,4 +21,12 @@ public enum StopSignals {
 
   /// Restores the default dispositions.
   public static func reset() { hw_reset_stop_handlers() }
+
+  /// Holds the three signals back (blocked) until `install` or `unblock`:
+  /// a run does so while it creates its segment and files, so a signal then
+  /// stops it cleanly once the handlers exist instead of killing it half-way.
+  public static func block() { _ = hw_block_stop_signals(1) }
+
+  /// Lets held-back signals through (their dispositions then apply).
+  public static func unblock() { _ = hw_block_stop_signals(0) }
 }

@@ -3,11 +3,15 @@
 
 import Glibc
 
-/// The bytes of the file at `path` (at most 1 GiB), or the errno of the
-/// failed open/read.
+/// The bytes of the regular file at `path` (at most 1 GiB), or the errno of
+/// the failed open/read. Anything else (a FIFO would block the read forever)
+/// is refused with `.notRegularFile` before a byte is read.
 public func readWholeFile(_ path: String) throws(Errno) -> [UInt8] {
-  let fd = try retryOnInterrupt { open(path, O_RDONLY | O_CLOEXEC) }
+  let fd = try retryOnInterrupt { open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
   defer { close(fd) }
+  var st = stat()
+  guard fstat(fd, &st) == 0 else { throw .current }
+  guard st.st_mode & S_IFMT == S_IFREG else { throw .notRegularFile }
   var out: [UInt8] = []
   var buffer = [UInt8](repeating: 0, count: 1 << 16)
   while true {
@@ -31,7 +35,7 @@ public func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Errno) {
 /// Replaces the file at `path` with `bytes` (not atomically: see
 /// `OutputFiles.writeAtomically` for files a reader may see half-written).
 public func writeWholeFile(_ path: String, _ bytes: [UInt8]) throws(Errno) {
-  let fd = try retryOnInterrupt { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+  let fd = try retryOnInterrupt { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0o644) }
   defer { close(fd) }
   try writeAll(fd, bytes)
 }

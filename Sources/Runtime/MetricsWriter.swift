@@ -18,7 +18,6 @@ public final class MetricsWriter {
   public init(path: String, append: Bool = false) throws(OutputError) {
     self.path = path
     file = try BufferedFile(path: path, mode: append ? .appendReadable : .truncate)
-    file.seekToEnd()
     if !append || file.position == 0 {
       file.write(Self.header)
       writesKind = true
@@ -36,6 +35,10 @@ public final class MetricsWriter {
     file.write("\(r.globalStep),\(wall),\(r.worker),\(r.episode),\(retText),\(r.length)\(kind)\n")
   }
 
-  /// Pushes buffered rows to the kernel (once a second and at the end).
+  /// Pushes buffered rows to the kernel (once a second and at the end):
+  /// whole rows only; a failed write keeps them for the next flush.
   public func flush() { file.flush() }
+
+  /// Why rows could not be written, while they could not.
+  public var failure: OutputError? { file.failure }
 }

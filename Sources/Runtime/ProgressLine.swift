@@ -21,10 +21,10 @@ struct ProgressLine {
                        staleness: Double, restarts: Int) {
     guard enabled else { return }
     let dt = seconds - lastTime
-    let rate = dt > 0 ? Double(steps &- lastSteps) / dt : 0
+    let rate = dt > 0 && steps >= lastSteps ? Double(steps - lastSteps) / dt : 0
     lastSteps = steps
     lastTime = seconds
-    var line = "[\(Self.fixed(seconds, 1))s] T \(Self.grouped(steps))  \(Self.grouped(UInt64(rate))) steps/s"
+    var line = "[\(Self.fixed(seconds, 1))s] T \(Self.grouped(steps))  \(Self.grouped(rate)) steps/s"
     line += "  episodes \(Self.grouped(episodes))"
     if let tests = testEpisodes {
       line += "  tests \(Self.grouped(tests))"
@@ -49,6 +49,12 @@ struct ProgressLine {
     printed = false
   }
 
+  /// A rate rounded to a whole number, grouped; huge or non-finite as is.
+  static func grouped(_ v: Double) -> String {
+    guard v.isFinite, v >= 0, v < 1e15 else { return "\(v)" }
+    return grouped(UInt64(v.rounded()))
+  }
+
   static func grouped(_ n: UInt64) -> String {
     let s = String(n)
     var out = ""
@@ -59,8 +65,11 @@ struct ProgressLine {
     return out
   }
 
+  /// `v` with `digits` decimals; any Double, finite or not (a mean of
+  /// returns comes from an environment: 1e300 is possible). Beyond 1e15 it
+  /// is Swift's shortest form (1e+300).
   static func fixed(_ v: Double, _ digits: Int) -> String {
-    guard v.isFinite else { return "\(v)" }
+    guard v.isFinite, abs(v) < 1e15 else { return "\(v)" }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let r = (abs(v) * scale).rounded()

@@ -45,6 +45,12 @@ extension RunConfig {
       guard let d = j[k]?.doubleValue else { throw ConfigError("config: '\(k)' is missing or not a number") }
       return d
     }
+    /// A finite number for which `ok` holds (the ranges `run` accepts).
+    func real(_ k: String, _ ok: (Double) -> Bool) throws(ConfigError) -> Double {
+      let d = try number(k)
+      guard d.isFinite, ok(d) else { throw ConfigError("config: '\(k)' is out of range") }
+      return d
+    }
     func integer(_ k: String, _ range: ClosedRange<Double>) throws(ConfigError) -> Int {
       let d = try number(k)
       guard d == d.rounded(), range.contains(d) else { throw ConfigError("config: '\(k)' is out of range") }
@@ -83,20 +89,23 @@ extension RunConfig {
     procs = try integer("procs", 1...256)
     seed = UInt64(try integer("seed", 0...9.2e18))
     tMax = UInt64(try integer("t_max", 1...1e15))
-    targetReturn = j["target_return"]?.doubleValue
+    if let t = j["target_return"], t != .null {
+      guard let d = t.doubleValue, d.isFinite else { throw ConfigError("config: 'target_return' is not a finite number") }
+      targetReturn = d
+    }
     var h = Hyperparameters()
     h.nSteps = try integer("n_steps", 1...10_000)
-    h.gamma = try number("gamma")
+    h.gamma = try real("gamma") { $0 > 0 && $0 <= 1 }
     // Older runs have no gae_lambda: they used plain n-step returns.
-    h.gaeLambda = j["gae_lambda"]?.doubleValue ?? 1
-    h.entropyCoefficient = try number("ent_coef")
-    h.valueCoefficient = try number("vf_coef")
-    h.learningRate = try number("lr")
+    h.gaeLambda = j["gae_lambda"] == nil ? 1 : try real("gae_lambda") { $0 >= 0 && $0 <= 1 }
+    h.entropyCoefficient = try real("ent_coef") { $0 >= 0 }
+    h.valueCoefficient = try real("vf_coef") { $0 >= 0 }
+    h.learningRate = try real("lr") { $0 > 0 }
     h.learningRateSchedule = try choice("lr_schedule", LearningRateSchedule.self)
-    h.maxGradientNorm = try number("max_grad_norm")
+    h.maxGradientNorm = try real("max_grad_norm") { $0 >= 0 }
     h.optimizer = try choice("optimizer", OptimizerKind.self)
-    h.rmsAlpha = try number("rms_alpha")
-    h.rmsEpsilon = try number("rms_eps")
+    h.rmsAlpha = try real("rms_alpha") { $0 >= 0 && $0 < 1 }
+    h.rmsEpsilon = try real("rms_eps") { $0 > 0 }
     // Runs from before --rmsprop-sqrt used the exact form.
     if j["rmsprop_sqrt"] != nil { h.rmsSqrt = try choice("rmsprop_sqrt", RMSPropSqrt.self) }
     guard let hidden = j["hidden"]?.arrayValue?.compactMap(\.doubleValue), !hidden.isEmpty, hidden.count <= 8,
@@ -131,7 +140,9 @@ extension RunConfig {
       self.delay = delay
     }
     if let list = j["delay_workers"]?.arrayValue {
-      delayWorkers = Set(list.compactMap(\.doubleValue).map { Int($0) }.filter { $0 >= 0 && $0 < procs })
+      // Numbers from a file: checked as Doubles before any becomes an Int.
+      delayWorkers = Set(list.compactMap(\.doubleValue).filter { $0 >= 0 && $0 < Double(procs) && $0 == $0.rounded() }
+        .map { Int($0) })
     }
     keepSegment = false
     if case .bool(let b)? = j["independent"] { independent = b }
@@ -139,7 +150,12 @@ extension RunConfig {
     if case .bool(let b)? = j["audit"] { audit = b }
     if j["stale_updates"] != nil { staleUpdates = try integer("stale_updates", 0...Double(RunConfig.maxStaleUpdates)) }
     if let m = j["max_restarts"]?.doubleValue, m >= 0, m <= 1e6 { maxRestarts = Int(m) }
-    if let t = j["worker_timeout"]?.stringValue, let ns = Delay.parseDuration(t) { workerTimeout = ns }
+    if let t = j["worker_timeout"]?.stringValue {
+      guard let ns = Delay.parseDuration(t), ns >= 10_000_000 else {
+        throw ConfigError("config: 'worker_timeout' is not a duration of at least 10ms")
+      }
+      workerTimeout = ns
+    }
     if let c = j["checkpoint_every"]?.stringValue, let every = CheckpointInterval.parse(c) { checkpointEvery = every }
     // Runs from before train.csv and --tensorboard have neither: defaults.
     if let l = j["log_every"]?.stringValue, case .time(let ns)? = CheckpointInterval.parse(l) { logEveryNanoseconds = ns }

@@ -63,6 +63,10 @@ public struct RunConfig: Sendable {
   /// Set by `run --resume DIR`: θ, g, T, U, the per-rank counters and the
   /// episode window continue from this checkpoint.
   public var resume: ResumeState?
+  /// `run --resume --trust-checkpoint`: load the plugin or interpreter the
+  /// checkpoint names even if it is not a regular file owned by this user
+  /// or root (not stored: it is a decision about one file, once).
+  public var trustCheckpointCode = false
 
   public init() {}
 

@@ -20,7 +20,11 @@ public struct StalenessSummary: Equatable, Sendable {
   ///   - sum: exact sum of all staleness values; `max`: exact maximum.
   public init(histogram: [UInt64], sum: UInt64, max: UInt64) {
     self.histogram = histogram
-    count = histogram.reduce(0, +)
+    // Saturating: the buckets come from a segment, whose numbers may be anything.
+    count = histogram.reduce(0) { total, n in
+      let (sum, overflow) = total.addingReportingOverflow(n)
+      return overflow ? .max : sum
+    }
     mean = count > 0 ? Double(sum) / Double(count) : 0
     self.max = max
     // Every value equal to the maximum (as with --stale-updates K): exact.

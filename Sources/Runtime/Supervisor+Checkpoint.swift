@@ -87,6 +87,8 @@ extension Supervisor {
   /// summary.json continue where the checkpoint left off.
   func resumedWallNanoseconds(before now: UInt64) -> UInt64 {
     guard let seconds = config.resume?.checkpoint.wallSeconds, seconds.isFinite, seconds > 0 else { return 0 }
-    return min(UInt64(seconds * 1e9), now)
+    // The checkpoint's number is untrusted: never more than the clock itself.
+    let ns = seconds * 1e9
+    return ns >= Double(now) ? now : UInt64(ns)
   }
 }

@@ -81,16 +81,27 @@ public final class Supervisor {
   /// value of T, per --checkpoint-every; 0 until the first check.
   var nextCheckpointAt: UInt64 = 0
   var checkpointWriteFailed = false
+  /// Files whose failing writes were already reported.
+  var warnedWriteFailures: Set<String> = []
+  /// Why the segment can no longer be trusted (truncated under the run), once it cannot.
+  var segmentDamage: String?
+  /// The segment's counters as last read while it was intact (for the
+  /// summary of a run whose segment went bad).
+  var totals = RunTotals()
 
   /// Trains until T_max, the target return, a signal or a failure, then
   /// writes every output and cleans up. Throws only if the run could not
   /// start; once workers exist, problems end the run with a reason instead.
   public func run() throws(RunError) -> RunSummary {
+    // Stop signals wait (blocked) until the handlers are installed: one that
+    // arrived while the segment and the files are being made would kill the
+    // process half-way and leak them. Let through at `StopSignals.install`,
+    // it stops the run cleanly right after the fork.
+    StopSignals.block()
+    var handlersInstalled = false
+    defer { if !handlersInstalled { StopSignals.unblock() } }
+
     // 1. Create the segment, then the output directory.
-    let segmentName: String
-    do {
-      segmentName = try SharedSegment.normalizedName(config.segmentName ?? "/hogwild-rl.\(CurrentProcess.id)")
-    } catch { throw .usage("--segment: \(error)") }
     let layout: SegmentLayout
     do {
       layout = try SegmentLayout(
@@ -100,21 +111,25 @@ public final class Supervisor {
         workerCount: config.procs, exchange: algorithm.usesGradientExchange,
         audit: config.audit, staleUpdates: config.staleUpdates)
     } catch { throw .usage(error.description) }
-    let segment: SharedSegment
-    do {
-      segment = try SharedSegment.create(name: segmentName, layout: layout)
-    } catch {
-      if case .create(_, let e) = error, e == .fileExists {
-        throw .usage("--segment: shared memory segment \"\(segmentName)\" is already in use")
-      }
-      throw .runtime(error.description)
-    }
+    let segment = try createSegment(layout)
+    let segmentName = segment.name
     let outDir = config.outputDirectory ?? config.defaultOutputDirectory(unixTime: WallClock.unixSeconds)
     do {
       try OutputFiles.makeDirectory(outDir)
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .usage("--out: \(error)")
+    }
+    // One run per directory (taken before any file in it is touched).
+    let directoryLock: DirectoryLock
+    do { directoryLock = try DirectoryLock(directory: outDir) } catch {
+      try? SharedSegment.unlink(name: segmentName)
+      switch error {
+      case .held(let path):
+        throw .usage("--out \(outDir): another run is writing there (it holds \(path))")
+      case .failed(let e):
+        throw .runtime(e.description)
+      }
     }
     let metrics: MetricsWriter
     let trainingLog: TrainingLogWriter
@@ -141,7 +156,10 @@ public final class Supervisor {
     segment.publish()
     let header = segment.header
     header.state = .running
+    // From here on a truncated segment faults into zeros, not into death.
+    segment.guardAgainstTruncation()
     StopSignals.install()
+    handlersInstalled = true
     if config.progress {
       log("run: \(config.env.label) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
         + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
@@ -160,6 +178,8 @@ public final class Supervisor {
     // 3. Watch.
     var progress = ProgressLine(enabled: config.progress)
     var lastReport = startNanoseconds
+    var lastTotals = startNanoseconds
+    totals = RunTotals(segment: segment, procs: config.procs)
     func logTraining(at now: UInt64) {
       let reading = TrainingReading(segment: segment, nanoseconds: now)
       let row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
@@ -175,30 +195,47 @@ public final class Supervisor {
     }
     while reason == nil {
       MonotonicClock.sleep(nanoseconds: Self.pollNanoseconds)
+      if checkSegment(segment) { break }
       drain(segment, into: metrics)
       checkSignal()
       reap(segment, blocking: false)
       watchHeartbeats(segment)
       if reason == nil, children.allSatisfy({ !$0.running }) {
-        reason = header.globalSteps.load() >= config.tMax ? .tMax : .error("every worker exited before T_max")
+        if header.globalSteps.load() >= config.tMax {
+          reason = .tMax
+        } else {
+          log("error: every worker exited before T_max")
+          reason = .error("every worker exited before T_max")
+        }
       }
       let now = MonotonicClock.now
-      if now - lastReport >= 1_000_000_000 {
+      // The figures a summary needs, kept in our own memory (a few hundred
+      // loads), in case the segment goes bad.
+      if now - lastTotals >= 100_000_000, segmentDamage == nil {
+        lastTotals = now
+        totals = RunTotals(segment: segment, procs: config.procs)
+      }
+      if now - lastReport >= 1_000_000_000, segmentDamage == nil {
         lastReport = now
         checkParametersFinite(segment)
         metrics.flush()
+        noteWriteFailures(metrics: metrics, trainingLog: trainingLog)
         report(&progress, segment, now: now)
+        // Orphans of killed reapers (a Python environment process) were
+        // re-parented to us: end them.
+        ChildSubreaper.endAdopted(keeping: children.map(\.reaper.pid))
       }
-      if now - lastReading.nanoseconds >= config.logEveryNanoseconds { logTraining(at: now) }
-      maybeCheckpoint(segment, outDir: outDir)
+      if now - lastReading.nanoseconds >= config.logEveryNanoseconds, segmentDamage == nil { logTraining(at: now) }
+      if segmentDamage == nil { maybeCheckpoint(segment, outDir: outDir) }
     }
 
     // 4. Shut down.
     header.state = .stopping
-    let deadline = MonotonicClock.now + Self.shutdownGraceNanoseconds
+    let deadline = MonotonicClock.now + (segmentDamage == nil ? Self.shutdownGraceNanoseconds : 0)
     while children.contains(where: \.running), MonotonicClock.now < deadline {
       MonotonicClock.sleep(nanoseconds: Self.pollNanoseconds)
-      drain(segment, into: metrics)
+      _ = checkSegment(segment)
+      if segmentDamage == nil { drain(segment, into: metrics) }
       reap(segment, blocking: false)
     }
     for i in children.indices where children[i].running {
@@ -206,34 +243,94 @@ public final class Supervisor {
       killWorker(children[i], in: segment)
     }
     reap(segment, blocking: true)
-    drain(segment, into: metrics, final: true)
+    ChildSubreaper.endAdopted()
+    _ = checkSegment(segment)
+    let intact = segmentDamage == nil
+    if intact {
+      drain(segment, into: metrics, final: true)
+      logTraining(at: MonotonicClock.now)
+      totals = RunTotals(segment: segment, procs: config.procs)
+      report(&progress, segment, now: MonotonicClock.now)
+    }
     metrics.flush()
-    logTraining(at: MonotonicClock.now)
-    report(&progress, segment, now: MonotonicClock.now)
     progress.finish()
     StopSignals.reset()
 
-    checkParametersFinite(segment)
+    if intact { checkParametersFinite(segment) }
     let summary = summarize(segment, outDir: outDir)
-    var writeFailure: String?
-    do {
-      // A non-finite θ is never checkpointed: the last good checkpoint stays.
-      if nonFiniteLayer(segment) == nil {
-        try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: makeCheckpoint(segment).encoded())
+    // Every output is tried, and every one that could not be written is named.
+    var failed: [OutputError] = [metrics.failure, trainingLog.failure, tensorBoard?.writer.failure].compactMap { $0 }
+    // A non-finite θ is never checkpointed, nor a θ lost with its segment:
+    // the last good checkpoint stays.
+    if intact, nonFiniteLayer(segment) == nil {
+      do { try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: makeCheckpoint(segment).encoded()) } catch {
+        failed.append(error)
       }
-      try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n")
-    } catch {
-      writeFailure = error.description
+    }
+    do { try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n") } catch {
+      failed.append(error)
     }
     header.state = .done
-    if !config.keepSegment { try? SharedSegment.unlink(name: segmentName) }
-    if let writeFailure {
-      log("error: \(writeFailure)")
-      var failed = summary
-      failed.exitReason = .error(writeFailure)
-      return failed
+    if !config.keepSegment || !intact { try? SharedSegment.unlink(name: segmentName) }
+    withExtendedLifetime(directoryLock) {}
+    if !failed.isEmpty {
+      let what = "could not write " + failed.map { "\($0.path) (\($0.errno))" }.joined(separator: ", ")
+      log("error: \(what)")
+      var failedSummary = summary
+      if case .error = summary.exitReason {} else { failedSummary.exitReason = .error(what) }
+      return failedSummary
     }
     return summary
+  }
+
+  /// Creates the segment: --segment's name (taken: a usage error), or
+  /// "/hogwild-rl.<pid>", and if anyone took that one, "/hogwild-rl.<pid>.<n>":
+  /// without --segment the name is ours to choose.
+  func createSegment(_ layout: SegmentLayout) throws(RunError) -> SharedSegment {
+    let base = "/hogwild-rl.\(CurrentProcess.id)"
+    let candidates = config.segmentName.map { [$0] } ?? [base] + (1...64).map { "\(base).\($0)" }
+    for name in candidates {
+      let normalized: String
+      do { normalized = try SharedSegment.normalizedName(name) } catch { throw .usage("--segment: \(error)") }
+      do {
+        return try SharedSegment.create(name: normalized, layout: layout)
+      } catch {
+        if case .create(_, let e) = error, e == .fileExists {
+          if config.segmentName != nil {
+            throw .usage("--segment: shared memory segment \"\(normalized)\" is already in use")
+          }
+          continue
+        }
+        throw .runtime(error.description)
+      }
+    }
+    throw .runtime("could not create a shared memory segment: \(base) and 64 variants of it are taken in /dev/shm")
+  }
+
+  /// Checks that the segment is still intact (see `SharedSegment.damage`).
+  /// The first time it is not: says so once, ends the run with an error, and
+  /// returns true; the supervisor then stops its workers and writes what it
+  /// holds in its own memory (metrics rows so far, the last totals).
+  @discardableResult
+  func checkSegment(_ segment: SharedSegment) -> Bool {
+    guard segmentDamage == nil else { return true }
+    guard let why = segment.damage() else { return false }
+    segmentDamage = why
+    let what = "the shared segment went bad: \(why); workers stopped, "
+      + "checkpoint.bin keeps the last periodic checkpoint"
+    log("error: \(what)")
+    reason = .error(what)
+    return true
+  }
+
+  /// Warns once per file whose rows could not be written (the rows are kept
+  /// and tried again; the end of the run names every file still failing).
+  func noteWriteFailures(metrics: MetricsWriter, trainingLog: TrainingLogWriter) {
+    for failure in [metrics.failure, trainingLog.failure, tensorBoard?.writer.failure].compactMap({ $0 })
+    where !warnedWriteFailures.contains(failure.path) {
+      warnedWriteFailures.insert(failure.path)
+      log("warning: \(failure); its rows are kept and written again at the next flush")
+    }
   }
 
   // MARK: steps of the run
@@ -318,10 +415,10 @@ public final class Supervisor {
     tensorBoard?.episode(r)
     switch r.kind {
     case .training:
-      episodesWritten += 1
+      episodesWritten &+= 1
       trainWindow.add(r.episodeReturn)
     case .test:
-      testEpisodesWritten += 1
+      testEpisodesWritten &+= 1
       testWindow.add(r.episodeReturn)
     }
     // "Solved" and the target are judged on the scored kind only.
@@ -373,14 +470,20 @@ public final class Supervisor {
 
   /// Signals the worker of `child` itself (its pid from the slot), so its
   /// reaper reports the death and reaps it; the reaper only if the worker
-  /// has not recorded its pid yet.
+  /// has not recorded its pid yet — or if what the slot holds is not the
+  /// reaper's child (the segment is writable by every worker and its
+  /// environment: a stray write must not aim SIGKILL elsewhere).
   func killWorker(_ child: Child, in segment: SharedSegment) {
     let pid = segment.slot(child.rank).pid
-    (pid > 0 ? ForkedChild(pid: pid) : child.reaper).kill()
+    let worker = pid > 0 && ProcessProbe.parent(of: pid) == child.reaper.pid
+    (worker ? ForkedChild(pid: pid) : child.reaper).kill()
   }
 
   /// Collects exited workers. A worker that failed is re-forked into its
   /// rank while --max-restarts allows; past that, the run ends with an error.
+  /// A worker ends well only by leaving its loop (status 0 with its slot
+  /// marked exited): any other end, status 0 included (an environment that
+  /// calls exit), is a failure.
   func reap(_ segment: SharedSegment, blocking: Bool) {
     for i in children.indices where children[i].running {
       let status: ExitStatus
@@ -394,13 +497,17 @@ public final class Supervisor {
       }
       children[i].running = false
       let c = children[i]
+      // A worker killed by its segment going bad is no failure of its own.
+      if status.isBusError { checkSegment(segment) }
+      guard !c.killedBySupervisor, segmentDamage == nil else { continue }
       let slot = segment.slot(c.rank)
-      guard !status.isSuccess, !c.killedBySupervisor else { continue }
+      if status.isSuccess, slot.status == .exited { continue }
       slot.status = .failed
       let what: String
       switch status {
       case _ where c.killedAsHung: what = "missed its heartbeat for \(Delay.format(config.workerTimeout)) and was killed"
       case .signaled(let s): what = "was killed by signal \(s) (\(ExitStatus.signalName(s)))"
+      case .exited(0): what = "exited with status 0 before its work was done (did its environment end the process?)"
       case .exited(let code): what = "exited with status \(code)"
       }
       let workerPID = slot.pid
@@ -457,31 +564,54 @@ public final class Supervisor {
 
   func report(_ progress: inout ProgressLine, _ segment: SharedSegment, now: UInt64) {
     let h = segment.header
-    let slots = (0..<config.procs).map(segment.slot)
-    let st = StalenessSummary(slots: slots)
     progress.report(
-      seconds: Double(now - startNanoseconds) / 1e9, steps: h.globalSteps.load(),
+      seconds: Double(now &- startNanoseconds) / 1e9, steps: h.globalSteps.load(),
       updates: h.globalUpdates.load(), episodes: episodesWritten, mean100: scoredWindow.mean,
       trainMean100: config.scoresTestEpisodes ? trainWindow.mean : nil,
       testEpisodes: config.scoresTestEpisodes ? testEpisodesWritten : nil,
-      staleness: st.mean, restarts: slots.reduce(0) { $0 + $1.restarts })
+      staleness: totals.staleness.mean, restarts: totals.restarts)
   }
 
   func summarize(_ segment: SharedSegment, outDir: String) -> RunSummary {
-    let h = segment.header
-    let slots = (0..<config.procs).map(segment.slot)
+    // While the segment is intact `totals` was read just now; after it went
+    // bad, they are the last figures read from it.
+    let t = totals
     return RunSummary(
-      config: config, steps: h.globalSteps.load(), updates: h.globalUpdates.load(),
-      wallSeconds: Double(MonotonicClock.now - startNanoseconds) / 1e9,
+      config: config, steps: t.steps, updates: t.updates,
+      wallSeconds: Double(MonotonicClock.now &- startNanoseconds) / 1e9,
       episodes: episodesWritten, testEpisodes: testEpisodesWritten,
-      testSteps: slots.reduce(0) { $0 + $1.testSteps },
+      testSteps: t.testSteps,
       meanReturn100: scoredWindow.mean, trainMeanReturn100: trainWindow.mean,
       solvedAtStep: solvedAt?.step, solvedAtSeconds: solvedAt?.seconds,
-      staleness: StalenessSummary(slots: slots),
-      workerRestarts: slots.reduce(0) { $0 + $1.restarts },
-      droppedGradients: slots.reduce(0) { $0 + $1.droppedGradients },
-      lostEpisodeRecords: lostRecords, audit: AuditSummary(segment: segment),
+      staleness: t.staleness,
+      workerRestarts: t.restarts,
+      droppedGradients: t.droppedGradients,
+      lostEpisodeRecords: lostRecords, audit: segmentDamage == nil ? AuditSummary(segment: segment) : nil,
       exitReason: reason ?? .error("no reason"),
       segmentName: segment.name, outputDirectory: outDir)
+  }
+}
+
+/// The segment's run-wide counters at one moment, kept in the supervisor's
+/// own memory so that a run whose segment went bad can still report them.
+struct RunTotals {
+  var steps: UInt64 = 0
+  var updates: UInt64 = 0
+  var testSteps: UInt64 = 0
+  var restarts = 0
+  var droppedGradients: UInt64 = 0
+  var staleness = StalenessSummary(histogram: [], sum: 0, max: 0)
+
+  init() {}
+
+  init(segment: SharedSegment, procs: Int) {
+    let h = segment.header
+    let slots = (0..<procs).map(segment.slot)
+    steps = h.globalSteps.load()
+    updates = h.globalUpdates.load()
+    testSteps = slots.reduce(0) { $0 &+ $1.testSteps }
+    restarts = slots.reduce(0) { $0 &+ $1.restarts }
+    droppedGradients = slots.reduce(0) { $0 &+ $1.droppedGradients }
+    staleness = StalenessSummary(slots: slots)
   }
 }

@@ -49,4 +49,7 @@ public final class TensorBoardWriter {
     file.flush()
     pending.removeAll(keepingCapacity: true)
   }
+
+  /// The first failed write, while it has not been caught up (see `BufferedFile`).
+  public var failure: OutputError? { file.failure }
 }

@@ -112,4 +112,7 @@ public final class TrainingLogWriter {
     file.write(row.csv)
     file.flush()
   }
+
+  /// Why rows could not be written, while they could not.
+  public var failure: OutputError? { file.failure }
 }

@@ -47,7 +47,9 @@ final class CLIProcess {
   ///   reproduce a launcher that passes a blocked mask on).
   /// - Parameter environment: variables to set (or replace) in the child's
   ///   environment, e.g. PYTHONPATH for a fixture module.
-  init(_ args: [String], scratch: URL, blocking: [Int32] = [], environment: [String: String] = [:]) throws {
+  /// - Parameter executable: what to run (default: the built hogwild-rl).
+  init(_ args: [String], scratch: URL, blocking: [Int32] = [], environment: [String: String] = [:],
+       executable: String = Harness.binary) throws {
     let tag = UUID().uuidString
     outPath = scratch.appendingPathComponent("stdout-\(tag).txt").path
     errPath = scratch.appendingPathComponent("stderr-\(tag).txt").path
@@ -73,7 +75,7 @@ final class CLIProcess {
     posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 
-    let binary = Harness.binary
+    let binary = executable
     let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + args).map { strdup($0) } + [nil]
     defer { for a in argv { free(a) } }
     var child: pid_t = 0
@@ -164,6 +166,38 @@ enum Harness {
   static func run(_ args: [String], in scratch: URL, timeout: Double = 30,
                   environment: [String: String] = [:]) throws -> CLIResult {
     try CLIProcess(args, scratch: scratch, environment: environment).wait(timeout: timeout)
+  }
+
+  /// Runs `script` with bash (stdin /dev/null, its own process group,
+  /// signals at their defaults), `$BIN` naming hogwild-rl; `args` become
+  /// $1, $2…
+  static func shell(_ script: String, _ args: [String] = [], in scratch: URL, timeout: Double = 60,
+                    environment: [String: String] = [:]) throws -> CLIResult {
+    try CLIProcess(["-c", script, "bash"] + args, scratch: scratch,
+                   environment: environment.merging(["BIN": binary]) { $1 }, executable: "/bin/bash")
+      .wait(timeout: timeout)
+  }
+
+  /// Whether `unshare -m` with a tmpfs of our own works here (root, and a
+  /// kernel that lets us): tests that need a private /dev/shm or a small
+  /// disk run their commands inside one, and are skipped (said so) otherwise.
+  static let privateMountsWork: Bool = {
+    guard let s = try? Scratch(),
+      let r = try? shell("unshare -m --propagation private sh -c 'mount -t tmpfs -o size=1m tmpfs /dev/shm && touch /dev/shm/probe'",
+                         in: s.url, timeout: 20)
+    else { return false }
+    return r.exitCode == 0
+  }()
+
+  /// Runs `script` in a private mount namespace whose /dev/shm is a fresh
+  /// tmpfs (other tests and runs cannot see what it puts there, nor it
+  /// theirs). Call only when `privateMountsWork`.
+  static func inPrivateShm(_ script: String, in scratch: URL, timeout: Double = 60,
+                           environment: [String: String] = [:]) throws -> CLIResult {
+    let file = scratch.appendingPathComponent("private-shm-\(UUID().uuidString).sh")
+    try script.write(to: file, atomically: true, encoding: .utf8)
+    return try shell("exec unshare -m --propagation private bash -c 'mount -t tmpfs -o size=256m tmpfs /dev/shm && exec bash \"$0\"' \"$1\"",
+                     [file.path], in: scratch, timeout: timeout, environment: environment)
   }
 
   /// Starts `hogwild-rl args` without waiting.

@@ -51,7 +51,7 @@ import Testing
   var full: Checkpoint {
     var c = sample
     c.workers = [WorkerCounters(steps: 100, episodes: 3, updates: 5, randomState: [1, .max, 3, 0x1234_5678_9ABC]),
-                 WorkerCounters(steps: .max, episodes: 0, updates: 1, testEpisodes: 17, testSteps: 8_500)]
+                 WorkerCounters(steps: Checkpoint.maxCounter, episodes: 0, updates: 1, testEpisodes: 17, testSteps: 8_500)]
     c.configText = #"{"env": "CartPole-v1", "note": "ünïcödé"}"#
     c.recentReturns = [500, 12.5, -3, .infinity]
     c.recentTestReturns = [500, 499, 9.5]
@@ -70,7 +70,11 @@ import Testing
     #expect(back == full)
     #expect(back.formatVersion == 4)
     #expect(back.workers[0].randomState == [1, .max, 3, 0x1234_5678_9ABC])
-    #expect(back.workers[1].steps == .max)
+    #expect(back.workers[1].steps == Checkpoint.maxCounter)
+    // One past the largest counter a run can hold is refused, checksum or not.
+    var beyond = full
+    beyond.workers[1].steps = Checkpoint.maxCounter + 1
+    #expect(throws: Checkpoint.DecodeError.self) { try Checkpoint(decoding: beyond.encoded()) }
     #expect(back.workers[1].testEpisodes == 17 && back.workers[1].testSteps == 8_500)
     #expect(back.recentTestReturns == [500, 499, 9.5] && back.testEpisodes == 77)
     #expect(back.configText.contains("ünïcödé"))

@@ -35,21 +35,62 @@ extern "C" {
  * nothing is left behind. */
 int hw_shm_create(const char *name, size_t size, void **out_base, int *out_lock_fd);
 
+/* Why an existing object was refused without being read (EPERM). Anyone
+ * can put anything in /dev/shm: only a regular file owned by this user is
+ * opened at all (lstat first, then O_NONBLOCK|O_NOFOLLOW and fstat of the
+ * same inode), and only a fully allocated one of at most HW_SHM_MAX_BYTES is
+ * mapped (reading a sparse tmpfs object allocates every page it touches). */
+enum {
+  HW_SHM_NOT_REGULAR = 1, /* a FIFO, socket, device, directory or symlink */
+  HW_SHM_NOT_OWNED = 2,   /* owned by another user (facts.owner) */
+  HW_SHM_SPARSE = 3,      /* facts.allocated < facts.size */
+  HW_SHM_TOO_LARGE = 4,   /* facts.size > HW_SHM_MAX_BYTES */
+};
+#define HW_SHM_MAX_BYTES (1ull << 40)
+
+/* What was learnt about an existing object before trusting it. */
+typedef struct hw_shm_facts {
+  uint64_t size;      /* st_size */
+  uint64_t allocated; /* st_blocks × 512 */
+  uint32_t owner;     /* st_uid */
+  uint32_t refusal;   /* 0, or HW_SHM_* when the call returned EPERM for it */
+} hw_shm_facts;
+
 /* Whether some live process holds the liveness lock of `name`
- * (*out_held = 1) or nobody does (0). */
+ * (*out_held = 1) or nobody does (0). Opens only what hw_shm_attach would. */
 int hw_shm_lock_state(const char *name, int *out_held);
 
 int hw_close(int fd);
 
-/* Opens an existing `name`, learns its size with fstat and maps all of it,
- * read-only unless `writable`. A zero-length object maps nothing and returns
- * 0 with *out_base == NULL. */
-int hw_shm_attach(const char *name, int writable, void **out_base, size_t *out_size);
+/* Opens an existing `name` (checked as above), learns its size with fstat
+ * and maps all of it, read-only unless `writable`. A zero-length object maps
+ * nothing and returns 0 with *out_base == NULL. `facts` is filled whenever
+ * the object could be looked at. */
+int hw_shm_attach(const char *name, int writable, void **out_base, size_t *out_size, hw_shm_facts *facts);
+
+/* The current size of the object behind `fd` (a creator's lock descriptor):
+ * a live segment that shrinks was truncated under the run. */
+int hw_fd_size(int fd, uint64_t *out_size);
 
 /* Removes the name. The only caller is the supervisor (and `clean`). */
 int hw_shm_unlink(const char *name);
 
 int hw_unmap(void *base, size_t size);
+
+/* ---- surviving a segment that goes bad (guard.c) ---------------------- */
+/* Arms the SIGBUS guard for the mapping [base, base + size) in this process:
+ * a SIGBUS inside it (the object was truncated under us) maps anonymous zero
+ * pages over the whole mapping and sets the tripped flag, so the access
+ * completes; any other SIGBUS goes to the previous disposition. Forked
+ * children are not guarded. One mapping at a time. */
+int hw_segment_guard(void *base, size_t size);
+/* Disarms the guard and restores the previous SIGBUS disposition. */
+void hw_segment_unguard(void);
+/* 1 once the guard replaced the mapping (or hw_segment_replace_with_zeros did). */
+int hw_segment_guard_tripped(void);
+/* Replaces the mapping with anonymous zero pages now (a shrink seen by
+ * fstat, before any access faults) and sets the tripped flag. */
+int hw_segment_replace_with_zeros(void *base, size_t size);
 
 /* ---- the process-shared lock (for --update locked) -------------------- */
 /* A robust, process-shared pthread mutex living in HW_LOCK_BYTES of the

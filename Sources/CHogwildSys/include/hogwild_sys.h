@@ -28,8 +28,10 @@ int hw_fork(pid_t *out_pid);
 /* Child-side setup right after fork: die with SIGKILL when the parent dies
  * (PR_SET_PDEATHSIG), then check the parent is still `supervisor` (it may
  * have died before prctl). Ignores SIGINT (the terminal sends it to the whole
- * process group; the supervisor decides how workers stop), restores SIGTERM
- * and SIGPIPE to their defaults. Returns ESRCH if the parent is gone. */
+ * process group; the supervisor decides how workers stop), restores SIGTERM,
+ * SIGPIPE, SIGXFSZ and SIGBUS to their defaults (a SIGBUS is the segment
+ * truncated under the worker: no backtrace, the supervisor says it once).
+ * Returns ESRCH if the parent is gone. */
 int hw_child_setup(pid_t supervisor);
 
 /* How a child ended. */
@@ -65,6 +67,30 @@ int hw_install_stop_handlers(void);
 int hw_stop_signal(void);
 /* Restores default dispositions for the stop signals. */
 void hw_reset_stop_handlers(void);
+/* Blocks (1) or unblocks (0) SIGINT, SIGTERM and SIGHUP: a run blocks them
+ * while it creates its segment and files, so a signal then waits for the
+ * handlers instead of killing the process half-way. */
+int hw_block_stop_signals(int block);
+/* Ignores SIGPIPE and SIGXFSZ: a closed pipe on stdout/stderr and a file
+ * size limit are failed writes (EPIPE, EFBIG), not the end of the process. */
+void hw_ignore_output_signals(void);
+
+/* ---- adopted processes ------------------------------------------------ */
+
+/* PR_SET_CHILD_SUBREAPER: orphans below this process are re-parented to it
+ * (not to PID 1), so it can end them. */
+int hw_become_subreaper(void);
+/* SIGKILLs and reaps every child of this process whose pid is not in `keep`,
+ * again and again as the killed ones' children come to us, for at most
+ * `timeout_ns`; *out_killed counts them. 0, or ETIMEDOUT. */
+int hw_kill_children(const pid_t *keep, size_t keep_count, uint64_t timeout_ns, int *out_killed);
+/* Forks and execs `path` (no PATH search) with stdin from /dev/null, stdout
+ * appended to `out_path` (NULL: inherited), stderr to stdout if
+ * `err_to_out`, an empty signal mask and default dispositions, and
+ * `death_signal` as its parent-death signal (kept across exec): it is sent
+ * that signal if this process dies. 0 with *out_pid, or the exec errno. */
+int hw_spawn_tied(const char *path, char *const argv[], const char *out_path, int err_to_out, int death_signal,
+                  pid_t *out_pid);
 
 /* ---- clocks and sleeping ---------------------------------------------- */
 uint64_t hw_monotonic_ns(void);
@@ -80,7 +106,9 @@ void hw_close_from(int first);
 /* Runs argv[0] (searched on PATH) with argv, stdin from /dev/null, and waits
  * for it at most `timeout_ns`: what it writes to stdout and stderr lands in
  * `out` and `err` (NUL-terminated, cut at the capacity), its end in
- * `kind` and `code` as hw_wait_child reports them. It dies with the caller
+ * `kind` and `code` as hw_wait_child reports them. Once it has ended, what
+ * is left in the pipes is taken without waiting for their end of file (a
+ * process it started may hold them open for ever). It dies with the caller
  * (PR_SET_PDEATHSIG). Returns 0; the errno of a failed exec (ENOENT,
  * EACCES…); ETIMEDOUT after killing it at the deadline. */
 int hw_run_capture(char *const argv[], uint64_t timeout_ns, char *out, size_t out_cap, size_t *out_len,

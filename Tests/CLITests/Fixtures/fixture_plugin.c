@@ -16,9 +16,16 @@
  *   -DCRASH_ONCE        hw_env_step aborts at the 100th step of a process if
  *                       it can create $HOGWILD_FIXTURE_CRASH_FILE (O_EXCL):
  *                       one worker crash per run
+ *   -DEXIT_ZERO_ONCE    as CRASH_ONCE, but exit(0) instead of abort()
+ *   -DEXIT_ZERO_ALWAYS  hw_env_step calls exit(0) at every process's 100th step
+ *   -DFORK_IN_CREATE    hw_env_create forks a child that leaves the session
+ *                       (setsid) and waits for ever (pause), appending its pid
+ *                       to $HOGWILD_FIXTURE_PID_FILE
+ *   -DHUGE_REWARD       every step's reward is 1e300
  */
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,6 +73,22 @@ int hw_env_describe(const char *name, hw_env_spec *out) {
 void *hw_env_create(const char *name, uint64_t seed) {
   (void)name;
   (void)seed;
+#ifdef FORK_IN_CREATE
+  pid_t child = fork();
+  if (child == 0) {
+    setsid();
+    for (;;) pause();
+  }
+  /* The parent notes it: the child may be ended before it could. */
+  const char *file = getenv("HOGWILD_FIXTURE_PID_FILE");
+  if (child > 0 && file != NULL) {
+    FILE *f = fopen(file, "a");
+    if (f != NULL) {
+      fprintf(f, "%d\n", (int)child);
+      fclose(f);
+    }
+  }
+#endif
 #ifdef CREATE_FAILS
   return NULL;
 #else
@@ -102,11 +125,27 @@ void hw_env_step(void *env, const float *action, float *observation, double *rew
     }
   }
 #endif
+#ifdef EXIT_ZERO_ONCE
+  const char *exit_marker = getenv("HOGWILD_FIXTURE_CRASH_FILE");
+  if (exit_marker != NULL && c->steps == 100) {
+    int fd = open(exit_marker, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd >= 0) {
+      close(fd);
+      exit(0);
+    }
+  }
+#endif
+#ifdef EXIT_ZERO_ALWAYS
+  if (c->steps == 100) exit(0);
+#endif
   c->position += action[0] >= 0.5f ? 1 : -1;
   if (c->position < 0) c->position = 0;
   *terminated = c->position == CELLS - 1;
   *truncated = 0;
   *reward = *terminated ? 1.0 : 0.0;
+#ifdef HUGE_REWARD
+  *reward = 1e300;
+#endif
   observe(c, observation);
 }
 #endif

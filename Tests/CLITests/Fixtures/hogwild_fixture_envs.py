@@ -21,10 +21,21 @@ Factories:
   dict_space      an observation space of class Dict (unsupported).
   broken          raises while making the environment.
   not_an_env      returns an object without spaces.
+  detached        corridor, but the factory first starts a process in a new
+                  session that inherits stdout and sleeps for ten minutes
+                  (its pid appended to $HOGWILD_FIXTURE_PID_FILE).
+  double_fork     corridor, but the factory first double-forks a sleeper
+                  (its pid appended to $HOGWILD_FIXTURE_PID_FILE).
+  bad_discrete    a Discrete(4) observation space whose steps observe
+                  $HOGWILD_FIXTURE_OBSERVATION (default -48): outside it.
+  huge_reward     corridor whose every reward is 1e300.
 """
 
 import os
 import random
+import subprocess
+import sys
+import time
 
 
 class Box:
@@ -153,3 +164,57 @@ def broken():
 
 def not_an_env():
     return object()
+
+
+def note_pid(pid):
+    path = os.environ.get("HOGWILD_FIXTURE_PID_FILE")
+    if path:
+        with open(path, "a") as f:
+            f.write("%d\n" % pid)
+
+
+def detached():
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+    note_pid(sleeper.pid)
+    return Corridor()
+
+
+def double_fork():
+    first = os.fork()
+    if first == 0:
+        second = os.fork()
+        if second == 0:
+            os.setsid()
+            time.sleep(600)
+            os._exit(0)
+        note_pid(second)
+        os._exit(0)
+    os.waitpid(first, 0)
+    return Corridor()
+
+
+class BadDiscrete(Corridor):
+    def __init__(self):
+        Corridor.__init__(self)
+        self.observation_space = Discrete(4)
+        self.value = int(os.environ.get("HOGWILD_FIXTURE_OBSERVATION", "-48"))
+
+    def reset(self, seed=None, options=None):
+        return 0, {}
+
+    def step(self, action):
+        return self.value, 0.0, False, False, {}
+
+
+def bad_discrete():
+    return BadDiscrete()
+
+
+class HugeReward(Corridor):
+    def step(self, action):
+        obs, _, done, truncated, info = Corridor.step(self, action)
+        return obs, 1e300, done, truncated, info
+
+
+def huge_reward():
+    return HugeReward()
