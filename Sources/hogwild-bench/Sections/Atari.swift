@@ -97,6 +97,15 @@ func benchAtari(_ bench: Bench) {
                      samples: backwardMicros[n]!, decimals: 0)
   }
 
+  // One update of the 678k parameters: zeroing dθ, clipping it, and the
+  // shared-RMSProp apply (θ, g and θ′ in one pass), exact and fast square roots.
+  for sqrt in [RMSPropSqrt.exact, .fast] {
+    var micros: [Double] = []
+    for _ in 0..<repeats { micros.append(atariApply(bench, count: net.parameterCount, sqrt: sqrt)) }
+    bench.report.add("atari.update_us_\(sqrt.rawValue)", "one update: zero dθ, clip, apply (--rmsprop-sqrt \(sqrt.rawValue)), µs",
+                     unit: "µs", samples: micros, decimals: 0)
+  }
+
   // An in-process A3C worker end to end (plugin, network, apply into a
   // private segment): CPU µs per step at n = 5 and n = 20, and its heap
   // allocations per 1,000 steps between a short and a long run.
@@ -168,4 +177,42 @@ func atariWorker(_ bench: Bench, _ resolved: ResolvedEnv, n: Int, tMax: UInt64)
     bench.fail("in-process Atari worker: \(error)")
   }
   return (cpuSeconds() - start, mc_allocations() - before)
+}
+
+/// CPU µs of one update of `count` parameters as a worker makes it: dθ
+/// zeroed, clipped (global norm 40), applied through the link with θ′
+/// refreshed in passing; the mean over enough updates to take ~0.2 s.
+private func atariApply(_ bench: Bench, count: Int, sqrt: RMSPropSqrt) -> Double {
+  bench.stopIfInterrupted()
+  do {
+    let name = "/hogwild-bench.apply.\(CurrentProcess.id)"
+    let segment = try SharedSegment.create(
+      name: name, layout: try SegmentLayout(parameterCount: count, optimizerCount: count, targetCount: 0, workerCount: 1))
+    try SharedSegment.unlink(name: name)
+    segment.header.tMax = .max
+    try segment.initializeLock()
+    segment.publish()
+    segment.header.state = .running
+    var link = WorkerLink(segment: segment, rank: 0, optimizer: .sharedRMSProp, mode: .hogwild, rmsAlpha: 0.99,
+                          rmsEpsilon: 0.1, rmsSqrt: sqrt, delay: .none, seed: 1)
+    var rng = Xoshiro256(seed: 5)
+    let gradient = (0..<count).map { _ in Float(rng.uniform(-1e-3, 1e-3)) }
+    var dTheta = gradient
+    var local = [Float](repeating: 0, count: count)
+    var updates = 0
+    let start = cpuSeconds()
+    repeat {
+      // (the backward would write dθ here; the apply's cost does not depend on its values)
+      for j in dTheta.indices { dTheta[j] = 0 }
+      _ = clipGradientNorm(&dTheta, maxNorm: 40)
+      _ = link.pushGradient(dTheta, learningRate: 1e-4, refreshing: &local)
+      updates += 1
+    } while cpuSeconds() - start < 0.2
+    let micros = (cpuSeconds() - start) / Double(updates) * 1e6
+    link.finish()
+    blackHole(local)
+    return micros
+  } catch {
+    bench.fail("apply segment: \(error)")
+  }
 }
