@@ -46,17 +46,27 @@ func benchAtari(_ bench: Bench) {
   var rng = Xoshiro256(seed: 3)
   env.reset(rng: &rng, bytes: &bytes)
   var envMicros: [Double] = []
+  var stepAllocations: UInt64 = 0, resetAllocations: UInt64 = 0, resets = 0
   for r in 0..<repeats {
     let start = cpuSeconds()
     for t in 0..<steps {
+      let a = mc_allocations()
       let outcome = env.step(action: Int(rng.next() % UInt64(spec.discreteActionCount)), bytes: &bytes)
+      let b = mc_allocations()
       if r == 0 && t < 20 { recorded += bytes }
-      if outcome.done { env.reset(rng: &rng, bytes: &bytes) }
+      if outcome.done {
+        env.reset(rng: &rng, bytes: &bytes)
+        resetAllocations += mc_allocations() - b
+        resets += 1
+      }
+      if r > 0 || t >= 20 { stepAllocations += b - a }
     }
     envMicros.append((cpuSeconds() - start) / Double(steps) * 1e6)
   }
   bench.report.add("atari.env_us", "plugin step (4 frames, pool, resize, stack), µs/step", unit: "µs", samples: envMicros,
                    decimals: 0)
+  bench.report.note("heap allocations in the plugin: \(stepAllocations) in \(repeats * steps - 20) steps, "
+                    + "\(resetAllocations) in \(resets) resets (the ALE's reset_game)")
 
   // The network as a rollout runs it: n one-row byte forwards, then the backward and the clip.
   var params = [Float](repeating: 0, count: net.parameterCount)
