@@ -100,9 +100,19 @@ sanitize:
 	ASAN_OPTIONS=detect_leaks=0 .build-sanitize/debug/hogwild-rlPackageTests.xctest \
 	  --testing-library swift-testing --skip CLITests --skip aSingleWorkerLearnsCartPole
 
+# Installs the binary; and, when `make atari` built them, the Atari plugin
+# and its ROMs in $(PREFIX)/lib/hogwild-rl/hogwild-ale/, where the installed
+# binary looks for them (docs/ATARI.md).
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/hogwild-rl
+	@ale="$(ATARI_DIR)"; \
+	if [ -f "$$ale/libhogwild_ale.so" ]; then \
+	  dest=$(DESTDIR)$(PREFIX)/lib/hogwild-rl/hogwild-ale; \
+	  install -d "$$dest/roms" && install -m 0755 "$$ale/libhogwild_ale.so" "$$dest/" \
+	    && install -m 0644 "$$ale"/roms/*.bin "$$dest/roms/" \
+	    && echo "installed the Atari plugin and its ROMs in $$dest"; \
+	else echo "(no Atari plugin to install: 'make atari' builds it)"; fi
 
 # What ARCHITECTURE.md promises, checked by grep: raw pointers stay in the
 # segment module (and TinyNN's kernel files); each C module is imported by

@@ -87,7 +87,7 @@ let package = Package(
     .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "HogwildLink", "TinyNN", "Envs"]),
     .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Formats", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Formats", "Algorithms", "Envs", "TinyNN", "HogwildSegment"], exclude: ["Fixtures"]),
+    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Formats", "Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -21,7 +21,11 @@ Command line:
     python3 examples/policy.py FILE --eval CartPole-v1 --episodes 100 [--seed 1] [--sample]
                                                          # returns in the real gymnasium environment
                                                          # (CartPoleNoVel-v1, PendulumNoVel-v1: the
-                                                         # gymnasium env with the velocities removed)
+                                                         # gymnasium env with the velocities removed;
+                                                         # ALE/<Game>-v5: wrapped as docs/ATARI.md says)
+
+Atari policies (network "atari", or "lstm" with its "conv_layers") read uint8 frames [4, 84, 84]
+(`obs` may be uint8 or the same values as floats; `input_scale` = 1/255 is applied here).
 
 Reading the files needs only the standard library (`read_file`); running them needs numpy; the
 safetensors and gymnasium packages are never required except for --eval (gymnasium).
@@ -131,9 +135,9 @@ class Policy:
     def __init__(self, meta, tensors):
         import numpy as np
 
-        if meta.get("network") not in ("mlp", "conv", "lstm"):
+        if meta.get("network") not in ("mlp", "conv", "atari", "lstm"):
             raise ValueError(f"network '{meta.get('network')}' is not supported by this policy.py "
-                             "(mlp, conv and lstm are)")
+                             "(mlp, conv, atari and lstm are)")
         self.np = np
         self.meta = meta
         self.t = {name: np.asarray(values, dtype=np.float32).reshape(shape) for name, shape, values in tensors}
@@ -178,6 +182,17 @@ class Policy:
     def _features(self, obs):
         np = self.np
         x = np.asarray(obs, dtype=np.float64).reshape(self.shape)
+        layers = self.meta.get("conv_layers")
+        if layers is not None:
+            # The Atari network: frames [C, H, W] (bytes, scaled by input_scale = 1/255), then each
+            # convolution k x k with its stride, no padding, ReLU; flattened [filter][row][column].
+            x = x * float(self.meta.get("input_scale", 1.0))
+            for layer in layers:
+                k, s = layer["kernel_size"], layer["stride"]
+                windows = np.lib.stride_tricks.sliding_window_view(x, (k, k), axis=(1, 2))[:, ::s, ::s]
+                y = np.einsum("fcij,cyxij->fyx", self.t[layer["name"] + ".weight"].astype(np.float64), windows)
+                x = np.maximum(y + self.t[layer["name"] + ".bias"][:, None, None], 0)
+            return x.reshape(-1)
         conv = self.meta.get("conv")
         if conv is None:
             return x.reshape(-1)
@@ -239,10 +254,13 @@ def load_policy(path):
 PARTIAL = {"CartPoleNoVel-v1": ("CartPole-v1", [0, 2]), "PendulumNoVel-v1": ("Pendulum-v1", [0, 1])}
 
 
-def make_env(env_id):
+def make_env(env_id, meta=None):
     """gymnasium.make(env_id), first registering the namespace's environments where the package
     does not do it on import: MinAtar 1.0.15's ids exist only after minatar.gym.register_envs(),
-    and ale_py's ALE/* ids after gymnasium.register_envs(ale_py)."""
+    and ale_py's ALE/* ids after gymnasium.register_envs(ale_py). An ALE/* id for an Atari policy
+    gets hogwild-rl's protocol (docs/ATARI.md): frameskip 1 and sticky actions as the run had them,
+    AtariPreprocessing(frame_skip=4, noop_max=30, screen_size=84, grayscale) and
+    FrameStackObservation(4); returns are game score (no clipping, whole games)."""
     import gymnasium as gym
 
     namespace = env_id.split("/", 1)[0] if "/" in env_id else None
@@ -255,6 +273,18 @@ def make_env(env_id):
         import ale_py
 
         gym.register_envs(ale_py)
+        if meta is not None and "conv_layers" in meta:
+            from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation
+
+            protocol = meta.get("env_spec", {}).get("protocol", "")
+            sticky = 0.0
+            if "sticky actions " in protocol:
+                sticky = float(protocol.split("sticky actions ", 1)[1].split()[0].rstrip(";"))
+            full = "full action set" in protocol
+            env = gym.make(env_id, frameskip=1, repeat_action_probability=sticky, full_action_space=full)
+            env = AtariPreprocessing(env, frame_skip=4, noop_max=30, screen_size=84, terminal_on_life_loss=False,
+                                     grayscale_obs=True)
+            return FrameStackObservation(env, 4)
     return gym.make(env_id)
 
 
@@ -264,7 +294,7 @@ def evaluate(policy, env_id, episodes, seed, sample):
     import numpy as np
 
     base, kept = PARTIAL.get(env_id, (env_id, None))
-    env = make_env(base)
+    env = make_env(base, policy.meta)
     view = (lambda o: o) if kept is None else (lambda o: np.asarray(o)[kept])  # noqa: E731
     rng = np.random.default_rng(seed)
     returns = []

@@ -35,7 +35,16 @@ def main(path):
     m, t = pi.meta, load_file(path)
     act = torch.nn.Tanh if m["activation"] == "tanh" else torch.nn.ReLU
     front, state = [], {}
-    if "conv" in m:
+    if "conv_layers" in m:
+        # The Atari network: nn.Conv2d(C, F, k, stride) + ReLU per layer, then nn.Flatten(0); the
+        # frames are scaled by input_scale (1/255) before the first.
+        for layer in m["conv_layers"]:
+            w = t[layer["name"] + ".weight"]
+            state[f"{len(front)}.weight"], state[f"{len(front)}.bias"] = w, t[layer["name"] + ".bias"]
+            front += [torch.nn.Conv2d(w.shape[1], w.shape[0], layer["kernel_size"], stride=layer["stride"]),
+                      torch.nn.ReLU()]
+        front.append(torch.nn.Flatten(0))
+    elif "conv" in m:
         w = t["conv.weight"]
         front = [torch.nn.Conv2d(w.shape[1], w.shape[0], m["conv"]["kernel_size"]), torch.nn.ReLU(), torch.nn.Flatten(0)]
         state = {"0.weight": w, "0.bias": t["conv.bias"]}
@@ -64,7 +73,10 @@ def main(path):
     worst, worst_module, s = 0.0, 0.0, None
     pi.reset()
     for _ in range(50):
-        if "conv" in m:
+        if "conv_layers" in m:
+            obs = rng.integers(0, 256, m["observation_shape"]).astype(np.uint8)
+            x = torch.from_numpy(obs.astype(np.float32) * np.float32(m["input_scale"]))
+        elif "conv" in m:
             obs = (rng.random(m["observation_shape"]) < 0.2).astype(np.float32)
             x = torch.from_numpy(obs.transpose(2, 0, 1).copy())
         else:

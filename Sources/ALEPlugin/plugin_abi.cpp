@@ -109,7 +109,7 @@ bool resolve(const char *name, const char *const *options, Resolved &out, std::s
     if (out.game == nullptr) {
       why = std::string("no environment named \"") + name +
             "\": the ALE plugin has ALE/<Game>-v5 for ale-py 0.12.1's games, e.g. ALE/Pong-v5 "
-            "(`hogwild-rl envs --env plugin:PATH` lists those whose ROM is present)";
+            "(`hogwild-rl envs` lists those whose ROM is present)";
       return false;
     }
   }

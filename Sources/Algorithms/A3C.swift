@@ -72,9 +72,9 @@ struct ActorCriticLearner<Model: ActorCriticNetwork, Head: PolicyHead>: LocalGra
   var returns: [Float]
   /// The last gradient's summed losses.
   var losses = LossSums()
-  /// The next rollout starts an episode: the environment is reset first
-  /// (K = 1; not the first time, `resetAll` did) and a recurrent state
-  /// starts from zero.
+  /// The next rollout starts a learning episode: a recurrent state starts
+  /// from zero (and, K = 1, the environment was reset first unless only a
+  /// life was lost; not the first time, `resetAll` did).
   var episodeStarts = true
 
   init(model: Model, head: Head, hyper: Hyperparameters, envCount K: Int) {
@@ -100,19 +100,19 @@ struct ActorCriticLearner<Model: ActorCriticNetwork, Head: PolicyHead>: LocalGra
   var rows: Int { buffer.rows }
 
   /// Up to n lockstep steps with a ~ π(·|s; θ′) and each environment's
-  /// bootstrap: R = 0 for a terminal state, else V(s; θ′) — a time-limit
-  /// truncation is not terminal, so it bootstraps too. K = 1 stops at the
-  /// episode's end (the paper) and resets the environment at the start of
-  /// the next rollout; K > 1 restarts an ended episode and goes on.
+  /// bootstrap: R = 0 for a terminal state (or a lost life), else V(s; θ′)
+  /// — a time-limit truncation is not terminal, so it bootstraps too. K = 1
+  /// stops at the episode's end (the paper) and resets the environment at
+  /// the start of the next rollout (not after a lost life: the game goes
+  /// on); K > 1 restarts an ended episode and goes on.
   mutating func rollout(_ envs: inout EnvironmentBatch, rng: inout Xoshiro256) {
     let K = buffer.envCount, n = buffer.n
-    if buffer.episodeEnded { envs.reset(0, rng: &rng) }
+    if buffer.environmentEnded { envs.reset(0, rng: &rng) }
     model.startSequence(&work, newEpisode: episodeStarts, lastRow: buffer.steps - 1)
     buffer.start()
     while buffer.continues {
       let first = buffer.steps * K
-      model.forward(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K, firstRow: first,
-                    workspace: &work)
+      model.forward(params: thetaLocal, observations: envs, from: 0, rows: K, firstRow: first, workspace: &work)
       for k in 0..<K {
         let row = first + k
         let outcome = model.act(&head, work, row: row, rng: &rng, envs: &envs, k: k)
@@ -129,8 +129,8 @@ struct ActorCriticLearner<Model: ActorCriticNetwork, Head: PolicyHead>: LocalGra
       let R = buffer.endsTerminal ? 0 : value(of: envs, 0, row: buffer.steps)
       buffer.bootstrap(R)
     } else {
-      model.forwardValues(params: thetaLocal, input: envs.observations, inputOffset: 0, rows: K,
-                          firstRow: n * K, workspace: &work)
+      model.forwardValues(params: thetaLocal, observations: envs, from: 0, rows: K, firstRow: n * K,
+                          workspace: &work)
       for k in 0..<K { buffer.bootstraps[k] = model.value(work, row: n * K + k) }
     }
     episodeStarts = buffer.episodeEnded
@@ -138,8 +138,7 @@ struct ActorCriticLearner<Model: ActorCriticNetwork, Head: PolicyHead>: LocalGra
 
   /// V(s; θ′) of environment k's current observation, through `row`.
   private mutating func value(of envs: EnvironmentBatch, _ k: Int, row: Int) -> Float {
-    model.forwardValues(params: thetaLocal, input: envs.observations, inputOffset: k * envs.observationSize,
-                        rows: 1, firstRow: row, workspace: &work)
+    model.forwardValues(params: thetaLocal, observations: envs, from: k, rows: 1, firstRow: row, workspace: &work)
     return model.value(work, row: row)
   }
 

@@ -33,13 +33,13 @@ protocol ActorCriticNetwork {
   /// Where the next rollout's sequence starts: zero state at an episode's
   /// start, else the state after `lastRow` of the last rollout.
   func startSequence(_ work: inout Workspace, newEpisode: Bool, lastRow: Int)
-  /// π's outputs and V of `rows` observation rows (from `input[inputOffset]`)
-  /// into rows `firstRow ..< firstRow + rows`.
-  func forward(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  /// π's outputs and V of `rows` observations of `envs` (from environment
+  /// `first`) into rows `firstRow ..< firstRow + rows`.
+  func forward(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                workspace: inout Workspace)
-  /// V alone of `rows` observation rows (bootstrap states) into rows
+  /// V alone of `rows` observations (bootstrap states) into rows
   /// `firstRow ..< firstRow + rows`.
-  func forwardValues(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  func forwardValues(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                      workspace: inout Workspace)
   /// V(s) of `row`.
   func value(_ work: Workspace, row: Int) -> Float
@@ -68,18 +68,16 @@ struct JointNetwork<Net: Network>: ActorCriticNetwork {
   func startSequence(_ work: inout NetworkWorkspace<Float>, newEpisode: Bool, lastRow: Int) {}
 
   @inline(__always)
-  func forward(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  func forward(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                workspace: inout NetworkWorkspace<Float>) {
-    network.forward(params: params, input: input, inputOffset: inputOffset,
-                    rowCount: rows, firstRow: firstRow,
+    network.forward(params: params, observations: envs, from: first, rows: rows, firstRow: firstRow,
                     workspace: &workspace)
   }
 
   @inline(__always)
-  func forwardValues(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  func forwardValues(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                      workspace: inout NetworkWorkspace<Float>) {
-    forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: firstRow,
-            workspace: &workspace)
+    forward(params: params, observations: envs, from: first, rows: rows, firstRow: firstRow, workspace: &workspace)
   }
 
   @inline(__always)
@@ -139,21 +137,18 @@ struct SplitNetworks: ActorCriticNetwork {
   func startSequence(_ work: inout Workspace, newEpisode: Bool, lastRow: Int) {}
 
   @inline(__always)
-  func forward(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  func forward(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                workspace: inout Workspace) {
-    policy.forward(params: params, input: input, inputOffset: inputOffset,
-                    rowCount: rows, firstRow: firstRow,
+    policy.forward(params: params, observations: envs, from: first, rows: rows, firstRow: firstRow,
                    workspace: &workspace.policy)
-    value.forward(params: params, input: input, inputOffset: inputOffset,
-                    rowCount: rows, firstRow: firstRow,
+    value.forward(params: params, observations: envs, from: first, rows: rows, firstRow: firstRow,
                   workspace: &workspace.value)
   }
 
   @inline(__always)
-  func forwardValues(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  func forwardValues(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                      workspace: inout Workspace) {
-    value.forward(params: params, input: input, inputOffset: inputOffset,
-                    rowCount: rows, firstRow: firstRow,
+    value.forward(params: params, observations: envs, from: first, rows: rows, firstRow: firstRow,
                   workspace: &workspace.value)
   }
 
@@ -206,18 +201,17 @@ struct JointRecurrentNetwork<Torso: Network>: ActorCriticNetwork {
   }
 
   @inline(__always)
-  func forward(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  func forward(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                workspace: inout RecurrentWorkspace<Float>) {
     precondition(rows == 1, "a recurrent network steps one environment")
-    network.forward(params: params, input: input, inputOffset: inputOffset, step: firstRow, workspace: &workspace)
+    network.forward(params: params, observations: envs, from: first, step: firstRow, workspace: &workspace)
   }
 
   /// V after the rollout: one more step of the same sequence.
   @inline(__always)
-  func forwardValues(params: [Float], input: [Float], inputOffset: Int, rows: Int, firstRow: Int,
+  func forwardValues(params: [Float], observations envs: EnvironmentBatch, from first: Int, rows: Int, firstRow: Int,
                      workspace: inout RecurrentWorkspace<Float>) {
-    forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: firstRow,
-            workspace: &workspace)
+    forward(params: params, observations: envs, from: first, rows: rows, firstRow: firstRow, workspace: &workspace)
   }
 
   @inline(__always)

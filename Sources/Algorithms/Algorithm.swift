@@ -73,9 +73,14 @@ public enum AlgorithmFactory {
     let categorical = CategoricalHead(actionCount: max(1, spec.discreteActionCount))
     if h.network == .lstm {
       precondition(!kind.isValueBased, "--net lstm is for the actor-critics")
-      if spec.observationShape.count == 3 {
+      switch NetworkKind.recurrentTorso(spec) {
+      case .atari:
+        let net = JointRecurrentNetwork(network: NetworkBuilder.recurrentAtari(h, spec, outputs: outputs, name: name))
+        return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: net, head: categorical, synchronous: kind.isSynchronous))
+      case .conv:
         let net = JointRecurrentNetwork(network: NetworkBuilder.recurrentConv(h, spec, outputs: outputs, name: name))
         return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: net, head: categorical, synchronous: kind.isSynchronous))
+      default: break
       }
       let net = JointRecurrentNetwork(network: NetworkBuilder.recurrentMLP(h, spec, outputs: outputs, name: name))
       return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: net, head: categorical, synchronous: kind.isSynchronous))
@@ -90,6 +95,13 @@ public enum AlgorithmFactory {
       }
     case .conv:
       let net = NetworkBuilder.conv(spec, outputs: outputs, name: name)
+      switch kind {
+      case .a3c, .a2c: return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: JointNetwork(network: net), head: categorical, synchronous: kind.isSynchronous))
+      case .qn: return SpecializedAlgorithm(QN(hyper: h, spec: spec, network: net))
+      case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ(hyper: h, spec: spec, network: net, sarsa: kind == .sarsa1))
+      }
+    case .atari:
+      let net = NetworkBuilder.atari(spec, outputs: outputs, name: name)
       switch kind {
       case .a3c, .a2c: return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: JointNetwork(network: net), head: categorical, synchronous: kind.isSynchronous))
       case .qn: return SpecializedAlgorithm(QN(hyper: h, spec: spec, network: net))

@@ -150,6 +150,34 @@ public struct Hyperparameters: Equatable, Sendable {
     algorithm == .q1 ? 2_000 : Hyperparameters().targetInterval
   }
 
+  /// The settings that differ on Atari frames (`--net atari`, and
+  /// `--net lstm` on them), the paper's where it states them.
+  public struct AtariDefaults: Sendable {
+    /// t_max = 5 (Mnih et al. 2016): the network, not the segment traffic,
+    /// is what each step costs here (see docs/ATARI.md, "Speed").
+    public let nSteps: Int
+    /// β = 0.01, the paper's for discrete actions.
+    public let entropyCoefficient: Double
+    /// 7·10⁻⁴: the middle of the paper's log-uniform range [10⁻⁴, 10⁻²]
+    /// and the common fixed choice (ALGORITHMS.md), for every algorithm.
+    public let learningRate: Double
+    /// Annealed linearly to 0 at T_max, as the paper does.
+    public let learningRateSchedule: LearningRateSchedule
+    /// The gradient-norm clip (40, as universe-starter-agent's A3C): the
+    /// paper states none; 5 cut most of its Atari updates (docs/ATARI.md).
+    public let maxGradientNorm: Double
+    /// The A3C-LSTM's 256 cells.
+    public let lstmCells: Int
+    /// No greedy test episodes by default: a whole game costs thousands of
+    /// steps, so value-based runs are scored on training episodes.
+    public let testEvery: Int
+  }
+
+  /// The Atari settings (see `AtariDefaults`).
+  public static let atari = AtariDefaults(nSteps: 5, entropyCoefficient: 0.01, learningRate: 7e-4,
+                                          learningRateSchedule: .linear, maxGradientNorm: 40, lstmCells: 256,
+                                          testEvery: 0)
+
   /// The numeric settings as stored in the segment header.
   public var table: [(key: String, value: Double)] {
     [

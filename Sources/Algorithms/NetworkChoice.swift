@@ -12,21 +12,48 @@ public enum NetworkKind: String, CaseIterable, Sendable {
   /// layer of 128 ReLU units, then the outputs (`--hidden`/`--activation`
   /// do not apply). Needs a height × width × channels observation.
   case conv
-  /// A3C-LSTM: the torso (`mlp`'s hidden layers, or `conv`'s convolution
-  /// and 128 ReLU units for image observations) → an LSTM of
-  /// `--lstm-cells` cells → the policy and value outputs; the state is
-  /// carried across rollouts within an episode. Actor-critics only.
+  /// A3C-LSTM: the torso (`mlp`'s hidden layers; for image observations
+  /// `conv`'s convolution and 128 ReLU units, or for stacked frames
+  /// `atari`'s two convolutions and 256 units) → an LSTM of `--lstm-cells`
+  /// cells → the policy and value outputs; the state is carried across
+  /// rollouts within an episode. Actor-critics only.
   case lstm
+  /// The paper's Atari network (Mnih et al. 2013, 2016): 16 filters 8×8
+  /// stride 4, 32 filters 4×4 stride 2, 256 units, all ReLU, then the
+  /// outputs. Needs stacked frames [channels, height, width] of at least
+  /// 20×20 (ALE's [4, 84, 84] bytes).
+  case atari
 
-  /// The default for an environment: `conv` for image-like (h × w × c)
-  /// observations such as MinAtar's, `mlp` otherwise.
+  /// The default for an environment: `atari` for stacked frames of bytes
+  /// (the ALE's), `conv` for image-like (h × w × c) observations such as
+  /// MinAtar's, `mlp` otherwise.
   public static func defaultFor(_ spec: EnvSpec) -> NetworkKind {
-    spec.observationShape.count == 3 ? .conv : .mlp
+    if spec.observationIsBytes && readsFrames(spec) { return .atari }
+    return spec.observationShape.count == 3 ? .conv : .mlp
   }
 
   /// Whether this network can read `spec`'s observations.
   public func fits(_ spec: EnvSpec) -> Bool {
-    self != .conv || spec.observationShape.count == 3
+    switch self {
+    case .conv: spec.observationShape.count == 3
+    case .atari: Self.readsFrames(spec)
+    case .mlp, .lstm: true
+    }
+  }
+
+  /// Whether `spec`'s observations are stacked frames the paper's network
+  /// reads: [channels, height, width] with at most 64 channels and frames
+  /// of at least 20×20 (the two convolutions need that much). MinAtar's
+  /// [10, 10, C] planes are not.
+  public static func readsFrames(_ spec: EnvSpec) -> Bool {
+    let s = spec.observationShape
+    return s.count == 3 && (1...64).contains(s[0]) && s[1] >= 20 && s[2] >= 20
+  }
+
+  /// `--net lstm`'s torso for `spec`: `atari`'s for stacked frames, `conv`'s
+  /// for other images, else `mlp`'s hidden layers.
+  public static func recurrentTorso(_ spec: EnvSpec) -> NetworkKind {
+    readsFrames(spec) ? .atari : spec.observationShape.count == 3 ? .conv : .mlp
   }
 }
 
@@ -40,6 +67,22 @@ enum NetworkBuilder {
 
   static func mlp(_ hyper: Hyperparameters, _ spec: EnvSpec, outputs: Int, name: String) -> MLP {
     MLP(inputs: spec.observationSize, hidden: hyper.hidden, outputs: outputs, activation: hyper.activation, name: name)
+  }
+
+  /// The paper's Atari network over `spec`'s [channels, height, width] frames.
+  static func atari(_ spec: EnvSpec, outputs: Int, name: String) -> AtariNet {
+    let shape = spec.observationShape
+    precondition(NetworkKind.readsFrames(spec), "--net atari needs stacked frames [channels, height, width]")
+    return AtariNet(channels: shape[0], height: shape[1], width: shape[2], outputs: outputs, name: name)
+  }
+
+  /// `--net lstm`'s network for stacked frames (A3C-LSTM on Atari): the
+  /// paper's two convolutions and its 256-unit layer as the torso (linear,
+  /// then ReLU into the LSTM), then the LSTM and a linear head.
+  static func recurrentAtari(_ hyper: Hyperparameters, _ spec: EnvSpec, outputs: Int, name: String) -> RecurrentNetwork<AtariNet> {
+    let shape = spec.observationShape
+    let torso = AtariNet(channels: shape[0], height: shape[1], width: shape[2], hidden: [], outputs: 256, name: "torso")
+    return RecurrentNetwork(torso: torso, torsoActivation: .relu, cells: hyper.lstmCells, outputs: outputs, headName: name)
   }
 
   static func conv(_ spec: EnvSpec, outputs: Int, name: String) -> ConvNet {
@@ -92,6 +135,7 @@ enum NetworkBuilder {
     switch hyper.network {
     case .mlp: return mlp(hyper, spec, outputs: outputs, name: name)
     case .conv: return conv(spec, outputs: outputs, name: name)
+    case .atari: return atari(spec, outputs: outputs, name: name)
     case .lstm: preconditionFailure("--net lstm is a RecurrentNetwork, not a Network (see RecurrentPolicy)")
     }
   }

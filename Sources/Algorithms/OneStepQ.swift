@@ -115,8 +115,9 @@ struct OneStepQLearner<Net: Network>: QLearner {
       for k in 0..<K {
         let outcome = envs.step(k, action: current[k])
         q.actions[first + k] = current[k]
-        q.targets[first + k] = Float(outcome.reward)
-        terminated[k] = outcome.terminated
+        q.targets[first + k] = Float(outcome.learningReward)
+        // A lost life is terminal for the target (the game goes on).
+        terminated[k] = outcome.learningTerminal
         done[k] = outcome.done
         if outcome.done {
           let e = envs.takeEpisode(k)

@@ -8,7 +8,7 @@ import TinyNN
 
 /// A trained policy: the network of `kind` for `spec`, acting on a fixed θ.
 public struct Policy {
-  /// The network (an `MLP` or a `ConvNet`, per the run's `--net`; with
+  /// The network (an `MLP`, a `ConvNet` or an `AtariNet`, per the run's `--net`; with
   /// `--net lstm`, the recurrent network's head, and `recurrent` plays).
   public let network: any Network
   /// With `--net lstm`: one episode of the recurrent policy (the concrete
@@ -38,16 +38,22 @@ public struct Policy {
       gaussian = nil
       let (outputs, name) = NetworkBuilder.head(for: kind, spec)
       let actions = spec.discreteActionCount
-      if spec.observationShape.count == 3 {
+      switch NetworkKind.recurrentTorso(spec) {
+      case .atari:
+        let net = NetworkBuilder.recurrentAtari(hyperparameters, spec, outputs: outputs, name: name)
+        network = net.head
+        (expectedCount, expectedLayers) = (net.parameterCount, net.layerEntries)
+        recurrent = Self.player(net, actions: actions, spec: spec)
+      case .conv:
         let net = NetworkBuilder.recurrentConv(hyperparameters, spec, outputs: outputs, name: name)
         network = net.head
         (expectedCount, expectedLayers) = (net.parameterCount, net.layerEntries)
-        recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
-      } else {
+        recurrent = Self.player(net, actions: actions, spec: spec)
+      default:
         let net = NetworkBuilder.recurrentMLP(hyperparameters, spec, outputs: outputs, name: name)
         network = net.head
         (expectedCount, expectedLayers) = (net.parameterCount, net.layerEntries)
-        recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
+        recurrent = Self.player(net, actions: actions, spec: spec)
       }
     } else if kind == .a3c && spec.discreteActionCount == 0 && hyperparameters.network == .lstm {
       let net = NetworkBuilder.recurrentGaussian(hyperparameters, spec)
@@ -80,11 +86,12 @@ public struct Policy {
   }
 
   /// A recurrent episode with the concrete network type.
-  static func player<T: Network>(_ net: RecurrentNetwork<T>, actions: Int, observationSize: Int)
+  static func player<T: Network>(_ net: RecurrentNetwork<T>, actions: Int, spec: EnvSpec)
     -> (inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int)
   {
     { env, theta, rng, greedy in
-      var p = RecurrentEpisodePlayer(network: net, actionCount: actions, observationSize: observationSize)
+      var p = RecurrentEpisodePlayer(network: net, actionCount: actions, observationSize: spec.observationSize,
+                                     observationBytes: spec.observationIsBytes)
       return p.play(&env, parameters: theta, rng: &rng, greedy: greedy)
     }
   }
@@ -133,7 +140,8 @@ public struct Policy {
   /// One episode with the concrete network type (opened from `network`).
   func play<Net: Network, E: Environment>(_ net: Net, _ env: inout E, rng: inout Xoshiro256,
                                           greedy: Bool) -> (return: Double, length: Int) {
-    var player = EpisodePlayer(network: net, actionCount: actionCount, observationSize: env.spec.observationSize)
+    var player = EpisodePlayer(network: net, actionCount: actionCount, observationSize: env.spec.observationSize,
+                               observationBytes: env.spec.observationIsBytes)
     var boxed: any Environment = env
     defer { env = boxed as! E }
     // Never abandoned: keepGoing is always true.

@@ -50,8 +50,8 @@ struct QFunction<Net: Network>: LocalGradient {
   /// `first`) into rows `firstRow…`.
   @inline(__always)
   mutating func forward(_ envs: EnvironmentBatch, from first: Int = 0, rows: Int, firstRow: Int) {
-    network.forward(params: thetaLocal, input: envs.observations, inputOffset: first * envs.observationSize,
-                    rowCount: rows, firstRow: firstRow, workspace: &work)
+    network.forward(params: thetaLocal, observations: envs, from: first, rows: rows, firstRow: firstRow,
+                    workspace: &work)
   }
 
   /// ε-greedy on Q(s, ·; θ′) of `row`.
@@ -64,9 +64,8 @@ struct QFunction<Net: Network>: LocalGradient {
   /// Q(s, ·; θ⁻) of every environment's observation, into target rows 0..<K.
   @inline(__always)
   mutating func forwardTarget(_ envs: EnvironmentBatch) {
-    network.forward(params: thetaTarget, input: envs.observations, inputOffset: 0,
-                    rowCount: envs.count,
-                    firstRow: 0, workspace: &targetWork)
+    network.forward(params: thetaTarget, observations: envs, from: 0, rows: envs.count, firstRow: 0,
+                    workspace: &targetWork)
   }
 
   /// max_a Q(s, a; θ⁻) of target row `row`.
@@ -82,8 +81,7 @@ struct QFunction<Net: Network>: LocalGradient {
   /// max_a Q(s, a; θ⁻) of environment k's observation alone (target row 0).
   @inline(__always)
   mutating func maxTarget(of envs: EnvironmentBatch, _ k: Int) -> Float {
-    network.forward(params: thetaTarget, input: envs.observations, inputOffset: k * envs.observationSize,
-                    rowCount: 1, firstRow: 0, workspace: &targetWork)
+    network.forward(params: thetaTarget, observations: envs, from: k, rows: 1, firstRow: 0, workspace: &targetWork)
     return maxTarget(row: 0)
   }
 
@@ -115,14 +113,16 @@ protocol QLearner {
   var finished: FinishedEpisodes { get set }
   /// Transitions of the last rollout (rows of the gradient).
   var rows: Int { get }
-  /// K = 1: the last rollout ended its episode.
+  /// K = 1: the last rollout ended its learning episode (the episode, or
+  /// a life: see RolloutBuffer.swift).
   var episodeEnded: Bool { get }
   /// Each action is chosen one step ahead, on s′ (the one-step methods):
   /// an episode's first action is chosen before its first step.
   static var choosesAhead: Bool { get }
   /// Every environment's next action (learners that choose ahead).
   mutating func chooseActions(_ envs: EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256)
-  /// K = 1, after the update that ended an episode: the next one.
+  /// K = 1, after the update that ended a learning episode: the next one
+  /// (the environment reset unless only a life was lost).
   mutating func startEpisode(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256)
   mutating func rollout(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256)
   /// The batch's targets and dθ.

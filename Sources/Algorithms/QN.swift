@@ -122,7 +122,7 @@ struct NStepQLearner<Net: Network>: QLearner {
   func chooseActions(_ envs: EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {}
 
   mutating func startEpisode(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {
-    envs.reset(0, rng: &rng)
+    if buffer.environmentEnded { envs.reset(0, rng: &rng) }
   }
 
   /// Up to n lockstep steps, ε-greedy on Q(s, ·; θ′) per environment, and

@@ -12,27 +12,36 @@ struct RecurrentEpisodePlayer<Torso: Network> {
   let actionCount: Int
   var workspace: RecurrentWorkspace<Float>
   var observation: [Float]
+  var bytes: [UInt8]
   var probabilities: [Float]
 
-  init(network: RecurrentNetwork<Torso>, actionCount: Int, observationSize: Int) {
+  init(network: RecurrentNetwork<Torso>, actionCount: Int, observationSize: Int, observationBytes: Bool = false) {
     precondition(actionCount >= 1 && actionCount <= network.outputs, "more actions than outputs")
     self.network = network
     self.actionCount = actionCount
     workspace = network.makeWorkspace(maxSteps: 1)
-    observation = [Float](repeating: 0, count: observationSize)
+    observation = [Float](repeating: 0, count: observationBytes ? 0 : observationSize)
+    bytes = [UInt8](repeating: 0, count: observationBytes ? observationSize : 0)
     probabilities = [Float](repeating: 0, count: actionCount)
   }
 
   /// One episode from `env`'s reset: the most probable action with
-  /// `greedy`, else sampled from π(·|s, h; θ) with `rng`.
+  /// `greedy`, else sampled from π(·|s, h; θ) with `rng`. A lost life
+  /// (Atari) starts the state afresh, as in training; the episode is the
+  /// whole game.
   mutating func play(_ env: inout any Environment, parameters: [Float], rng: inout Xoshiro256,
                      greedy: Bool) -> (return: Double, length: Int) {
-    env.reset(rng: &rng, observation: &observation)
+    let readsBytes = !bytes.isEmpty
+    if readsBytes { env.reset(rng: &rng, bytes: &bytes) } else { env.reset(rng: &rng, observation: &observation) }
     workspace.resetState()
     var total = 0.0
     var length = 0
     while true {
-      network.forward(params: parameters, input: observation, step: 0, workspace: &workspace)
+      if readsBytes {
+        network.forward(params: parameters, bytes: bytes, step: 0, workspace: &workspace)
+      } else {
+        network.forward(params: parameters, input: observation, step: 0, workspace: &workspace)
+      }
       workspace.carryState(fromStep: 0)
       let offset = workspace.head.outputOffset(row: 0)
       let action: Int
@@ -43,10 +52,11 @@ struct RecurrentEpisodePlayer<Torso: Network> {
                                   into: &probabilities)
         action = CategoricalPolicy.sample(probs: probabilities, count: actionCount, uniform: rng.nextUnitFloat())
       }
-      let outcome = env.step(action: action, observation: &observation)
+      let outcome = readsBytes ? env.step(action: action, bytes: &bytes) : env.step(action: action, observation: &observation)
       total += outcome.reward
       length += 1
       if outcome.done { return (total, length) }
+      if outcome.lifeLost { workspace.resetState() }
     }
   }
 }

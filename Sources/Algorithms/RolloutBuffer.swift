@@ -3,6 +3,13 @@
 // how the step left its episode, the values the returns bootstrap from, and
 // the episodes that ended (published by the loop once the steps are counted).
 // Row t·K + k is step t of environment k.
+//
+// Two episodes are told apart for environments that report lost lives
+// (Atari): the learning episode ends at a lost life as at a terminal state
+// (no bootstrap; the next rollout starts a recurrent state afresh) and
+// learns from the learning reward (Atari's clipped one), while the
+// environment's episode — the whole game, in game score — goes on to its
+// end, and only that end resets the environment and is reported.
 
 import Envs
 
@@ -37,8 +44,12 @@ struct RolloutBuffer {
   var finished: FinishedEpisodes
   /// Lockstep steps taken (≤ n; fewer only with K = 1, when the episode ended).
   var steps = 0
-  /// K = 1: the episode ended, and with it the rollout.
+  /// K = 1: the learning episode ended (the episode, or a life), and with it
+  /// the rollout.
   var episodeEnded = false
+  /// K = 1: the environment's episode ended: it is reset before the next
+  /// rollout (a lost life alone ends only the learning episode).
+  var environmentEnded = false
 
   init(steps n: Int, environments K: Int) {
     precondition(n >= 1 && K >= 1)
@@ -58,26 +69,30 @@ struct RolloutBuffer {
   mutating func start() {
     steps = 0
     episodeEnded = false
+    environmentEnded = false
   }
 
   /// Whether another lockstep step belongs to this rollout.
   var continues: Bool { steps < n && !episodeEnded }
 
-  /// Records environment k's step as `row`: its reward, how it left the
-  /// episode, and an ended episode in `finished`. Returns whether the
-  /// environment must start its next episode now (K > 1: the caller first
-  /// sets a truncation's `truncationValues[row]`, then resets it); with
-  /// K = 1 the rollout ends instead.
+  /// Records environment k's step as `row`: its learning reward, how it
+  /// left the learning episode, and an ended episode in `finished`. Returns
+  /// whether the environment must start its next episode now (K > 1: the
+  /// caller first sets a truncation's `truncationValues[row]`, then resets
+  /// it); with K = 1 the rollout ends instead.
   @inline(__always)
   mutating func record(_ outcome: StepOutcome, row: Int, of k: Int, _ envs: inout EnvironmentBatch) -> Bool {
-    rewards[row] = Float(outcome.reward)
-    // Gymnasium may report both at step 500: termination wins.
-    ends[row] = outcome.terminated ? .terminated : outcome.truncated ? .truncated : .running
+    rewards[row] = Float(outcome.learningReward)
+    // Gymnasium may report both at step 500: termination wins; a lost life
+    // ends the learning episode as a termination does.
+    ends[row] = outcome.learningTerminal ? .terminated : outcome.truncated ? .truncated : .running
+    if envCount == 1 && outcome.lifeLost { episodeEnded = true }
     guard outcome.done else { return false }
     let e = envs.takeEpisode(k)
     finished.add(total: e.total, length: e.length, offset: row + 1)
     if envCount == 1 {
       episodeEnded = true
+      environmentEnded = true
       return false
     }
     return true

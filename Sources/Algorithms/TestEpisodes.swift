@@ -56,15 +56,17 @@ struct GreedyTester<Net: Network> {
   var theta: [Float]
   var player: EpisodePlayer<Net>
 
-  /// - Parameter environment: copied (environments are value types), so the
-  ///   training episode in progress is not disturbed.
+  /// - Parameter environment: its independent copy plays the tests (a copy
+  ///   of a value type; a plugin's new environment), so the training
+  ///   episode in progress is not disturbed.
   init(network: Net, environment: any Environment, every: Int, seed: UInt64, link: WorkerLink) {
     self.seed = seed
     schedule = TestSchedule(every: UInt64(max(0, every)), workerSteps: link.workerSteps)
-    env = environment
+    env = environment.independentCopy(seed: seed ^ (0x7E57 << 48 | UInt64(link.rank)))
     theta = [Float](repeating: 0, count: network.parameterCount)
     player = EpisodePlayer(network: network, actionCount: environment.spec.discreteActionCount,
-                           observationSize: environment.spec.observationSize)
+                           observationSize: environment.spec.observationSize,
+                           observationBytes: environment.spec.observationIsBytes)
   }
 
   /// Called at each training episode's end: plays a test episode if due.

@@ -13,12 +13,20 @@ public struct ResolvedEnv: Sendable {
   public let spec: EnvSpec
   /// The interpreter of a Python source (nil for the others).
   public let python: String?
+  /// The Atari protocol's settings, passed to a plugin as its options: always
+  /// for an `ALE/<Game>-v5` source, for a `plugin:` source only when some
+  /// were given (nil: the plugin's defaults, no options).
+  public let atari: AtariSettings?
 
-  public init(source: EnvSource, spec: EnvSpec, python: String?) {
+  public init(source: EnvSource, spec: EnvSpec, python: String?, atari: AtariSettings? = nil) {
     self.source = source
     self.spec = spec
     self.python = python
+    self.atari = atari
   }
+
+  /// The plugin options this environment is built with.
+  public var pluginOptions: [String] { atari?.options ?? [] }
 
   /// A built-in id (which must be registered): no probe needed.
   public init(builtin id: String) {
@@ -31,7 +39,7 @@ public struct ResolvedEnv: Sendable {
   /// was trained on. Throws one line naming what changed.
   public func reprobed() throws(EnvSourceError) -> ResolvedEnv {
     guard case .builtin = source else {
-      let now = try EnvCatalog.resolve(source, python: python)
+      let now = try EnvCatalog.resolve(source, python: python, atari: atari)
       if let change = Self.difference(spec, now.spec) {
         throw EnvSourceError("\(source.text): its spec changed since the checkpoint: \(change)")
       }
@@ -65,6 +73,12 @@ public struct ResolvedEnv: Sendable {
       return "reward threshold \(a.rewardThreshold.map { "\($0)" } ?? "none") → \(b.rewardThreshold.map { "\($0)" } ?? "none")"
     }
     if a.observationIsBinary != b.observationIsBinary { return "binary observations \(a.observationIsBinary) → \(b.observationIsBinary)" }
+    if a.observationIsBytes != b.observationIsBytes { return "byte observations \(a.observationIsBytes) → \(b.observationIsBytes)" }
+    if a.reportsLifeLoss != b.reportsLifeLoss { return "life loss \(a.reportsLifeLoss) → \(b.reportsLifeLoss)" }
+    if a.shapesReward != b.shapesReward { return "shaped rewards \(a.shapesReward) → \(b.shapesReward)" }
+    if a.protocolLine != b.protocolLine {
+      return "protocol \"\(a.protocolLine ?? "none")\" → \"\(b.protocolLine ?? "none")\""
+    }
     return nil
   }
 
@@ -88,7 +102,9 @@ public struct ResolvedEnv: Sendable {
       guard let env = EnvRegistry.make(id, options: options) else { throw EnvSourceError("unknown environment '\(id)'") }
       return env
     case .plugin(let path, _):
-      return try PluginEnvironment(path: path, spec: spec, seed: seed)
+      return try PluginEnvironment(path: path, spec: spec, options: pluginOptions, seed: seed)
+    case .ale(let id):
+      return try PluginEnvironment(path: try AtariPlugin.locate(for: id), spec: spec, options: pluginOptions, seed: seed)
     case .gym, .python:
       return try PythonBridgeEnvironment(source: source, spec: spec, python: python ?? "python3",
                                          spinNanoseconds: Self.spin(concurrent: concurrent))
@@ -107,7 +123,7 @@ public struct ResolvedEnv: Sendable {
 
 }
 
-/// Resolves sources, probing each (source, interpreter) once per process.
+/// Resolves sources, probing each (source, interpreter, options) once per process.
 public enum EnvCatalog {
   nonisolated(unsafe) private static var resolved: [String: ResolvedEnv] = [:]
 
@@ -115,18 +131,32 @@ public enum EnvCatalog {
   /// sources by running the adaptor's probe with `python` (already resolved
   /// by PythonInterpreter; nil: resolve the default). Built-in ids cost
   /// nothing.
-  public static func resolve(_ source: EnvSource, python: String? = nil) throws(EnvSourceError) -> ResolvedEnv {
+  /// `atari`: a plugin's options (an `ALE/<Game>-v5` source without them
+  /// gets the defaults).
+  public static func resolve(_ source: EnvSource, python: String? = nil,
+                             atari: AtariSettings? = nil) throws(EnvSourceError) -> ResolvedEnv {
     switch source {
     case .builtin(let id):
       guard let spec = EnvRegistry.spec(id) else { throw EnvSourceError("unknown environment '\(id)'") }
       return ResolvedEnv(source: source, spec: spec, python: nil)
     case .plugin(let path, let name):
-      let key = source.text
+      let options = atari?.options ?? []
+      let key = source.text + "\u{0}" + options.joined(separator: "\u{0}")
       if let hit = resolved[key] { return hit }
-      let spec = try PluginProbe.spec(path: path, name: name)
-      let r = ResolvedEnv(source: .plugin(path: path, name: spec.id), spec: spec, python: nil)
+      let spec = try PluginProbe.spec(path: path, name: name, options: options)
+      let r = ResolvedEnv(source: .plugin(path: path, name: spec.id), spec: spec, python: nil, atari: atari)
       resolved[key] = r
-      resolved[r.source.text] = r
+      resolved[r.source.text + "\u{0}" + options.joined(separator: "\u{0}")] = r
+      return r
+    case .ale(let id):
+      let settings = atari ?? AtariSettings()
+      let key = id + "\u{0}" + settings.options.joined(separator: "\u{0}")
+      if let hit = resolved[key] { return hit }
+      let path = try AtariPlugin.locate(for: id)
+      let spec = try PluginProbe.spec(path: path, name: id, options: settings.options, label: .some(nil))
+      guard spec.id == id else { throw EnvSourceError("\(id): the Atari plugin at \(path) names it \(spec.id)") }
+      let r = ResolvedEnv(source: source, spec: spec, python: nil, atari: settings)
+      resolved[key] = r
       return r
     case .gym, .python:
       let interpreter: String
@@ -138,5 +168,15 @@ public enum EnvCatalog {
       resolved[key] = r
       return r
     }
+  }
+}
+
+extension EnvCatalog {
+  /// Every environment the Atari plugin offers under `atari`'s options (the
+  /// games whose ROM is present), probed in a child process; nil if the
+  /// plugin is not built. Throws one line if it cannot be listed.
+  public static func atariGames(_ atari: AtariSettings = AtariSettings()) throws(EnvSourceError) -> (path: String, specs: [EnvSpec])? {
+    guard let path = AtariPlugin.path else { return nil }
+    return (path, try PluginProbe.list(path: path, options: atari.options))
   }
 }

@@ -17,9 +17,12 @@ public enum EnvSource: Equatable, Hashable, Sendable {
   /// `MODULE.FACTORY()` in a Python process per worker: a callable returning
   /// an object with Gymnasium's reset/step/observation_space/action_space.
   case python(module: String, factory: String)
+  /// An Atari 2600 game, `ALE/<Game>-v5`, through the ALE plugin that `make
+  /// atari` builds (`AtariPlugin` finds it).
+  case ale(String)
 
   /// The forms `--env` accepts, for help texts and errors.
-  public static let forms = "a built-in id, plugin:PATH[:NAME], gym:ID or py:MODULE:FACTORY"
+  public static let forms = "a built-in id, ALE/<Game>-v5, plugin:PATH[:NAME], gym:ID or py:MODULE:FACTORY"
 
   /// Parses `text`. A relative plugin path is made absolute against the
   /// current directory (workers, resumed runs and checkpoints must find the
@@ -28,17 +31,7 @@ public enum EnvSource: Equatable, Hashable, Sendable {
     if text.hasPrefix("plugin:") {
       let rest = String(text.dropFirst("plugin:".count))
       guard !rest.isEmpty else { throw EnvSourceError("plugin: needs a path: plugin:PATH[:NAME]") }
-      var path = rest
-      var name: String?
-      // PATH:NAME, unless the whole text is an existing file (a path with a colon).
-      if !Self.isFile(rest), let colon = rest.lastIndex(of: ":") {
-        let tail = String(rest[rest.index(after: colon)...])
-        let head = String(rest[..<colon])
-        if !head.isEmpty, !tail.contains("/") {
-          path = head
-          name = tail
-        }
-      }
+      let (path, name) = Self.splitPlugin(rest)
       if let name, name.isEmpty || name.utf8.count > 63 {
         throw EnvSourceError("plugin: the environment name after the path must be 1 to 63 bytes long, got '\(name)'")
       }
@@ -59,6 +52,11 @@ public enum EnvSource: Equatable, Hashable, Sendable {
         throw EnvSourceError("py: MODULE and FACTORY must be Python (dotted) names, got '\(module)' and '\(factory)'")
       }
       self = .python(module: module, factory: factory)
+    } else if text.hasPrefix("ALE/") {
+      guard Self.isAtariID(text) else {
+        throw EnvSourceError("expected ALE/<Game>-v5, e.g. ALE/Pong-v5 or ALE/SpaceInvaders-v5 ('hogwild-rl envs' lists them), got '\(text)'")
+      }
+      self = .ale(text)
     } else {
       guard EnvRegistry.spec(text) != nil else {
         throw EnvSourceError("expected \(Self.forms); built-in ids: " + EnvRegistry.ids.joined(separator: ", "))
@@ -74,6 +72,7 @@ public enum EnvSource: Equatable, Hashable, Sendable {
     case .plugin(let path, let name): "plugin:" + path + (name.map { ":" + $0 } ?? "")
     case .gym(let id): "gym:" + id
     case .python(let module, let factory): "py:" + module + ":" + factory
+    case .ale(let id): id
     }
   }
 
@@ -88,7 +87,7 @@ public enum EnvSource: Equatable, Hashable, Sendable {
   public var isPython: Bool {
     switch self {
     case .gym, .python: true
-    case .builtin, .plugin: false
+    case .builtin, .plugin, .ale: false
     }
   }
 
@@ -101,6 +100,7 @@ public enum EnvSource: Equatable, Hashable, Sendable {
     case .plugin: full = "plugin:" + specID
     case .gym(let id): full = "gym:" + id
     case .python(let module, let factory): full = "py:" + module + ":" + factory
+    case .ale(let id): full = id
     }
     // Cut at 47 bytes, never inside a character.
     var out = ""
@@ -113,9 +113,49 @@ public enum EnvSource: Equatable, Hashable, Sendable {
     return out
   }
 
+  /// Whether this is a plugin environment, native or named by a path: one
+  /// that takes plugin options (the Atari flags).
+  public var isPlugin: Bool {
+    switch self {
+    case .plugin, .ale: true
+    case .builtin, .gym, .python: false
+    }
+  }
+
+  /// `ALE/<Game>-v5` with a game name of letters and digits.
+  static func isAtariID(_ text: String) -> Bool {
+    guard text.hasPrefix("ALE/"), text.hasSuffix("-v5") else { return false }
+    let game = text.dropFirst(4).dropLast(3)
+    return !game.isEmpty && game.utf8.count <= 40
+      && game.unicodeScalars.allSatisfy { ($0.value < 128) && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+  }
+
+  /// PATH[:NAME] → (path, name). The path is the longest prefix before a
+  /// colon that is an existing file (paths may hold colons, names may hold
+  /// slashes: plugin:./libhogwild_ale.so:ALE/Pong-v5); with no such file, the
+  /// whole text if it is one, else the part before the last colon whose
+  /// tail has no slash, else the part before the first colon after a
+  /// `.so`; failing all that, the whole text (the probe says it is missing).
+  static func splitPlugin(_ rest: String) -> (path: String, name: String?) {
+    if isFile(rest) { return (rest, nil) }
+    let colons = rest.indices.filter { rest[$0] == ":" }
+    for colon in colons.reversed() {
+      let head = String(rest[..<colon])
+      if !head.isEmpty, isFile(head) { return (head, String(rest[rest.index(after: colon)...])) }
+    }
+    if let colon = colons.last {
+      let head = String(rest[..<colon]), tail = String(rest[rest.index(after: colon)...])
+      if !head.isEmpty, !tail.contains("/") { return (head, tail) }
+    }
+    if let colon = colons.first(where: { rest[..<$0].hasSuffix(".so") }) {
+      return (String(rest[..<colon]), String(rest[rest.index(after: colon)...]))
+    }
+    return (rest, nil)
+  }
+
   static func isFile(_ path: String) -> Bool { FileSystem.isRegularFile(path) }
 
-  static func absolute(_ path: String) -> String {
+  public static func absolute(_ path: String) -> String {
     guard !path.hasPrefix("/") else { return path }
     guard let cwd = CurrentProcess.workingDirectory else { return path }
     var relative = Substring(path)

@@ -36,11 +36,25 @@ public struct EnvSpec: Equatable, Sendable {
   /// of the chosen one (MinAtar's sticky actions, 0.1), or nil for an
   /// environment without sticky actions. `EnvOptions` can change it.
   public var stickyActionProbability: Double?
+  /// Observations are bytes (uint8, 0 to 255, e.g. Atari frames), written by
+  /// the byte `reset`/`step`; networks read byte b as b/255. False: float32
+  /// observations through the float `reset`/`step`.
+  public var observationIsBytes: Bool
+  /// A step may report `lifeLost` (Atari's lives): the learning episode ends
+  /// there, the environment's episode goes on.
+  public var reportsLifeLoss: Bool
+  /// A step's `learningReward` may differ from its `reward` (Atari's
+  /// clipped rewards).
+  public var shapesReward: Bool
+  /// How the environment is built, in one line (an environment plugin's
+  /// protocol: preprocessing, sticky actions, …), or nil.
+  public var protocolLine: String?
 
   /// `observationShape` defaults to the flat `[observationSize]`.
   public init(id: String, observationSize: Int, observationShape: [Int]? = nil, actionSpace: ActionSpace,
               maxEpisodeSteps: Int, rewardThreshold: Double?, observationIsBinary: Bool = false,
-              stickyActionProbability: Double? = nil) {
+              stickyActionProbability: Double? = nil, observationIsBytes: Bool = false,
+              reportsLifeLoss: Bool = false, shapesReward: Bool = false, protocolLine: String? = nil) {
     precondition(observationShape.map { $0.reduce(1, *) == observationSize } ?? true,
                  "observation shape must hold observationSize values")
     self.id = id
@@ -51,6 +65,10 @@ public struct EnvSpec: Equatable, Sendable {
     self.rewardThreshold = rewardThreshold
     self.observationIsBinary = observationIsBinary
     self.stickyActionProbability = stickyActionProbability
+    self.observationIsBytes = observationIsBytes
+    self.reportsLifeLoss = reportsLifeLoss
+    self.shapesReward = shapesReward
+    self.protocolLine = protocolLine
   }
 
   /// Number of discrete actions (0 for a box action space).
@@ -73,6 +91,7 @@ public struct EnvSpec: Equatable, Sendable {
 
 /// What one step returned besides the observation.
 public struct StepOutcome: Equatable, Sendable {
+  /// What returns are measured in (an Atari game's score).
   public var reward: Double
   /// The episode reached a terminal state.
   public var terminated: Bool
@@ -80,15 +99,34 @@ public struct StepOutcome: Equatable, Sendable {
   /// is set whenever the step count reaches the limit, so it can be true
   /// together with `terminated`; `terminated` takes precedence (no bootstrap).
   public var truncated: Bool
+  /// What the learner trains on: `reward`, or for an environment that
+  /// shapes rewards (`EnvSpec.shapesReward`) its shaped reward (Atari's,
+  /// clipped to [−1, 1]).
+  public var learningReward: Double
+  /// A life was lost on this step (`EnvSpec.reportsLifeLoss`): the learning
+  /// episode ends here as at a terminal state (no bootstrap, a recurrent
+  /// state starts afresh), but the environment is not reset and the
+  /// episode that is reported (return, length) goes on.
+  public var lifeLost: Bool
 
   public init(reward: Double, terminated: Bool, truncated: Bool) {
+    self.init(reward: reward, terminated: terminated, truncated: truncated, learningReward: reward, lifeLost: false)
+  }
+
+  public init(reward: Double, terminated: Bool, truncated: Bool, learningReward: Double, lifeLost: Bool) {
     self.reward = reward
     self.terminated = terminated
     self.truncated = truncated
+    self.learningReward = learningReward
+    self.lifeLost = lifeLost
   }
 
-  /// The episode is over, for either reason.
+  /// The episode is over, for either reason: the environment is reset next.
   @inlinable public var done: Bool { terminated || truncated }
+
+  /// The learning episode ends in a terminal state: the episode terminated,
+  /// or a life was lost.
+  @inlinable public var learningTerminal: Bool { terminated || lifeLost }
 }
 
 /// A Gymnasium-compatible environment with a built-in time limit.
@@ -139,6 +177,19 @@ public protocol Environment {
   /// been taken. Throws, changing nothing, if `state` does not have this
   /// environment's form (the message says which form).
   mutating func restore(_ state: EnvState, elapsedSteps: Int) throws(EnvStateError)
+  /// Byte observations (`spec.observationIsBytes`): `reset` writing
+  /// `spec.observationSize` bytes. Environments of float observations do
+  /// not have them (the default traps).
+  mutating func reset(rng: inout Xoshiro256, bytes: inout [UInt8])
+  /// `reset(seed:observation:)` writing bytes (see there).
+  mutating func reset(seed: UInt64, bytes: inout [UInt8])
+  /// `step(action:observation:)` writing bytes (see there).
+  mutating func step(action: Int, bytes: inout [UInt8]) -> StepOutcome
+  /// Another environment of this kind that shares no state with this one,
+  /// for episodes played beside this one's (greedy test episodes): a copy
+  /// for the value types here (the default); an environment behind a
+  /// handle makes a new one, its creation seeded from `seed`.
+  func independentCopy(seed: UInt64) -> any Environment
   /// Restarts the generator behind the random draws that `step` makes (MinAtar's
   /// spawns and sticky actions) from `seed`, so that what a step draws can be
   /// made a function of the step alone (`replay` seeds each step with its
@@ -150,6 +201,23 @@ extension Environment {
   public mutating func reset(seed: UInt64, observation: inout [Float]) {
     var rng = Xoshiro256(seed: seed)
     reset(rng: &rng, observation: &observation)
+  }
+
+  public mutating func reset(rng: inout Xoshiro256, bytes: inout [UInt8]) {
+    reset(seed: rng.next(), bytes: &bytes)
+  }
+
+  /// A value type's copy shares nothing with it.
+  public func independentCopy(seed: UInt64) -> any Environment { self }
+
+  /// Float environments have no byte observations: trap.
+  public mutating func reset(seed: UInt64, bytes: inout [UInt8]) {
+    preconditionFailure("\(spec.id) has float observations: use reset(seed:observation:)")
+  }
+
+  /// Float environments have no byte observations: trap.
+  public mutating func step(action: Int, bytes: inout [UInt8]) -> StepOutcome {
+    preconditionFailure("\(spec.id) has float observations: use step(action:observation:)")
   }
 
   /// The classic-control tasks draw nothing after reset: nothing to reseed.

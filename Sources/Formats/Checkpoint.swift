@@ -320,7 +320,7 @@ public struct Checkpoint: Equatable, Sendable {
 }
 
 /// FNV-1a, 64-bit: a simple, dependency-free corruption check.
-func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+public func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
   var h: UInt64 = 0xcbf2_9ce4_8422_2325
   for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
   return h

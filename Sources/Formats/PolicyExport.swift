@@ -73,18 +73,30 @@ public struct PolicyExport: Sendable {
 
   /// How one stored tensor is laid out, by the part of its name after the
   /// network's: `<l>.weight`/`<l>.bias` dense, `conv.weight`/`conv.bias`,
-  /// anything else exported as stored.
+  /// the Atari network's `conv<N>.*` and `fc<N>.*` (already in PyTorch's
+  /// layouts), anything else exported as stored.
   enum TensorKind: Equatable {
     case denseWeight(layer: Int)   // stored [in, out] → [out, in]
     case denseBias(layer: Int)     // [out]
     case convWeight                // stored [(ky, kx, c), f] → [f, c, ky, kx]
     case convBias                  // [f]
+    case stridedConvWeight(layer: Int) // conv<N>.weight: stored [f, (c, ky, kx)] → [f, c, ky, kx]
+    case stridedConvBias(layer: Int)   // conv<N>.bias: [f]
+    case linearWeight(layer: Int)  // fc<N>.weight: stored [out, in], as PyTorch's
+    case linearBias(layer: Int)    // fc<N>.bias: [out]
     case other                     // as stored: [rows, cols], or [cols] if rows is 1
 
     init(_ suffix: Substring) {
       let parts = suffix.split(separator: ".", omittingEmptySubsequences: false)
       if parts.count == 2, let l = Int(parts[0]), l >= 0 {
         self = parts[1] == "weight" ? .denseWeight(layer: l) : parts[1] == "bias" ? .denseBias(layer: l) : .other
+      } else if parts.count == 2, let (prefix, n) = Self.numbered(parts[0]), parts[1] == "weight" || parts[1] == "bias" {
+        let weight = parts[1] == "weight"
+        switch prefix {
+        case "conv": self = weight ? .stridedConvWeight(layer: n) : .stridedConvBias(layer: n)
+        case "fc": self = weight ? .linearWeight(layer: n) : .linearBias(layer: n)
+        default: self = .other
+        }
       } else if suffix == "conv.weight" {
         self = .convWeight
       } else if suffix == "conv.bias" {
@@ -92,6 +104,13 @@ public struct PolicyExport: Sendable {
       } else {
         self = .other
       }
+    }
+
+    /// "conv2" → ("conv", 2); nil unless letters then a number ≥ 1.
+    static func numbered(_ part: Substring) -> (String, Int)? {
+      guard let digit = part.firstIndex(where: { $0.isNumber }), digit > part.startIndex,
+        let n = Int(part[digit...]), n >= 1 else { return nil }
+      return (String(part[..<digit]), n)
     }
   }
 
@@ -119,10 +138,18 @@ public struct PolicyExport: Sendable {
     public var minimumVariance: Double
     /// T when the checkpoint was taken.
     public var globalSteps: UInt64
+    /// The Atari network's convolutions' strides, in order (its `conv<N>`
+    /// tensors say the rest).
+    public var convolutionStrides: [Int]
+    /// Observations are bytes, which the network reads as byte/255.
+    public var observationBytes: Bool
 
     public init(algorithm: String, isValueBased: Bool, envID: String, envSpec: JSON, observationShape: [Int],
                 discreteActionCount: Int, network: String, isRecurrent: Bool, activation: String,
-                convolutionActivation: String, minimumVariance: Double, globalSteps: UInt64) {
+                convolutionActivation: String, minimumVariance: Double, globalSteps: UInt64,
+                convolutionStrides: [Int] = [], observationBytes: Bool = false) {
+      self.convolutionStrides = convolutionStrides
+      self.observationBytes = observationBytes
       self.algorithm = algorithm
       self.isValueBased = isValueBased
       self.envID = envID
@@ -143,10 +170,15 @@ public struct PolicyExport: Sendable {
     let shape = run.observationShape
     // Per network: its dense layers, to tell hidden layers from the output layer.
     var lastDense: [String: Int] = [:]
+    var lastLinear: [String: Int] = [:]
     for l in layers {
       let (net, suffix) = Self.split(l.name)
       if case .denseWeight(let i) = TensorKind(suffix) { lastDense[net] = max(lastDense[net] ?? 0, i) }
+      if case .linearWeight(let i) = TensorKind(suffix) { lastLinear[net] = max(lastLinear[net] ?? 0, i) }
     }
+    // The Atari network's convolutions, in order: [{name, kernel_size, stride, filters}].
+    var stridedConvolutions: [(name: String, k: Int, stride: Int, filters: Int)] = []
+    var channels = shape.first ?? 0
     var convGeometry: (k: Int, channels: Int, outH: Int, outW: Int, filters: Int)?
     // The network the convolution belongs to: only its first dense layer reads
     // the feature maps (a recurrent head's layer 0 reads h_t).
@@ -217,6 +249,44 @@ public struct PolicyExport: Sendable {
         out.append(ExportedTensor(name: "conv.weight", shape: [g.filters, c, k, k], values: values))
       case .convBias:
         out.append(ExportedTensor(name: "conv.bias", shape: [l.cols], values: stored))
+      case .stridedConvWeight(let n):
+        // Stored [filters][channels·k·k] in PyTorch's order; channels from the
+        // observation (the first) or the previous convolution's filters.
+        guard shape.count == 3, n == stridedConvolutions.count + 1, n <= run.convolutionStrides.count,
+          channels > 0, l.cols % channels == 0 else {
+          throw ExportError(description: "\(l.name): not a convolution of the stacked frames \(shape)")
+        }
+        let k = Int(Double(l.cols / channels).squareRoot().rounded())
+        guard k * k * channels == l.cols else {
+          throw ExportError(description: "\(l.name): \(l.cols) columns are not \(channels)·k·k for a square kernel")
+        }
+        let name = "conv.\(n - 1)"
+        stridedConvolutions.append((name, k, run.convolutionStrides[n - 1], l.rows))
+        channels = l.rows
+        out.append(ExportedTensor(name: name + ".weight", shape: [l.rows, l.cols / (k * k), k, k], values: stored))
+      case .stridedConvBias(let n):
+        out.append(ExportedTensor(name: "conv.\(n - 1).bias", shape: [l.cols], values: stored))
+      case .linearWeight(let i), .linearBias(let i):
+        guard let rule else { throw ExportError(description: "no export names for network '\(net)' (tensor \(l.name))") }
+        let isWeight = suffix.hasSuffix("weight")
+        // Stored as PyTorch's [out, in] (the bias [out] in one row).
+        let outputs = isWeight ? l.rows : l.cols, inputs = isWeight ? l.cols : 1
+        if i == lastLinear[net], !rule.heads.isEmpty {
+          for head in rule.heads {
+            let rows = head.columns(outputs)
+            let values = Array(stored[(rows.lowerBound * inputs)..<(rows.upperBound * inputs)])
+            if isWeight {
+              heldWeights[net + "/" + head.name] = ExportedTensor(name: head.name + ".weight", shape: [rows.count, inputs],
+                                                                   values: values)
+            } else {
+              if let w = heldWeights.removeValue(forKey: net + "/" + head.name) { out.append(w) }
+              out.append(ExportedTensor(name: head.name + ".bias", shape: [rows.count], values: values))
+            }
+          }
+        } else {
+          let name = "\(rule.torso).\(i - 1)." + (isWeight ? "weight" : "bias")
+          out.append(ExportedTensor(name: name, shape: isWeight ? [outputs, inputs] : [outputs], values: stored))
+        }
       case .other:
         let name = (rule?.otherPrefix ?? "\(net).") + suffix
         if net == "lstm" && suffix == "weight_hh" { lstmCells = l.cols }
@@ -244,9 +314,19 @@ public struct PolicyExport: Sendable {
       ("policy", .string(policyKind)),
       // A convolution and the dense layers after it are ReLU, whatever --activation says
       // (--net conv, and --net lstm's MinAtar torso).
-      ("activation", .string(convGeometry != nil ? run.convolutionActivation : run.activation)),
+      ("activation", .string(convGeometry != nil || !stridedConvolutions.isEmpty ? run.convolutionActivation : run.activation)),
       ("observation_shape", .array(shape.map { .int(Int64($0)) })),
     ]
+    if !stridedConvolutions.isEmpty {
+      // The paper's Atari front: frames [C, H, W] (× input_scale) → each
+      // convolution (no padding) and ReLU → flattened [filter][row][column].
+      fields.append(("input_layout", .string("CHW")))
+      fields.append(("input_scale", .exactDouble(run.observationBytes ? 1.0 / 255.0 : 1.0)))
+      fields.append(("conv_layers", .array(stridedConvolutions.map { c in
+        .object([("name", .string(c.name)), ("kernel_size", .int(Int64(c.k))), ("stride", .int(Int64(c.stride))),
+                 ("padding", .int(0)), ("filters", .int(Int64(c.filters)))])
+      })))
+    }
     if let g = convGeometry {
       fields.append(("conv", .object([
         ("input_layout", .string("HWC")), ("kernel_size", .int(Int64(g.k))), ("stride", .int(1)),

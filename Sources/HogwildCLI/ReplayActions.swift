@@ -55,6 +55,12 @@ enum ReplayActions: Equatable {
   }
 
   /// Applies action `i` to `env`.
+  /// Action `i` (discrete) on an environment of byte observations.
+  func step(_ i: Int, _ env: inout any Environment, bytes: inout [UInt8]) -> StepOutcome {
+    guard case .discrete(let a) = self else { preconditionFailure("byte observations go with discrete actions") }
+    return env.step(action: a[i], bytes: &bytes)
+  }
+
   func step(_ i: Int, _ env: inout any Environment, observation: inout [Float]) -> StepOutcome {
     switch self {
     case .discrete(let a): env.step(action: a[i], observation: &observation)

@@ -16,6 +16,7 @@ struct ReplayOptions {
   var seed: UInt64?
   var actions: String?
   var elapsed: Int?
+  var atari = AtariFlags()
 }
 
 enum ReplayCommand {
@@ -25,7 +26,7 @@ enum ReplayCommand {
     abstract: "Step an environment from a given internal state with given actions; print each step as JSON.",
     usage: "hogwild-rl replay --env SOURCE (--state JSON|@FILE [--elapsed K] | --seed S) --actions LIST [--python PATH]",
     options: [
-      .init("--env", "source", "Environment: a built-in id (" + EnvRegistry.ids.joined(separator: ", ") + "), plugin:PATH[:NAME], gym:ID or py:MODULE:FACTORY (see run --help).") { o, v throws(UsageError) in
+      .init("--env", "source", "Environment: a built-in id (" + EnvRegistry.ids.joined(separator: ", ") + "), ALE/<Game>-v5, plugin:PATH[:NAME], gym:ID or py:MODULE:FACTORY (see run --help).") { o, v throws(UsageError) in
         let source = try RunCommand.parseEnvSource(v)
         if case .builtin(let id) = source, EnvRegistry.spec(id) == nil {
           throw ValueParsers.fail("--env", "one of " + EnvRegistry.ids.joined(separator: ", ") + ", or plugin:PATH, gym:ID, py:MODULE:FACTORY", v)
@@ -47,7 +48,7 @@ enum ReplayCommand {
       .init("--elapsed", "k", "With --state: steps of the episode already taken, for the time limit: 0 to the limit − 1.", default: "0") { o, v throws(UsageError) in
         o.elapsed = try ValueParsers.integer("--elapsed", v, 0...Int(Int32.max))
       },
-    ],
+    ] + AtariFlags.options(\ReplayOptions.atari),
     positional: nil,
     discussion: """
       Restores --env to the internal state --state after --elapsed steps of an episode, applies
@@ -68,6 +69,16 @@ enum ReplayCommand {
       draws its initial state from Xoshiro256(seed: S), as run's workers do) and the first line
       is that reset: {"t": 0, "obs", "state"}. Plugins and Python environments keep their state
       to themselves: their "state" is null, and --state is refused for them.
+
+      Byte observations (ALE/<Game>-v5's [4, 84, 84] frames, 28,224 bytes) print as a summary,
+      not as arrays: {"dtype": "uint8", "shape": [4, 84, 84], "sum": the bytes' sum, "fnv1a64":
+      their FNV-1a 64-bit hash in hex, "newest_frame_fnv1a64": that of the last frame}, so that
+      two replays compare by eye and by diff. Such environments also print "learning_reward"
+      (the reward the learner gets: clipped to [-1, 1]) and "life_lost" each step; "reward" is
+      the game score. A lost life does not end the replay (the game goes on). The Atari flags
+      (--sticky-actions, --full-action-space, --no-life-loss-terminal, --noop-max, --rom-dir)
+      build the game as run does; --noop-max 0 starts it without no-ops (the environment's
+      create seed is 0, so --sticky-actions P draws the same repeats every time).
 
       Once a step ends the episode (terminated or truncated), the remaining actions are not
       applied: the output then has fewer lines than there are actions. MinAtar runs with sticky
@@ -131,7 +142,10 @@ enum ReplayCommand {
     default: break
     }
     guard let actionsText = o.actions else { throw UsageError("replay: --actions is required") }
-    let resolved = try RunCommand.resolveEnvironment(source, pythonFlag: o.python)
+    let resolved = try RunCommand.resolveEnvironment(source, pythonFlag: o.python, atari: o.atari)
+    if o.atari.stickyActions != nil, !resolved.source.isPlugin {
+      throw UsageError("--sticky-actions: replay applies exactly the actions given; only an Atari game's emulator repeats them")
+    }
     if o.state != nil, !resolved.source.isBuiltin {
       throw UsageError("--state: \(source.text) keeps its state to itself; start it with --seed instead")
     }
@@ -179,34 +193,72 @@ enum ReplayCommand {
 
   /// `--seed`: the reset, as the line t = 0.
   static func printReset(_ env: inout any Environment, seed: UInt64) {
-    var observation = [Float](repeating: 0, count: env.spec.observationSize)
-    env.reset(seed: seed, observation: &observation)
+    var observation = Observation(env.spec)
+    if env.spec.observationIsBytes {
+      env.reset(seed: seed, bytes: &observation.bytes)
+    } else {
+      env.reset(seed: seed, observation: &observation.floats)
+    }
     let line = JSON.object([
       ("t", .int(0)),
-      ("obs", env.spec.observationJSON(observation)),
+      ("obs", observation.json(env.spec)),
       ("state", env.internalState.json),
     ])
     print(line.serialized())
   }
 
+  /// An observation as an environment writes it: floats, or bytes.
+  struct Observation {
+    var floats: [Float]
+    var bytes: [UInt8]
+
+    init(_ spec: EnvSpec) {
+      floats = [Float](repeating: 0, count: spec.observationIsBytes ? 0 : spec.observationSize)
+      bytes = [UInt8](repeating: 0, count: spec.observationIsBytes ? spec.observationSize : 0)
+    }
+
+    /// The float observation as arrays; bytes as a summary (see the help).
+    func json(_ spec: EnvSpec) -> JSON {
+      guard spec.observationIsBytes else { return spec.observationJSON(floats) }
+      let frame = spec.observationShape.count == 3 ? spec.observationShape[1] * spec.observationShape[2] : bytes.count
+      return .object([
+        ("dtype", .string("uint8")),
+        ("shape", .array(spec.observationShape.map { .int(Int64($0)) })),
+        ("sum", .int(Int64(bytes.reduce(0) { $0 + Int($1) }))),
+        ("fnv1a64", .string(hex(fnv1a64(bytes)))),
+        ("newest_frame_fnv1a64", .string(hex(fnv1a64(bytes.suffix(frame))))),
+      ])
+    }
+
+    func hex(_ v: UInt64) -> String {
+      let digits = String(v, radix: 16)
+      return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+  }
+
   /// Applies the actions until they run out or the episode ends, printing a
   /// line per step.
   static func printSteps(_ env: inout any Environment, _ actions: ReplayActions) {
-    var observation = [Float](repeating: 0, count: env.spec.observationSize)
+    let spec = env.spec
+    var observation = Observation(spec)
     for i in 0..<actions.count {
       // What a step draws depends on its number alone (see the help).
       env.reseedStepDraws(UInt64(env.elapsedSteps + 1))
-      let outcome = actions.step(i, &env, observation: &observation)
-      let line = JSON.object([
+      let outcome = spec.observationIsBytes
+        ? actions.step(i, &env, bytes: &observation.bytes)
+        : actions.step(i, &env, observation: &observation.floats)
+      var fields: [(String, JSON)] = [
         ("t", .int(Int64(env.elapsedSteps))),
         ("action", actions.json(i)),
-        ("obs", env.spec.observationJSON(observation)),
+        ("obs", observation.json(spec)),
         ("state", env.internalState.json),
         ("reward", ExactNumber.real(outcome.reward)),
         ("terminated", .bool(outcome.terminated)),
         ("truncated", .bool(outcome.truncated)),
-      ])
-      print(line.serialized())
+      ]
+      if spec.shapesReward { fields.append(("learning_reward", ExactNumber.real(outcome.learningReward))) }
+      if spec.reportsLifeLoss { fields.append(("life_lost", .bool(outcome.lifeLost))) }
+      print(JSON.object(fields).serialized())
       if outcome.done { break }
     }
   }

@@ -21,6 +21,8 @@ struct RunOptions {
   var envSource: EnvSource?
   /// --python, as given.
   var pythonFlag: String?
+  /// The Atari protocol's flags, as given.
+  var atari = AtariFlags()
 }
 
 enum RunCommand {
@@ -64,7 +66,7 @@ enum RunCommand {
     let d = RunConfig()
     let h = Hyperparameters()
     return [
-      .init("--env", "source", "Environment: a built-in id (" + EnvRegistry.ids.joined(separator: ", ") + "); plugin:PATH[:NAME], a C plugin built against include/hogwild_env.h; gym:ID, gymnasium.make(ID) in a Python process per worker (e.g. gym:LunarLander-v3, gym:ALE/Breakout-v5); py:MODULE:FACTORY, a Python callable returning a Gymnasium-style environment. 'hogwild-rl envs --env SOURCE' shows its spec.", default: d.envID) { o, v throws(UsageError) in
+      .init("--env", "source", "Environment: a built-in id (" + EnvRegistry.ids.joined(separator: ", ") + "); ALE/<Game>-v5, an Atari 2600 game through the ALE plugin 'make atari' builds (the paper's preprocessing; 'hogwild-rl envs' lists the games and the protocol, docs/ATARI.md); plugin:PATH[:NAME], a C plugin built against include/hogwild_env.h; gym:ID, gymnasium.make(ID) in a Python process per worker (e.g. gym:LunarLander-v3, gym:ALE/Breakout-v5); py:MODULE:FACTORY, a Python callable returning a Gymnasium-style environment. 'hogwild-rl envs --env SOURCE' shows its spec.", default: d.envID) { o, v throws(UsageError) in
         o.envSource = try parseEnvSource(v)
       },
       .init("--python", "path", "gym: and py: only: the Python interpreter that runs the environment (it needs gymnasium for gym:).", default: "$\(PythonInterpreter.variable), else python3 on PATH") { o, v throws(UsageError) in
@@ -74,6 +76,7 @@ enum RunCommand {
       .init("--sticky", "p", "MinAtar only: probability in [0, 1] that a step repeats the previous action instead of the chosen one (MinAtar's sticky actions; 0: off).", default: "0.1") { o, v throws(UsageError) in
         o.config.stickyActionProbability = try ValueParsers.real("--sticky", v, "a probability in [0, 1]") { $0 >= 0 && $0 <= 1 }
       },
+    ] + AtariFlags.options(\RunOptions.atari) + [
       .init("--algo", "name", "Algorithm: " + AlgorithmKind.allCases.map(\.rawValue).joined(separator: ", ") + ".", default: "a3c") { o, v throws(UsageError) in
         o.config.algorithm = try ValueParsers.choice("--algo", v, AlgorithmKind.self)
       },
@@ -154,10 +157,10 @@ enum RunCommand {
           throw ValueParsers.fail("--hidden", "at most 8 layers", v)
         }
       },
-      .init("--net", "kind", "Network: mlp (dense layers: --hidden, --activation), conv (MinAtar's: 3×3 convolution with 16 filters, ReLU, 128 ReLU units; image observations only) or lstm (A3C-LSTM: the mlp's hidden layers, or conv's torso for images, then an LSTM of --lstm-cells cells, then the policy and value; state carried through each episode; a3c and a2c only).", default: "conv for MinAtar, mlp otherwise") { o, v throws(UsageError) in
+      .init("--net", "kind", "Network: mlp (dense layers: --hidden, --activation), conv (MinAtar's: 3×3 convolution with 16 filters, ReLU, 128 ReLU units; image observations only), atari (the paper's Atari network: 16 filters 8×8 stride 4, 32 filters 4×4 stride 2, 256 units, all ReLU; stacked frames [channels, height, width] such as the ALE's [4, 84, 84] only) or lstm (A3C-LSTM: the mlp's hidden layers, or conv's torso for images, or atari's for stacked frames, then an LSTM of --lstm-cells cells, then the policy and value; state carried through each episode; a3c and a2c only).", default: "atari for ALE/*, conv for MinAtar, mlp otherwise") { o, v throws(UsageError) in
         o.config.hyperparameters.network = try ValueParsers.choice("--net", v, NetworkKind.self)
       },
-      .init("--lstm-cells", "n", "LSTM cells of --net lstm, 1 to 1024.", default: "\(h.lstmCells)") { o, v throws(UsageError) in
+      .init("--lstm-cells", "n", "LSTM cells of --net lstm, 1 to 1024.", default: "\(h.lstmCells); \(Hyperparameters.atari.lstmCells) for Atari frames") { o, v throws(UsageError) in
         o.config.hyperparameters.lstmCells = try ValueParsers.integer("--lstm-cells", v, 1...1024)
       },
       .init("--activation", "name", "Hidden activation: tanh or relu.", default: h.activation.rawValue) { o, v throws(UsageError) in

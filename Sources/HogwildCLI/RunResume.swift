@@ -15,7 +15,7 @@ extension RunCommand {
   static let resumeOverridable: Set<String> = [
     "procs", "t_max", "target_return", "checkpoint_every", "segment", "keep_segment",
     "max_restarts", "worker_timeout", "delay", "delay_workers", "audit", "python",
-    "log_every", "tensorboard", "rmsprop_sqrt",
+    "log_every", "tensorboard", "rmsprop_sqrt", "rom_dir",
   ]
 
   /// The settings of the run in `directory`, with `args` applied over them.

@@ -47,10 +47,20 @@ extension RunCommand {
   /// settings a resume keeps; --python may name another interpreter for it).
   static func settleEnvironment(_ c: inout RunConfig, _ o: RunOptions) throws(UsageError) {
     guard o.resumeDirectory != nil else {
-      c.env = try resolveEnvironment(o.envSource ?? c.env.source, pythonFlag: o.pythonFlag)
+      let source = o.envSource ?? c.env.source
+      c.env = try resolveEnvironment(source, pythonFlag: o.pythonFlag, atari: o.atari)
+      try applyStickyActionsFlag(&c, o)
       return
     }
-    if let source = o.envSource { c.env = ResolvedEnv(source: source, spec: c.envSpec, python: c.env.python) }
+    if let source = o.envSource {
+      c.env = ResolvedEnv(source: source, spec: c.envSpec, python: c.env.python, atari: c.env.atari)
+    }
+    if o.atari.given {
+      // Compared with the stored ones below (a resume keeps them; --rom-dir may move).
+      c.env = ResolvedEnv(source: c.env.source, spec: c.envSpec, python: c.env.python,
+                          atari: try o.atari.settings(for: c.env.source, base: c.env.atari))
+      try applyStickyActionsFlag(&c, o)
+    }
     if let flag = o.pythonFlag {
       guard c.env.source.isPython else { throw pythonNotNeeded(c.envID) }
       do { c.env = ResolvedEnv(source: c.env.source, spec: c.envSpec, python: try PythonInterpreter.resolve(flag: flag)) }
@@ -58,16 +68,45 @@ extension RunCommand {
     }
   }
 
+  /// `--sticky-actions` on a MinAtar environment: its sticky actions, as
+  /// `--sticky` (the ALE's go to the plugin with the other Atari flags).
+  static func applyStickyActionsFlag(_ c: inout RunConfig, _ o: RunOptions) throws(UsageError) {
+    guard let p = o.atari.stickyActions, !c.env.source.isPlugin else { return }
+    guard c.envSpec.stickyActionProbability != nil else {
+      throw UsageError("--sticky-actions: \(c.envID) has no sticky actions (MinAtar and the Atari games do)")
+    }
+    c.stickyActionProbability = p
+  }
+
   /// A new run's defaults that follow from its environment, for what no flag
-  /// set: the network (conv for images), a Box action space's entropy
-  /// coefficient, the environment's sticky-action probability.
+  /// set: the network (atari for stacked frames, conv for images), a Box
+  /// action space's entropy coefficient, the environment's sticky-action
+  /// probability, and on Atari frames the paper's settings
+  /// (`Hyperparameters.atari`).
   static func applyEnvironmentDefaults(_ c: inout RunConfig, given: Set<String>) {
     let spec = c.envSpec
     if !given.contains("--net") { c.hyperparameters.network = NetworkKind.defaultFor(spec) }
     if spec.discreteActionCount == 0 && !given.contains("--ent-coef") {
       c.hyperparameters.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient
     }
-    if !given.contains("--sticky") { c.stickyActionProbability = spec.stickyActionProbability }
+    if !given.contains("--sticky") && !given.contains("--sticky-actions") {
+      c.stickyActionProbability = spec.stickyActionProbability
+    }
+    if readsAtariFrames(c) {
+      let a = Hyperparameters.atari
+      if !given.contains("--n-steps") { c.hyperparameters.nSteps = a.nSteps }
+      if !given.contains("--ent-coef") { c.hyperparameters.entropyCoefficient = a.entropyCoefficient }
+      if !given.contains("--max-grad-norm") { c.hyperparameters.maxGradientNorm = a.maxGradientNorm }
+      if !given.contains("--lstm-cells") { c.hyperparameters.lstmCells = a.lstmCells }
+      if !given.contains("--test-every") { c.hyperparameters.testEvery = a.testEvery }
+    }
+  }
+
+  /// The run's network reads stacked frames with the paper's Atari front
+  /// (`--net atari`, or `--net lstm` on frames): the Atari defaults apply.
+  static func readsAtariFrames(_ c: RunConfig) -> Bool {
+    let net = c.hyperparameters.network
+    return NetworkKind.readsFrames(c.envSpec) && (net == .atari || net == .lstm)
   }
 
   /// Settings that are each valid but not together.
@@ -82,7 +121,13 @@ extension RunCommand {
     }
     if fresh {
       guard h.network.fits(spec) else {
+        if h.network == .atari {
+          throw UsageError("--net atari: \(c.envID)'s observations \(spec.observationShape) are not stacked frames [channels, height, width] of at least 20×20 (the ALE's are [4, 84, 84]); use --net mlp or conv")
+        }
         throw UsageError("--net conv: \(c.envID)'s observations are not images (height × width × channels); use --net mlp")
+      }
+      if continuous && h.network == .atari {
+        throw UsageError("--net atari: continuous-action A3C uses dense policy and value networks")
       }
       if continuous && h.network == .conv {
         throw UsageError("--net conv: continuous-action A3C uses dense policy and value networks")
@@ -96,7 +141,13 @@ extension RunCommand {
       // A resumed run's stored probability stands (a different --sticky is
       // refused with the other settings a resume keeps).
       if given.contains("--sticky") && spec.stickyActionProbability == nil {
+        if c.env.source.isPlugin {
+          throw UsageError("--sticky: MinAtar's flag; an Atari game's sticky actions are --sticky-actions P")
+        }
         throw UsageError("--sticky: \(c.envID) has no sticky actions (only the MinAtar environments do)")
+      }
+      if given.contains("--sticky") && given.contains("--sticky-actions") {
+        throw UsageError("--sticky-actions: give it or --sticky, not both")
       }
     }
     if let list = o.delayWorkersList, let bad = list.first(where: { $0 >= c.procs }) {
@@ -132,11 +183,14 @@ extension RunCommand {
   /// A new run's per-algorithm defaults, for what no flag set: learning
   /// rate (and its schedule) and the target network's sync interval.
   static func applyAlgorithmDefaults(_ c: inout RunConfig, given: Set<String>) {
+    let atari = readsAtariFrames(c)
     if !given.contains("--lr") {
-      c.hyperparameters.learningRate = Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
+      c.hyperparameters.learningRate = atari ? Hyperparameters.atari.learningRate
+        : Hyperparameters.defaultLearningRate(for: c.algorithm, workers: c.procs)
     }
     if !given.contains("--lr-schedule") {
-      c.hyperparameters.learningRateSchedule = Hyperparameters.defaultLearningRateSchedule(for: c.algorithm)
+      c.hyperparameters.learningRateSchedule = atari ? Hyperparameters.atari.learningRateSchedule
+        : Hyperparameters.defaultLearningRateSchedule(for: c.algorithm)
     }
     if !given.contains("--target-interval") {
       c.hyperparameters.targetInterval = Hyperparameters.defaultTargetInterval(for: c.algorithm)
@@ -145,14 +199,16 @@ extension RunCommand {
 
   /// `source` with its spec (a plugin or a Python environment is probed
   /// here, once per process): every problem is one line for exit 64.
-  static func resolveEnvironment(_ source: EnvSource, pythonFlag: String?) throws(UsageError) -> ResolvedEnv {
+  static func resolveEnvironment(_ source: EnvSource, pythonFlag: String?,
+                                 atari: AtariFlags = AtariFlags()) throws(UsageError) -> ResolvedEnv {
     var python: String?
     if source.isPython {
       do { python = try PythonInterpreter.resolve(flag: pythonFlag) } catch { throw UsageError(error.message) }
     } else if pythonFlag != nil {
       throw pythonNotNeeded(source.text)
     }
-    do { return try EnvCatalog.resolve(source, python: python) } catch {
+    let settings = try atari.settings(for: source)
+    do { return try EnvCatalog.resolve(source, python: python, atari: settings) } catch {
       throw UsageError("--env: \(error.message)")
     }
   }

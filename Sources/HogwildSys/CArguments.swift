@@ -12,4 +12,10 @@ public enum CArguments {
     defer { for p in argv { free(p) } }
     return argv.withUnsafeBufferPointer { body($0.baseAddress!) }
   }
+
+  /// `withArgv`, or NULL for no strings at all (a plugin's "no options").
+  public static func withOptionalArgv<R>(_ args: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>?) -> R) -> R {
+    if args.isEmpty { return body(nil) }
+    return withArgv(args) { body($0) }
+  }
 }

@@ -10,7 +10,9 @@ extension EnvSpec {
   /// {id, observation_shape, observation_binary, action_space: {type: "discrete", n} |
   /// {type: "box", shape, low, high}, max_episode_steps, reward_threshold}; null
   /// where there is no time limit or threshold; infinite bounds as the strings
-  /// "Infinity" and "-Infinity".
+  /// "Infinity" and "-Infinity". Only environments that have them add
+  /// observation_dtype ("uint8" for byte observations), life_loss and
+  /// shaped_reward (true) and protocol (the plugin's line).
   public var json: JSON {
     let action: JSON
     switch actionSpace {
@@ -20,14 +22,19 @@ extension EnvSpec {
       action = .object([("type", .string("box")), ("shape", .array([.int(Int64(low.count))])),
                         ("low", .array(low.map(Self.bound))), ("high", .array(high.map(Self.bound)))])
     }
-    return .object([
+    var fields: [(String, JSON)] = [
       ("id", .string(id)),
       ("observation_shape", .array(observationShape.map { .int(Int64($0)) })),
       ("observation_binary", .bool(observationIsBinary)),
       ("action_space", action),
       ("max_episode_steps", timeLimit.map { .int(Int64($0)) } ?? .null),
       ("reward_threshold", JSON.number(rewardThreshold)),
-    ])
+    ]
+    if observationIsBytes { fields.append(("observation_dtype", .string("uint8"))) }
+    if reportsLifeLoss { fields.append(("life_loss", .bool(true))) }
+    if shapesReward { fields.append(("shaped_reward", .bool(true))) }
+    if let protocolLine { fields.append(("protocol", .string(protocolLine))) }
+    return .object(fields)
   }
 
   /// The spec `json` wrote, or nil if `json` is not of that form.
@@ -56,9 +63,19 @@ extension EnvSpec {
     guard steps.map({ $0 >= 1 && $0 == $0.rounded() && $0 < 1e15 }) ?? true else { return nil }
     var binary = false
     if case .bool(let b)? = j["observation_binary"] { binary = b }
+    var bytes = false
+    if let dtype = j["observation_dtype"] {
+      guard let d = dtype.stringValue, d == "uint8" || d == "float32" else { return nil }
+      bytes = d == "uint8"
+    }
+    var lifeLoss = false, shaped = false
+    if case .bool(let b)? = j["life_loss"] { lifeLoss = b }
+    if case .bool(let b)? = j["shaped_reward"] { shaped = b }
+    let protocolLine = j["protocol"]?.stringValue
     self.init(id: id, observationSize: dims.reduce(1, *), observationShape: dims, actionSpace: space,
               maxEpisodeSteps: steps.map { Int($0) } ?? Int.max, rewardThreshold: j["reward_threshold"]?.doubleValue,
-              observationIsBinary: binary)
+              observationIsBinary: binary, observationIsBytes: bytes, reportsLifeLoss: lifeLoss, shapesReward: shaped,
+              protocolLine: protocolLine)
   }
 
   static func bound(_ v: Double) -> JSON {

@@ -23,6 +23,8 @@ extension PolicyExport.Run {
               discreteActionCount: spec.discreteActionCount, network: h.network.rawValue,
               isRecurrent: h.network == .lstm, activation: h.activation.rawValue,
               convolutionActivation: Activation.relu.rawValue, minimumVariance: GaussianPolicy.minimumVariance,
-              globalSteps: globalSteps)
+              globalSteps: globalSteps,
+              convolutionStrides: NetworkKind.readsFrames(spec) ? AtariNet.paperConvolutions.map(\.stride) : [],
+              observationBytes: spec.observationIsBytes)
   }
 }

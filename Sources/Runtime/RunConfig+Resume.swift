@@ -74,7 +74,8 @@ extension RunConfig {
       guard let stored = j["env_spec"], let spec = EnvSpec(json: stored) else {
         throw ConfigError("config: 'env_spec' is missing or malformed for \(envText)")
       }
-      env = ResolvedEnv(source: source, spec: spec, python: source.isPython ? j["python"]?.stringValue : nil)
+      env = ResolvedEnv(source: source, spec: spec, python: source.isPython ? j["python"]?.stringValue : nil,
+                        atari: try Self.atariSettings(j, source: source))
     }
     let spec = env.spec
     // Runs from before --sticky have no key: the env's default.
@@ -160,6 +161,33 @@ extension RunConfig {
     // Runs from before train.csv and --tensorboard have neither: defaults.
     if let l = j["log_every"]?.stringValue, case .time(let ns)? = CheckpointInterval.parse(l) { logEveryNanoseconds = ns }
     if case .bool(let b)? = j["tensorboard"] { tensorboard = b }
+  }
+
+  /// The Atari protocol's settings stored with a plugin environment (always
+  /// for ALE/<Game>-v5), or nil.
+  static func atariSettings(_ j: JSON, source: EnvSource) throws(ConfigError) -> AtariSettings? {
+    guard source.isPlugin else { return nil }
+    guard j["sticky_actions"] != nil || j["noop_max"] != nil else {
+      if case .ale = source { return AtariSettings() }
+      return nil
+    }
+    var a = AtariSettings()
+    guard let p = j["sticky_actions"]?.doubleValue, p >= 0, p <= 1 else { throw ConfigError("config: 'sticky_actions' is out of range") }
+    a.stickyActions = p
+    guard case .bool(let full)? = j["full_action_space"], case .bool(let noLoss)? = j["no_life_loss_terminal"] else {
+      throw ConfigError("config: 'full_action_space' and 'no_life_loss_terminal' must be true or false")
+    }
+    a.fullActionSpace = full
+    a.lifeLossTerminal = !noLoss
+    guard let n = j["noop_max"]?.doubleValue, n >= 0, n <= 10_000, n == n.rounded() else {
+      throw ConfigError("config: 'noop_max' is out of range")
+    }
+    a.noopMax = Int(n)
+    if let dir = j["rom_dir"], dir != .null {
+      guard let d = dir.stringValue, !d.isEmpty else { throw ConfigError("config: 'rom_dir' is not a folder") }
+      a.romDirectory = d
+    }
+    return a
   }
 
   /// The seed the workers draw their random numbers from: `seed`, or after

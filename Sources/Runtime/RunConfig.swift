@@ -92,6 +92,19 @@ public struct RunConfig: Sendable {
     return "runs/\(env)__\(algorithm.rawValue)__\(seed)__\(unixTime)"
   }
 
+  /// The Atari protocol's settings (config.json keys named after their
+  /// flags), for a plugin environment that has them; nothing otherwise.
+  var atariJSON: [(String, JSON)] {
+    guard let a = env.atari else { return [] }
+    return [
+      ("sticky_actions", .double(a.stickyActions)),
+      ("full_action_space", .bool(a.fullActionSpace)),
+      ("no_life_loss_terminal", .bool(!a.lifeLossTerminal)),
+      ("noop_max", .int(Int64(a.noopMax))),
+      ("rom_dir", a.romDirectory.map(JSON.string) ?? .null),
+    ]
+  }
+
   /// Every setting, for config.json.
   public var json: JSON {
     let h = hyperparameters
@@ -141,6 +154,6 @@ public struct RunConfig: Sendable {
       ("checkpoint_every", .string(checkpointEvery.description)),
       ("log_every", .string(CheckpointInterval.time(logEveryNanoseconds).description)),
       ("tensorboard", .bool(tensorboard)),
-    ] + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
+    ] + atariJSON + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
   }
 }

@@ -161,8 +161,11 @@ public final class Supervisor {
     StopSignals.install()
     handlersInstalled = true
     if config.progress {
+      // An environment built by a stated protocol (the ALE's) says which, so
+      // that a run is not compared with a differently built one by mistake.
       log("run: \(config.env.label) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
-        + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
+        + "T_max \(config.tMax); segment \(segmentName); output \(outDir)"
+        + (spec.protocolLine.map { "; protocol: " + $0 } ?? ""))
     }
 
     startNanoseconds = MonotonicClock.now

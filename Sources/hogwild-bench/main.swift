@@ -1,9 +1,9 @@
 // hogwild-bench — `make bench`: how fast hogwild-rl is on this machine.
 //
-// Nine sections, one file each under Sections/: env steps, the network,
+// Ten sections, one file each under Sections/: env steps, the network,
 // the apply kernels, end-to-end A3C, time to solve, worker memory,
-// allocations in the worker's loop, a roofline line, and own environments
-// (C plugin, Python bridge). Every figure is
+// allocations in the worker's loop, a roofline line, own environments
+// (C plugin, Python bridge), and Atari (when `make atari` was run). Every figure is
 // repeated and shown as median with min–max; comparisons are interleaved
 // and reported as ratios of paired runs, since this shared machine's speed
 // drifts by up to 2× over minutes. All figures go to bench.json.
@@ -49,7 +49,7 @@ bench.report.printHeader()
 let sections: [(Int, (Bench) -> Void)] = [
   (1, benchEnvSteps), (2, benchNetwork), (3, benchApplyKernels), (4, benchEndToEnd),
   (5, benchTimeToSolve), (6, benchWorkerMemory), (7, benchAllocations), (8, benchRoofline),
-  (9, benchOwnEnvironments),
+  (9, benchOwnEnvironments), (10, benchAtari),
 ]
 for (number, run) in sections where options.sections.contains(number) {
   run(bench)

@@ -13,7 +13,17 @@ func runInProcessWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: Env
                         tMax: UInt64, seed: UInt64, theta: (([Float]) -> [Float])? = nil)
   throws -> (SharedSegment, [EpisodeRecord])
 {
-  let algo = AlgorithmFactory.make(kind, hyperparameters: hyper, spec: spec)
+  try runInProcessWorker(kind, hyper: hyper, spec: spec, environments: [env], tMax: tMax, seed: seed, theta: theta)
+}
+
+/// As above, with `--envs-per-worker` environments (and the algorithm, if
+/// already made).
+func runInProcessWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: EnvSpec, environments: [any Environment],
+                        tMax: UInt64, seed: UInt64, theta: (([Float]) -> [Float])? = nil,
+                        algorithm: (any WorkerAlgorithm)? = nil)
+  throws -> (SharedSegment, [EpisodeRecord])
+{
+  let algo = algorithm ?? AlgorithmFactory.make(kind, hyperparameters: hyper, spec: spec)
   let name = "/hogwild-rl-test.\(kind.rawValue).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
   let seg = try SharedSegment.create(
     name: name,
@@ -32,7 +42,7 @@ func runInProcessWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: Env
   var link = WorkerLink(segment: seg, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
                         rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
                         delay: .none, seed: seed)
-  algo.runWorker(link: &link, environment: env, seed: seed)
+  algo.runWorker(link: &link, environments: environments, seed: seed)
   link.finish()
   var records: [EpisodeRecord] = []
   let ring = seg.episodeRing

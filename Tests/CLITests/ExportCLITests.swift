@@ -26,6 +26,9 @@ extension CLITests {
     var tensors: [(String, [Int])]
     var observationSize: Int
     var binaryObservations = false
+    /// Byte observations (0…255, the frames fixture's): the exported network
+    /// reads them × input_scale (1/255), TinyNN's byte forward as byte/255.
+    var byteObservations = false
     /// TinyNN's outputs for each observation of a sequence (a recurrent
     /// network's state starting at zero), concatenated in head order.
     var reference: @Sendable ([Float], [[Float]]) -> [[Double]]
@@ -51,6 +54,31 @@ extension CLITests {
       return (0..<net.outputs).map { Double(ws.head.output(row: 0, index: $0)) }
     }
   }
+
+  /// TinyNN's byte forward (each value a byte) over the observations.
+  static func byteOutputs<N: Network>(_ net: N, _ theta: [Float], _ xs: [[Float]]) -> [[Double]] {
+    var ws: NetworkWorkspace<Float> = net.makeWorkspace(maxBatch: 1)
+    return xs.map { x in
+      net.forward(params: theta, bytes: x.map { UInt8($0) }, inputOffset: 0, row: 0, workspace: &ws)
+      return (0..<net.outputs).map { Double(ws.output(row: 0, index: $0)) }
+    }
+  }
+
+  static func byteOutputs<T: Network>(_ net: RecurrentNetwork<T>, _ theta: [Float], _ xs: [[Float]]) -> [[Double]] {
+    var ws: RecurrentWorkspace<Float> = net.makeWorkspace(maxSteps: 1)
+    ws.resetState()
+    return xs.map { x in
+      net.forward(params: theta, bytes: x.map { UInt8($0) }, step: 0, workspace: &ws)
+      ws.carryState(fromStep: 0)
+      return (0..<net.outputs).map { Double(ws.head.output(row: 0, index: $0)) }
+    }
+  }
+
+  /// `--env` of the frames fixture plugin (Atari-like byte frames [4, 36, 36]).
+  static let frames = "plugin:" + ((try? ALE.framesPlugin()) ?? "/the-frames-plugin-did-not-build.so") + ":Frames-v0"
+  static let atariFront: [(String, [Int])] = [("conv.0.weight", [16, 4, 8, 8]), ("conv.0.bias", [16]),
+                                              ("conv.1.weight", [32, 16, 4, 4]), ("conv.1.bias", [32]),
+                                              ("torso.0.weight", [256, 288]), ("torso.0.bias", [256])]
 
   static let families: [Family] = [
     Family(name: "a3c-mlp", args: ["--env", "CartPole-v1"],
@@ -120,6 +148,26 @@ extension CLITests {
              return outputs(RecurrentNetwork(torso: torso, torsoActivation: .relu, cells: 16, outputs: 4,
                                              headName: "actor_critic"), $0, $1)
            }),
+    // The paper's Atari network (--net atari, the default for byte frames) over byte observations.
+    Family(name: "a3c-atari", args: ["--env", frames],
+           tensors: atariFront + [("policy.weight", [4, 256]), ("policy.bias", [4]), ("value.weight", [1, 256]),
+                                  ("value.bias", [1])],
+           observationSize: 4 * 36 * 36, byteObservations: true,
+           reference: { byteOutputs(AtariNet(channels: 4, height: 36, width: 36, outputs: 5, name: "actor_critic"), $0, $1) }),
+    Family(name: "qn-atari", args: ["--env", frames, "--algo", "qn"],
+           tensors: atariFront + [("q.weight", [4, 256]), ("q.bias", [4])],
+           observationSize: 4 * 36 * 36, byteObservations: true,
+           reference: { byteOutputs(AtariNet(channels: 4, height: 36, width: 36, outputs: 4, name: "q"), $0, $1) }),
+    Family(name: "a3c-lstm-atari", args: ["--env", frames, "--net", "lstm", "--lstm-cells", "16"],
+           tensors: atariFront + [("lstm.weight_ih", [64, 256]), ("lstm.weight_hh", [64, 16]), ("lstm.bias", [64]),
+                                  ("policy.weight", [4, 16]), ("policy.bias", [4]), ("value.weight", [1, 16]),
+                                  ("value.bias", [1])],
+           observationSize: 4 * 36 * 36, byteObservations: true,
+           reference: {
+             let torso = AtariNet(channels: 4, height: 36, width: 36, hidden: [], outputs: 256, name: "torso")
+             return byteOutputs(RecurrentNetwork(torso: torso, torsoActivation: .relu, cells: 16, outputs: 5,
+                                                 headName: "actor_critic"), $0, $1)
+           }),
   ]
 
   /// The forward pass of docs/EXPORT.md from the exported tensors and the
@@ -154,7 +202,31 @@ extension CLITests {
       return h
     }
     var input = x.map(Double.init)
-    if let conv = m["conv"] as? [String: Any] {
+    if let layers = m["conv_layers"] as? [[String: Any]] {
+      // The Atari front: [C, H, W] × input_scale, then each strided k×k
+      // convolution (no padding) and ReLU, flattened [filter][row][column].
+      let shape = try #require(m["observation_shape"] as? [Int])
+      try #require(m["input_layout"] as? String == "CHW")
+      let scale = try #require(m["input_scale"] as? Double)
+      var (C, H, W) = (shape[0], shape[1], shape[2])
+      input = input.map { $0 * scale }
+      for layer in layers {
+        let name = try #require(layer["name"] as? String)
+        let k = try #require(layer["kernel_size"] as? Int), stride = try #require(layer["stride"] as? Int)
+        let w = try #require(f.values[name + ".weight"]), b = try #require(f.values[name + ".bias"])
+        let F = b.count, oh = (H - k) / stride + 1, ow = (W - k) / stride + 1
+        try #require(layer["filters"] as? Int == F && f.shapes[name + ".weight"] == [F, C, k, k])
+        var out = [Double](repeating: 0, count: F * oh * ow)
+        for fi in 0..<F { for y in 0..<oh { for xx in 0..<ow {
+          var s = Double(b[fi])
+          for c in 0..<C { for ky in 0..<k { for kx in 0..<k {
+            s += Double(w[((fi * C + c) * k + ky) * k + kx]) * input[(c * H + y * stride + ky) * W + xx * stride + kx]
+          } } }
+          out[(fi * oh + y) * ow + xx] = max(s, 0)
+        } } }
+        (C, H, W, input) = (F, oh, ow, out)
+      }
+    } else if let conv = m["conv"] as? [String: Any] {
       let shape = try #require(m["observation_shape"] as? [Int])
       let (H, W, C) = (shape[0], shape[1], shape[2])
       let k = try #require(conv["kernel_size"] as? Int)
@@ -233,7 +305,8 @@ extension CLITests {
       let lstm = try #require(files[0].metadata["lstm"] as? [String: Any], "\(family): no metadata lstm")
       #expect(lstm["cells"] as? Int == files[0].shapes["lstm.weight_hh"]?[1] && lstm["bias"] as? String == "bias_ih+bias_hh")
       // A convolution's torso is ReLU whatever --activation says (the default is tanh).
-      #expect(files[0].metadata["activation"] as? String == (family.binaryObservations || family.args.contains("relu") ? "relu" : "tanh"))
+      #expect(files[0].metadata["activation"] as? String
+        == (family.binaryObservations || family.byteObservations || family.args.contains("relu") ? "relu" : "tanh"))
     }
     // The documented forward pass over the exported tensors gives TinyNN's outputs, step by
     // step over sequences of random observations (each from the zero state).
@@ -241,7 +314,8 @@ extension CLITests {
     for _ in 0..<2 {
       let xs: [[Float]] = (0..<4).map { _ in
         (0..<family.observationSize).map { _ in
-          family.binaryObservations ? (Bool.random(using: &rng) && Bool.random(using: &rng) ? 1 : 0)
+          family.byteObservations ? Float(UInt8.random(in: 0...255, using: &rng))
+            : family.binaryObservations ? (Bool.random(using: &rng) && Bool.random(using: &rng) ? 1 : 0)
             : Float.random(in: -1...1, using: &rng)
         }
       }

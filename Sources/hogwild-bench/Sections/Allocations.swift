@@ -8,6 +8,7 @@
 
 import Algorithms
 import CMallocCounter
+import EnvSources
 import Envs
 import Glibc
 import HogwildLink
@@ -62,6 +63,25 @@ func benchAllocations(_ bench: Bench) {
     allZero = allZero && figure.stats.max == 0
   }
   bench.report.note("zero allocations in steady state in every other loop: \(allZero ? "yes" : "NO")")
+  benchAtariAllocations(bench)
+}
+
+/// An Atari row when `make atari` was run: an in-process worker on
+/// ALE/Pong-v5 with the paper's network (the plugin's own mallocs count too),
+/// 1,000 against 6,000 steps (the emulator is ~1,000× slower than CartPole).
+private func benchAtariAllocations(_ bench: Bench) {
+  guard let resolved = try? EnvCatalog.resolve(.ale("ALE/Pong-v5")) else {
+    bench.report.note("Atari row skipped: the ALE plugin is not built (make atari)")
+    return
+  }
+  let (short, long) = bench.options.quick ? (300, 1_300) : (1_000, 6_000)
+  _ = atariWorker(bench, resolved, n: 5, tMax: 200)
+  let a = atariWorker(bench, resolved, n: 5, tMax: UInt64(short)), b = atariWorker(bench, resolved, n: 5, tMax: UInt64(long))
+  let figure = bench.report.add("alloc.per_1000_steps_atari", "allocs per 1,000 steps, ALE/Pong-v5 --net atari",
+                                unit: "allocs",
+                                samples: [(Double(b.allocations) - Double(a.allocations)) / Double(long - short) * 1000],
+                                decimals: 2)
+  bench.report.note("Atari loop, zero allocations in steady state: \(figure.stats.max == 0 ? "yes" : "NO")")
 }
 
 /// Which worker loop `countAllocations` runs: algorithm, network, K and env.

@@ -3,8 +3,8 @@
 struct Options {
   /// Fewer repeats and shorter runs: a smoke test, not a measurement.
   var quick = false
-  /// Sections to run (1...9).
-  var sections = Set(1...9)
+  /// Sections to run (1...10).
+  var sections = Set(1...10)
   var jsonPath = "bench.json"
   /// A Python with gymnasium, for section 9's bridge figures (else
   /// $HOGWILD_PYTHON; without either they are skipped).
@@ -49,8 +49,8 @@ struct Options {
           o.python = args[i]
         } else {
           let parts = args[i].split(separator: ",").map { Int($0) }
-          guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && (1...9).contains($0!) }) else {
-            return .failure(UsageError(message: "--sections takes numbers 1-9 separated by commas, got '\(args[i])'"))
+          guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && (1...10).contains($0!) }) else {
+            return .failure(UsageError(message: "--sections takes numbers 1-10 separated by commas, got '\(args[i])'"))
           }
           o.sections = Set(parts.map { $0! })
         }
