@@ -57,6 +57,10 @@ public struct ResolvedEnv: Sendable {
     switch source {
     case .builtin: return nil
     case .plugin(let path, _): return FileSystem.codeTrustProblem(path).map { "plugin \(path) is \($0)" }
+    case .ale(let id):
+      // The Atari plugin is found again where it was installed (or built).
+      guard let path = try? AtariPlugin.locate(for: id) else { return nil }
+      return FileSystem.codeTrustProblem(path).map { "Atari plugin \(path) is \($0)" }
     case .gym, .python: return python.flatMap { p in FileSystem.codeTrustProblem(p).map { "interpreter \(p) is \($0)" } }
     }
   }
