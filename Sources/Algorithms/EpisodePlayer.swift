@@ -14,6 +14,8 @@ public struct EpisodePlayer<Net: Network> {
   var workspace: NetworkWorkspace<Float>
   var observation: [Float]
   var probabilities: [Float]
+  /// Whether the last episode `play` returned was cut at its `maxSteps`.
+  public private(set) var cut = false
 
   public init(network: Net, actionCount: Int, observationSize: Int) {
     precondition(actionCount >= 1 && actionCount <= network.outputs, "more actions than outputs")
@@ -28,12 +30,14 @@ public struct EpisodePlayer<Net: Network> {
   /// `greedy`: the action with the largest of the first `actionCount`
   /// outputs (argmax Q, or the most probable under softmax logits), lowest index on ties; otherwise sampled
   /// from softmax(outputs) with `rng`. `keepGoing(length)` is asked every
-  /// 256 steps; false abandons the episode (nil).
+  /// 256 steps; false abandons the episode (nil). An episode still going
+  /// after `maxSteps` steps ends there (`cut` says so).
   public mutating func play(
     _ env: inout any Environment, parameters: [Float], rng: inout Xoshiro256, greedy: Bool,
-    keepGoing: (Int) -> Bool = { _ in true }
+    maxSteps: Int = .max, keepGoing: (Int) -> Bool = { _ in true }
   ) -> (return: Double, length: Int)? {
     let actions = actionCount
+    cut = false
     env.reset(rng: &rng, observation: &observation)
     var total = 0.0
     var length = 0
@@ -51,6 +55,10 @@ public struct EpisodePlayer<Net: Network> {
       total += outcome.reward
       length += 1
       if outcome.done { return (total, length) }
+      if length >= maxSteps {
+        cut = true
+        return (total, length)
+      }
       if length % 256 == 0, !keepGoing(length) { return nil }
     }
   }

@@ -24,9 +24,9 @@ struct RecurrentEpisodePlayer<Torso: Network> {
   }
 
   /// One episode from `env`'s reset: the most probable action with
-  /// `greedy`, else sampled from π(·|s, h; θ) with `rng`.
+  /// `greedy`, else sampled from π(·|s, h; θ) with `rng`; cut after `maxSteps`.
   mutating func play(_ env: inout any Environment, parameters: [Float], rng: inout Xoshiro256,
-                     greedy: Bool) -> (return: Double, length: Int) {
+                     greedy: Bool, maxSteps: Int = .max) -> (return: Double, length: Int, cut: Bool) {
     env.reset(rng: &rng, observation: &observation)
     workspace.resetState()
     var total = 0.0
@@ -46,7 +46,8 @@ struct RecurrentEpisodePlayer<Torso: Network> {
       let outcome = env.step(action: action, observation: &observation)
       total += outcome.reward
       length += 1
-      if outcome.done { return (total, length) }
+      if outcome.done { return (total, length, false) }
+      if length >= maxSteps { return (total, length, true) }
     }
   }
 }

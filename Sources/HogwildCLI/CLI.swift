@@ -56,7 +56,7 @@ public enum CLI {
     default:
       let names = subcommands.map(\.name)
       let expected = names.dropLast().joined(separator: ", ") + " or " + names.last!
-      return usageFailure("unknown subcommand '\(sub)'; expected \(expected) (see 'hogwild-rl --help')")
+      return usageFailure("unknown subcommand '\(sub)'\(NearMatch.hint(sub, among: names)); expected \(expected) (see 'hogwild-rl --help')")
     }
   }
 

@@ -59,7 +59,7 @@ enum CleanCommand {
       found = found.filter { o.names.contains($0.name) }
     }
     for l in found {
-      let why = "creator pid \(l.creatorPID!) is dead"
+      let why = l.state == .done ? "kept by a finished run, pid \(l.creatorPID!)" : "creator pid \(l.creatorPID!) is dead"
       if o.dryRun {
         print("would remove \(l.name) (\(why))")
         continue

@@ -80,6 +80,9 @@ enum DumpCommand {
       print(o.json ? report.serialized(indent: true) : DumpText.render(report))
       return 0
     } catch {
+      // A name that names no segment is the user's input.
+      if case .attach(_, let e) = error, e.isBadPath { return CLI.usageFailure("\(error); 'hogwild-rl dump --list' lists them") }
+      if case .invalidName = error { return CLI.usageFailure("\(error)") }
       CLI.printError("error: \(error)")
       return 1
     }
@@ -113,7 +116,7 @@ enum DumpCommand {
         l.name, "\(l.bytes)", l.creatorPID.map { "\($0)" } ?? "-",
         l.creatorAlive ? "yes" : "no", l.state?.description ?? "-", l.envID ?? "-",
         l.globalSteps.map { "\($0)" } ?? "-",
-        l.problem ?? (l.creatorAlive ? "" : "orphan: creator is dead"),
+        l.problem ?? (l.creatorAlive ? "" : l.leftoverNote),
       ])
     }
     print(t.render(indent: ""))

@@ -3,6 +3,7 @@
 // write(2) on stderr keeps progress and error lines ordered with what the
 // workers' parent prints.)
 
+import CHogwildSys
 import Glibc
 
 public enum StandardError {
@@ -12,6 +13,12 @@ public enum StandardError {
   }
 
   public static var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+  /// The terminal's width in columns, or nil if stderr is not a terminal.
+  public static var terminalColumns: Int? {
+    let n = Int(hw_terminal_columns(STDERR_FILENO))
+    return n > 0 ? n : nil
+  }
 }
 
 public enum StandardOutput {

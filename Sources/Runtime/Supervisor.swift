@@ -75,6 +75,8 @@ public final class Supervisor {
   var startNanoseconds: UInt64 = 0
   /// --tensorboard's event file (nil without the flag).
   var tensorBoard: TensorBoardLog?
+  /// --eval-every's evaluations (Supervisor+Evaluation.swift; nil without it).
+  var evaluation: EvaluationState?
 
   // Checkpoints (Supervisor+Checkpoint.swift).
   /// When the next periodic checkpoint is due: a CLOCK_MONOTONIC time or a
@@ -123,6 +125,7 @@ public final class Supervisor {
       trainingLog = try TrainingLogWriter(path: outDir + "/train.csv", append: config.resume != nil)
       try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
       if config.tensorboard { tensorBoard = try openTensorBoard(outDir) }
+      evaluation = try startEvaluations(steps: config.resume?.checkpoint.globalSteps ?? 0, outDir: outDir)
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)
@@ -144,18 +147,22 @@ public final class Supervisor {
     StopSignals.install()
     if config.progress {
       log("run: \(config.env.label) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
-        + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
+        + "T_max \(config.tMax)" + (config.settingsNote.map { "; settings: \($0)" } ?? "")
+        + "; segment \(segmentName); output \(outDir)")
     }
 
     startNanoseconds = MonotonicClock.now
     startNanoseconds -= resumedWallNanoseconds(before: startNanoseconds)
+    tensorBoard?.runStartUnix = Double(WallClock.now) / 1e9 - Double(MonotonicClock.now - startNanoseconds) / 1e9
     for rank in 0..<config.procs {
       guard let reaper = spawn(rank: rank, segment: segment) else { break }
       children.append(Child(rank: rank, reaper: reaper, startedAt: MonotonicClock.now))
     }
 
     // 3. Watch.
-    var progress = ProgressLine(enabled: config.progress)
+    var progress = ProgressLine(enabled: config.progress, tMax: config.tMax, target: config.targetReturn,
+                                startSteps: header.globalSteps.load(),
+                                startSeconds: Double(MonotonicClock.now - startNanoseconds) / 1e9)
     var lastReport = startNanoseconds
     var lastReading = TrainingReading(segment: segment, nanoseconds: startNanoseconds)
     func logTraining(at now: UInt64) {
@@ -187,8 +194,9 @@ public final class Supervisor {
         metrics.flush()
         report(&progress, segment, now: now)
       }
-      if now - lastReading.nanoseconds >= config.logEveryNanoseconds { logTraining(at: now) }
+      if now - lastReading.nanoseconds >= config.logEveryNanoseconds || percentRowDue(lastReading, steps: header.globalSteps.load()) { logTraining(at: now) }
       maybeCheckpoint(segment, outDir: outDir)
+      evaluationTick(segment, outDir: outDir)
     }
 
     // 4. Shut down.
@@ -209,6 +217,7 @@ public final class Supervisor {
     logTraining(at: MonotonicClock.now)
     report(&progress, segment, now: MonotonicClock.now)
     progress.finish()
+    finishEvaluations(segment, outDir: outDir)
     StopSignals.reset()
 
     checkParametersFinite(segment)
@@ -235,6 +244,14 @@ public final class Supervisor {
   }
 
   // MARK: steps of the run
+
+  /// `--log-every auto`: whether T has passed the next 1% of T_max since the
+  /// last train.csv row (rows of a one-second run would be one otherwise).
+  func percentRowDue(_ last: TrainingReading, steps: UInt64) -> Bool {
+    guard config.logEveryPercent else { return false }
+    let every = max(config.tMax / 100, 1)
+    return steps / every > last.globalSteps / every
+  }
 
   /// A new event file per run and per resume, as TensorBoard's own writers
   /// do (it reads every file in the directory, in name order).
@@ -462,7 +479,8 @@ public final class Supervisor {
       updates: h.globalUpdates.load(), episodes: episodesWritten, mean100: scoredWindow.mean,
       trainMean100: config.scoresTestEpisodes ? trainWindow.mean : nil,
       testEpisodes: config.scoresTestEpisodes ? testEpisodesWritten : nil,
-      staleness: st.mean, restarts: slots.reduce(0) { $0 + $1.restarts })
+      staleness: st.mean, restarts: slots.reduce(0) { $0 + $1.restarts },
+      evaluation: evaluation?.lastGreedyMean.map { (last: $0, best: evaluation?.best?.mean ?? $0) })
   }
 
   func summarize(_ segment: SharedSegment, outDir: String) -> RunSummary {
@@ -480,6 +498,6 @@ public final class Supervisor {
       droppedGradients: slots.reduce(0) { $0 + $1.droppedGradients },
       lostEpisodeRecords: lostRecords, audit: AuditSummary(segment: segment),
       exitReason: reason ?? .error("no reason"),
-      segmentName: segment.name, outputDirectory: outDir)
+      segmentName: segment.name, outputDirectory: outDir, evaluation: evaluationSummary)
   }
 }

@@ -301,7 +301,7 @@ extension CLITests {
     }
     #expect(described["metadata"] as? NSDictionary == f.metadata as NSDictionary, "\(family): policy.py metadata")
     guard numpy else { return }
-    let r = try runProgram([python, policyScript, path] + xs.map { "--obs=" + $0.map { "\($0)" }.joined(separator: ",") })
+    let r = try runProgram([python, policyScript, path, "--greedy"] + xs.map { "--obs=" + $0.map { "\($0)" }.joined(separator: ",") })
     try #require(r.status == 0, "\(family): \(r.err)")
     let lines = r.out.split(separator: "\n")
     try #require(lines.count == xs.count, "\(family): \(r.out)")
