@@ -69,7 +69,7 @@ struct ProgressLine {
     } else {
       var t = "T \(Self.grouped(steps))"
       if tMax > 0 {
-        t += " of \(Self.grouped(tMax)) (" + Self.percent(share) + (left.map { ", ETA " + Self.duration($0) } ?? "") + ")"
+        t += " of \(Self.grouped(tMax)) (" + Self.percent(share, padded: false) + (left.map { ", ETA " + Self.duration($0) } ?? "") + ")"
       }
       StandardError.write("[\(Self.fixed(seconds, 1))s] " + t + "  " + rest + "\n")
     }
@@ -81,7 +81,7 @@ struct ProgressLine {
   func targetShare(_ mean: Double) -> String {
     guard let target, target.isFinite else { return "" }
     var s = " of " + Self.compact(target)
-    if target > 0, mean >= 0, mean.isFinite { s += " (" + Self.percent(min(mean / target, 9.99)) + ")" }
+    if target > 0, mean >= 0, mean.isFinite { s += " (" + Self.percent(min(mean / target, 9.99), padded: false) + ")" }
     return s
   }
 
@@ -109,11 +109,11 @@ struct ProgressLine {
     return "[" + full + tip + "]"
   }
 
-  /// "7%", "41%", "100%", right-aligned in four columns.
-  static func percent(_ share: Double) -> String {
+  /// "7%", "41%", "100%"; `padded`: right-aligned in four columns (the bar's).
+  static func percent(_ share: Double, padded: Bool = true) -> String {
     let p = share.isFinite ? Int((share * 100).rounded(.down)) : 0
     let s = "\(p)%"
-    return String(repeating: " ", count: max(0, 4 - s.count)) + s
+    return padded ? String(repeating: " ", count: max(0, 4 - s.count)) + s : s
   }
 
   /// "0:07", "12:34", "1:02:03".

@@ -7,6 +7,8 @@
 // greedy mean so far is kept as best.bin beside checkpoint.bin.
 
 import Algorithms
+import EnvSources
+import Envs
 import Formats
 import HogwildSegment
 import HogwildSys
@@ -126,7 +128,8 @@ extension Supervisor {
       }
     }
     guard normal, e.lastAt != segment.header.globalSteps.load() else { return }
-    startEvaluation(&e, segment, outDir: outDir)
+    // No worker is left to yield to: full priority.
+    startEvaluation(&e, segment, outDir: outDir, yielding: false)
     waitForEvaluation(&e, outDir: outDir)
   }
 
@@ -146,7 +149,7 @@ extension Supervisor {
 
   /// Forks the evaluator for θ as it is now (while single-threaded, as every
   /// fork of the supervisor).
-  func startEvaluation(_ e: inout EvaluationState, _ segment: SharedSegment, outDir: String) {
+  func startEvaluation(_ e: inout EvaluationState, _ segment: SharedSegment, outDir: String, yielding: Bool = true) {
     let checkpoint = makeCheckpoint(segment)
     let steps = checkpoint.globalSteps
     let seconds = Double(MonotonicClock.now &- startNanoseconds) / 1e9
@@ -160,7 +163,8 @@ extension Supervisor {
       return
     }
     guard let child else {
-      Self.evaluatorMain(config: config, parameters: checkpoint.parameters, resultPath: path, supervisor: me)
+      Self.evaluatorMain(config: config, parameters: checkpoint.parameters, resultPath: path, supervisor: me,
+                         yielding: yielding)
     }
     e.running = (child, checkpoint, steps, seconds)
     e.lastAt = steps
@@ -170,11 +174,12 @@ extension Supervisor {
   /// greedy only) from the same seeded starting states at every evaluation,
   /// each cut at `Policy.defaultMaxEpisodeSteps`; the result as JSON in
   /// `resultPath`. Ends with _exit.
-  static func evaluatorMain(config: RunConfig, parameters: [Float], resultPath: String, supervisor: Int32) -> Never {
+  static func evaluatorMain(config: RunConfig, parameters: [Float], resultPath: String, supervisor: Int32,
+                            yielding: Bool) -> Never {
     do { try CurrentProcess.becomeChild(of: supervisor) } catch { CurrentProcess.exitImmediately(WorkerProcess.orphanedStatus) }
     CurrentProcess.dieQuietlyOnFaults()
-    // Workers first: the evaluator takes what CPU is left.
-    CurrentProcess.lowerPriority(by: 10)
+    // Workers first: during training the evaluator takes what CPU is left.
+    if yielding { CurrentProcess.lowerPriority(by: 10) }
     let policy: Policy
     let env: any Envs.Environment
     do {

@@ -77,6 +77,8 @@ public final class Supervisor {
   var tensorBoard: TensorBoardLog?
   /// --eval-every's evaluations (Supervisor+Evaluation.swift; nil without it).
   var evaluation: EvaluationState?
+  /// When training ended (workers reaped), for wall_seconds; nil before.
+  var trainingEndNanoseconds: UInt64?
 
   // Checkpoints (Supervisor+Checkpoint.swift).
   /// When the next periodic checkpoint is due: a CLOCK_MONOTONIC time or a
@@ -217,6 +219,8 @@ public final class Supervisor {
     logTraining(at: MonotonicClock.now)
     report(&progress, segment, now: MonotonicClock.now)
     progress.finish()
+    // The run's wall time ends with training; a final evaluation is not in it.
+    trainingEndNanoseconds = MonotonicClock.now
     finishEvaluations(segment, outDir: outDir)
     StopSignals.reset()
 
@@ -488,7 +492,7 @@ public final class Supervisor {
     let slots = (0..<config.procs).map(segment.slot)
     return RunSummary(
       config: config, steps: h.globalSteps.load(), updates: h.globalUpdates.load(),
-      wallSeconds: Double(MonotonicClock.now - startNanoseconds) / 1e9,
+      wallSeconds: Double((trainingEndNanoseconds ?? MonotonicClock.now) - startNanoseconds) / 1e9,
       episodes: episodesWritten, testEpisodes: testEpisodesWritten,
       testSteps: slots.reduce(0) { $0 + $1.testSteps },
       meanReturn100: scoredWindow.mean, trainMeanReturn100: trainWindow.mean,

@@ -350,11 +350,11 @@ extension CLITests {
       (["--format", "npz", "--out", out], 64, "--checkpoint is required"),
       (["--checkpoint", good, "--format", "npz"], 64, "--out is required"),
       (["--checkpoint", good, "--format", "npz", "--out", out, "--bogus"], 64, "--bogus"),
-      (["--checkpoint", s.path("missing.bin"), "--format", "npz", "--out", out], 1, "missing.bin"),
+      (["--checkpoint", s.path("missing.bin"), "--format", "npz", "--out", out], 64, "missing.bin"),
       (["--checkpoint", s.path("corrupt.bin"), "--format", "safetensors", "--out", out], 1, "corrupt"),
       (["--checkpoint", s.path("foreign.bin"), "--format", "npz", "--out", out], 1, "not a hogwild-rl checkpoint"),
-      (["--checkpoint", good, "--format", "npz", "--out", s.path("no/such/dir/p.npz")], 1, "could not write"),
-      (["--checkpoint", good, "--format", "npz", "--out", s.path("adir")], 1, "could not write"),
+      (["--checkpoint", good, "--format", "npz", "--out", s.path("no/such/dir/p.npz")], 64, "could not write"),
+      (["--checkpoint", good, "--format", "npz", "--out", s.path("adir")], 64, "could not write"),
     ]
     for (args, status, text) in cases {
       let e = try Harness.run(["export"] + args, in: s.url, timeout: 30)
