@@ -98,11 +98,11 @@ enum SweepFigures {
           labels.append(s.count < c.rows.count ? "\(s.count)/\(c.rows.count)" : "")
         }
         return LinePlot.Series(name: line.label, points: pts, band: band.count > 1 ? band : [], markers: true,
-                               note: "reached in \(reached) of \(runs) runs", pointLabels: labels)
+                               note: reached > 0 ? "reached in \(reached) of \(runs) runs" : nil, pointLabels: labels)
       }
       var plot = LinePlot(
         title: "\(env): time to reach \(NumberText.compact(threshold))",
-        subtitle: subtitle("seconds until the last-100 mean first reached \(NumberText.compact(threshold)); mean over seeds that did (k/n: only k of n did), band: min–max", panel),
+        subtitle: subtitle("seconds until the last-100 mean reached \(NumberText.compact(threshold)); mean of the seeds that did (k/n: k of n did)", panel),
         xLabel: "delay (ms, mean)", yLabel: "seconds to threshold", series: series)
       plot.xTicksAt = delays
       plot.yIncludesZero = true

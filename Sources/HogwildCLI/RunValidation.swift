@@ -104,7 +104,7 @@ extension RunCommand {
     let fromFile = Set(SettingsFile.flagsIn(file))
     let tuned = try SettingsFile.arguments(entry.settings, what: "tuned settings for \(entry.env) \(entry.algo)",
                                            overridden: given.union(fromFile))
-    if tuned.isEmpty, let from, !entry.settings.isEmpty { return ([], file, from) }
+    if tuned.isEmpty, let from { return ([], file, from) }
     let applied = tuned.isEmpty
       ? (entry.settings.isEmpty ? "the defaults" : "every one overridden")
       : tuned.joined(separator: " ")

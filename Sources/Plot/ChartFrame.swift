@@ -8,7 +8,8 @@ public struct LegendEntry: Sendable {
   public var color: String
   public var dash: String?
   public var box: Bool
-  /// A second, smaller line under the name (e.g. "identical to …", "2 of 3 seeds reached 475").
+  /// Smaller lines under the name (e.g. "identical to …", "2 of 3 seeds reached 475"),
+  /// separated by newlines.
   public var note: String?
 
   public init(name: String, color: String, dash: String? = nil, box: Bool = false, note: String? = nil) {
@@ -63,7 +64,8 @@ struct ChartFrame {
     self.legend = legend
     let yLabelChars = Double(yTickLabels.map(\.count).max() ?? 1)
     left = 44 + yLabelChars * Self.charWidth
-    let legendChars = Double(min(Self.maxLegendChars, legend.map { max($0.name.count, Int(Double($0.note?.count ?? 0) * 0.85)) }.max() ?? 0))
+    let noteChars = { (e: LegendEntry) in (e.note ?? "").split(separator: "\n").map(\.count).max() ?? 0 }
+    let legendChars = Double(min(Self.maxLegendChars, legend.map { max($0.name.count, Int(Double(noteChars($0)) * 0.85)) }.max() ?? 0))
     let legendWidth = legend.isEmpty ? 0 : 40 + legendChars * Self.charWidth
     right = width - 20 - legendWidth
     top = subtitle == nil ? 46 : 62
@@ -110,7 +112,8 @@ struct ChartFrame {
     let x = right + 16
     var y = top + 10
     for e in legend {
-      defer { y += e.note == nil ? 20 : 34 }
+      let notes = (e.note ?? "").split(separator: "\n").map(String.init)
+      defer { y += 20 + 14 * Double(notes.count) }
       if e.box {
         doc.rect(x: x, y: y - 6, width: 18, height: 12, fill: e.color)
       } else {
@@ -119,10 +122,11 @@ struct ChartFrame {
       var name = e.name
       if name.count > Self.maxLegendChars { name = String(name.prefix(Self.maxLegendChars - 1)) + "…" }
       doc.text(name, x: x + 24, y: y + 4, size: Self.fontSize)
-      if var note = e.note {
+      for (i, line) in notes.enumerated() {
+        var note = line
         let limit = Int(Double(Self.maxLegendChars) / 0.85)
         if note.count > limit { note = String(note.prefix(limit - 1)) + "…" }
-        doc.text(note, x: x + 24, y: y + 17, size: 10, fill: "#666")
+        doc.text(note, x: x + 24, y: y + 17 + 14 * Double(i), size: 10, fill: "#666")
       }
     }
   }

@@ -103,7 +103,7 @@ public struct LinePlot: Sendable {
         colored[i].dash = colored[i].dash ?? "7 5"
       }
       if let n = colored[i].note { notes.append(n) }
-      colored[i].note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+      colored[i].note = notes.isEmpty ? nil : notes.joined(separator: "\n")
     }
     let legend = colored.filter(\.inLegend).map { LegendEntry(name: $0.name, color: $0.color!, dash: $0.dash, note: $0.note) }
     let frame = ChartFrame(width: width, height: height, title: title, subtitle: subtitle, legend: legend,
