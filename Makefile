@@ -48,13 +48,15 @@ study: build
 
 # hogwild-rl against the real Python ecosystem (not part of make test; needs
 # PyPI): makes a throwaway venv in .build-interop/venv (gymnasium, numpy,
-# stable-baselines3, safetensors, tensorboard), trains gym:CartPole-v1 and
-# gym:Acrobot-v1 through the bridge, the C plugin CartPole against the
-# built-in, measures SB3 A2C and hogwild-bench section 9, and exports
-# CartPole, Acrobot and Pendulum policies that examples/policy.py runs in the
-# real gymnasium (docs/EXPORT.md); logs in interop/. About 12 minutes on 2
-# quiet vCPUs, 28 measured on a shared one (plus the venv the first time).
-# `make interop INTEROP=policy` runs one section (bridge, sb3, bench, policy).
+# stable-baselines3 with torch, safetensors, tensorboard, minatar), trains
+# gym:CartPole-v1, gym:Acrobot-v1 and gym:MinAtar/Breakout-v1 through the
+# bridge, the C plugin CartPole against the built-in, measures SB3 A2C and
+# hogwild-bench section 9, and exports CartPole, Acrobot, Pendulum and
+# MinAtar policies that examples/policy.py runs in the real gymnasium and
+# examples/torch_policy.py loads into PyTorch (docs/EXPORT.md); logs in
+# interop/. About 12 minutes on 2 quiet vCPUs, 28 measured on a shared one
+# (plus the venv the first time). `make interop INTEROP=policy` runs one
+# section (bridge, minatar, sb3, bench, policy).
 INTEROP ?=
 interop: build
 	BIN=$(BIN) BENCH=.build/$(CONFIG)/hogwild-bench ./scripts/interop.sh $(INTEROP)
@@ -117,13 +119,13 @@ install: build
 # What ARCHITECTURE.md promises, checked by grep: raw pointers stay in the
 # segment module (and TinyNN's kernel files); each C module is imported by
 # its one Swift module only (CHogwild by HogwildSegment, CHogwildSys by
-# HogwildSys, CEnvHost by EnvSources; and by that module's tests); the leaf modules Formats and Plot
+# HogwildSys, CEnvHost by EnvSources, CTunedSettings by HogwildCLI; and by that module's tests); the leaf modules Formats and Plot
 # import no module of the project.
 lint:
 	@bad=$$(grep -rln 'UnsafeMutableRawPointer\|UnsafeRawPointer\|assumingMemoryBound\|bindMemory' Sources \
 	  | grep -v '^Sources/HogwildSegment/' | grep -v '^Sources/TinyNN/\(Conv\|LSTM\|Batch\)\{0,1\}Kernels.swift$$' ); \
 	if [ -n "$$bad" ]; then echo "raw pointers outside HogwildSegment: $$bad"; exit 1; fi
-	@for pair in CHogwild:HogwildSegment CHogwildSys:HogwildSys CEnvHost:EnvSources; do \
+	@for pair in CHogwild:HogwildSegment CHogwildSys:HogwildSys CEnvHost:EnvSources CTunedSettings:HogwildCLI; do \
 	  c=$${pair%%:*}; home=$${pair##*:}; \
 	  bad=$$(grep -rlE "^(@[A-Za-z_]+ )*import $$c\$$" Sources Tests --include='*.swift' | grep -v "^Sources/$$home/\|^Tests/$${home}Tests/"); \
 	  if [ -n "$$bad" ]; then echo "import $$c outside $$home:" $$bad; exit 1; fi; \

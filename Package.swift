@@ -34,6 +34,9 @@ let package = Package(
       cSettings: cOptimize + [.define("_GNU_SOURCE"), .unsafeFlags(["-std=gnu23"])],
       linkerSettings: [.linkedLibrary("dl")]
     ),
+    // The tuned settings table, docs/tuned.json, embedded (HogwildCLI only).
+    // C23 for #embed.
+    .target(name: "CTunedSettings", cSettings: [.unsafeFlags(["-std=gnu23"])]),
     // The operating system as the Swift modules use it, swift-system style:
     // Errno, retryOnInterrupt, ForkedChild, StopSignals, clocks, files.
     .target(name: "HogwildSys", dependencies: ["CHogwildSys"], swiftSettings: hostCPU),
@@ -64,7 +67,7 @@ let package = Package(
     .target(name: "Experiments", dependencies: ["Runtime", "Algorithms", "Formats", "HogwildSys", "Plot"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
     .target(name: "HogwildCLI",
-            dependencies: ["Runtime", "Experiments", "Algorithms", "HogwildLink", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot"],
+            dependencies: ["Runtime", "Experiments", "Algorithms", "HogwildLink", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot", "CTunedSettings"],
             swiftSettings: hostCPU),
     // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
     // line plots with bands, grouped bars. No dependencies.

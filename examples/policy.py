@@ -18,7 +18,7 @@ Command line:
     python3 examples/policy.py FILE --obs=0.1,0,-0.2,0   # one action (and the heads' outputs) as JSON
     python3 examples/policy.py FILE --obs=0.1,0 --obs=0.2,0.1   # a sequence from the zero LSTM state,
                                                          # one JSON line per step
-    python3 examples/policy.py FILE --eval CartPole-v1 --episodes 100 [--seed 1] [--sample]
+    python3 examples/policy.py FILE --eval CartPole-v1 --episodes 100 [--seed 1] [--greedy]
                                                          # returns in the real gymnasium environment
                                                          # (CartPoleNoVel-v1, PendulumNoVel-v1: the
                                                          # gymnasium env with the velocities removed;
@@ -26,6 +26,9 @@ Command line:
 
 Atari policies (network "atari", or "lstm" with its "conv_layers") read uint8 frames [4, 84, 84]
 (`obs` may be uint8 or the same values as floats; `input_scale` = 1/255 is applied here).
+
+On the command line, as with `hogwild-rl eval`, actions are drawn from pi unless --greedy (a
+Q-network always acts greedily); in Python, act() is greedy unless sample=True.
 
 Reading the files needs only the standard library (`read_file`); running them needs numpy; the
 safetensors and gymnasium packages are never required except for --eval (gymnasium).
@@ -323,8 +326,13 @@ def main(argv=None):
                                                        "PendulumNoVel-v1) and print the returns")
     ap.add_argument("--episodes", type=int, default=100)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--sample", action="store_true", help="sample from pi instead of acting greedily")
+    how = ap.add_mutually_exclusive_group()
+    # As `hogwild-rl eval`: actions are drawn from pi unless --greedy.
+    how.add_argument("--greedy", action="store_true", help="take the most probable action (or the mean, "
+                                                          "for a Box action) instead of sampling from pi")
+    how.add_argument("--sample", action="store_true", help="sample from pi (the default)")
     args = ap.parse_args(argv)
+    args.sample = not args.greedy
     try:
         meta, tensors = read_file(args.file)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
@@ -359,7 +367,7 @@ def main(argv=None):
     n = len(returns)
     mean = sum(returns) / n
     std = math.sqrt(sum((r - mean) ** 2 for r in returns) / n)
-    print(json.dumps({"env": args.eval, "episodes": n, "sample": args.sample, "seed": args.seed,
+    print(json.dumps({"env": args.eval, "episodes": n, "sample": args.sample, "greedy": args.greedy, "seed": args.seed,
                       "mean_return": mean, "std_return": std, "min": min(returns), "max": max(returns),
                       "returns": returns}))
     return 0

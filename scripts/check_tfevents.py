@@ -28,6 +28,8 @@ ROW_TAGS = {
     "losses/policy_loss": "policy_loss",
     "losses/entropy": "entropy",
     "losses/td_error": "td_error",
+    "losses/grad_norm": "grad_norm",
+    "losses/clipped_fraction": "clipped_fraction",
     "charts/learning_rate": "learning_rate",
     "charts/epsilon": "epsilon",
     "hogwild/staleness_mean": "staleness_mean",

@@ -4,13 +4,19 @@
 #   bridge  gym:CartPole-v1 solved (last-100 >= 475) and gym:Acrobot-v1 >= -100
 #           with the README's built-in settings; the C plugin CartPole solves
 #           like the built-in (same seeds, same settings)
+#   minatar the real MinAtar (minatar 1.0.15, whose Gymnasium ids exist only after
+#           minatar.gym.register_envs()): gym:MinAtar/Breakout-v1 trains through the bridge, and a
+#           built-in MinAtar/Breakout-v1 policy, exported, scores in the real game with
+#           examples/policy.py --eval as `hogwild-rl eval` says (within noise)
 #   sb3     Stable-Baselines3 A2C's steps/s on gymnasium's CartPole-v1
 #   bench   hogwild-bench section 9 (plugin and bridge costs) in the same run
 #   policy  CartPole-v1, Acrobot-v1, Pendulum-v1 trained with the README's settings, and
 #           CartPoleNoVel-v1 with --net lstm (docs/RECURRENT.md's settings, 3M steps), exported
 #           (safetensors and npz), and run for 100 episodes in the real gymnasium env by
 #           examples/policy.py: mean returns must match `hogwild-rl eval`'s within noise;
-#           scripts/check_tfevents.py on the run directory if that script exists
+#           scripts/check_tfevents.py on the run directory if that script exists; every export
+#           (MLP, conv, LSTM on both torsos, Gaussian) loads strictly into PyTorch through
+#           examples/torch_policy.py and plain nn modules (scripts/check_torch_layout.py)
 # Usage: scripts/interop.sh [SECTION ...]; output and logs in $OUT (interop/).
 # Exit status: 0 if every check passed, 1 if one failed, 64 on bad usage.
 set -u
@@ -19,9 +25,9 @@ BENCH=${BENCH:-.build/release/hogwild-bench}
 VENV=${VENV:-.build-interop/venv}
 OUT=${OUT:-interop}
 PY="$VENV/bin/python"
-SECTIONS=${*:-bridge sb3 bench policy}
+SECTIONS=${*:-bridge minatar sb3 bench policy}
 for s in $SECTIONS; do
-  case $s in bridge|sb3|bench|policy) ;; *) echo "interop: unknown section '$s' (bridge, sb3, bench, policy)" >&2; exit 64 ;; esac
+  case $s in bridge|minatar|sb3|bench|policy) ;; *) echo "interop: unknown section '$s' (bridge, minatar, sb3, bench, policy)" >&2; exit 64 ;; esac
 done
 [ -x "$BIN" ] || { echo "interop: $BIN not built (run make build)" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -31,10 +37,10 @@ fail() { echo "FAIL  $*"; FAILED=1; }
 field() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(v[sys.argv[2]] if v.get(sys.argv[2]) is not None else "none")' "$1" "$2"; }
 
 make_venv() {
-  if [ ! -x "$PY" ] || ! "$PY" -c 'import gymnasium, stable_baselines3, safetensors, tensorboard' 2>/dev/null; then
-    echo "== venv: $VENV (gymnasium, numpy, stable-baselines3, safetensors, tensorboard; a few minutes the first time)"
+  if [ ! -x "$PY" ] || ! "$PY" -c 'import gymnasium, stable_baselines3, safetensors, tensorboard, minatar' 2>/dev/null; then
+    echo "== venv: $VENV (gymnasium, numpy, stable-baselines3, safetensors, tensorboard, minatar; a few minutes the first time)"
     python3 -m venv "$VENV" && "$PY" -m pip install -q --upgrade pip \
-      && "$PY" -m pip install -q gymnasium numpy stable-baselines3 safetensors tensorboard \
+      && "$PY" -m pip install -q gymnasium numpy stable-baselines3 safetensors tensorboard minatar \
       || { echo "interop: cannot make $VENV" >&2; exit 1; }
   fi
   "$PY" -c 'import gymnasium, numpy, safetensors; print("venv:", "gymnasium", gymnasium.__version__, "numpy", numpy.__version__, "safetensors", safetensors.__version__)'
@@ -76,6 +82,29 @@ bridge() {
     if [ "$p" != none ]; then pass "plugin CartPole --seed $seed: solved at step $p (built-in: $b)"
     else fail "plugin CartPole --seed $seed: not solved (built-in: $b)"; fi
   done
+}
+
+minatar() {
+  echo "== minatar: the real MinAtar through Gymnasium"
+  "$PY" -c 'import minatar' 2>/dev/null || { fail "minatar is not installed in $VENV"; return; }
+  train gym-breakout --env gym:MinAtar/Breakout-v1 --python "$PY" --procs 2 --t-max 30000 --target-return none --seed 1 \
+    || return
+  local steps shape
+  steps=$(field "$OUT/gym-breakout/summary.json" steps)
+  shape=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["env_spec"]["observation_shape"])' "$OUT/gym-breakout/config.json")
+  if [ "$steps" -ge 30000 ] && [ "$shape" = "[10, 10, 4]" ]; then
+    pass "gym:MinAtar/Breakout-v1: $steps steps through the bridge, observations $shape (conv net)"
+  else fail "gym:MinAtar/Breakout-v1: $steps steps, observations $shape"; fi
+  # A built-in Breakout policy in the real game: policy.py's make_env registers MinAtar's ids.
+  train minatar-Breakout --env MinAtar/Breakout-v1 --procs 2 --t-max 300000 --target-return none --seed 1 || return
+  "$BIN" export --checkpoint "$OUT/minatar-Breakout/checkpoint.bin" --format safetensors --out "$OUT/minatar-Breakout.safetensors" \
+    || { fail "MinAtar/Breakout-v1: export exited $?"; return; }
+  "$BIN" eval --checkpoint "$OUT/minatar-Breakout/checkpoint.bin" --episodes 100 --seed 1 --json > "$OUT/minatar-Breakout.eval.json" \
+    || { fail "MinAtar/Breakout-v1: hogwild-rl eval exited $?"; return; }
+  "$PY" examples/policy.py "$OUT/minatar-Breakout.safetensors" --eval MinAtar/Breakout-v1 --episodes 100 --seed 1 \
+    > "$OUT/minatar-Breakout.policy.json" || { fail "MinAtar/Breakout-v1: policy.py --eval exited $?"; return; }
+  compare "MinAtar/Breakout-v1 sampled (300k steps; the real minatar)" "$OUT/minatar-Breakout.eval.json" \
+    "$OUT/minatar-Breakout.policy.json" || FAILED=1
 }
 
 sb3() {
@@ -172,12 +201,13 @@ PY
     then pass "$env: safetensors and npz read by the real packages"
     else fail "$env: the real packages read the export differently"; fi
     torch_layout "$env" "$OUT/$name.safetensors"
-    local mode flag pyflag file
+    local mode flag file
     for mode in sampled greedy; do
-      if [ $mode = greedy ]; then flag=--greedy; pyflag=; file=$OUT/$name.npz; else flag=; pyflag=--sample; file=$OUT/$name.safetensors; fi
+      # Both sample unless --greedy.
+      if [ $mode = greedy ]; then flag=--greedy; file=$OUT/$name.npz; else flag=; file=$OUT/$name.safetensors; fi
       "$BIN" eval --checkpoint "$OUT/$name/checkpoint.bin" --episodes 100 --seed 1 $flag --json > "$OUT/$name.eval-$mode.json" \
         || { fail "$env: hogwild-rl eval exited $?"; continue; }
-      "$PY" examples/policy.py "$file" --eval $env --episodes 100 --seed 1 $pyflag > "$OUT/$name.policy-$mode.json" \
+      "$PY" examples/policy.py "$file" --eval $env --episodes 100 --seed 1 $flag > "$OUT/$name.policy-$mode.json" \
         || { fail "$env: policy.py --eval exited $?"; continue; }
       if compare "$env $mode (${file##*.})" "$OUT/$name.eval-$mode.json" "$OUT/$name.policy-$mode.json"; then :; else FAILED=1; fi
     done

@@ -16,6 +16,8 @@ public struct EpisodePlayer<Net: Network> {
   /// The observation of an environment of byte observations (Atari frames).
   var bytes: [UInt8]
   var probabilities: [Float]
+  /// Whether the last episode `play` returned was cut at its `maxSteps`.
+  public private(set) var cut = false
 
   /// `observationBytes`: the environments played have byte observations.
   public init(network: Net, actionCount: Int, observationSize: Int, observationBytes: Bool = false) {
@@ -34,12 +36,14 @@ public struct EpisodePlayer<Net: Network> {
   /// from softmax(outputs) with `rng`. `keepGoing(length)` is asked every
   /// 256 steps; false abandons the episode (nil). The episode is the
   /// environment's (a whole Atari game: lost lives do not end it), its
-  /// return in `reward` (the game score).
+  /// return in `reward` (the game score). An episode still going after
+  /// `maxSteps` steps ends there (`cut` says so).
   public mutating func play(
     _ env: inout any Environment, parameters: [Float], rng: inout Xoshiro256, greedy: Bool,
-    keepGoing: (Int) -> Bool = { _ in true }
+    maxSteps: Int = .max, keepGoing: (Int) -> Bool = { _ in true }
   ) -> (return: Double, length: Int)? {
     let actions = actionCount
+    cut = false
     let readsBytes = env.spec.observationIsBytes
     precondition(readsBytes == !bytes.isEmpty, "EpisodePlayer: made for the other kind of observations")
     if readsBytes { env.reset(rng: &rng, bytes: &bytes) } else { env.reset(rng: &rng, observation: &observation) }
@@ -63,6 +67,10 @@ public struct EpisodePlayer<Net: Network> {
       total += outcome.reward
       length += 1
       if outcome.done { return (total, length) }
+      if length >= maxSteps {
+        cut = true
+        return (total, length)
+      }
       if length % 256 == 0, !keepGoing(length) { return nil }
     }
   }

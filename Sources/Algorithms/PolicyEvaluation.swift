@@ -13,7 +13,7 @@ public struct Policy {
   public let network: any Network
   /// With `--net lstm`: one episode of the recurrent policy (the concrete
   /// network captured where its type is known).
-  let recurrent: ((inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int))?
+  let recurrent: ((inout any Environment, [Float], inout Xoshiro256, Bool, Int) -> (return: Double, length: Int, cut: Bool))?
   public let actionCount: Int
   /// For a Box action space: the Gaussian policy's network, its action
   /// dimensions and their bounds (`network` is then unused).
@@ -87,12 +87,12 @@ public struct Policy {
 
   /// A recurrent episode with the concrete network type.
   static func player<T: Network>(_ net: RecurrentNetwork<T>, actions: Int, spec: EnvSpec)
-    -> (inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int)
+    -> (inout any Environment, [Float], inout Xoshiro256, Bool, Int) -> (return: Double, length: Int, cut: Bool)
   {
-    { env, theta, rng, greedy in
+    { env, theta, rng, greedy, maxSteps in
       var p = RecurrentEpisodePlayer(network: net, actionCount: actions, observationSize: spec.observationSize,
                                      observationBytes: spec.observationIsBytes)
-      return p.play(&env, parameters: theta, rng: &rng, greedy: greedy)
+      return p.play(&env, parameters: theta, rng: &rng, greedy: greedy, maxSteps: maxSteps)
     }
   }
 
@@ -100,9 +100,9 @@ public struct Policy {
   /// carried from each step to the next; a ~ N(μ, σ²), or a = μ with
   /// `greedy`, clipped to the bounds.
   static func gaussianPlayer(_ net: RecurrentNetwork<MLP>, _ actions: GaussianActions, observationSize: Int)
-    -> (inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int)
+    -> (inout any Environment, [Float], inout Xoshiro256, Bool, Int) -> (return: Double, length: Int, cut: Bool)
   {
-    { env, theta, rng, greedy in
+    { env, theta, rng, greedy, maxSteps in
       var work: RecurrentWorkspace<Float> = net.makeWorkspace(maxSteps: 1)
       var observation = [Float](repeating: 0, count: observationSize)
       var action = [Float](repeating: 0, count: actions.dimensions)
@@ -118,40 +118,45 @@ public struct Policy {
         let outcome = env.step(continuous: action, observation: &observation)
         total += outcome.reward
         length += 1
-        if outcome.done { return (total, length) }
+        if outcome.done { return (total, length, false) }
+        if length >= maxSteps { return (total, length, true) }
       }
     }
   }
 
   /// One episode from `env`'s reset. Actions are sampled from π(·|s; θ), or
   /// the most probable one with `greedy` (a Q-network always acts greedily).
-  /// Returns the undiscounted return and the length.
-  public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256,
-                                         greedy: Bool) -> (return: Double, length: Int) {
-    if let gaussian { return runContinuousEpisode(gaussian, &env, rng: &rng, greedy: greedy) }
+  /// Returns the undiscounted return and the length, and whether the
+  /// episode was cut at `maxSteps` (an environment without a time limit and
+  /// a policy that never loses would otherwise never end).
+  public func runEpisode<E: Environment>(_ env: inout E, rng: inout Xoshiro256, greedy: Bool,
+                                         maxSteps: Int = .max) -> (return: Double, length: Int, cut: Bool) {
+    if let gaussian { return runContinuousEpisode(gaussian, &env, rng: &rng, greedy: greedy, maxSteps: maxSteps) }
     if let recurrent {
       var boxed: any Environment = env
       defer { env = boxed as! E }
-      return recurrent(&boxed, parameters, &rng, greedy)
+      return recurrent(&boxed, parameters, &rng, greedy, maxSteps)
     }
-    return play(network, &env, rng: &rng, greedy: greedy || valueBased)
+    return play(network, &env, rng: &rng, greedy: greedy || valueBased, maxSteps: maxSteps)
   }
 
   /// One episode with the concrete network type (opened from `network`).
   func play<Net: Network, E: Environment>(_ net: Net, _ env: inout E, rng: inout Xoshiro256,
-                                          greedy: Bool) -> (return: Double, length: Int) {
+                                          greedy: Bool, maxSteps: Int) -> (return: Double, length: Int, cut: Bool) {
     var player = EpisodePlayer(network: net, actionCount: actionCount, observationSize: env.spec.observationSize,
                                observationBytes: env.spec.observationIsBytes)
     var boxed: any Environment = env
     defer { env = boxed as! E }
     // Never abandoned: keepGoing is always true.
-    return player.play(&boxed, parameters: parameters, rng: &rng, greedy: greedy)!
+    let (r, length) = player.play(&boxed, parameters: parameters, rng: &rng, greedy: greedy, maxSteps: maxSteps)!
+    return (r, length, player.cut)
   }
 
   /// One episode of a Gaussian policy: a ~ N(μ, σ²) clipped to the bounds,
   /// or a = μ (clipped) with `greedy`.
   func runContinuousEpisode<E: Environment>(_ g: (policy: MLP, actions: GaussianActions), _ env: inout E,
-                                            rng: inout Xoshiro256, greedy: Bool) -> (return: Double, length: Int) {
+                                            rng: inout Xoshiro256, greedy: Bool,
+                                            maxSteps: Int) -> (return: Double, length: Int, cut: Bool) {
     var work: MLPWorkspace<Float> = g.policy.makeWorkspace(maxBatch: 1)
     var observation = [Float](repeating: 0, count: env.spec.observationSize)
     var action = [Float](repeating: 0, count: g.actions.dimensions)
@@ -165,8 +170,23 @@ public struct Policy {
       let outcome = env.step(continuous: action, observation: &observation)
       total += outcome.reward
       length += 1
-      if outcome.done { return (total, length) }
+      if outcome.done { return (total, length, false) }
+      if length >= maxSteps { return (total, length, true) }
     }
+  }
+
+  /// The default per-episode step cap of `eval` and of evaluations during
+  /// training (`--max-episode-steps`): far above any time limit of the
+  /// built-in environments, and an end for a game without one.
+  public static let defaultMaxEpisodeSteps = 100_000
+
+  /// `episodes` episodes of `env` drawn from `seed`, as `evaluate`, each
+  /// with its length and whether `maxSteps` cut it.
+  public func evaluateEpisodes(_ env: any Environment, episodes: Int, greedy: Bool, seed: UInt64,
+                               maxSteps: Int = .max) -> [(return: Double, length: Int, cut: Bool)] {
+    var rng = Xoshiro256(seed: seed, stream: 0xE7A1 << 32)
+    var env = env
+    return (0..<episodes).map { _ in runEpisode(&env, rng: &rng, greedy: greedy, maxSteps: maxSteps) }
   }
 
   /// Returns of `episodes` episodes of `env` (freshly built with the trained

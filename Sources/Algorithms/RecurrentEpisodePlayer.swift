@@ -26,11 +26,11 @@ struct RecurrentEpisodePlayer<Torso: Network> {
   }
 
   /// One episode from `env`'s reset: the most probable action with
-  /// `greedy`, else sampled from π(·|s, h; θ) with `rng`. A lost life
-  /// (Atari) starts the state afresh, as in training; the episode is the
-  /// whole game.
+  /// `greedy`, else sampled from π(·|s, h; θ) with `rng`; cut after
+  /// `maxSteps`. A lost life (Atari) starts the state afresh, as in
+  /// training; the episode is the whole game.
   mutating func play(_ env: inout any Environment, parameters: [Float], rng: inout Xoshiro256,
-                     greedy: Bool) -> (return: Double, length: Int) {
+                     greedy: Bool, maxSteps: Int = .max) -> (return: Double, length: Int, cut: Bool) {
     let readsBytes = !bytes.isEmpty
     if readsBytes { env.reset(rng: &rng, bytes: &bytes) } else { env.reset(rng: &rng, observation: &observation) }
     workspace.resetState()
@@ -55,7 +55,8 @@ struct RecurrentEpisodePlayer<Torso: Network> {
       let outcome = readsBytes ? env.step(action: action, bytes: &bytes) : env.step(action: action, observation: &observation)
       total += outcome.reward
       length += 1
-      if outcome.done { return (total, length) }
+      if outcome.done { return (total, length, false) }
+      if length >= maxSteps { return (total, length, true) }
       if outcome.lifeLost { workspace.resetState() }
     }
   }

@@ -40,6 +40,10 @@ def make_env(source, checked=True):
                 module = importlib.import_module(NAMESPACE_MODULES[namespace])
                 if hasattr(gymnasium, "register_envs"):
                     gymnasium.register_envs(module)
+                # MinAtar 1.0.15 registers its Gymnasium ids (MinAtar/Breakout-v1, ...) only
+                # when minatar.gym.register_envs() is called, not on import.
+                if namespace == "MinAtar" and rest not in gymnasium.registry:
+                    importlib.import_module("minatar.gym").register_envs()
             except ImportError:
                 pass  # gymnasium.make says what is missing
         try:
@@ -84,14 +88,38 @@ def flat_floats(values):
     return out
 
 
+# Gymnasium's spaces that the runtime cannot take, refused by name (some of them also have the
+# attributes below: MultiBinary has n and shape).
+UNSUPPORTED_SPACES = ("Dict", "Tuple", "MultiDiscrete", "MultiBinary", "Text", "Graph", "Sequence", "OneOf")
+
+
+def space_kind(space):
+    """'Discrete', 'Box' or None, by duck typing (gymnasium is not required): an object with an
+    integer `n` (and no shape, or shape ()) is Discrete; one with a `shape` (and, for actions,
+    `low` and `high`) is Box; Gymnasium's own classes of those names always are."""
+    name = type(space).__name__
+    if name in ("Discrete", "Box"):
+        return name
+    if name in UNSUPPORTED_SPACES:
+        return None
+    shape = getattr(space, "shape", None)
+    if getattr(space, "n", None) is not None and (shape is None or tuple(shape) == ()):
+        return "Discrete"
+    if shape is not None and tuple(shape) != ():
+        return "Box"
+    return None
+
+
 class Spaces:
-    """What the runtime needs of an environment's spaces."""
+    """What the runtime needs of an environment's spaces. The spaces are read by their attributes
+    (docs/OWN_ENV.md, "The duck-typed contract"): Discrete: `n` (and `start`, default 0); Box:
+    `shape`, `dtype` (optional; bool means binary observations) and, for actions, `low`/`high`."""
 
     def __init__(self, env):
         obs, act = getattr(env, "observation_space", None), getattr(env, "action_space", None)
         if obs is None or act is None:
             raise Refusal("the environment has no observation_space or action_space")
-        oname, aname = type(obs).__name__, type(act).__name__
+        oname, aname = space_kind(obs) or type(obs).__name__, space_kind(act) or type(act).__name__
         if oname == "Box":
             self.obs_shape = [int(d) for d in obs.shape] or [1]
             self.obs_discrete = 0
@@ -104,7 +132,7 @@ class Spaces:
             self.obs_binary = True
         else:
             raise Refusal("observation space %s is not supported (Box observations, flattened to float32, "
-                          "or Discrete, one-hot)" % oname)
+                          "or Discrete, one-hot: an object with a shape, or with an integer n)" % oname)
         self.obs_size = 1
         for d in self.obs_shape:
             self.obs_size *= d
@@ -114,6 +142,8 @@ class Spaces:
             self.start = int(getattr(act, "start", 0))
             self.action_size = 1
         elif aname == "Box":
+            if getattr(act, "low", None) is None or getattr(act, "high", None) is None:
+                raise Refusal("the Box action space has no low or high bounds")
             self.discrete = False
             self.action_shape = tuple(int(d) for d in act.shape)
             self.action_dtype = getattr(act, "dtype", None)
@@ -123,7 +153,8 @@ class Spaces:
             if self.action_size == 0:
                 raise Refusal("the Box action space has no dimensions")
         else:
-            raise Refusal("action space %s is not supported (Discrete or Box)" % aname)
+            raise Refusal("action space %s is not supported (Discrete: an object with an integer n; or Box: "
+                          "shape, low, high)" % aname)
 
 
 def as_list(x):

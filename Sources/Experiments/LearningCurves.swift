@@ -35,9 +35,12 @@ public enum LearningCurves {
       byKey[k, default: []].append(r)
     }
     let configs = keys.map { byKey[$0]!.first!.config }
+    // Settings that follow from others (env_spec from env, an object) or
+    // belong to one process are never a label.
     let fields = (configs.first?.objectPairs ?? []).map(\.0).filter { key in
-      !["seed", "segment", "resumed_at_step"].contains(key)
+      !["seed", "segment", "resumed_at_step", "env_spec", "python", "log_every"].contains(key)
         && Set(configs.map { $0[key]?.serialized() ?? "" }).count > 1
+        && configs.allSatisfy { $0[key]?.objectPairs == nil }
     }
     return keys.map { k in
       let runs = byKey[k]!
@@ -52,7 +55,9 @@ public enum LearningCurves {
 
   /// The group's mean curve and min–max band, on a common grid from 0 to
   /// the longest run's end; a run counts at x from its first scored episode
-  /// to its end (holding its last value), so runs of unequal length still average.
+  /// on, holding its last value after its end (a run stopped at its target,
+  /// or a few steps short of another's T_max, stays in the mean: the line
+  /// does not jump where runs end).
   static func series(_ g: RunGroup, x: XAxis) -> LinePlot.Series {
     let end = g.runs.map(x.end).max() ?? 0
     var points: [(x: Double, y: Double)] = []
@@ -64,7 +69,7 @@ public enum LearningCurves {
       var values: [Double] = []
       for (ri, r) in g.runs.enumerated() {
         while cursors[ri] < r.points.count, x.value(r.points[cursors[ri]]) <= at { cursors[ri] += 1 }
-        guard cursors[ri] > 0, at <= max(x.end(r), x.value(r.points[cursors[ri] - 1])) else { continue }
+        guard cursors[ri] > 0 else { continue }
         values.append(r.points[cursors[ri] - 1].mean100)
       }
       guard !values.isEmpty else { continue }
@@ -74,13 +79,43 @@ public enum LearningCurves {
     return LinePlot.Series(name: g.label, points: points, band: g.runs.count > 1 ? band : [])
   }
 
-  /// A learning-curve chart of `groups`.
-  public static func plot(_ groups: [RunGroup], x: XAxis, title: String) -> LinePlot {
+  /// Whether a run's last-100 mean (of 100 scored episodes) reached `threshold`.
+  static func reached(_ r: RunRecord, _ threshold: Double) -> Bool {
+    r.points.contains { $0.count >= 100 && $0.mean100 >= threshold }
+  }
+
+  /// The threshold every run shares (its env's solved threshold, else its
+  /// --target-return), or nil.
+  public static func sharedThreshold(_ runs: [RunRecord]) -> Double? {
+    let t = runs.map { $0.config["env_spec"]?["reward_threshold"]?.doubleValue ?? $0.config["target_return"]?.doubleValue }
+    guard let first = t.first, let value = first, t.allSatisfy({ $0 == value }) else { return nil }
+    return value
+  }
+
+  /// A learning-curve chart of `groups`; with a threshold, its line and how
+  /// many seeds of each configuration reached it.
+  public static func plot(_ groups: [RunGroup], x: XAxis, title: String, threshold: Double? = nil) -> LinePlot {
     let seeds = groups.map(\.runs.count).max() ?? 1
+    var lines = groups.map { g -> LinePlot.Series in
+      var s = series(g, x: x)
+      if let threshold, !g.runs.isEmpty {
+        let k = g.runs.filter { reached($0, threshold) }.count
+        s.note = g.runs.count == 1 ? (k == 1 ? "reached \(NumberText.compact(threshold))" : "did not reach \(NumberText.compact(threshold))")
+          : "\(k) of \(g.runs.count) seeds reached \(NumberText.compact(threshold))"
+      }
+      return s
+    }
+    if let threshold {
+      let end = groups.flatMap(\.runs).map(x.end).max() ?? 0
+      if end > 0 {
+        lines.append(LinePlot.Series(name: "threshold \(NumberText.compact(threshold))", points: [(0, threshold), (end, threshold)],
+                                     color: "#999", dash: "5 4", isGuide: true))
+      }
+    }
     var p = LinePlot(
       title: title,
       subtitle: "mean return of the last 100 scored episodes" + (seeds > 1 ? "; line: mean over seeds, band: min–max" : ""),
-      xLabel: x.label, yLabel: "return", series: groups.map { series($0, x: x) })
+      xLabel: x.label, yLabel: "return", series: lines)
     p.xIncludesZero = true
     p.emptyNote = "no scored episodes yet"
     return p

@@ -60,12 +60,12 @@ enum SweepFigures {
   }
 
   /// Learning curves: the last-100 mean against T, one line per configuration.
-  static func returns(_ configs: [SweepConfig], varying: [String], env: String) -> SVGDocument {
+  static func returns(_ configs: [SweepConfig], varying: [String], env: String, threshold: Double? = nil) -> SVGDocument {
     grid(panels(configs, varying: varying, along: nil).map { panel in
       let groups = panel.lines.map { line in
         RunGroup(label: line.label, runs: line.configs.flatMap { $0.rows.map(\.record) })
       }
-      var plot = LearningCurves.plot(groups, x: .steps, title: "\(env): return against steps")
+      var plot = LearningCurves.plot(groups, x: .steps, title: "\(env): return against steps", threshold: threshold)
       plot.subtitle = subtitle(plot.subtitle ?? "", panel)
       return plot.render()
     })
@@ -80,22 +80,34 @@ enum SweepFigures {
       let series = panel.lines.map { line -> LinePlot.Series in
         var pts: [(x: Double, y: Double)] = []
         var band: [(x: Double, low: Double, high: Double)] = []
+        var labels: [String] = []
+        var reached = 0, runs = 0
         for c in line.configs.sorted(by: { delayMilliseconds($0.value("delay")) < delayMilliseconds($1.value("delay")) }) {
           let s = Stats(c.rows.map { $0.crossing?.seconds })
-          guard let m = s.mean else { continue }
           let x = delayMilliseconds(c.value("delay"))
+          reached += s.count
+          runs += c.rows.count
+          // A delay no seed reached the threshold at is a gap, not a point the line passes through.
+          guard let m = s.mean else {
+            pts.append((x, .nan))
+            labels.append("")
+            continue
+          }
           pts.append((x, m))
           band.append((x, s.min!, s.max!))
+          labels.append(s.count < c.rows.count ? "\(s.count)/\(c.rows.count)" : "")
         }
-        return LinePlot.Series(name: line.label, points: pts, band: band.count > 1 ? band : [], markers: true)
+        return LinePlot.Series(name: line.label, points: pts, band: band.count > 1 ? band : [], markers: true,
+                               note: reached > 0 ? "reached in \(reached) of \(runs) runs" : nil, pointLabels: labels)
       }
       var plot = LinePlot(
         title: "\(env): time to reach \(NumberText.compact(threshold))",
-        subtitle: subtitle("seconds until the last-100 mean first reached \(NumberText.compact(threshold)); mean over seeds that did, band: min–max", panel),
+        subtitle: subtitle("seconds until the last-100 mean reached \(NumberText.compact(threshold)); mean of the seeds that did (k/n: k of n did)", panel),
         xLabel: "delay (ms, mean)", yLabel: "seconds to threshold", series: series)
       plot.xTicksAt = delays
       plot.yIncludesZero = true
       plot.emptyNote = "no run reached \(NumberText.compact(threshold))"
+      plot.emptySeriesNote = "no seed reached \(NumberText.compact(threshold))"
       return plot.render()
     })
   }
@@ -153,7 +165,9 @@ enum SweepFigures {
     let base = procs.first ?? 1
     return grid(panels(configs, varying: varying, along: "procs").map { panel in
       var series = panel.lines.map { line -> LinePlot.Series in
-        let pts = speedups(line.configs).map { (x: Double($0.procs), y: $0.speedup) }
+        let known = Dictionary(speedups(line.configs).map { ($0.procs, $0.speedup) }, uniquingKeysWith: { a, _ in a })
+        // Worker counts without a time to the threshold are gaps in the line.
+        let pts = procs.map { (x: Double($0), y: known[$0] ?? .nan) }
         return LinePlot.Series(name: line.label, points: pts, markers: true)
       }
       let ideal = procs.map { (x: Double($0), y: Double($0) / Double(base)) }
@@ -165,6 +179,7 @@ enum SweepFigures {
       plot.xTicksAt = procs.map(Double.init)
       plot.yIncludesZero = true
       plot.emptyNote = "no run reached \(NumberText.compact(threshold))"
+      plot.emptySeriesNote = "no seed reached \(NumberText.compact(threshold)) with the fewest workers"
       return plot.render()
     })
   }

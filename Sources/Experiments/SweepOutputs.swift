@@ -35,7 +35,7 @@ struct SweepState {
     var figures: [(file: String, caption: String, svg: SVGDocument)] = []
     if !configs.isEmpty {
       figures.append(("returns.svg", "Learning curves: last-100 mean return against steps, per configuration.",
-                      SweepFigures.returns(configs, varying: varying, env: env)))
+                      SweepFigures.returns(configs, varying: varying, env: env, threshold: plan.threshold)))
       if let t = plan.threshold {
         figures.append(("time_to_threshold.svg", "Seconds to reach \(NumberText.compact(t)) against the delay.",
                         SweepFigures.timeToThreshold(configs, varying: varying, env: env, threshold: t)))

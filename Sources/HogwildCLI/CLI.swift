@@ -68,7 +68,8 @@ public enum CLI {
     default:
       let names = subcommands.map(\.name)
       let expected = names.dropLast().joined(separator: ", ") + " or " + names.last!
-      return usageFailure("unknown subcommand '\(sub)'; expected \(expected) (see 'hogwild-rl --help')")
+      let hint = NearMatch.best(sub, among: names).map { "did you mean '\($0)'? " } ?? ""
+      return usageFailure("unknown subcommand '\(sub)'; \(hint)expected \(expected) (see 'hogwild-rl --help')")
     }
   }
 

@@ -72,7 +72,12 @@ enum CleanCommand {
       }
     }
     for l in found {
-      let why = l.creatorPID.map { "creator pid \($0) is dead" } ?? "unreadable, and no process holds it"
+      let why: String
+      if let pid = l.creatorPID {
+        why = l.state == .done ? "kept by a finished run, pid \(pid)" : "creator pid \(pid) is dead"
+      } else {
+        why = "unreadable, and no process holds it"
+      }
       if o.dryRun {
         print("would remove \(l.name) (\(why))")
         continue

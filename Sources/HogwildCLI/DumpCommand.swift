@@ -79,6 +79,9 @@ enum DumpCommand {
       print(text)
       return 0
     case .failure(let error):
+      // A name that names no segment is the user's input.
+      if case .attach(_, let e) = error, e.isBadPath { return CLI.usageFailure("\(error); 'hogwild-rl dump --list' lists them") }
+      if case .invalidName = error { return CLI.usageFailure("\(error)") }
       CLI.printError("error: \(error)")
       return 1
     }
@@ -123,7 +126,7 @@ enum DumpCommand {
         l.name, "\(l.bytes)", l.creatorPID.map { "\($0)" } ?? "-",
         l.creatorAlive ? "yes" : "no", l.state?.description ?? "-", l.envID ?? "-",
         l.globalSteps.map { "\($0)" } ?? "-",
-        l.problem ?? (l.creatorAlive ? "" : "orphan: creator is dead"),
+        l.problem ?? (l.creatorAlive ? "" : l.leftoverNote),
       ])
     }
     print(t.render(indent: ""))

@@ -15,6 +15,7 @@ struct EvalOptions {
   var json = false
   var python: String?
   var trustCheckpoint = false
+  var maxEpisodeSteps = Policy.defaultMaxEpisodeSteps
 }
 
 enum EvalCommand {
@@ -22,16 +23,20 @@ enum EvalCommand {
     OptionTable<EvalOptions>(
     command: "eval",
     abstract: "Evaluate a trained policy from a checkpoint (no training, no shared segment).",
-    usage: "hogwild-rl eval --checkpoint PATH --episodes N [--greedy] [--seed S] [--json] [--python PATH] [--trust-checkpoint]",
+    usage: "hogwild-rl eval --checkpoint PATH --episodes N [--greedy] [--max-episode-steps N] [--seed S] [--json] [--python PATH] [--trust-checkpoint]",
     options: [
-      .init("--checkpoint", "path", "A checkpoint.bin written by 'hogwild-rl run' (its settings rebuild the network).") { o, v throws(UsageError) in
+      .init("--checkpoint", "path", "A checkpoint.bin (or best.bin, with --eval-every) written by 'hogwild-rl run' (its settings rebuild the network).") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--checkpoint", "a file path", v) }
         o.checkpoint = v
       },
       .init("--episodes", "n", "Episodes to run, 1 to 1000000.") { o, v throws(UsageError) in
         o.episodes = try ValueParsers.integer("--episodes", v, 1...1_000_000)
       },
-      .init("--greedy", nil, "Take the most probable action instead of sampling from π.") { o, _ in o.greedy = true },
+      .init("--greedy", nil, "Take the most probable action (a Box action: the mean) instead of sampling from π, as examples/policy.py --greedy does. Q-networks always act greedily.") { o, _ in o.greedy = true },
+      .init("--sample", nil, "Sample actions from π (the default; as examples/policy.py).") { o, _ in o.greedy = false },
+      .init("--max-episode-steps", "n", "End an episode after n steps if it has not ended by itself (an environment without a time limit, such as MinAtar, with a policy that never loses would run forever); the output says how many were cut.", default: "\(Policy.defaultMaxEpisodeSteps)") { o, v throws(UsageError) in
+        o.maxEpisodeSteps = try ValueParsers.integer("--max-episode-steps", v, 1...Int(1e12))
+      },
       .init("--seed", "s", "Seed for the environments' initial states (and the action samples).", default: "1") { o, v throws(UsageError) in
         o.seed = try ValueParsers.unsigned("--seed", v)
       },
@@ -53,7 +58,9 @@ enum EvalCommand {
       or Python environment is probed again and refused if its spec changed. Prints
       the mean ± standard deviation of the returns; --json prints
       {env, algo, checkpoint, T, greedy, seed, episodes, mean_return, std_return, min, max,
-      returns[]}. A missing, truncated, corrupted or foreign checkpoint: one line, exit 1.
+      returns[]}, plus episodes_cut and max_episode_steps when --max-episode-steps cut an
+      episode. A --checkpoint that names no readable file: one line, exit 64; a truncated,
+      corrupted or foreign checkpoint: one line, exit 1.
 
       A checkpoint names the code its environment runs (a plugin's path, a Python interpreter),
       and eval runs it: evaluating a checkpoint from someone else runs their code. A plugin or
@@ -74,7 +81,7 @@ enum EvalCommand {
     let loaded: LoadedCheckpoint
     do { loaded = try LoadedCheckpoint(path: path) } catch {
       CLI.printError("error: \(error)")
-      return 1
+      return error.exitCode
     }
     var resolved = loaded.config.env
     if let python = o.python {
@@ -97,7 +104,10 @@ enum EvalCommand {
     }
     // A Q-network always acts greedily; report what actually ran.
     let greedy = o.greedy || loaded.policy.valueBased
-    let returns = loaded.policy.evaluate(env, episodes: episodes, greedy: greedy, seed: o.seed)
+    let played = loaded.policy.evaluateEpisodes(env, episodes: episodes, greedy: greedy, seed: o.seed,
+                                                maxSteps: o.maxEpisodeSteps)
+    let returns = played.map(\.return)
+    let cut = played.filter(\.cut).count
     let n = Double(returns.count)
     let mean = returns.reduce(0, +) / n
     let std = (returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n).squareRoot()
@@ -116,11 +126,15 @@ enum EvalCommand {
         ("min", .double(lo)),
         ("max", .double(hi)),
         ("returns", .array(returns.map(JSON.double))),
-      ]).serialized(indent: true))
+      ] + (cut > 0 ? [("episodes_cut", .int(Int64(cut))), ("max_episode_steps", .int(Int64(o.maxEpisodeSteps)))] : []))
+        .serialized(indent: true))
     } else {
       let mode = greedy ? "greedy" : "sampled"
       print("\(TerminalText.escaped(loaded.config.envID)) \(loaded.config.algorithm.rawValue), checkpoint at T \(loaded.checkpoint.globalSteps), \(returns.count) episodes (\(mode), seed \(o.seed))")
       print("return: \(RunCommand.fmt(mean, 2)) ± \(RunCommand.fmt(std, 2)) (min \(RunCommand.fmt(lo, 2)), max \(RunCommand.fmt(hi, 2)))")
+      if cut > 0 {
+        print("cut: \(cut) of \(returns.count) episodes reached \(o.maxEpisodeSteps) steps without ending and were stopped there (--max-episode-steps)")
+      }
     }
     return 0
   }

@@ -50,8 +50,9 @@ enum ExportCommand {
       The architecture (algorithm, env id and spec, layer sizes, activation, heads) is JSON in
       safetensors' __metadata__ ("architecture") and, in npz, the uint8 array __metadata__.
       examples/policy.py runs either with numpy; docs/EXPORT.md states the forward pass.
-      A missing, corrupted or foreign checkpoint, or an --out that cannot be written: one
-      line, exit 1, and no file (nor FILE.tmp) is left behind.
+      A --checkpoint that names no readable file, or an --out in a directory that does not
+      exist or cannot be written: one line, exit 64. A corrupted or foreign checkpoint, or a
+      failed write: one line, exit 1. Either way no file (nor FILE.tmp) is left behind.
       """)
   }
 
@@ -66,8 +67,14 @@ enum ExportCommand {
     guard let format = o.format else { return CLI.usageFailure("export: --format is required (safetensors or npz)") }
     guard let out = o.out else { return CLI.usageFailure("export: --out is required") }
     let bytes: [UInt8]
+    let loaded: LoadedCheckpoint
+    do { loaded = try LoadedCheckpoint(path: path) } catch {
+      // A path that names no file is the user's input (64); a bad file, 1.
+      CLI.printError("error: \(error)")
+      return error.exitCode
+    }
     do {
-      let export = try PolicyExport(try LoadedCheckpoint(path: path))
+      let export = try PolicyExport(loaded)
       switch format {
       case .safetensors: bytes = SafetensorsFile.encode(export)
       case .npz: bytes = try NPZFile.encode(export)
@@ -77,8 +84,8 @@ enum ExportCommand {
       return 1
     }
     do { try OutputFiles.writeAtomically(out, bytes: bytes) } catch {
-      CLI.printError("error: \(error)")
-      return 1
+      CLI.printError("error: --out: \(error)")
+      return error.errno.isBadPath ? 64 : 1
     }
     return 0
   }

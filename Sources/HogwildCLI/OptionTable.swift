@@ -69,7 +69,8 @@ struct OptionTable<T> {
           inline = String(arg[arg.index(after: eq)...])
         }
         guard let spec = options.first(where: { $0.name == name }) else {
-          throw UsageError("unknown option '\(name)' for '\(command)'; see 'hogwild-rl \(command) --help'")
+          let hint = NearMatch.best(name, among: options.map(\.name) + ["--help"]).map { "did you mean '\($0)'? " } ?? ""
+          throw UsageError("unknown option '\(name)' for '\(command)'; \(hint)see 'hogwild-rl \(command) --help'")
         }
         given.insert(name)
         if spec.valueName == nil {

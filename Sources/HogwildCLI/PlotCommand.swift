@@ -59,7 +59,8 @@ enum PlotCommand {
       return error.exitCode
     }
     let groups = LearningCurves.group(runs)
-    let chart = LearningCurves.plot(groups, x: o.x, title: o.title ?? LearningCurves.envNames(runs))
+    let chart = LearningCurves.plot(groups, x: o.x, title: o.title ?? LearningCurves.envNames(runs),
+                                    threshold: LearningCurves.sharedThreshold(runs))
     do {
       try OutputFiles.writeAtomically(o.out, text: chart.render().text)
     } catch {

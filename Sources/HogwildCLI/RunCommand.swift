@@ -23,6 +23,10 @@ struct RunOptions {
   var pythonFlag: String?
   /// The Atari protocol's flags, as given.
   var atari = AtariFlags()
+  /// --config FILE.
+  var configFile: String?
+  /// --no-tuned.
+  var noTuned = false
 }
 
 enum RunCommand {
@@ -38,7 +42,12 @@ enum RunCommand {
       100 episodes reaches the environment's solved threshold (at most 5,000,000 steps). With
       --t-max it trains for exactly that many steps, unless --target-return is also given. Ctrl-C stops every worker within a second and still writes every
       output. Outputs go to --out: metrics.csv, train.csv, summary.json, config.json, checkpoint.bin
-      (and with --tensorboard an events.out.tfevents.* file).
+      (and with --tensorboard an events.out.tfevents.* file; with --eval-every eval.csv and best.bin).
+
+      A new run starts from the tuned settings of its environment and algorithm when the table
+      (docs/TUNED.md) has them, says which in its first line, and takes every flag given over
+      them; --no-tuned starts from the plain defaults. --config FILE reads settings from a JSON
+      file with config.json's keys (flags given override it).
 
       The value-based methods (qn, q1, sarsa1) are scored on greedy test episodes, as DQN is:
       each worker interleaves one ε = 0 episode every --test-every of its own steps (no learning,
@@ -51,7 +60,7 @@ enum RunCommand {
       summary.json, config.json and checkpoint.bin are rewritten; --t-max is the absolute global
       step budget. Alongside --resume only --t-max, --target-return, --procs, --checkpoint-every,
       --quiet, --segment, --keep-segment, --max-restarts, --worker-timeout, --delay,
-      --delay-workers, --audit, --python, --log-every, --tensorboard and --rmsprop-sqrt may differ from the stored run. --audit and --stale-updates
+      --delay-workers, --audit, --python, --log-every, --tensorboard, --rmsprop-sqrt, --eval-every and --eval-episodes may differ from the stored run. --audit and --stale-updates
       start over at the resume point (θ as resumed is the audit's start and fills the ring).
 
       A checkpoint names the code its environment runs: a plugin's path, a Python interpreter.
@@ -66,6 +75,13 @@ enum RunCommand {
     let d = RunConfig()
     let h = Hyperparameters()
     return [
+      .init("--config", "file", "Read the run's settings from a JSON file with config.json's keys (a run's runs/<dir>/config.json repeats that run; add --seed 2 for another seed). Flags given with it override the file's values; an unknown key is refused.") { o, v throws(UsageError) in
+        guard !v.isEmpty else { throw ValueParsers.fail("--config", "a JSON file", v) }
+        o.configFile = v
+      },
+      .init("--no-tuned", nil, "Start from the plain defaults instead of the tuned settings of the environment and algorithm (\(TunedSettings.page); e.g. --vf-coef 0.01 for Acrobot-v1). Without it, a new run whose --env and --algo have an entry uses its settings, each overridden by its own flag, and says so in its first line.") { o, _ in
+        o.noTuned = true
+      },
       .init("--env", "source", "Environment: a built-in id (" + EnvRegistry.ids.joined(separator: ", ") + "); ALE/<Game>-v5, an Atari 2600 game through the ALE plugin 'make atari' builds (the paper's preprocessing; 'hogwild-rl envs' lists the games and the protocol, docs/ATARI.md); plugin:PATH[:NAME], a C plugin built against include/hogwild_env.h; gym:ID, gymnasium.make(ID) in a Python process per worker (e.g. gym:LunarLander-v3, gym:ALE/Breakout-v5); py:MODULE:FACTORY, a Python callable returning a Gymnasium-style environment. 'hogwild-rl envs --env SOURCE' shows its spec.", default: d.envID) { o, v throws(UsageError) in
         o.envSource = try parseEnvSource(v)
       },
@@ -215,17 +231,29 @@ enum RunCommand {
         }
         o.config.checkpointEvery = every
       },
-      .init("--log-every", "d", "Append one row of training statistics to train.csv every duration d (10ms at least; 500ms, 1s, 2m).", default: CheckpointInterval.time(d.logEveryNanoseconds).description) { o, v throws(UsageError) in
+      .init("--log-every", "d|auto", "Append one row of training statistics to train.csv (and TensorBoard) every duration d (10ms at least; 500ms, 1s, 2m); auto: every second and at every 1% of T_max, so that a run over in a second still has 100 points.", default: "auto") { o, v throws(UsageError) in
+        if v == "auto" {
+          o.config.logEveryNanoseconds = RunConfig().logEveryNanoseconds
+          o.config.logEveryPercent = true
+          return
+        }
         guard case .time(let ns)? = CheckpointInterval.parse(v) else {
-          throw ValueParsers.fail("--log-every", "a duration of at least 10ms (500ms, 1s, 2m)", v)
+          throw ValueParsers.fail("--log-every", "auto or a duration of at least 10ms (500ms, 1s, 2m)", v)
         }
         o.config.logEveryNanoseconds = ns
+        o.config.logEveryPercent = false
       },
       .init("--tensorboard", nil, "Also write the curves for TensorBoard: events.out.tfevents.<unix seconds>.<host> in the output directory (charts/episodic_return and _length per episode; charts/SPS, losses/*, charts/learning_rate, hogwild/staleness_* per train.csv row; hogwild/lost_fraction with --audit), flushed every --log-every. View with 'tensorboard --logdir runs'. A resumed run adds a new file; it keeps the flag once given.") { o, _ in
         o.config.tensorboard = true
       },
       .init("--trust-checkpoint", nil, "With --resume: load the plugin or Python interpreter the checkpoint names even if it is not a regular file owned by you or root (a checkpoint from someone else is code they choose).") { o, _ in
         o.config.trustCheckpointCode = true
+      },
+      .init("--eval-every", "T", "Evaluate the policy at every multiple of T global steps (100k, 1M; 0: never) in a separate, lower-priority process that the workers never wait for: --eval-episodes greedy and as many sampled episodes (Q-networks: greedy only) from the same seeded starts each time, each cut at \(Policy.defaultMaxEpisodeSteps) steps; also once at the end. Each evaluation is a row of eval.csv and eval/* points with --tensorboard; best.bin (beside checkpoint.bin, for eval and export) keeps the θ with the best greedy mean so far.", default: "0") { o, v throws(UsageError) in
+        o.config.evalEvery = UInt64(try ValueParsers.integer("--eval-every", v, 0...Int(1e15)))
+      },
+      .init("--eval-episodes", "n", "Episodes per mode of each --eval-every evaluation, 1 to 10000.", default: "\(d.evalEpisodes)") { o, v throws(UsageError) in
+        o.config.evalEpisodes = try ValueParsers.integer("--eval-episodes", v, 1...10_000)
       },
       .init("--resume", "dir", "Continue the run in dir from dir/checkpoint.bin (same env, network and algorithm settings); outputs go to dir.") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--resume", "a run directory", v) }
@@ -255,7 +283,7 @@ enum RunCommand {
     ChildSubreaper.endAdopted()
     if config.progress {
       for o in CleanCommand.orphans() {
-        CLI.printError("note: \(o.name) was left by pid \(o.creatorPID!), which is dead; 'hogwild-rl clean' removes it")
+        CLI.printError(o.leftoverLine)
       }
     }
     let summary: RunSummary

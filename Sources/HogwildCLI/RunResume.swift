@@ -15,7 +15,7 @@ extension RunCommand {
   static let resumeOverridable: Set<String> = [
     "procs", "t_max", "target_return", "checkpoint_every", "segment", "keep_segment",
     "max_restarts", "worker_timeout", "delay", "delay_workers", "audit", "python",
-    "log_every", "tensorboard", "rmsprop_sqrt", "rom_dir",
+    "log_every", "tensorboard", "rmsprop_sqrt", "rom_dir", "eval_every", "eval_episodes",
   ]
 
   /// The settings of the run in `directory`, with `args` applied over them.
@@ -25,7 +25,7 @@ extension RunCommand {
     let loaded: LoadedCheckpoint
     do { loaded = try LoadedCheckpoint(path: directory + "/checkpoint.bin") } catch {
       CLI.printError("error: --resume: \(error)")
-      return .failure(ResumeFailure(exitCode: 1))
+      return .failure(ResumeFailure(exitCode: error.exitCode))
     }
     let stored = loaded.config
     var config: RunConfig

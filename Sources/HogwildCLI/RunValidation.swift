@@ -20,26 +20,97 @@ extension RunCommand {
   /// settings) and validates; nil after --help.
   static func parseOptions(_ args: [String], base: RunConfig = RunConfig(),
                            baseTarget: Double? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
+    // The command line alone first: --help, --config, --no-tuned, --resume.
+    var flags = RunOptions()
+    flags.config = base
+    var flagsGiven: Set<String> = []
+    guard try table.parse(args, into: &flags, given: &flagsGiven) else { return nil }
+    let layers = try settingLayers(args, flags, given: flagsGiven)
     var o = RunOptions()
     o.config = base
     // Which options were given: several defaults depend on the algorithm or
-    // the environment, and apply only to options left out.
+    // the environment, and apply only to options left out. Tuned settings
+    // count as given for those, but not for what --t-max implies (a tuned
+    // budget keeps the env's solved threshold as the target).
+    var tuned: Set<String> = []
     var given: Set<String> = []
-    guard try table.parse(args, into: &o, given: &given) else { return nil }
+    do { _ = try table.parse(layers.tuned, into: &o, given: &tuned) } catch {
+      throw UsageError("tuned settings (\(TunedSettings.page)): \(error.message)")
+    }
+    if let file = flags.configFile {
+      do { _ = try table.parse(layers.file, into: &o, given: &given) } catch {
+        throw UsageError("--config \(file): \(error.message)")
+      }
+    }
+    _ = try table.parse(args, into: &o, given: &given)
     var c = o.config
+    c.settingsNote = layers.note
     // A resumed run keeps its stored settings: defaults apply to new runs only.
     let fresh = o.resumeDirectory == nil
+    let settled = given.union(tuned)
     try settleEnvironment(&c, o)
-    if fresh { applyEnvironmentDefaults(&c, given: given) }
-    try checkCombinations(c, o, fresh: fresh, given: given)
+    if fresh { applyEnvironmentDefaults(&c, given: settled) }
+    do { try checkCombinations(c, o, fresh: fresh, given: given) } catch {
+      // A refusal a tuned setting took part in names the way out.
+      guard !tuned.isEmpty else { throw error }
+      throw UsageError(error.message + " (with the tuned settings of \(TunedSettings.page): "
+        + layers.tuned.joined(separator: " ") + "; --no-tuned leaves them out)")
+    }
     if let list = o.delayWorkersList { c.delayWorkers = Set(list) }
-    if fresh { applyAlgorithmDefaults(&c, given: given) }
+    if fresh { applyAlgorithmDefaults(&c, given: settled) }
     switch o.target {
     case .none:
       c.targetReturn = given.contains("--t-max") ? nil : fresh ? c.envSpec.rewardThreshold : baseTarget
     case .some(let t): c.targetReturn = t
     }
     return (c, o.resumeDirectory)
+  }
+
+  /// The settings under the command line: --config's file (without the keys
+  /// whose flags were given) and the tuned entry of the run's environment
+  /// and algorithm (without the keys given either way), as `run` arguments;
+  /// and the note the run's first line prints about them.
+  static func settingLayers(_ args: [String], _ flags: RunOptions, given: Set<String>)
+    throws(UsageError) -> (tuned: [String], file: [String], note: String?)
+  {
+    var file: [String] = []
+    if let path = flags.configFile {
+      guard flags.resumeDirectory == nil else {
+        throw UsageError("--config: a resumed run keeps its stored settings (--resume takes no --config)")
+      }
+      file = try SettingsFile.load(path, overridden: given)
+    }
+    // A resumed run keeps its stored settings.
+    guard flags.resumeDirectory == nil else { return ([], [], nil) }
+    // Which environment and algorithm: the command line over the file.
+    var chosen = RunOptions()
+    do {
+      _ = try table.parse(file, into: &chosen)
+    } catch {
+      throw UsageError("--config \(flags.configFile ?? ""): \(error.message)")
+    }
+    if let env = flags.envSource { chosen.envSource = env }
+    if given.contains("--algo") { chosen.config.algorithm = flags.config.algorithm }
+    let source = chosen.envSource ?? chosen.config.env.source
+    let algo = chosen.config.algorithm.rawValue
+    let from = flags.configFile.map { "from \($0)" }
+    if flags.noTuned {
+      return ([], file, [from, "defaults (--no-tuned)"].compactMap { $0 }.joined(separator: "; "))
+    }
+    guard let entry = TunedSettings.entry(for: source, algo: algo) else {
+      // A full config.json sets everything; a note on a missing entry is noise then.
+      return ([], file, from ?? "defaults (no tuned entry for \(source.text) \(algo); \(TunedSettings.page))")
+    }
+    let fromFile = Set(SettingsFile.flagsIn(file))
+    let tuned = try SettingsFile.arguments(entry.settings, what: "tuned settings for \(entry.env) \(entry.algo)",
+                                           overridden: given.union(fromFile))
+    if tuned.isEmpty, let from { return ([], file, from) }
+    let applied = tuned.isEmpty
+      ? (entry.settings.isEmpty ? "the defaults" : "every one overridden")
+      : tuned.joined(separator: " ")
+    let status = entry.status == "measured" ? "tuned" : entry.status + ","
+    let what = "\(status) for \(entry.env) \(entry.algo) (\(TunedSettings.page)): \(applied)"
+    return (tuned, file, [from, what].compactMap { $0 }.joined(separator: "; "))
   }
 
   /// The environment a run trains on: `--env` resolved (probed once), or a
@@ -156,6 +227,9 @@ extension RunCommand {
     if c.independent && c.algorithm.isSynchronous {
       throw UsageError("--independent: a2c's workers meet at a barrier by design; use it with a3c or the Q-learning family")
     }
+    if c.evalEvery > 0 && c.independent {
+      throw UsageError("--eval-every: with --independent each worker trains a private θ; the shared θ an evaluation would read never changes")
+    }
     if c.audit && c.independent {
       throw UsageError("--audit: with --independent no worker writes the shared θ, so there is nothing to audit")
     }
@@ -213,9 +287,25 @@ extension RunCommand {
     }
   }
 
+  /// An id that is not built in: the built-in id it is closest to, and the
+  /// Gymnasium id of the same name through the bridge.
+  static func unknownEnvironment(_ id: String) -> UsageError {
+    let gym = EnvSource.gym(id).text
+    if let near = NearMatch.best(id, among: EnvRegistry.ids) {
+      return UsageError("--env: unknown environment '\(id)'; did you mean '\(near)' (built in) or '\(gym)' "
+        + "(Gymnasium's, run in Python)? 'hogwild-rl envs' lists the built-in ids")
+    }
+    return UsageError("--env: unknown environment '\(id)'; '\(gym)' runs Gymnasium's \(id) in Python; "
+      + "'hogwild-rl envs' lists the built-in ids")
+  }
+
   /// `--env`'s value, checked for its form only.
   static func parseEnvSource(_ v: String) throws(UsageError) -> EnvSource {
-    do throws(EnvSourceError) { return try EnvSource(parsing: v) } catch { throw UsageError("--env \(v): \(error.message)") }
+    do throws(EnvSourceError) { return try EnvSource(parsing: v) } catch {
+      let prefixed = ["plugin:", "gym:", "py:"].contains { v.hasPrefix($0) }
+      if !prefixed, !v.isEmpty, !v.contains(where: \.isWhitespace) { throw unknownEnvironment(v) }
+      throw UsageError("--env \(v): \(error.message)")
+    }
   }
 
   static func pythonNotNeeded(_ env: String) -> UsageError {

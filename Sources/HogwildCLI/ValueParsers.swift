@@ -38,7 +38,8 @@ enum ValueParsers {
   static func choice<E: RawRepresentable & CaseIterable>(_ option: String, _ s: String, _: E.Type) throws(UsageError) -> E
   where E.RawValue == String {
     guard let v = E(rawValue: s) else {
-      throw fail(option, "one of " + E.allCases.map(\.rawValue).joined(separator: ", "), s)
+      let names = E.allCases.map(\.rawValue)
+      throw UsageError(fail(option, "one of " + names.joined(separator: ", "), s).message + NearMatch.hint(s, among: names))
     }
     return v
   }

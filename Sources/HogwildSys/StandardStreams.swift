@@ -7,6 +7,7 @@
 // stop training: SIGPIPE is ignored (`CurrentProcess.ignoreOutputSignals`),
 // and after the first EPIPE a stream is simply not written any more.
 
+import CHogwildSys
 import Glibc
 
 public enum StandardError {
@@ -23,6 +24,12 @@ public enum StandardError {
   }
 
   public static var isTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+  /// The terminal's width in columns, or nil if stderr is not a terminal.
+  public static var terminalColumns: Int? {
+    let n = Int(hw_terminal_columns(STDERR_FILENO))
+    return n > 0 ? n : nil
+  }
 }
 
 public enum StandardOutput {

@@ -8,12 +8,16 @@ public struct LegendEntry: Sendable {
   public var color: String
   public var dash: String?
   public var box: Bool
+  /// Smaller lines under the name (e.g. "identical to …", "2 of 3 seeds reached 475"),
+  /// separated by newlines.
+  public var note: String?
 
-  public init(name: String, color: String, dash: String? = nil, box: Bool = false) {
+  public init(name: String, color: String, dash: String? = nil, box: Bool = false, note: String? = nil) {
     self.name = name
     self.color = color
     self.dash = dash
     self.box = box
+    self.note = note
   }
 }
 
@@ -60,7 +64,8 @@ struct ChartFrame {
     self.legend = legend
     let yLabelChars = Double(yTickLabels.map(\.count).max() ?? 1)
     left = 44 + yLabelChars * Self.charWidth
-    let legendChars = Double(min(Self.maxLegendChars, legend.map(\.name.count).max() ?? 0))
+    let noteChars = { (e: LegendEntry) in (e.note ?? "").split(separator: "\n").map(\.count).max() ?? 0 }
+    let legendChars = Double(min(Self.maxLegendChars, legend.map { max($0.name.count, Int(Double(noteChars($0)) * 0.85)) }.max() ?? 0))
     let legendWidth = legend.isEmpty ? 0 : 40 + legendChars * Self.charWidth
     right = width - 20 - legendWidth
     top = subtitle == nil ? 46 : 62
@@ -105,8 +110,10 @@ struct ChartFrame {
   func drawLegend(into doc: inout SVGDocument) {
     guard !legend.isEmpty else { return }
     let x = right + 16
-    for (i, e) in legend.enumerated() {
-      let y = top + 10 + Double(i) * 20
+    var y = top + 10
+    for e in legend {
+      let notes = (e.note ?? "").split(separator: "\n").map(String.init)
+      defer { y += 20 + 14 * Double(notes.count) }
       if e.box {
         doc.rect(x: x, y: y - 6, width: 18, height: 12, fill: e.color)
       } else {
@@ -115,6 +122,12 @@ struct ChartFrame {
       var name = e.name
       if name.count > Self.maxLegendChars { name = String(name.prefix(Self.maxLegendChars - 1)) + "…" }
       doc.text(name, x: x + 24, y: y + 4, size: Self.fontSize)
+      for (i, line) in notes.enumerated() {
+        var note = line
+        let limit = Int(Double(Self.maxLegendChars) / 0.85)
+        if note.count > limit { note = String(note.prefix(limit - 1)) + "…" }
+        doc.text(note, x: x + 24, y: y + 17 + 14 * Double(i), size: 10, fill: "#666")
+      }
     }
   }
 

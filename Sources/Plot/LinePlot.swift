@@ -18,10 +18,16 @@ public struct LinePlot: Sendable {
     /// A guide (e.g. ideal speedup) rather than data: with only guides the
     /// chart shows `emptyNote`.
     public var isGuide: Bool
+    /// The legend's second line; "no data" for a data series without
+    /// points, "identical to …" for one that repeats an earlier one.
+    public var note: String?
+    /// Text drawn above each point (e.g. "1/3" seeds), "" for none.
+    public var pointLabels: [String]
 
     public init(name: String, points: [(x: Double, y: Double)],
                 band: [(x: Double, low: Double, high: Double)] = [], markers: Bool = false,
-                color: String? = nil, dash: String? = nil, inLegend: Bool = true, isGuide: Bool = false) {
+                color: String? = nil, dash: String? = nil, inLegend: Bool = true, isGuide: Bool = false,
+                note: String? = nil, pointLabels: [String] = []) {
       self.name = name
       self.points = points
       self.band = band
@@ -30,6 +36,16 @@ public struct LinePlot: Sendable {
       self.dash = dash
       self.inLegend = inLegend
       self.isGuide = isGuide
+      self.note = note
+      self.pointLabels = pointLabels
+    }
+
+    /// Whether two series draw the same line (and band).
+    func drawsSameAs(_ o: Series) -> Bool {
+      guard points.count == o.points.count, band.count == o.band.count, !points.isEmpty else { return false }
+      func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
+      return zip(points, o.points).allSatisfy { same($0.x, $1.x) && same($0.y, $1.y) }
+        && zip(band, o.band).allSatisfy { same($0.x, $1.x) && same($0.low, $1.low) && same($0.high, $1.high) }
     }
   }
 
@@ -48,6 +64,8 @@ public struct LinePlot: Sendable {
   public var xIncludesZero = false
   /// Shown in the plot area when no series has a point.
   public var emptyNote = "no data"
+  /// The legend note of a data series without points.
+  public var emptySeriesNote = "no data"
 
   public init(title: String, subtitle: String? = nil, xLabel: String, yLabel: String, series: [Series]) {
     self.title = title
@@ -58,9 +76,10 @@ public struct LinePlot: Sendable {
   }
 
   public func render() -> SVGDocument {
-    let xs = series.flatMap { $0.points.map(\.x) + $0.band.map(\.x) } + (xTicksAt ?? [])
-    let ys = series.flatMap { s in s.points.map(\.y) + s.band.flatMap { [$0.low, $0.high] } }
-    let empty = series.allSatisfy { $0.isGuide || $0.points.isEmpty }
+    // A point whose y is NaN is a gap: the line breaks there.
+    let xs = series.flatMap { $0.points.filter { $0.y.isFinite }.map(\.x) + $0.band.map(\.x) } + (xTicksAt ?? [])
+    let ys = series.flatMap { s in s.points.map(\.y) + s.band.flatMap { [$0.low, $0.high] } }.filter(\.isFinite)
+    let empty = series.allSatisfy { $0.isGuide || !$0.points.contains { $0.y.isFinite } }
     let xTicks = NiceTicks(from: min(xs.min() ?? 0, xIncludesZero ? 0 : .infinity), to: xs.max() ?? 1)
     let yTicks = NiceTicks(from: min(ys.min() ?? 0, yIncludesZero ? 0 : .infinity), to: ys.max() ?? 1)
     // The x axis ends at the data (a learning curve stops at T_max, not at
@@ -68,12 +87,25 @@ public struct LinePlot: Sendable {
     let dataHighX = xs.max() ?? 1
     let xAxisTicks = xTicksAt.map { at in at.map { AxisTick($0, NumberText.compact($0, decimals: 3)) } }
       ?? xTicks.values.filter { $0 <= dataHighX + xTicks.step * 1e-9 || xs.isEmpty }.map { AxisTick($0, xTicks.label($0)) }
-    let colored = series.enumerated().map { (i, s) -> Series in
+    var colored = series.enumerated().map { (i, s) -> Series in
       var s = s
       if s.color == nil { s.color = ColorCycle.color(i); s.dash = s.dash ?? ColorCycle.dash(i) }
       return s
     }
-    let legend = colored.filter(\.inLegend).map { LegendEntry(name: $0.name, color: $0.color!, dash: $0.dash) }
+    // A line drawn exactly over an earlier one would hide it: it is dashed,
+    // so both colours show, and the legend says so; an empty one says so too.
+    for i in colored.indices where !colored[i].isGuide {
+      var notes: [String] = []
+      if !colored[i].points.contains(where: { $0.y.isFinite }) {
+        notes.append(emptySeriesNote)
+      } else if let twin = colored[..<i].first(where: { !$0.isGuide && $0.drawsSameAs(colored[i]) }) {
+        notes.append("identical to " + twin.name)
+        colored[i].dash = colored[i].dash ?? "7 5"
+      }
+      if let n = colored[i].note { notes.append(n) }
+      colored[i].note = notes.isEmpty ? nil : notes.joined(separator: "\n")
+    }
+    let legend = colored.filter(\.inLegend).map { LegendEntry(name: $0.name, color: $0.color!, dash: $0.dash, note: $0.note) }
     let frame = ChartFrame(width: width, height: height, title: title, subtitle: subtitle, legend: legend,
                            yTickLabels: yTicks.values.map(yTicks.label), xTickLabels: xAxisTicks.map(\.label),
                            xSlots: xAxisTicks.count)
@@ -94,10 +126,19 @@ public struct LinePlot: Sendable {
       doc.polygon(upper + lower, fill: s.color!, opacity: 0.18)
     }
     for s in colored {
-      let pts = s.points.map { (x: xScale($0.x), y: yScale($0.y)) }
-      doc.polyline(pts, stroke: s.color!, width: 2, dash: s.dash)
-      if s.markers || pts.count == 1 {
-        for p in pts { doc.circle(cx: p.x, cy: p.y, r: 3.5, fill: s.color!) }
+      // Runs of finite points, each its own line: no line across a gap.
+      var runs: [[(x: Double, y: Double)]] = [[]]
+      for p in s.points {
+        if p.y.isFinite { runs[runs.count - 1].append((x: xScale(p.x), y: yScale(p.y))) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+      }
+      for pts in runs where !pts.isEmpty {
+        doc.polyline(pts, stroke: s.color!, width: 2, dash: s.dash)
+        if s.markers || pts.count == 1 {
+          for p in pts { doc.circle(cx: p.x, cy: p.y, r: 3.5, fill: s.color!) }
+        }
+      }
+      for (p, label) in zip(s.points, s.pointLabels) where !label.isEmpty && p.y.isFinite {
+        doc.text(label, x: xScale(p.x), y: yScale(p.y) - 8, size: 10, anchor: .middle, fill: s.color!)
       }
     }
     if empty { frame.drawNote(emptyNote, into: &doc) }

@@ -18,6 +18,9 @@ public struct LoadedCheckpoint: Sendable {
   /// Why a checkpoint could not be used: one line for stderr.
   public struct LoadError: Error, CustomStringConvertible, Sendable {
     public var description: String
+    /// 64 when the path names no readable file (the user's input is wrong),
+    /// 1 when the file is there but not a usable checkpoint.
+    public var exitCode: Int32 = 1
   }
 
   /// Reads and verifies `path`. The settings come from the checkpoint
@@ -26,7 +29,7 @@ public struct LoadedCheckpoint: Sendable {
     self.path = path
     let bytes: [UInt8]
     do { bytes = try readWholeFile(path) } catch {
-      throw LoadError(description: "cannot read \(path): \(error)")
+      throw LoadError(description: "cannot read \(path): \(error)", exitCode: error.isBadPath ? 64 : 1)
     }
     do { checkpoint = try Checkpoint(decoding: bytes) } catch {
       throw LoadError(description: "\(path): \(error)")

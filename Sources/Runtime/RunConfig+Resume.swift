@@ -159,8 +159,17 @@ extension RunConfig {
     }
     if let c = j["checkpoint_every"]?.stringValue, let every = CheckpointInterval.parse(c) { checkpointEvery = every }
     // Runs from before train.csv and --tensorboard have neither: defaults.
-    if let l = j["log_every"]?.stringValue, case .time(let ns)? = CheckpointInterval.parse(l) { logEveryNanoseconds = ns }
+    // ("auto": every second and every 1% of T_max; runs from before it logged by time only.)
+    if let l = j["log_every"]?.stringValue {
+      logEveryPercent = l == "auto"
+      if case .time(let ns)? = CheckpointInterval.parse(l) { logEveryNanoseconds = ns }
+    } else {
+      logEveryPercent = false
+    }
     if case .bool(let b)? = j["tensorboard"] { tensorboard = b }
+    // Runs from before --eval-every evaluated nothing.
+    if j["eval_every"] != nil { evalEvery = UInt64(try integer("eval_every", 0...1e15)) }
+    if j["eval_episodes"] != nil { evalEpisodes = try integer("eval_episodes", 1...10_000) }
   }
 
   /// The Atari protocol's settings stored with a plugin environment (always

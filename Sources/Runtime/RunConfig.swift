@@ -52,11 +52,18 @@ public struct RunConfig: Sendable {
   public var checkpointEvery = CheckpointInterval.time(60_000_000_000)
   /// `--log-every`: how often the supervisor appends a row to train.csv, ns.
   public var logEveryNanoseconds: UInt64 = 1_000_000_000
+  /// `--log-every auto` (the default): a row every second and also at every
+  /// 1% of T_max, so a run that ends in a second still has curves.
+  public var logEveryPercent = true
   /// `--tensorboard`: also write the run's curves to an
   /// events.out.tfevents.* file in the output directory.
   public var tensorboard = false
   /// `--audit`: measure lost updates (intended against actual change of θ).
   public var audit = false
+  /// `--eval-every T`: evaluate θ at every multiple of T global steps in a
+  /// separate process (0: never); `--eval-episodes N` episodes per mode.
+  public var evalEvery: UInt64 = 0
+  public var evalEpisodes = 10
   /// `--stale-updates K`: every gradient is computed on θ as it was exactly
   /// K updates before it is applied (0: off).
   public var staleUpdates = 0
@@ -67,6 +74,9 @@ public struct RunConfig: Sendable {
   /// checkpoint names even if it is not a regular file owned by this user
   /// or root (not stored: it is a decision about one file, once).
   public var trustCheckpointCode = false
+  /// Where the settings came from, for the run's first line (tuned for the
+  /// environment, a --config file, the defaults); not a setting itself.
+  public var settingsNote: String?
 
   public init() {}
 
@@ -152,8 +162,10 @@ public struct RunConfig: Sendable {
       ("max_restarts", .int(Int64(maxRestarts))),
       ("worker_timeout", .string(Delay.fixed(workerTimeout).description)),
       ("checkpoint_every", .string(checkpointEvery.description)),
-      ("log_every", .string(CheckpointInterval.time(logEveryNanoseconds).description)),
+      ("log_every", .string(logEveryPercent ? "auto" : CheckpointInterval.time(logEveryNanoseconds).description)),
       ("tensorboard", .bool(tensorboard)),
+      ("eval_every", .uint(evalEvery)),
+      ("eval_episodes", .int(Int64(evalEpisodes))),
     ] + atariJSON + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
   }
 }

@@ -62,6 +62,8 @@ public struct RunSummary: Sendable {
   public var exitReason: ExitReason
   public var segmentName: String
   public var outputDirectory: String
+  /// --eval-every's figures (summary.json's "eval"; nil without it).
+  public var evaluation: JSON? = nil
 
   public var stepsPerSecond: Double { wallSeconds > 0 ? Double(steps) / wallSeconds : 0 }
 
@@ -90,6 +92,7 @@ public struct RunSummary: Sendable {
       ("lost_episode_records", .uint(lostEpisodeRecords)),
     ]
     if let audit { fields.append(("audit", audit.json)) }
+    if let evaluation { fields.append(("eval", evaluation)) }
     fields += [
       ("exit_reason", .string(exitReason.name)),
     ]

@@ -19,7 +19,7 @@ extension Supervisor {
     c.recentTestReturns = testWindow.returns
     c.episodes = episodesWritten
     c.testEpisodes = testEpisodesWritten
-    c.wallSeconds = Double(MonotonicClock.now &- startNanoseconds) / 1e9
+    c.wallSeconds = Double((trainingEndNanoseconds ?? MonotonicClock.now) &- startNanoseconds) / 1e9
     c.solvedAtStep = solvedAt?.step
     c.solvedAtSeconds = solvedAt?.seconds
     return c

@@ -75,6 +75,10 @@ public final class Supervisor {
   var startNanoseconds: UInt64 = 0
   /// --tensorboard's event file (nil without the flag).
   var tensorBoard: TensorBoardLog?
+  /// --eval-every's evaluations (Supervisor+Evaluation.swift; nil without it).
+  var evaluation: EvaluationState?
+  /// When training ended (workers reaped), for wall_seconds; nil before.
+  var trainingEndNanoseconds: UInt64?
 
   // Checkpoints (Supervisor+Checkpoint.swift).
   /// When the next periodic checkpoint is due: a CLOCK_MONOTONIC time or a
@@ -138,6 +142,7 @@ public final class Supervisor {
       trainingLog = try TrainingLogWriter(path: outDir + "/train.csv", append: config.resume != nil)
       try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
       if config.tensorboard { tensorBoard = try openTensorBoard(outDir) }
+      evaluation = try startEvaluations(steps: config.resume?.checkpoint.globalSteps ?? 0, outDir: outDir)
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)
@@ -164,12 +169,14 @@ public final class Supervisor {
       // An environment built by a stated protocol (the ALE's) says which, so
       // that a run is not compared with a differently built one by mistake.
       log("run: \(config.env.label) \(config.algorithm.rawValue), \(config.procs) workers, seed \(config.seed), "
-        + "T_max \(config.tMax); segment \(segmentName); output \(outDir)"
+        + "T_max \(config.tMax)" + (config.settingsNote.map { "; settings: \($0)" } ?? "")
+        + "; segment \(segmentName); output \(outDir)"
         + (spec.protocolLine.map { "; protocol: " + $0 } ?? ""))
     }
 
     startNanoseconds = MonotonicClock.now
     startNanoseconds -= resumedWallNanoseconds(before: startNanoseconds)
+    tensorBoard?.runStartUnix = Double(WallClock.now) / 1e9 - Double(MonotonicClock.now &- startNanoseconds) / 1e9
     // train.csv's first row counts from before the first fork: a fast worker
     // applies gradients while the supervisor is still forking the others.
     var lastReading = TrainingReading(segment: segment, nanoseconds: MonotonicClock.now)
@@ -179,7 +186,9 @@ public final class Supervisor {
     }
 
     // 3. Watch.
-    var progress = ProgressLine(enabled: config.progress)
+    var progress = ProgressLine(enabled: config.progress, tMax: config.tMax, target: config.targetReturn,
+                                startSteps: header.globalSteps.load(),
+                                startSeconds: Double(MonotonicClock.now - startNanoseconds) / 1e9)
     var lastReport = startNanoseconds
     var lastTotals = startNanoseconds
     totals = RunTotals(segment: segment, procs: config.procs)
@@ -228,8 +237,15 @@ public final class Supervisor {
         // re-parented to us: end them.
         ChildSubreaper.endAdopted(keeping: children.map(\.reaper.pid))
       }
-      if now - lastReading.nanoseconds >= config.logEveryNanoseconds, segmentDamage == nil { logTraining(at: now) }
-      if segmentDamage == nil { maybeCheckpoint(segment, outDir: outDir) }
+      if segmentDamage == nil {
+        if now - lastReading.nanoseconds >= config.logEveryNanoseconds
+          || percentRowDue(lastReading, steps: header.globalSteps.load())
+        {
+          logTraining(at: now)
+        }
+        maybeCheckpoint(segment, outDir: outDir)
+        evaluationTick(segment, outDir: outDir)
+      }
     }
 
     // 4. Shut down.
@@ -257,6 +273,9 @@ public final class Supervisor {
     }
     metrics.flush()
     progress.finish()
+    // The run's wall time ends with training; a final evaluation is not in it.
+    trainingEndNanoseconds = MonotonicClock.now
+    finishEvaluations(segment, outDir: outDir)
     StopSignals.reset()
 
     if intact { checkParametersFinite(segment) }
@@ -337,6 +356,14 @@ public final class Supervisor {
   }
 
   // MARK: steps of the run
+
+  /// `--log-every auto`: whether T has passed the next 1% of T_max since the
+  /// last train.csv row (rows of a one-second run would be one otherwise).
+  func percentRowDue(_ last: TrainingReading, steps: UInt64) -> Bool {
+    guard config.logEveryPercent else { return false }
+    let every = max(config.tMax / 100, 1)
+    return steps / every > last.globalSteps / every
+  }
 
   /// A new event file per run and per resume, as TensorBoard's own writers
   /// do (it reads every file in the directory, in name order).
@@ -572,7 +599,8 @@ public final class Supervisor {
       updates: h.globalUpdates.load(), episodes: episodesWritten, mean100: scoredWindow.mean,
       trainMean100: config.scoresTestEpisodes ? trainWindow.mean : nil,
       testEpisodes: config.scoresTestEpisodes ? testEpisodesWritten : nil,
-      staleness: totals.staleness.mean, restarts: totals.restarts)
+      staleness: totals.staleness.mean, restarts: totals.restarts,
+      evaluation: evaluation?.lastGreedyMean.map { (last: $0, best: evaluation?.best?.mean ?? $0) })
   }
 
   func summarize(_ segment: SharedSegment, outDir: String) -> RunSummary {
@@ -581,7 +609,7 @@ public final class Supervisor {
     let t = totals
     return RunSummary(
       config: config, steps: t.steps, updates: t.updates,
-      wallSeconds: Double(MonotonicClock.now &- startNanoseconds) / 1e9,
+      wallSeconds: Double((trainingEndNanoseconds ?? MonotonicClock.now) &- startNanoseconds) / 1e9,
       episodes: episodesWritten, testEpisodes: testEpisodesWritten,
       testSteps: t.testSteps,
       meanReturn100: scoredWindow.mean, trainMeanReturn100: trainWindow.mean,
@@ -591,7 +619,7 @@ public final class Supervisor {
       droppedGradients: t.droppedGradients,
       lostEpisodeRecords: lostRecords, audit: segmentDamage == nil ? AuditSummary(segment: segment) : nil,
       exitReason: reason ?? .error("no reason"),
-      segmentName: segment.name, outputDirectory: outDir)
+      segmentName: segment.name, outputDirectory: outDir, evaluation: evaluationSummary)
   }
 }
 

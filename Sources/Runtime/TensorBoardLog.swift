@@ -25,7 +25,13 @@ public final class TensorBoardLog {
     public static let stalenessP99 = "hogwild/staleness_p99"
     public static let lostFraction = "hogwild/lost_fraction"
     public static let tdError = "losses/td_error"
+    public static let gradNorm = "losses/grad_norm"
+    public static let clippedFraction = "losses/clipped_fraction"
     public static let epsilon = "charts/epsilon"
+    public static let evalGreedyReturn = "eval/greedy_return"
+    public static let evalGreedyLength = "eval/greedy_length"
+    public static let evalSampledReturn = "eval/sampled_return"
+    public static let evalSampledLength = "eval/sampled_length"
   }
 
   public let writer: TensorBoardWriter
@@ -34,6 +40,7 @@ public final class TensorBoardLog {
   var lastTrainingEpisodeStep: Int64 = -1
   var lastTestEpisodeStep: Int64 = -1
   var lastRowStep: Int64 = -1
+  var lastEvaluationStep: Int64 = -1
 
   /// - Parameters:
   ///   - realtimeNanoseconds, monotonicNanoseconds: the two clocks read at one moment.
@@ -66,7 +73,8 @@ public final class TensorBoardLog {
   /// One point per tag for a train.csv row ending at `nanoseconds`: the
   /// losses and entropy only when the row has gradients (their cells are
   /// empty otherwise), and not for the Q family (whose rows have ε; their
-  /// loss is losses/td_error); charts/epsilon only for the Q family;
+  /// loss is losses/td_error); losses/grad_norm and clipped_fraction with
+  /// gradients, for every algorithm; charts/epsilon only for the Q family;
   /// lost_fraction only with --audit.
   public func row(_ row: TrainingRow, nanoseconds: UInt64, lostFraction: Double?) {
     let wall = wallTime(nanoseconds)
@@ -81,12 +89,36 @@ public final class TensorBoardLog {
     point(Tag.policyLoss, actorCritic ? row.means?.policyLoss : nil)
     point(Tag.entropy, actorCritic ? row.means?.entropy : nil)
     point(Tag.tdError, row.means?.tdError)
+    point(Tag.gradNorm, row.means?.gradientNorm)
+    point(Tag.clippedFraction, row.means?.clippedFraction)
     point(Tag.learningRate, row.learningRate)
     point(Tag.epsilon, row.epsilon)
     point(Tag.stalenessMean, row.staleness.mean)
     point(Tag.stalenessP99, row.staleness.p99)
     point(Tag.lostFraction, lostFraction)
   }
+
+  /// One point per eval/* tag for an evaluation (--eval-every) of the θ of
+  /// step `steps`, taken `wallSeconds` into the run: the mean return and
+  /// length of its greedy episodes and (actor-critic) of its sampled ones.
+  public func evaluation(steps: UInt64, wallSeconds: Double, greedy: (return: Double, length: Double),
+                         sampled: (return: Double, length: Double)?) {
+    let step = Self.step(steps, after: &lastEvaluationStep)
+    let wall = runStartUnix + wallSeconds
+    func point(_ tag: String, _ value: Double) {
+      guard value.isFinite else { return }
+      writer.add(.scalar(wallTime: wall, step: step, tag: tag, value: Float(value)))
+    }
+    point(Tag.evalGreedyReturn, greedy.return)
+    point(Tag.evalGreedyLength, greedy.length)
+    if let sampled {
+      point(Tag.evalSampledReturn, sampled.return)
+      point(Tag.evalSampledLength, sampled.length)
+    }
+  }
+
+  /// Unix seconds at the run's start (its wall_seconds 0), for evaluations.
+  public var runStartUnix: Double = 0
 
   public func flush() { writer.flush() }
 }

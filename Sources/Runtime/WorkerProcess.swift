@@ -17,6 +17,7 @@ enum WorkerProcess {
   static func main(rank: Int, supervisor: Int32, segment: SharedSegment,
                    config: RunConfig, algorithm: any WorkerAlgorithm) -> Never {
     do { try CurrentProcess.becomeChild(of: supervisor) } catch { CurrentProcess.exitImmediately(orphanedStatus) }
+    CurrentProcess.dieQuietlyOnFaults()
     segment.slot(rank).pid = CurrentProcess.id
     var environments: [any Environment] = []
     do {

@@ -375,7 +375,7 @@ extension CLITests {
     }
     #expect(described["metadata"] as? NSDictionary == f.metadata as NSDictionary, "\(family): policy.py metadata")
     guard numpy else { return }
-    let r = try runProgram([python, policyScript, path] + xs.map { "--obs=" + $0.map { "\($0)" }.joined(separator: ",") })
+    let r = try runProgram([python, policyScript, path, "--greedy"] + xs.map { "--obs=" + $0.map { "\($0)" }.joined(separator: ",") })
     try #require(r.status == 0, "\(family): \(r.err)")
     let lines = r.out.split(separator: "\n")
     try #require(lines.count == xs.count, "\(family): \(r.out)")
@@ -424,11 +424,11 @@ extension CLITests {
       (["--format", "npz", "--out", out], 64, "--checkpoint is required"),
       (["--checkpoint", good, "--format", "npz"], 64, "--out is required"),
       (["--checkpoint", good, "--format", "npz", "--out", out, "--bogus"], 64, "--bogus"),
-      (["--checkpoint", s.path("missing.bin"), "--format", "npz", "--out", out], 1, "missing.bin"),
+      (["--checkpoint", s.path("missing.bin"), "--format", "npz", "--out", out], 64, "missing.bin"),
       (["--checkpoint", s.path("corrupt.bin"), "--format", "safetensors", "--out", out], 1, "corrupt"),
       (["--checkpoint", s.path("foreign.bin"), "--format", "npz", "--out", out], 1, "not a hogwild-rl checkpoint"),
-      (["--checkpoint", good, "--format", "npz", "--out", s.path("no/such/dir/p.npz")], 1, "could not write"),
-      (["--checkpoint", good, "--format", "npz", "--out", s.path("adir")], 1, "could not write"),
+      (["--checkpoint", good, "--format", "npz", "--out", s.path("no/such/dir/p.npz")], 64, "could not write"),
+      (["--checkpoint", good, "--format", "npz", "--out", s.path("adir")], 64, "could not write"),
     ]
     for (args, status, text) in cases {
       let e = try Harness.run(["export"] + args, in: s.url, timeout: 30)

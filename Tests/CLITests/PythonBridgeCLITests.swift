@@ -112,6 +112,7 @@ import Testing
     ("py:no_such_module_here:make", "No module named 'no_such_module_here'"),
     ("py:1bad:make", "Python (dotted) names"),
     ("gym:No Spaces", "without spaces"),
+    ("py:hogwild_fixture_envs:shapeless", "action space object is not supported"),
   ])
   func probeRefusalsAreOneLineAndExit64(env: String, says: String) throws {
     let s = try Scratch()
@@ -122,6 +123,23 @@ import Testing
       #expect(r.stderr.contains(says), "\(command[0]) \(env): \(r.stderr)")
     }
     #expect(!FileManager.default.fileExists(atPath: s.path("run")))
+  }
+
+  /// The duck-typed contract (docs/OWN_ENV.md): spaces are read by their
+  /// attributes, whatever their classes are called.
+  @Test func spacesAreReadByTheirAttributes() throws {
+    let s = try Scratch()
+    let t = Tagged()
+    let spec = try run(["envs", "--env", "py:hogwild_fixture_envs:duck_corridor", "--json"], t, in: s)
+    #expect(spec.exitCode == 0 && spec.stdout.contains("\"discrete\"") && spec.stdout.contains("[8]"), "\(spec)")
+    let r = try run(["run", "--env", "py:hogwild_fixture_envs:duck_corridor", "--procs", "2", "--t-max", "30000", "--seed", "5",
+                     "--quiet", "--out", s.path("duck")], t, in: s)
+    #expect(r.exitCode == 0, "\(r)")
+    let summary = try Harness.json(at: s.file("duck/summary.json"))
+    #expect((summary["mean_return_100"] as? Double ?? 0) > 0.8, "\(summary)")
+    let reach = try run(["run", "--env", "py:hogwild_fixture_envs:duck_reach", "--procs", "1", "--t-max", "2000", "--quiet",
+                         "--out", s.path("reach")], t, in: s)
+    #expect(reach.exitCode == 0, "\(reach)")
   }
 
   @Test func gymIdsAndInterpretersAreCheckedBeforeAnythingIsCreated() throws {

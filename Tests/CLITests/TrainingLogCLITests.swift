@@ -102,9 +102,10 @@ import Testing
     let events = try records(out + "/" + (files.first ?? ""))
     let episodes = try String(contentsOfFile: out + "/metrics.csv", encoding: .utf8).split(separator: "\n").count - 1
     #expect(episodes > 0)
-    // The file version, two points per episode, 8 per row with gradients
-    // (SPS, 3 losses, td_error, lr, 2 staleness) and 4 per row without.
-    #expect(events.count == 1 + 2 * episodes + 8 * withGradients + 4 * (rows.count - withGradients))
+    // The file version, two points per episode, 10 per row with gradients
+    // (SPS, 3 losses, td_error, grad_norm, clipped_fraction, lr, 2 staleness)
+    // and 4 per row without.
+    #expect(events.count == 1 + 2 * episodes + 10 * withGradients + 4 * (rows.count - withGradients))
     #expect(events.first.map { String(decoding: $0, as: UTF8.self).contains("brain.Event:2") } == true)
   }
 

@@ -98,6 +98,18 @@ uint64_t hw_realtime_ns(void);
 /* Sleeps up to `ns`; returns early (EINTR) when a signal arrives. */
 int hw_sleep_ns(uint64_t ns);
 
+/* ---- terminals and faults ------------------------------------------------ */
+
+/* The width of the terminal on `fd` in columns, or 0 if it is not a terminal
+ * (or reports no width). */
+int hw_terminal_columns(int fd);
+/* Gives SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP their default
+ * action: a forked worker that faults dies at once with the signal (its
+ * supervisor reports it in one line), instead of running the Swift runtime's
+ * backtracer inherited from the supervisor (pages of output and up to 30 s
+ * at 100% CPU before the re-fork). */
+void hw_default_fault_signals(void);
+
 /* ---- helper processes ---------------------------------------------------- */
 
 /* Child-side, before exec: closes every descriptor numbered `first` or above. */

@@ -29,6 +29,11 @@ Factories:
   bad_discrete    a Discrete(4) observation space whose steps observe
                   $HOGWILD_FIXTURE_OBSERVATION (default -48): outside it.
   huge_reward     corridor whose every reward is 1e300.
+  duck_corridor   corridor whose spaces are of other classes with the same
+                  attributes (Choice: n; Cells: shape), as the duck-typed
+                  contract of docs/OWN_ENV.md allows.
+  duck_reach      reach with a Range(low, high, shape) action space.
+  shapeless       an action space with neither n nor shape (refused).
 """
 
 import os
@@ -132,6 +137,49 @@ class Reach:
         return [self.x], -abs(self.x - 0.5), False, False, {}
 
 
+class Choice:
+    """A discrete space by its attributes only: n."""
+
+    def __init__(self, n):
+        self.n = n
+
+
+class Cells:
+    """A box of observations by its attributes only: shape (no dtype, no bounds)."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+class Range:
+    """A box of actions by its attributes: shape, low, high."""
+
+    def __init__(self, low, high, shape):
+        self.shape = shape
+        self.low = [low] * shape[0]
+        self.high = [high] * shape[0]
+
+
+class DuckCorridor(Corridor):
+    def __init__(self):
+        Corridor.__init__(self)
+        self.observation_space = Cells((self.length,))
+        self.action_space = Choice(2)
+
+
+class DuckReach(Reach):
+    def __init__(self):
+        Reach.__init__(self)
+        self.observation_space = Cells((1,))
+        self.action_space = Range(-0.5, 0.5, (1,))
+
+
+class Shapeless(Corridor):
+    def __init__(self):
+        Corridor.__init__(self)
+        self.action_space = object()
+
+
 class DictObservations(Corridor):
     def __init__(self):
         Corridor.__init__(self)
@@ -218,3 +266,13 @@ class HugeReward(Corridor):
 
 def huge_reward():
     return HugeReward()
+def duck_corridor():
+    return DuckCorridor()
+
+
+def duck_reach():
+    return DuckReach()
+
+
+def shapeless():
+    return Shapeless()
