@@ -65,7 +65,7 @@ public enum TunedSettings {
     let id: String
     var patterns = true
     switch source {
-    case .builtin(let b): id = b
+    case .builtin(let b), .ale(let b): id = b
     case .gym(let g): id = g; patterns = false
     case .plugin, .python: return nil
     }
