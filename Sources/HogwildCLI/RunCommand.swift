@@ -19,6 +19,11 @@ struct RunOptions {
   var envSource: EnvSource?
   /// --python, as given.
   var pythonFlag: String?
+  /// --distributed and its settings, as given (checked in RunDistributed.swift).
+  var distributed = false
+  var syncEvery: UInt64?
+  var syncMode: SyncMode?
+  var syncRMSProp: RMSPropSync?
 }
 
 enum RunCommand {
@@ -213,6 +218,21 @@ enum RunCommand {
       .init("--tensorboard", nil, "Also write the curves for TensorBoard: events.out.tfevents.<unix seconds>.<host> in the output directory (charts/episodic_return and _length per episode; charts/SPS, losses/*, charts/learning_rate, hogwild/staleness_* per train.csv row; hogwild/lost_fraction with --audit), flushed every --log-every. View with 'tensorboard --logdir runs'. A resumed run adds a new file; it keeps the flag once given.") { o, _ in
         o.config.tensorboard = true
       },
+      .init("--distributed", nil, "Run as one node of several, under an MPI launcher (mpirun -np P hogwild-rl run --distributed …, one rank per node): each node trains its own segment with its own --procs workers, and hogwild-comm (built by 'make mpi') keeps the nodes' θ close with MPI collectives every --sync-every. T and T_max count every node's steps; rank 0 writes the outputs. See docs/DISTRIBUTED.md.") { o, _ in
+        o.distributed = true
+      },
+      .init("--sync-every", "d", "--distributed: time between two syncs of the nodes' θ (1ms to 1h).", default: Delay.format(DistributedSettings().syncEveryNanoseconds)) { o, v throws(UsageError) in
+        guard let ns = Delay.parseDuration(v), DistributedSettings.syncEveryRange.contains(ns) else {
+          throw ValueParsers.fail("--sync-every", "a duration from 1ms to 1h, such as 50ms or 1s", v)
+        }
+        o.syncEvery = ns
+      },
+      .init("--sync", "sum|mean", "--distributed: sum applies every node's updates on every node (asynchronous SGD across nodes, the paper's A3C); mean averages the nodes' changes (local SGD, periodic averaging).", default: DistributedSettings().sync.rawValue) { o, v throws(UsageError) in
+        o.syncMode = try ValueParsers.choice("--sync", v, SyncMode.self)
+      },
+      .init("--sync-rmsprop", "mean|local", "--distributed with --optimizer shared-rmsprop: the RMSProp statistics g move to the nodes' mean at every sync (mean), or each node keeps its own (local).", default: DistributedSettings().rmsprop.rawValue) { o, v throws(UsageError) in
+        o.syncRMSProp = try ValueParsers.choice("--sync-rmsprop", v, RMSPropSync.self)
+      },
       .init("--resume", "dir", "Continue the run in dir from dir/checkpoint.bin (same env, network and algorithm settings); outputs go to dir.") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--resume", "a run directory", v) }
         var dir = v
@@ -236,21 +256,30 @@ enum RunCommand {
     } catch {
       return CLI.usageFailure(error.message)
     }
+    // --distributed: this process (mpirun's) only waits; the supervisor
+    // runs as its child in a process group of its own (RankLauncher).
+    if config.distributed != nil {
+      if !RankLauncher.isSupervisor { return RankLauncher.runSupervisor(arguments: ["run"] + args) }
+      guard RankLauncher.adoptParentDeath() else { return 1 }
+    }
     if config.progress {
       for o in CleanCommand.orphans() {
         CLI.printError("note: \(o.name) was left by pid \(o.creatorPID!), which is dead; 'hogwild-rl clean' removes it")
       }
     }
     let summary: RunSummary
+    // The other ranks' lines say whose they are (mpirun interleaves them).
+    let who = config.distributed.map { $0.node > 0 ? "rank \($0.node): " : "" } ?? ""
     do {
-      let supervisor = try Supervisor(config: config) { CLI.printError($0) }
+      let supervisor = try Supervisor(config: config) { CLI.printError(who + $0) }
       summary = try supervisor.run()
     } catch {
-      if error.exitCode == 64 { return CLI.usageFailure(error.description) }
-      CLI.printError("error: \(error)")
+      if error.exitCode == 64 { return CLI.usageFailure(who + error.description) }
+      CLI.printError(who + "error: \(error)")
       return error.exitCode
     }
-    printSummary(summary)
+    // Rank 0 reports for every node.
+    if config.writesOutputs { printSummary(summary) }
     return summary.exitReason.exitCode
   }
 

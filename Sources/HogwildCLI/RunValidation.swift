@@ -32,6 +32,7 @@ extension RunCommand {
     try settleEnvironment(&c, o)
     if fresh { applyEnvironmentDefaults(&c, given: given) }
     try checkCombinations(c, o, fresh: fresh, given: given)
+    try settleDistributed(&c, o, fresh: fresh)
     if let list = o.delayWorkersList { c.delayWorkers = Set(list) }
     if fresh { applyAlgorithmDefaults(&c, given: given) }
     switch o.target {

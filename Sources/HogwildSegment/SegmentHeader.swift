@@ -79,6 +79,18 @@ public struct SegmentHeader {
       ("audit_sums", h.study.audit_sums_offset, UInt64(h.procs) * h.study.audit_stride * 8),
       ("staleness_ring", h.study.stale_ring_offset,
        h.study.stale_k > 0 ? (h.study.stale_k + 1) * h.study.stale_stride * 4 : 0),
+    ] + distributedRegions
+  }
+
+  /// A distributed run's regions (none otherwise).
+  var distributedRegions: [(name: String, offset: UInt64, bytes: UInt64)] {
+    let offset = p.pointee.dist_offset
+    guard offset > 0 else { return [] }
+    let d = (UnsafeMutableRawPointer(p) + Int(offset)).assumingMemoryBound(to: hw_dist.self).pointee
+    return [
+      ("distributed", offset, UInt64(SegmentLayout.distributedSize)),
+      ("episode_inbox", d.inbox_offset, d.inbox_capacity * UInt64(SegmentLayout.recordSize)),
+      ("node_table", d.nodes_offset, UInt64(d.nodes) * UInt64(SegmentLayout.nodeStatsSize)),
     ]
   }
 

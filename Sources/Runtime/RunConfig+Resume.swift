@@ -143,14 +143,27 @@ extension RunConfig {
     // Runs from before train.csv and --tensorboard have neither: defaults.
     if let l = j["log_every"]?.stringValue, case .time(let ns)? = CheckpointInterval.parse(l) { logEveryNanoseconds = ns }
     if case .bool(let b)? = j["tensorboard"] { tensorboard = b }
+    // A distributed run's job shape and sync settings (this node's rank
+    // comes from the launcher when it resumes).
+    if let d = j["distributed"] {
+      guard let settings = DistributedSettings(json: d) else { throw ConfigError("config: 'distributed' is malformed") }
+      distributed = settings
+    }
   }
 
   /// The seed the workers draw their random numbers from: `seed`, or after
   /// a resume a stream of its own (mixed with the step the run resumed at),
   /// so a resumed run does not replay the first run's episodes.
   public var workerSeed: UInt64 {
-    guard let t = resume?.checkpoint.globalSteps, t > 0 else { return seed }
-    var mix = SplitMix64(seed: seed ^ (t &* 0x9E37_79B9_7F4A_7C15))
+    var base = seed
+    if let t = resume?.checkpoint.globalSteps, t > 0 {
+      var mix = SplitMix64(seed: seed ^ (t &* 0x9E37_79B9_7F4A_7C15))
+      base = mix.next()
+    }
+    // Each node of a distributed run draws streams of its own (rank 0 keeps
+    // the seed's, so one node trains as a run without --distributed does).
+    guard let node = distributed?.node, node > 0 else { return base }
+    var mix = SplitMix64(seed: base ^ (UInt64(node) &* 0xD1B5_4A32_D192_ED03))
     return mix.next()
   }
 }

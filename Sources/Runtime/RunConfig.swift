@@ -62,6 +62,8 @@ public struct RunConfig: Sendable {
   /// Set by `run --resume DIR`: θ, g, T, U, the per-rank counters and the
   /// episode window continue from this checkpoint.
   public var resume: ResumeState?
+  /// `--distributed`: this process is one node of an MPI job (nil: a run on one machine).
+  public var distributed: DistributedSettings?
 
   public init() {}
 
@@ -136,6 +138,6 @@ public struct RunConfig: Sendable {
       ("checkpoint_every", .string(checkpointEvery.description)),
       ("log_every", .string(CheckpointInterval.time(logEveryNanoseconds).description)),
       ("tensorboard", .bool(tensorboard)),
-    ] + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
+    ] + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []) + distributedJSON)
   }
 }

@@ -59,6 +59,8 @@ public struct RunSummary: Sendable {
   public var lostEpisodeRecords: UInt64
   /// What `--audit` found (nil without it).
   public var audit: AuditSummary?
+  /// A distributed run's job, syncs and two levels of staleness (nil without --distributed).
+  public var distributed: DistributedSummary? = nil
   public var exitReason: ExitReason
   public var segmentName: String
   public var outputDirectory: String
@@ -90,6 +92,7 @@ public struct RunSummary: Sendable {
       ("lost_episode_records", .uint(lostEpisodeRecords)),
     ]
     if let audit { fields.append(("audit", audit.json)) }
+    if let distributed { fields.append(("distributed", distributed.json)) }
     fields += [
       ("exit_reason", .string(exitReason.name)),
     ]

@@ -81,6 +81,14 @@ public final class Supervisor {
   var nextCheckpointAt: UInt64 = 0
   var checkpointWriteFailed = false
 
+  // A distributed run (Supervisor+Distributed.swift).
+  /// This node's communicator (nil without --distributed).
+  var communicator: Communicator?
+  /// The next ticket of rank 0's inbox of other nodes' episodes.
+  var inboxTicket: UInt64 = 0
+  /// Each other node's last train.csv reading and its steps then.
+  var nodeReadings: [Int: (reading: TrainingReading, steps: UInt64)] = [:]
+
   /// Trains until T_max, the target return, a signal or a failure, then
   /// writes every output and cleans up. Throws only if the run could not
   /// start; once workers exist, problems end the run with a reason instead.
@@ -88,7 +96,8 @@ public final class Supervisor {
     // 1. Create the segment, then the output directory.
     let segmentName: String
     do {
-      segmentName = try SharedSegment.normalizedName(config.segmentName ?? "/hogwild-rl.\(CurrentProcess.id)")
+      segmentName = try SharedSegment.normalizedName(
+        config.segmentName.map(config.segmentName(forRequested:)) ?? "/hogwild-rl.\(CurrentProcess.id)")
     } catch { throw .usage("--segment: \(error)") }
     let layout: SegmentLayout
     do {
@@ -97,7 +106,8 @@ public final class Supervisor {
         optimizerCount: config.hyperparameters.optimizer.usesSharedStatistics ? algorithm.parameterCount : 0,
         targetCount: algorithm.targetParameterCount,
         workerCount: config.procs, exchange: algorithm.usesGradientExchange,
-        audit: config.audit, staleUpdates: config.staleUpdates)
+        audit: config.audit, staleUpdates: config.staleUpdates,
+        distributedNodes: config.distributed?.nodes ?? 0)
     } catch { throw .usage(error.description) }
     let segment: SharedSegment
     do {
@@ -109,8 +119,11 @@ public final class Supervisor {
       throw .runtime(error.description)
     }
     let outDir = config.outputDirectory ?? config.defaultOutputDirectory(unixTime: WallClock.unixSeconds)
+    // A distributed run's ranks above 0 write nothing: rank 0 writes for all.
+    let writes = config.writesOutputs
+    func output(_ file: String) -> String { writes ? outDir + "/" + file : "/dev/null" }
     do {
-      try OutputFiles.makeDirectory(outDir)
+      if writes { try OutputFiles.makeDirectory(outDir) }
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .usage("--out: \(error)")
@@ -118,10 +131,11 @@ public final class Supervisor {
     let metrics: MetricsWriter
     let trainingLog: TrainingLogWriter
     do {
-      metrics = try MetricsWriter(path: outDir + "/metrics.csv", append: config.resume != nil)
-      trainingLog = try TrainingLogWriter(path: outDir + "/train.csv", append: config.resume != nil)
-      try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
-      if config.tensorboard { tensorBoard = try openTensorBoard(outDir) }
+      let nodeColumn = config.distributed != nil
+      metrics = try MetricsWriter(path: output("metrics.csv"), append: config.resume != nil, nodeColumn: nodeColumn)
+      trainingLog = try TrainingLogWriter(path: output("train.csv"), append: config.resume != nil, nodeColumn: nodeColumn)
+      if writes { try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n") }
+      if config.tensorboard && writes { tensorBoard = try openTensorBoard(outDir) }
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)
@@ -129,6 +143,7 @@ public final class Supervisor {
 
     // 2. Fill and publish the segment, then fork.
     fill(segment)
+    prepareDistributed(segment)
     restoreFromCheckpoint(segment)
     // θ⁻ starts as a copy of θ (also after a resume: checkpoints carry no θ⁻).
     if segment.targetParameters.count > 0 { segment.targetParameters.copy(from: segment.parameters) }
@@ -146,6 +161,13 @@ public final class Supervisor {
         + "T_max \(config.tMax); segment \(segmentName); output \(outDir)")
     }
 
+    // --distributed: rank 0's θ, g, T and U before any worker reads them.
+    do { try startCommunicator(segment) } catch {
+      StopSignals.reset()
+      try? SharedSegment.unlink(name: segmentName)
+      throw error
+    }
+
     startNanoseconds = MonotonicClock.now
     startNanoseconds -= resumedWallNanoseconds(before: startNanoseconds)
     for rank in 0..<config.procs {
@@ -159,16 +181,18 @@ public final class Supervisor {
     var lastReading = TrainingReading(segment: segment, nanoseconds: startNanoseconds)
     func logTraining(at now: UInt64) {
       let reading = TrainingReading(segment: segment, nanoseconds: now)
-      let row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
+      var row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
+      row.node = config.distributed?.node
       trainingLog.append(row)
       if let tensorBoard {
         // The overall audit figure only (summary.json's per-layer ones are not plotted).
         let theta = segment.parameters
         let lost = segment.audit?.figures(theta: theta, offset: 0, count: theta.count).lostFraction
-        tensorBoard.row(row, nanoseconds: now, lostFraction: lost)
-        tensorBoard.flush()
+        tensorBoard.row(row, nanoseconds: now, lostFraction: lost, tagPrefix: config.distributed.map { "node\($0.node)/" } ?? "")
       }
       lastReading = reading
+      if writes { logOtherNodes(segment, at: now, into: trainingLog) }
+      tensorBoard?.flush()
     }
     while reason == nil {
       MonotonicClock.sleep(nanoseconds: Self.pollNanoseconds)
@@ -176,6 +200,7 @@ public final class Supervisor {
       checkSignal()
       reap(segment, blocking: false)
       watchHeartbeats(segment)
+      watchCommunicator()
       if reason == nil, children.allSatisfy({ !$0.running }) {
         reason = header.globalSteps.load() >= config.tMax ? .tMax : .error("every worker exited before T_max")
       }
@@ -187,10 +212,11 @@ public final class Supervisor {
         report(&progress, segment, now: now)
       }
       if now - lastReading.nanoseconds >= config.logEveryNanoseconds { logTraining(at: now) }
-      maybeCheckpoint(segment, outDir: outDir)
+      if writes { maybeCheckpoint(segment, outDir: outDir) }
     }
 
     // 4. Shut down.
+    requestDistributedStop(segment)
     header.state = .stopping
     let deadline = MonotonicClock.now + Self.shutdownGraceNanoseconds
     while children.contains(where: \.running), MonotonicClock.now < deadline {
@@ -203,7 +229,10 @@ public final class Supervisor {
       killWorker(children[i], in: segment)
     }
     reap(segment, blocking: true)
+    // --distributed: the last sync brings every node's final updates and episodes.
+    finishCommunicator(segment, metrics: metrics)
     drain(segment, into: metrics, final: true)
+    releaseSegmentName(segmentName)
     metrics.flush()
     logTraining(at: MonotonicClock.now)
     report(&progress, segment, now: MonotonicClock.now)
@@ -211,19 +240,23 @@ public final class Supervisor {
     StopSignals.reset()
 
     checkParametersFinite(segment)
-    let summary = summarize(segment, outDir: outDir)
+    var summary = summarize(segment, outDir: outDir)
+    summary.distributed = distributedSummary(segment)
     var writeFailure: String?
     do {
       // A non-finite θ is never checkpointed: the last good checkpoint stays.
-      if nonFiniteLayer(segment) == nil {
+      if writes && nonFiniteLayer(segment) == nil {
         try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: makeCheckpoint(segment).encoded())
       }
-      try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n")
+      if writes {
+        try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n")
+      }
     } catch {
       writeFailure = error.description
     }
     header.state = .done
     if !config.keepSegment { try? SharedSegment.unlink(name: segmentName) }
+    endCommunicator()
     if let writeFailure {
       log("error: \(writeFailure)")
       var failed = summary
@@ -278,6 +311,10 @@ public final class Supervisor {
 
   /// Moves finished episodes from the ring to metrics.csv, in ticket order.
   func drain(_ segment: SharedSegment, into metrics: MetricsWriter, final: Bool = false) {
+    // A distributed run's ranks above 0 neither write nor score episodes:
+    // their communicator forwards them to rank 0, which drains its inbox.
+    guard config.writesOutputs else { return }
+    drainInbox(segment, into: metrics, final: final)
     let ring = segment.episodeRing
     while nextTicket < ring.published {
       switch ring.read(ticket: nextTicket) {
@@ -379,6 +416,10 @@ public final class Supervisor {
   /// Collects exited workers. A worker that failed is re-forked into its
   /// rank while --max-restarts allows; past that, the run ends with an error.
   func reap(_ segment: SharedSegment, blocking: Bool) {
+    // A stop signal sent to the whole process group (mpirun's SIGTERM to a
+    // rank) reaches the workers too: note it first, so their deaths by it
+    // read as the stop they are, not as failures to restart.
+    checkSignal()
     for i in children.indices where children[i].running {
       let status: ExitStatus
       do {
@@ -393,6 +434,7 @@ public final class Supervisor {
       let c = children[i]
       let slot = segment.slot(c.rank)
       guard !status.isSuccess, !c.killedBySupervisor else { continue }
+      if case .signal(let s)? = reason, status == .signaled(s) { continue }
       slot.status = .failed
       let what: String
       switch status {
