@@ -12,51 +12,21 @@
 // The reduction is split N ways: worker i averages the rows over its own
 // slice of θ and applies that slice (GradientExchange.swift). The barrier's
 // state is in the slots, so a re-forked worker rejoins its round.
+//
+// The learner is A3C's (ActorCriticLearner, A3C.swift), feed-forward or
+// recurrent; this loop makes every shared-memory call.
 
 import Envs
+import HogwildLink
 import HogwildSegment
-import TinyNN
 
-struct A2C<Net: Network>: SingleNetworkAlgorithm {
-  let hyper: Hyperparameters
-  let spec: EnvSpec
-  let actionCount: Int
-  let network: Net
-
-  /// The same network as A3C (|A| + 1 outputs), so the two compare like for like.
-  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net) {
-    hyper = hyperparameters
-    self.spec = spec
-    actionCount = spec.discreteActionCount
-    precondition(actionCount > 0, "A2C here needs a discrete action space")
-    precondition(network.outputs == actionCount + 1, "an actor-critic network has |A| + 1 outputs")
-    self.network = network
-  }
-
-  var targetParameterCount: Int { 0 }
-  var usesGradientExchange: Bool { true }
-
-  func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
-    var envs = EnvironmentBatch(environments, observationSize: spec.observationSize)
-    train(&envs, link: &link, seed: seed)
-  }
-
-  func train(_ envs: inout EnvironmentBatch, link: inout WorkerLink, seed: UInt64) {
-    var rng = link.trainingRandomSource(seed: seed)
-    var learner = ActorCriticLearner(network: network, actionCount: actionCount, hyper: hyper,
-                                     envCount: envs.count)
-    envs.resetAll(rng: &rng)
-    runA2C(&learner, &envs, rng: &rng, link: &link, hyper: hyper)
-  }
-}
-
-/// The synchronous rounds for one worker, on any actor-critic learner (the
-/// feed-forward one here, the recurrent one in RecurrentActorCritic.swift).
-/// Allocates nothing.
-func runA2C<Learner: ActorCriticRollouts>(
-  _ learner: inout Learner, _ envs: inout Learner.Environments, rng: inout Xoshiro256,
+/// The synchronous rounds for one worker. Allocates nothing.
+func runA2C<Model, Head>(
+  _ learner: inout ActorCriticLearner<Model, Head>, _ envs: inout EnvironmentBatch, rng: inout Xoshiro256,
   link: inout WorkerLink, hyper: Hyperparameters
 ) {
+  let maxNorm = Float(hyper.maxGradientNorm)
+  var statistics = GradientStatistics(gradientNorm: 0, clipped: false, tdError: 0)
   // A re-forked worker continues the round its predecessor was in.
   var round = link.joinSynchronousRounds()
   while !link.shouldStop {
@@ -67,10 +37,15 @@ func runA2C<Learner: ActorCriticRollouts>(
 
       // ALGO: rollout of up to n steps with a ~ π(·|s; θ′);
       // R = 0 for a terminal s_t, else V(s_t; θ′)
-      learner.rollout(&envs, rng: &rng, link: &link)
+      learner.rollout(&envs, rng: &rng)
 
-      // ALGO: dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))²
-      if !learner.computeGradient() {
+      // COUNT: T ← T + steps, t ← t + steps; the episodes that ended go to the supervisor
+      link.countRollout(learner.rows, episodes: &learner.buffer.finished, rng: rng)
+
+      // ALGO: dθ ← ∇θ′ of −log π(a_i|s_i)·A_i − β·H(π) + c·(R − V(s_i))², clipped
+      learner.computeGradient()
+      statistics = learner.clipGradient(maxNorm: maxNorm)
+      if !statistics.gradientNorm.isFinite {
         // Never average NaN or ±Inf into θ: contribute nothing this round.
         link.dropGradient()
         for j in learner.dTheta.indices { learner.dTheta[j] = 0 }
@@ -90,7 +65,7 @@ func runA2C<Learner: ActorCriticRollouts>(
     let lr = hyper.learningRateSchedule.rate(
       base: Float(hyper.learningRate), step: link.globalSteps, of: link.tMax)
     link.applyMeanGradientSlice(round: round, learningRate: lr)
-    link.recordGradient(learner.statistics, learningRate: lr)
+    link.recordGradient(statistics, learningRate: lr)
     round += 1
   }
 }

@@ -2,6 +2,7 @@
 // shape of θ, its initial values, and a worker loop.
 
 import Envs
+import HogwildLink
 import TinyNN
 import HogwildSegment
 
@@ -60,35 +61,39 @@ public enum AlgorithmFactory {
   public static func make(_ kind: AlgorithmKind, hyperparameters h: Hyperparameters,
                           spec: EnvSpec) -> any WorkerAlgorithm {
     if kind == .a3c && spec.discreteActionCount == 0 {
-      if h.network == .lstm { return RecurrentContinuousA3C(hyperparameters: h, spec: spec) }
-      return ContinuousA3C(hyperparameters: h, spec: spec)
+      let head = GaussianHead(GaussianActions(spec))
+      if h.network == .lstm {
+        let net = JointRecurrentNetwork(network: NetworkBuilder.recurrentGaussian(h, spec))
+        return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: net, head: head, synchronous: false))
+      }
+      let nets = NetworkBuilder.gaussianNetworks(h, spec)
+      return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: nets, head: head, synchronous: false))
     }
     let (outputs, name) = NetworkBuilder.head(for: kind, spec)
+    let categorical = CategoricalHead(actionCount: max(1, spec.discreteActionCount))
     if h.network == .lstm {
       precondition(!kind.isValueBased, "--net lstm is for the actor-critics")
       if spec.observationShape.count == 3 {
-        let net = NetworkBuilder.recurrentConv(h, spec, outputs: outputs, name: name)
-        return SpecializedAlgorithm(RecurrentActorCritic<ConvNet>(hyperparameters: h, spec: spec, network: net, synchronous: kind.isSynchronous))
+        let net = JointRecurrentNetwork(network: NetworkBuilder.recurrentConv(h, spec, outputs: outputs, name: name))
+        return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: net, head: categorical, synchronous: kind.isSynchronous))
       }
-      let net = NetworkBuilder.recurrentMLP(h, spec, outputs: outputs, name: name)
-      return SpecializedAlgorithm(RecurrentActorCritic<MLP>(hyperparameters: h, spec: spec, network: net, synchronous: kind.isSynchronous))
+      let net = JointRecurrentNetwork(network: NetworkBuilder.recurrentMLP(h, spec, outputs: outputs, name: name))
+      return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: net, head: categorical, synchronous: kind.isSynchronous))
     }
     switch h.network {
     case .mlp:
       let net = NetworkBuilder.mlp(h, spec, outputs: outputs, name: name)
       switch kind {
-      case .a3c: return SpecializedAlgorithm(A3C<MLP>(hyperparameters: h, spec: spec, network: net))
-      case .a2c: return SpecializedAlgorithm(A2C<MLP>(hyperparameters: h, spec: spec, network: net))
-      case .qn: return SpecializedAlgorithm(QN<MLP>(hyperparameters: h, spec: spec, network: net))
-      case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ<MLP>(hyperparameters: h, spec: spec, network: net, sarsa: kind == .sarsa1))
+      case .a3c, .a2c: return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: JointNetwork(network: net), head: categorical, synchronous: kind.isSynchronous))
+      case .qn: return SpecializedAlgorithm(QN(hyper: h, spec: spec, network: net))
+      case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ(hyper: h, spec: spec, network: net, sarsa: kind == .sarsa1))
       }
     case .conv:
       let net = NetworkBuilder.conv(spec, outputs: outputs, name: name)
       switch kind {
-      case .a3c: return SpecializedAlgorithm(A3C<ConvNet>(hyperparameters: h, spec: spec, network: net))
-      case .a2c: return SpecializedAlgorithm(A2C<ConvNet>(hyperparameters: h, spec: spec, network: net))
-      case .qn: return SpecializedAlgorithm(QN<ConvNet>(hyperparameters: h, spec: spec, network: net))
-      case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ<ConvNet>(hyperparameters: h, spec: spec, network: net, sarsa: kind == .sarsa1))
+      case .a3c, .a2c: return SpecializedAlgorithm(ActorCritic(hyperparameters: h, spec: spec, model: JointNetwork(network: net), head: categorical, synchronous: kind.isSynchronous))
+      case .qn: return SpecializedAlgorithm(QN(hyper: h, spec: spec, network: net))
+      case .q1, .sarsa1: return SpecializedAlgorithm(OneStepQ(hyper: h, spec: spec, network: net, sarsa: kind == .sarsa1))
       }
     case .lstm: preconditionFailure("handled above")
     }

@@ -4,17 +4,6 @@
 
 import Envs
 
-/// How a step left an environment's episode.
-enum EpisodeEnd: Equatable {
-  /// Still running: the next row of the same environment follows it.
-  case running
-  /// Terminal: nothing follows (the return's tail is 0).
-  case terminated
-  /// Cut by the time limit: the tail is bootstrapped from V of the state
-  /// reached, which the next row (a new episode) no longer shows.
-  case truncated
-}
-
 /// K environments, their observations as K consecutive rows of one array
 /// (row k at `k · observationSize`, the input of a K-row forward) and each
 /// one's episode in progress. Allocates nothing after `init`.
@@ -80,41 +69,5 @@ struct EnvironmentBatch {
   private mutating func copyObservation(_ k: Int) {
     let base = k * observationSize
     for i in 0..<observationSize { observations[base + i] = scratch[k][i] }
-  }
-}
-
-/// Episodes that ended during a rollout, published once its steps are
-/// counted in T (so each carries the global step it ended at).
-struct FinishedEpisodes {
-  private var totals: [Double]
-  private var lengths: [Int]
-  private var offsets: [Int]
-  private(set) var count = 0
-
-  /// Room for `capacity` episodes (a rollout of n lockstep steps of K
-  /// environments ends at most n·K of them).
-  init(capacity: Int) {
-    totals = [Double](repeating: 0, count: capacity)
-    lengths = [Int](repeating: 0, count: capacity)
-    offsets = [Int](repeating: 0, count: capacity)
-  }
-
-  /// An episode of `total` over `length` steps, ending at the rollout's
-  /// `offset`-th step (1-based, in lockstep order: step t of environment k
-  /// is t·K + k + 1).
-  mutating func add(total: Double, length: Int, offset: Int) {
-    totals[count] = total
-    lengths[count] = length
-    offsets[count] = offset
-    count += 1
-  }
-
-  /// Publishes them in order, the rollout having started at global step
-  /// `globalStepsBefore`, and empties the list.
-  mutating func publish(to link: inout WorkerLink, globalStepsBefore: UInt64) {
-    for e in 0..<count {
-      link.finishEpisode(return: totals[e], length: lengths[e], globalStep: globalStepsBefore + UInt64(offsets[e]))
-    }
-    count = 0
   }
 }

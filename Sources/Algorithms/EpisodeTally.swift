@@ -1,8 +1,8 @@
 // EpisodeTally.swift — the training episode in progress, across rollouts:
-// its undiscounted return and length so far, published when it ends.
+// its undiscounted return and length so far (EnvironmentBatch keeps one per
+// environment).
 
-/// One worker's running episode. Every algorithm adds each step's reward
-/// and publishes the episode through its link when it ends.
+/// One environment's running episode.
 struct EpisodeTally {
   private(set) var total = 0.0
   private(set) var length = 0
@@ -11,13 +11,5 @@ struct EpisodeTally {
   mutating func add(_ reward: Double) {
     total += reward
     length += 1
-  }
-
-  /// Publishes the finished episode (ending at global step `globalStep`)
-  /// and starts the next one at zero.
-  mutating func publish(to link: inout WorkerLink, globalStep: UInt64) {
-    link.finishEpisode(return: total, length: length, globalStep: globalStep)
-    total = 0
-    length = 0
   }
 }

@@ -2,8 +2,8 @@
 // read from a network's outputs [μ_0 … μ_{D−1}, ρ_0 … ρ_{D−1}, …]
 // (σ² = softplus(ρ) + floor).
 //
-// The continuous A3C (ContinuousA3C.swift), its LSTM form
-// (RecurrentContinuousA3C.swift) and `eval` (PolicyEvaluation.swift) act and
+// The continuous A3C (GaussianHead in PolicyHead.swift, on split or
+// recurrent networks) and `eval` (PolicyEvaluation.swift) act and
 // learn through this one type: the same draws in the same order, the same
 // clipping to the bounds, the same loss.
 

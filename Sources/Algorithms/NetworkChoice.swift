@@ -66,6 +66,25 @@ enum NetworkBuilder {
     return RecurrentNetwork(torso: torso, torsoActivation: .relu, cells: hyper.lstmCells, outputs: outputs, headName: name)
   }
 
+  /// The continuous A3C's networks (the paper's, for continuous control): a
+  /// policy MLP of 2·D outputs, μ_0 … μ_{D−1} then ρ_0 … ρ_{D−1}
+  /// (σ² = softplus(ρ)), and a value MLP of one output after it in θ.
+  static func gaussianNetworks(_ hyper: Hyperparameters, _ spec: EnvSpec) -> SplitNetworks {
+    let D = GaussianActions(spec).dimensions
+    let policy = MLP(inputs: spec.observationSize, hidden: hyper.hidden, outputs: 2 * D,
+                     activation: hyper.activation, name: "policy")
+    let value = MLP(inputs: spec.observationSize, hidden: hyper.hidden, outputs: 1, activation: hyper.activation,
+                    name: "value", parameterOffset: policy.parameterCount)
+    return SplitNetworks(policy: policy, value: value)
+  }
+
+  /// `--net lstm` for a Box action space: one torso → LSTM → [μ, ρ, V]
+  /// network (sharing the LSTM between policy and value is the paper's LSTM
+  /// agent).
+  static func recurrentGaussian(_ hyper: Hyperparameters, _ spec: EnvSpec) -> RecurrentNetwork<MLP> {
+    recurrentMLP(hyper, spec, outputs: 2 * GaussianActions(spec).dimensions + 1, name: "gaussian_actor_critic")
+  }
+
   /// The network `kind` trains, for code that does not run it in a worker
   /// loop (`eval`): the factory builds the concrete types itself.
   static func network(for kind: AlgorithmKind, _ hyper: Hyperparameters, _ spec: EnvSpec) -> any Network {

@@ -23,6 +23,19 @@ func initialTheta(count: Int, seed: UInt64, _ initialize: (inout [Float], inout 
 }
 
 extension Network {
+  /// Forward for `rows` consecutive rows, through the one-row forward when
+  /// there is one (bit-equal either way; one row skips the K-row set-up).
+  @inline(__always)
+  func forward(params: [Float], input: [Float], inputOffset: Int, rowCount rows: Int, firstRow: Int,
+               workspace: inout NetworkWorkspace<Float>) {
+    if rows == 1 {
+      forward(params: params, input: input, inputOffset: inputOffset, row: firstRow, workspace: &workspace)
+    } else {
+      forward(params: params, input: input, inputOffset: inputOffset, rows: rows, firstRow: firstRow,
+              workspace: &workspace)
+    }
+  }
+
   /// The segment's layer table for this network.
   var layerEntries: [LayerEntry] { LayerEntry.table(tensors) }
 

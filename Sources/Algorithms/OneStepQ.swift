@@ -10,125 +10,141 @@
 // end, dθ is applied lock-free. Difference from the paper, for speed: actions
 // and gradients use θ′, the local copy of θ refreshed by every apply (so at
 // most --async-update steps old), not a fresh read of shared θ at each step.
+//
+// With --envs-per-worker K > 1 the worker steps K environments in lockstep:
+// each step one K-row forward of θ′ on s (the rows the gradient needs), one
+// on s′ to choose each environment's a′ (each its own draw, the worker's
+// one ε), one of θ⁻ on s′ for the targets. An environment whose episode
+// ended restarts at once and chooses its first action on the new state;
+// the update comes every --async-update lockstep steps (K·I transitions),
+// not at episode ends.
+//
+// The loop is n-step Q's (QN.swift): it makes every shared-memory call. The
+// learner below takes the steps and computes the targets; it chooses each
+// action one step ahead (a′ on s′), so an episode's first action is chosen
+// before the episode's first step, on θ′ as the last update left it.
 
 import Envs
-import HogwildSegment
+import HogwildLink
 import TinyNN
 
-struct OneStepQ<Net: Network>: SingleNetworkAlgorithm {
+struct OneStepQ<Net: Network>: ValueBasedAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
-  let actionCount: Int
+  /// |A| linear outputs, Q(s, ·; θ).
   let network: Net
   /// Sarsa: bootstrap from the action taken next rather than the greedy one.
   let sarsa: Bool
 
-  /// `network` has |A| linear outputs, Q(s, ·; θ).
-  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net, sarsa: Bool) {
-    hyper = hyperparameters
-    self.spec = spec
-    self.sarsa = sarsa
-    actionCount = spec.discreteActionCount
-    precondition(actionCount > 0, "Q-learning needs a discrete action space")
-    precondition(network.outputs == actionCount, "a Q-network has |A| outputs")
-    self.network = network
-  }
-
-  var targetParameterCount: Int { network.parameterCount }
-
   func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
-    // K = 1: the paper's loop; K > 1: the lockstep batch (OneStepQLockstep.swift).
-    guard environments.count == 1 else {
-      trainLockstep(environments, link: &link, seed: seed)
-      return
-    }
-    var env = environments[0]
-    train(&env, link: &link, seed: seed)
+    var learner = OneStepQLearner(network: network, hyper: hyper, sarsa: sarsa, envCount: environments.count)
+    runAsynchronousQ(&learner, environments, link: &link, seed: seed, hyper: hyper)
+  }
+}
+
+/// One one-step Q (or Sarsa) worker's steps between updates. Rows t·K + k
+/// of the Q-workspace: Q(s, ·; θ′) of step t of environment k; rows I·K + k
+/// are scratch for choosing a′. Allocates nothing after `init`.
+struct OneStepQLearner<Net: Network>: QLearner {
+  /// I, lockstep steps between updates.
+  let stepsPerUpdate: Int
+  /// K, the environments stepped in lockstep.
+  let envCount: Int
+  let gamma: Float
+  let sarsa: Bool
+  /// θ′, θ⁻, dθ and the batch of (a, y).
+  var q: QFunction<Net>
+  /// The action each environment takes next.
+  var current: [Int]
+  /// How the last step left each environment.
+  var terminated: [Bool]
+  var done: [Bool]
+  var finished: FinishedEpisodes
+  /// Lockstep steps since the last update.
+  var steps = 0
+  var rows: Int { steps * envCount }
+  /// K = 1: the last step ended the episode (the update comes now, and
+  /// the next episode starts after it).
+  var episodeEnded = false
+  /// The first scratch row, I·K.
+  var scratch: Int { stepsPerUpdate * envCount }
+
+  init(network: Net, hyper: Hyperparameters, sarsa: Bool, envCount K: Int) {
+    stepsPerUpdate = hyper.asyncUpdate
+    envCount = K
+    gamma = Float(hyper.gamma)
+    self.sarsa = sarsa
+    let rowCount = hyper.asyncUpdate * K
+    q = QFunction(network: network, loss: hyper.qLoss, rows: rowCount, scratchRows: K, targetRows: K)
+    current = [Int](repeating: 0, count: K)
+    terminated = [Bool](repeating: false, count: K)
+    done = [Bool](repeating: false, count: K)
+    finished = FinishedEpisodes(capacity: rowCount)
   }
 
-  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
-    let k = hyper.asyncUpdate
-    let gamma = Float(hyper.gamma)
-    let maxNorm = Float(hyper.maxGradientNorm)
-    let interval = UInt64(hyper.targetInterval)
-    let loss = hyper.qLoss
+  static var choosesAhead: Bool { true }
 
-    var rng = link.trainingRandomSource(seed: seed)
-    let schedule = EpsilonSchedule.forWorker(rank: link.rank, seed: seed, hyper: hyper)
-    var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
-    var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻
-    var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
-    var work: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: k + 1)
-    var targetWork: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
-    var observation = [Float](repeating: 0, count: spec.observationSize)
-    var actions = [Int](repeating: 0, count: k)
-    var targets = [Float](repeating: 0, count: k)
-    var episode = EpisodeTally()
-    var tester = GreedyTester(network: network, environment: env, every: hyper.testEvery, seed: seed, link: link)
+  /// Every environment's next action, ε-greedy on Q(s, ·; θ′) of its
+  /// current state.
+  mutating func chooseActions(_ envs: EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {
+    q.forward(envs, rows: envCount, firstRow: scratch)
+    for k in 0..<envCount { current[k] = q.epsilonGreedy(row: scratch + k, epsilon: epsilon, rng: &rng) }
+  }
 
-    func choose(row: Int, epsilon: Float) -> Int {
-      network.forward(params: thetaLocal, input: observation, row: row, workspace: &work)
-      return QPolicy.epsilonGreedy(work.activations, offset: work.outputOffset(row: row), count: actionCount,
-                                   epsilon: epsilon, rng: &rng)
-    }
+  /// K = 1, after the update: environment 0's next episode and its first action.
+  mutating func startEpisode(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {
+    envs.reset(0, rng: &rng)
+    chooseActions(envs, epsilon: epsilon, rng: &rng)
+  }
 
-    env.reset(rng: &rng, observation: &observation)
-    link.pullParameters(into: &thetaLocal)
-    var action = choose(row: 0, epsilon: schedule.epsilon(at: link.globalSteps))
-    while !link.shouldStop {
-      link.pullParameters(into: &thetaLocal)
-      link.pullTarget(into: &thetaTarget)
-      let epsilon = schedule.epsilon(at: link.globalSteps)
-      link.reportEpsilon(epsilon)
-      var steps = 0
-      var episodeOver = false
-      while steps < k {
-        // Q(s, ·; θ′) in row `steps`, for the gradient; a was chosen already.
-        network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
-        let outcome = env.step(action: action, observation: &observation)
-        actions[steps] = action
-        episode.add(outcome.reward)
-        // a′ on s′ (row steps + 1 is scratch until the next step overwrites it)
-        let next = choose(row: steps + 1, epsilon: epsilon)
-        // ALGO: y = r if terminal, else r + γ·Q(s′, a′ or argmax; θ⁻)
-        var y = Float(outcome.reward)
-        if !outcome.terminated {
-          network.forward(params: thetaTarget, input: observation, row: 0, workspace: &targetWork)
-          let offset = targetWork.outputOffset(row: 0)
-          let bootstrap = sarsa ? targetWork.activations[offset + next]
-            : QPolicy.maxValue(targetWork.activations, offset: offset, count: actionCount)
-          y += gamma * bootstrap
-        }
-        targets[steps] = y
-        action = next
-        steps += 1
+  /// dθ of the TD loss over the steps since the last update (their
+  /// targets y are in the batch already).
+  mutating func computeGradient() { q.computeGradient(rows: rows) }
+
+  /// Up to I lockstep steps (K = 1: fewer if the episode ends), their
+  /// transitions and targets y in the batch, the episodes that end in
+  /// `finished`.
+  mutating func rollout(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {
+    let K = envCount
+    episodeEnded = false
+    steps = 0
+    while steps < stepsPerUpdate && !episodeEnded {
+      let first = steps * K
+      // Q(s, ·; θ′) in rows first..<first+K, for the gradient; a was chosen already.
+      q.forward(envs, rows: K, firstRow: first)
+      for k in 0..<K {
+        let outcome = envs.step(k, action: current[k])
+        q.actions[first + k] = current[k]
+        q.targets[first + k] = Float(outcome.reward)
+        terminated[k] = outcome.terminated
+        done[k] = outcome.done
         if outcome.done {
-          episodeOver = true
-          break
+          let e = envs.takeEpisode(k)
+          finished.add(total: e.total, length: e.length, offset: first + k + 1)
         }
       }
-      let stepsBefore = link.addSteps(steps)
-      link.saveRandomState(rng)
-      if episodeOver {
-        episode.publish(to: &link, globalStep: stepsBefore + UInt64(steps))
-        env.reset(rng: &rng, observation: &observation)
+      // a′ on s′ and Q(s′, ·; θ⁻), K rows each.
+      q.forward(envs, rows: K, firstRow: scratch)
+      q.forwardTarget(envs)
+      for k in 0..<K {
+        let next = q.epsilonGreedy(row: scratch + k, epsilon: epsilon, rng: &rng)
+        // y = r if terminal, else r + γ·Q(s′, a′ or argmax; θ⁻)
+        if !terminated[k] {
+          q.targets[first + k] += gamma * (sarsa ? q.target(row: k, action: next) : q.maxTarget(row: k))
+        }
+        current[k] = next
       }
-
-      // ALGO: dθ += ∂(y − Q(s, a; θ′))²/∂θ′ over the accumulated steps;
-      // HOGWILD: apply dθ every I_AsyncUpdate steps or at an episode's end
-      applyTDGradient(network: network, rows: steps, actions: actions, targets: targets, loss: loss, maxNorm: maxNorm,
-                      hyper: hyper, stepsBefore: stepsBefore,
-                      work: &work, dTheta: &dTheta, thetaLocal: &thetaLocal, link: &link)
-      // ALGO: every I_target global steps θ⁻ ← θ
-      link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
-      if episodeOver {
-        // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
-        // own steps, once an episode ended, one greedy episode on θ
-        tester.playIfDue(link: &link)
-        // The first action of the new episode, on the new s and updated θ′.
-        link.pullParameters(into: &thetaLocal)
-        action = choose(row: 0, epsilon: epsilon)
+      if K == 1 {
+        episodeEnded = done[0]
+      } else {
+        // Ended episodes restart; their first action is chosen on the new state.
+        for k in 0..<K where done[k] {
+          envs.reset(k, rng: &rng)
+          q.forward(envs, from: k, rows: 1, firstRow: scratch + k)
+          current[k] = q.epsilonGreedy(row: scratch + k, epsilon: epsilon, rng: &rng)
+        }
       }
+      steps += 1
     }
   }
 }

@@ -17,7 +17,7 @@ public struct Policy {
   public let actionCount: Int
   /// For a Box action space: the Gaussian policy's network, its action
   /// dimensions and their bounds (`network` is then unused).
-  let gaussian: ContinuousA3C?
+  let gaussian: (policy: MLP, actions: GaussianActions)?
   public let parameters: [Float]
   /// The network outputs Q-values: the policy is always greedy on them.
   public let valueBased: Bool
@@ -50,17 +50,17 @@ public struct Policy {
         recurrent = Self.player(net, actions: actions, observationSize: spec.observationSize)
       }
     } else if kind == .a3c && spec.discreteActionCount == 0 && hyperparameters.network == .lstm {
-      let a = RecurrentContinuousA3C(hyperparameters: hyperparameters, spec: spec)
+      let net = NetworkBuilder.recurrentGaussian(hyperparameters, spec)
       gaussian = nil
-      network = a.network.head
-      (expectedCount, expectedLayers) = (a.parameterCount, a.layers)
-      recurrent = Self.gaussianPlayer(a)
+      network = net.head
+      (expectedCount, expectedLayers) = (net.parameterCount, net.layerEntries)
+      recurrent = Self.gaussianPlayer(net, GaussianActions(spec), observationSize: spec.observationSize)
     } else if kind == .a3c && spec.discreteActionCount == 0 {
-      let a = ContinuousA3C(hyperparameters: hyperparameters, spec: spec)
+      let nets = NetworkBuilder.gaussianNetworks(hyperparameters, spec)
       recurrent = nil
-      gaussian = a
-      network = a.policyNetwork
-      (expectedCount, expectedLayers) = (a.parameterCount, a.layers)
+      gaussian = (nets.policy, GaussianActions(spec))
+      network = nets.policy
+      (expectedCount, expectedLayers) = (nets.parameterCount, nets.layers)
     } else {
       recurrent = nil
       gaussian = nil
@@ -92,22 +92,22 @@ public struct Policy {
   /// A recurrent Gaussian episode: the LSTM state starts at zero and is
   /// carried from each step to the next; a ~ N(μ, σ²), or a = μ with
   /// `greedy`, clipped to the bounds.
-  static func gaussianPlayer(_ a: RecurrentContinuousA3C)
+  static func gaussianPlayer(_ net: RecurrentNetwork<MLP>, _ actions: GaussianActions, observationSize: Int)
     -> (inout any Environment, [Float], inout Xoshiro256, Bool) -> (return: Double, length: Int)
   {
     { env, theta, rng, greedy in
-      var work: RecurrentWorkspace<Float> = a.network.makeWorkspace(maxSteps: 1)
-      var observation = [Float](repeating: 0, count: a.spec.observationSize)
-      var action = [Float](repeating: 0, count: a.actions.dimensions)
+      var work: RecurrentWorkspace<Float> = net.makeWorkspace(maxSteps: 1)
+      var observation = [Float](repeating: 0, count: observationSize)
+      var action = [Float](repeating: 0, count: actions.dimensions)
       var raw = action
       env.reset(rng: &rng, observation: &observation)
       work.resetState()
       var total = 0.0
       var length = 0
       while true {
-        a.network.forward(params: theta, input: observation, step: 0, workspace: &work)
+        net.forward(params: theta, input: observation, step: 0, workspace: &work)
         work.carryState(fromStep: 0)
-        a.actions.choose(from: work.head, row: 0, greedy: greedy, rng: &rng, raw: &raw, rawOffset: 0, action: &action)
+        actions.choose(from: work.head, row: 0, greedy: greedy, rng: &rng, raw: &raw, rawOffset: 0, action: &action)
         let outcome = env.step(continuous: action, observation: &observation)
         total += outcome.reward
         length += 1
@@ -142,9 +142,9 @@ public struct Policy {
 
   /// One episode of a Gaussian policy: a ~ N(μ, σ²) clipped to the bounds,
   /// or a = μ (clipped) with `greedy`.
-  func runContinuousEpisode<E: Environment>(_ g: ContinuousA3C, _ env: inout E, rng: inout Xoshiro256,
-                                            greedy: Bool) -> (return: Double, length: Int) {
-    var work: MLPWorkspace<Float> = g.policyNetwork.makeWorkspace(maxBatch: 1)
+  func runContinuousEpisode<E: Environment>(_ g: (policy: MLP, actions: GaussianActions), _ env: inout E,
+                                            rng: inout Xoshiro256, greedy: Bool) -> (return: Double, length: Int) {
+    var work: MLPWorkspace<Float> = g.policy.makeWorkspace(maxBatch: 1)
     var observation = [Float](repeating: 0, count: env.spec.observationSize)
     var action = [Float](repeating: 0, count: g.actions.dimensions)
     var raw = action
@@ -152,7 +152,7 @@ public struct Policy {
     var total = 0.0
     var length = 0
     while true {
-      g.policyNetwork.forward(params: parameters, input: observation, row: 0, workspace: &work)
+      g.policy.forward(params: parameters, input: observation, row: 0, workspace: &work)
       g.actions.choose(from: work, row: 0, greedy: greedy, rng: &rng, raw: &raw, rawOffset: 0, action: &action)
       let outcome = env.step(continuous: action, observation: &observation)
       total += outcome.reward

@@ -1,6 +1,7 @@
 // QLearning.swift — the small rules the value-based algorithms share
 // (Mnih et al. 2016, Algorithms 1 and S2): each worker's ε-greedy
-// exploration, when θ⁻ ← θ is copied, and the loss on the TD error.
+// exploration, the loss on the TD error and greedy choice. (When θ⁻ ← θ
+// is copied is HogwildLink's TargetSync.)
 
 /// ε for one worker: annealed linearly from 1 to a final ε over the first
 /// `annealSteps` global steps, then constant. Each worker draws its final ε
@@ -37,17 +38,6 @@ public struct EpsilonSchedule: Equatable, Sendable {
     guard annealSteps > 0, t < annealSteps else { return final }
     let frac = Float(Double(t) / Double(annealSteps))
     return 1 + (final - 1) * frac
-  }
-}
-
-/// When θ⁻ ← θ happens: every `interval` global steps, by the worker whose
-/// step count addition took T from `before` to `after` across a multiple
-/// k·interval (before < k·interval ≤ after). T only grows through atomic
-/// additions, so exactly one worker's addition crosses each multiple — that
-/// worker copies while the others keep training.
-public enum TargetSync {
-  @inlinable public static func isDue(before: UInt64, after: UInt64, interval: UInt64) -> Bool {
-    interval > 0 && after > before && before / interval < after / interval
   }
 }
 

@@ -10,125 +10,157 @@
 // updates), and θ⁻ ← θ is copied by one worker while the others read θ⁻, so a
 // reader may see a mix of two versions for one rollout.
 //
-// The network is one MLP with |A| linear outputs, Q(s, ·; θ).
+// The network has |A| linear outputs, Q(s, ·; θ). The loop makes every
+// shared-memory call of a worker (one-step Q and Sarsa, OneStepQ.swift, run
+// it too); the learner below it computes the rollout, the n-step targets
+// and dθ locally. With --envs-per-worker K the worker steps K environments
+// in lockstep: one K-row forward of θ′ per step, each environment its own
+// ε-greedy draw (the worker's one ε), one gradient over the K·n rows
+// (RolloutBuffer.swift says how episodes that end inside a rollout are cut).
 
 import Envs
-import HogwildSegment
+import HogwildLink
 import TinyNN
 
-struct QN<Net: Network>: SingleNetworkAlgorithm {
+struct QN<Net: Network>: ValueBasedAlgorithm {
   let hyper: Hyperparameters
   let spec: EnvSpec
-  let actionCount: Int
+  /// |A| linear outputs, Q(s, ·; θ).
   let network: Net
 
-  /// `network` has |A| linear outputs, Q(s, ·; θ).
-  init(hyperparameters: Hyperparameters, spec: EnvSpec, network: Net) {
-    hyper = hyperparameters
-    self.spec = spec
-    actionCount = spec.discreteActionCount
-    precondition(actionCount > 0, "Q-learning needs a discrete action space")
-    precondition(network.outputs == actionCount, "a Q-network has |A| outputs")
-    self.network = network
-  }
-
-  var targetParameterCount: Int { network.parameterCount }
-
   func runWorker(link: inout WorkerLink, environments: [any Environment], seed: UInt64) {
-    // K = 1: the paper's loop; K > 1: the lockstep batch (QNLockstep.swift).
-    guard environments.count == 1 else {
-      trainLockstep(environments, link: &link, seed: seed)
-      return
+    var learner = NStepQLearner(network: network, hyper: hyper, envCount: environments.count)
+    runAsynchronousQ(&learner, environments, link: &link, seed: seed, hyper: hyper)
+  }
+}
+
+/// Algorithm S2's loop for one worker (and Algorithm 1's, whose learner
+/// takes one step at a time). Specialised for the learner's network type
+/// (see `SpecializedAlgorithm`); the environments are called through their
+/// protocol. Allocates nothing once running.
+func runAsynchronousQ<Learner: QLearner>(
+  _ learner: inout Learner, _ environments: [any Environment], link: inout WorkerLink, seed: UInt64,
+  hyper: Hyperparameters
+) {
+  let interval = UInt64(hyper.targetInterval)
+  var rng = link.trainingRandomSource(seed: seed)
+  let schedule = EpsilonSchedule.forWorker(rank: link.rank, seed: seed, hyper: hyper)
+  // Test episodes on a copy of environment 0 (see TestEpisodes.swift).
+  var tester = GreedyTester(network: learner.q.network, environment: environments[0], every: hyper.testEvery,
+                            seed: seed, link: link)
+  var envs = EnvironmentBatch(environments, observationSize: environments[0].spec.observationSize)
+
+  envs.resetAll(rng: &rng)
+  if Learner.choosesAhead {
+    // The first actions, on θ′.
+    link.pullParameters(into: &learner.q.thetaLocal)
+    learner.chooseActions(envs, epsilon: schedule.epsilon(at: link.globalSteps), rng: &rng)
+  }
+  while !link.shouldStop {
+    // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing);
+    // θ⁻ copied only when a new version was published
+    link.pullParameters(into: &learner.q.thetaLocal)
+    link.pullTarget(into: &learner.q.thetaTarget)
+    let epsilon = schedule.epsilon(at: link.globalSteps)
+    link.reportEpsilon(epsilon)
+
+    // ALGO: up to n steps (in each of K envs), ε-greedy on Q(s, ·; θ′);
+    // R = 0 for a terminal state, else max_a Q(s_t, a; θ⁻) — a time-limit
+    // truncation is not terminal, so it bootstraps too
+    learner.rollout(&envs, epsilon: epsilon, rng: &rng)
+
+    // COUNT: T ← T + steps, t ← t + steps; the episodes that ended go to the supervisor
+    let stepsBefore = link.countRollout(learner.rows, episodes: &learner.finished, rng: rng)
+
+    // ALGO: backwards R ← r_i + γR; dθ ← ∂(R − Q(s_i, a_i; θ′))²/∂θ′,
+    // on the actions taken only
+    learner.computeGradient()
+
+    // HOGWILD: clip dθ, wait the --delay, lock-free apply of dθ to the shared θ
+    link.pushClippedGradient(&learner.q, step: stepsBefore + UInt64(learner.rows), hyper: hyper)
+
+    // ALGO: every I_target global steps θ⁻ ← θ (by the one worker whose
+    // steps crossed the multiple)
+    link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: learner.rows, interval: interval)
+
+    // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
+    // own steps, once an episode ended, one greedy episode on θ (K > 1: at
+    // any rollout's end; the test has its own environment)
+    if learner.episodeEnded || envs.count > 1 { tester.playIfDue(link: &link) }
+
+    // K = 1: the next episode, and for a learner that chooses ahead its
+    // first action, on the new s and the updated θ′
+    if learner.episodeEnded {
+      if Learner.choosesAhead { link.pullParameters(into: &learner.q.thetaLocal) }
+      learner.startEpisode(&envs, epsilon: epsilon, rng: &rng)
     }
-    var env = environments[0]
-    train(&env, link: &link, seed: seed)
+  }
+}
+
+/// One n-step Q worker's local state: Q's parameters and batch, the rollout
+/// buffer. Allocates nothing after `init`.
+struct NStepQLearner<Net: Network>: QLearner {
+  let gamma: Float
+  /// θ′, θ⁻, dθ and the batch of (a_i, R_i).
+  var q: QFunction<Net>
+  var buffer: RolloutBuffer
+
+  init(network: Net, hyper: Hyperparameters, envCount K: Int) {
+    gamma = Float(hyper.gamma)
+    q = QFunction(network: network, loss: hyper.qLoss, rows: hyper.nSteps * K, scratchRows: 0, targetRows: K)
+    buffer = RolloutBuffer(steps: hyper.nSteps, environments: K)
   }
 
-  /// One worker. Specialised for the network type (see
-  /// `SpecializedAlgorithm`); the environment is called through its
-  /// protocol. Allocates nothing once running.
-  func train(_ env: inout any Environment, link: inout WorkerLink, seed: UInt64) {
-    let n = hyper.nSteps
-    let gamma = Float(hyper.gamma)
-    let maxNorm = Float(hyper.maxGradientNorm)
-    let interval = UInt64(hyper.targetInterval)
-    let loss = hyper.qLoss
+  static var choosesAhead: Bool { false }
+  var rows: Int { buffer.rows }
+  var episodeEnded: Bool { buffer.episodeEnded }
+  var finished: FinishedEpisodes {
+    get { buffer.finished }
+    _modify { yield &buffer.finished }
+  }
 
-    var rng = link.trainingRandomSource(seed: seed)
-    let schedule = EpsilonSchedule.forWorker(rank: link.rank, seed: seed, hyper: hyper)
-    var thetaLocal = [Float](repeating: 0, count: parameterCount)   // θ′
-    var thetaTarget = [Float](repeating: 0, count: parameterCount)  // local copy of θ⁻
-    var dTheta = [Float](repeating: 0, count: parameterCount)       // dθ
-    var work: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: n)
-    var targetWork: NetworkWorkspace<Float> = network.makeWorkspace(maxBatch: 1)
-    var observation = [Float](repeating: 0, count: spec.observationSize)
-    var actions = [Int](repeating: 0, count: n)
-    var rewards = [Float](repeating: 0, count: n)
-    var returns = [Float](repeating: 0, count: n)
-    var episode = EpisodeTally()
-    var tester = GreedyTester(network: network, environment: env, every: hyper.testEvery, seed: seed, link: link)
+  func chooseActions(_ envs: EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {}
 
-    env.reset(rng: &rng, observation: &observation)
-    while !link.shouldStop {
-      // SYNC: θ′ ← θ (already done if the last apply refreshed θ′ in passing)
-      link.pullParameters(into: &thetaLocal)
+  mutating func startEpisode(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {
+    envs.reset(0, rng: &rng)
+  }
 
-      // ALGO: up to n steps, ε-greedy on Q(s, ·; θ′)
-      let epsilon = schedule.epsilon(at: link.globalSteps)
-      link.reportEpsilon(epsilon)
-      var steps = 0
-      var terminated = false
-      var episodeOver = false
-      while steps < n {
-        network.forward(params: thetaLocal, input: observation, row: steps, workspace: &work)
-        let a = QPolicy.epsilonGreedy(work.activations, offset: work.outputOffset(row: steps), count: actionCount,
-                                      epsilon: epsilon, rng: &rng)
-        let outcome = env.step(action: a, observation: &observation)
-        actions[steps] = a
-        rewards[steps] = Float(outcome.reward)
-        episode.add(outcome.reward)
-        steps += 1
-        if outcome.done {
-          // Gymnasium may report both at step 500: termination wins.
-          terminated = outcome.terminated
-          episodeOver = true
-          break
+  /// Up to n lockstep steps, ε-greedy on Q(s, ·; θ′) per environment, and
+  /// each environment's bootstrap. K = 1 stops at the episode's end; K > 1
+  /// restarts an ended episode at once.
+  mutating func rollout(_ envs: inout EnvironmentBatch, epsilon: Float, rng: inout Xoshiro256) {
+    let K = buffer.envCount
+    buffer.start()
+    while buffer.continues {
+      let first = buffer.steps * K
+      q.forward(envs, rows: K, firstRow: first)
+      for k in 0..<K {
+        let row = first + k
+        let a = q.epsilonGreedy(row: row, epsilon: epsilon, rng: &rng)
+        let outcome = envs.step(k, action: a)
+        q.actions[row] = a
+        if buffer.record(outcome, row: row, of: k, &envs) {
+          // A truncation bootstraps from the state reached, before the reset.
+          if !outcome.terminated { buffer.truncationValues[row] = q.maxTarget(of: envs, k) }
+          envs.reset(k, rng: &rng)
         }
       }
-      let stepsBefore = link.addSteps(steps)
-      link.saveRandomState(rng)
-
-      // ALGO: R = 0 for a terminal state, else max_a Q(s_t, a; θ⁻) — a
-      // time-limit truncation is not terminal, so it bootstraps too.
-      let R = terminated ? 0 : targetValue(of: observation, target: &thetaTarget, link: &link, workspace: &targetWork)
-      if episodeOver {
-        episode.publish(to: &link, globalStep: stepsBefore + UInt64(steps))
-        env.reset(rng: &rng, observation: &observation)
-      }
-
-      // ALGO: backwards R ← r_i + γR; loss (R − Q(s_i, a_i; θ′))² on the
-      // action taken only
-      Returns.nStep(rewards: rewards, count: steps, bootstrap: R, gamma: gamma, into: &returns)
-      // ALGO: dθ ← ∂(losses)/∂θ′; HOGWILD: lock-free apply of dθ to the shared θ
-      applyTDGradient(network: network, rows: steps, actions: actions, targets: returns, loss: loss, maxNorm: maxNorm,
-                      hyper: hyper, stepsBefore: stepsBefore,
-                      work: &work, dTheta: &dTheta, thetaLocal: &thetaLocal, link: &link)
-
-      // ALGO: every I_target global steps θ⁻ ← θ (by the one worker whose
-      // steps crossed the multiple)
-      link.syncTargetIfDue(globalStepsBefore: stepsBefore, steps: steps, interval: interval)
-
-      // SCORE (not in the paper; see TestEpisodes.swift): every --test-every
-      // own steps, once an episode ended, one greedy episode on θ
-      if episodeOver { tester.playIfDue(link: &link) }
+      buffer.steps += 1
+    }
+    // R = max_a Q(s, a; θ⁻) of the last states (K = 1: 0 after a terminal one).
+    if K == 1 {
+      let R = buffer.endsTerminal ? 0 : q.maxTarget(of: envs, 0)
+      buffer.bootstrap(R)
+    } else {
+      q.forwardTarget(envs)
+      for k in 0..<K { buffer.bootstraps[k] = q.maxTarget(row: k) }
     }
   }
 
-  /// max_a Q(s, a; θ⁻), re-reading θ⁻ only when its version changed.
-  func targetValue(of observation: [Float], target: inout [Float], link: inout WorkerLink,
-                   workspace: inout NetworkWorkspace<Float>) -> Float {
-    link.pullTarget(into: &target)
-    network.forward(params: target, input: observation, row: 0, workspace: &workspace)
-    return QPolicy.maxValue(workspace.activations, offset: workspace.outputOffset(row: 0), count: actionCount)
+  /// Backwards R ← r_i + γR per environment (cut at episode ends) into the
+  /// batch's targets, then dθ of the TD loss over the rollout's rows.
+  mutating func computeGradient() {
+    Returns.nStep(buffer, gamma: gamma, into: &q.targets)
+    q.computeGradient(rows: rows)
   }
 }

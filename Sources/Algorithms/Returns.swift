@@ -43,38 +43,61 @@ public enum Returns {
 }
 
 extension Returns {
-  /// GAE over K interleaved rollouts of `steps` lockstep steps (row t·K + k
-  /// is step t of environment k), whose episodes may end inside: after a
-  /// row whose episode terminated the tail is 0, after a truncation it is
+  /// GAE over a lockstep rollout of K environments (row t·K + k is step t
+  /// of environment k), whose episodes may end inside: after a row whose
+  /// episode terminated the tail is 0, after a truncation it is
   /// `truncationValues[row]` (V of the state reached), and the sums start
   /// afresh; the last row of environment k continues into `bootstraps[k]`.
   /// With K = 1 and no end before the last row this is
   /// `generalizedAdvantages(rewards:values:count:bootstrap:…)`, operation
   /// for operation.
   static func generalizedAdvantages(
-    rewards: [Float], values: [Float], ends: [EpisodeEnd], truncationValues: [Float],
-    steps: Int, environments K: Int, bootstraps: [Float], gamma: Float, lambda: Float,
+    _ rollout: RolloutBuffer, values: [Float], gamma: Float, lambda: Float,
     advantages: inout [Float], returns: inout [Float]
   ) {
-    let rows = steps * K
-    precondition(rows <= rewards.count && rows <= values.count && rows <= ends.count
-                 && rows <= advantages.count && rows <= returns.count && K <= bootstraps.count,
+    let (K, steps, rewards, ends) = (rollout.envCount, rollout.steps, rollout.rewards, rollout.ends)
+    let rows = rollout.rows
+    precondition(rows <= values.count && rows <= advantages.count && rows <= returns.count,
                  "rollout longer than its buffers")
     for k in 0..<K {
-      var nextValue = bootstraps[k]
+      var nextValue = rollout.bootstraps[k]
       var A: Float = 0
       for t in stride(from: steps - 1, through: 0, by: -1) {
         let i = t * K + k
         switch ends[i] {
         case .running: break
         case .terminated: nextValue = 0; A = 0
-        case .truncated: nextValue = truncationValues[i]; A = 0
+        case .truncated: nextValue = rollout.truncationValues[i]; A = 0
         }
         let delta = rewards[i] + gamma * nextValue - values[i]
         A = delta + gamma * lambda * A
         advantages[i] = A
         returns[i] = A + values[i]
         nextValue = values[i]
+      }
+    }
+  }
+
+  /// n-step returns over a lockstep rollout, cut at episode ends as
+  /// `generalizedAdvantages(_:values:…)`: after a terminal row R = 0, after
+  /// a truncation R = `truncationValues[row]`; the last row of environment
+  /// k continues into `bootstraps[k]`. With K = 1 and no end before the
+  /// last row this is `nStep(rewards:count:bootstrap:…)`, operation for
+  /// operation.
+  static func nStep(_ rollout: RolloutBuffer, gamma: Float, into returns: inout [Float]) {
+    let (K, steps, rewards, ends) = (rollout.envCount, rollout.steps, rollout.rewards, rollout.ends)
+    precondition(rollout.rows <= returns.count, "rollout longer than its buffers")
+    for k in 0..<K {
+      var R = rollout.bootstraps[k]
+      for t in stride(from: steps - 1, through: 0, by: -1) {
+        let i = t * K + k
+        switch ends[i] {
+        case .running: break
+        case .terminated: R = 0
+        case .truncated: R = rollout.truncationValues[i]
+        }
+        R = rewards[i] + gamma * R
+        returns[i] = R
       }
     }
   }

@@ -10,6 +10,7 @@
 // published through the episode ring with kind `test`.
 
 import Envs
+import HogwildLink
 import TinyNN
 
 /// When a worker's next test episode is due: at the first training episode

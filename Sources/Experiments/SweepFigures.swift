@@ -5,6 +5,7 @@
 // first dimensions that vary.
 
 import Algorithms
+import HogwildLink
 import Plot
 
 enum SweepFigures {

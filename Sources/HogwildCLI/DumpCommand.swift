@@ -3,6 +3,7 @@
 
 import Algorithms
 import Formats
+import HogwildLink
 import HogwildSegment
 import Runtime
 

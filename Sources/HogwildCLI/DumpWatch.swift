@@ -11,6 +11,7 @@
 // printed and the watch exits 0 with a note on stderr.
 
 import Algorithms
+import HogwildLink
 import HogwildSegment
 import HogwildSys
 import Runtime

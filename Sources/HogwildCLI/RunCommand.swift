@@ -4,6 +4,7 @@
 import Algorithms
 import EnvSources
 import Envs
+import HogwildLink
 import HogwildSegment
 import Runtime
 import TinyNN

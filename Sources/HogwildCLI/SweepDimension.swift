@@ -4,6 +4,7 @@
 
 import Algorithms
 import Experiments
+import HogwildLink
 import Runtime
 
 /// A setting `sweep` varies: its key (in run directory names and results

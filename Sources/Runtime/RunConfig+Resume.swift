@@ -5,6 +5,7 @@ import Algorithms
 import EnvSources
 import Envs
 import Formats
+import HogwildLink
 import HogwildSegment
 import TinyNN
 

@@ -4,6 +4,7 @@ import Algorithms
 import EnvSources
 import Envs
 import Formats
+import HogwildLink
 import HogwildSegment
 import HogwildSys
 

@@ -15,6 +15,7 @@
 import Algorithms
 import Envs
 import Formats
+import HogwildLink
 import HogwildSegment
 import HogwildSys
 

@@ -5,6 +5,7 @@
 import Algorithms
 import EnvSources
 import Envs
+import HogwildLink
 import HogwildSegment
 import HogwildSys
 

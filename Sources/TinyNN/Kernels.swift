@@ -1,5 +1,5 @@
-// Kernels.swift — with ConvKernels.swift, the only files in TinyNN with
-// unsafe code.
+// Kernels.swift — with BatchKernels.swift, ConvKernels.swift and
+// LSTMKernels.swift, the only files in TinyNN with unsafe code.
 //
 // Why unsafe at all: the dense layers are the worker's hot loop, and indexing
 // `[S]` inside the inner loops costs a bounds check per element and blocks
@@ -25,6 +25,71 @@ enum Kernels {
   @inlinable @inline(__always)
   static func store8<S: NNScalar>(_ v: SIMD8<S>, _ p: UnsafeMutablePointer<S>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<S>.self)
+  }
+
+  @inlinable @inline(__always)
+  static func load16<S: NNScalar>(_ p: UnsafePointer<S>) -> SIMD16<S> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<S>.self)
+  }
+
+  @inlinable @inline(__always)
+  static func store16<S: NNScalar>(_ v: SIMD16<S>, _ p: UnsafeMutablePointer<S>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<S>.self)
+  }
+
+  /// Lanes 0..<n of p (n ≤ 16), the others 0.
+  @inlinable @inline(__always)
+  static func loadPartial16<S: NNScalar>(_ p: UnsafePointer<S>, _ n: Int) -> SIMD16<S> {
+    if n == 16 { return load16(p) }
+    var v = SIMD16<S>()
+    for i in 0..<n { v[i] = p[i] }
+    return v
+  }
+
+  /// Lanes 0..<n of v to p[0..<n] (n ≤ 16).
+  @inlinable @inline(__always)
+  static func storePartial16<S: NNScalar>(_ v: SIMD16<S>, _ p: UnsafeMutablePointer<S>, _ n: Int) {
+    if n == 16 { store16(v, p); return }
+    for i in 0..<n { p[i] = v[i] }
+  }
+
+  /// v's lanes summed in a fixed tree (halves, then halves again), so every
+  /// caller that sums the same lanes gets the same bits.
+  @inlinable @inline(__always)
+  static func sum16<S: NNScalar>(_ v: SIMD16<S>) -> S {
+    let h8 = v.lowHalf + v.highHalf
+    let h4 = h8.lowHalf + h8.highHalf
+    let h2 = h4.lowHalf + h4.highHalf
+    return h2[0] + h2[1]
+  }
+
+  /// `v > 0 ? v : 0` lane-wise (NaN → 0), on the concrete vector type as in
+  /// `relu8`.
+  @inlinable @inline(__always)
+  static func relu16<S: NNScalar>(_ v: SIMD16<S>) -> SIMD16<S> {
+    if S.self == Float.self {
+      let f = unsafeBitCast(v, to: SIMD16<Float>.self)
+      return unsafeBitCast(f.replacing(with: 0, where: .!(f .> 0)), to: SIMD16<S>.self)
+    }
+    if S.self == Double.self {
+      let d = unsafeBitCast(v, to: SIMD16<Double>.self)
+      return unsafeBitCast(d.replacing(with: 0, where: .!(d .> 0)), to: SIMD16<S>.self)
+    }
+    return v.replacing(with: 0, where: .!(v .> 0))
+  }
+
+  /// `a > 0 ? v : 0` lane-wise: δ through a ReLU whose output was a.
+  @inlinable @inline(__always)
+  static func reluGate16<S: NNScalar>(_ v: SIMD16<S>, _ a: SIMD16<S>) -> SIMD16<S> {
+    if S.self == Float.self {
+      let f = unsafeBitCast(v, to: SIMD16<Float>.self), g = unsafeBitCast(a, to: SIMD16<Float>.self)
+      return unsafeBitCast(f.replacing(with: 0, where: .!(g .> 0)), to: SIMD16<S>.self)
+    }
+    if S.self == Double.self {
+      let f = unsafeBitCast(v, to: SIMD16<Double>.self), g = unsafeBitCast(a, to: SIMD16<Double>.self)
+      return unsafeBitCast(f.replacing(with: 0, where: .!(g .> 0)), to: SIMD16<S>.self)
+    }
+    return v.replacing(with: 0, where: .!(a .> 0))
   }
 
   /// y[0..<n] += a · x[0..<n].
@@ -82,6 +147,33 @@ enum Kernels {
       dst.withUnsafeMutableBufferPointer { d in
         let sp = s.baseAddress!, dp = d.baseAddress!
         for k in 0..<count { dp[dstOffset + k] = sp[srcOffset + k] }
+      }
+    }
+  }
+
+  /// dst[dstOffset + k] = S(bytes[srcOffset + k]) / 255 for k < count: an
+  /// image's bytes as the values in [0, 1] a network reads. A division, not
+  /// a multiplication by 1/255 (which differs in the last bit for about half
+  /// the bytes), so the byte forward equals the float forward on byte/255.
+  @inlinable
+  static func convertBytes<S: NNScalar>(
+    _ bytes: [UInt8], from srcOffset: Int, to dst: inout [S], at dstOffset: Int, count: Int
+  ) {
+    checkRange(srcOffset, count, within: bytes.count)
+    checkRange(dstOffset, count, within: dst.count)
+    if count == 0 { return }
+    bytes.withUnsafeBufferPointer { s in
+      dst.withUnsafeMutableBufferPointer { d in
+        let sp = s.baseAddress! + srcOffset
+        if S.self == Float.self {
+          // The concrete loop vectorises (zero-extend, convert, divide).
+          UnsafeMutableRawPointer(d.baseAddress! + dstOffset).withMemoryRebound(to: Float.self, capacity: count) { dp in
+            for k in 0..<count { dp[k] = Float(sp[k]) / 255 }
+          }
+        } else {
+          let dp = d.baseAddress! + dstOffset
+          for k in 0..<count { dp[k] = S(sp[k]) / 255 }
+        }
       }
     }
   }

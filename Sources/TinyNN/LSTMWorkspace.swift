@@ -58,20 +58,6 @@ public struct LSTMWorkspace<S: NNScalar>: Sendable {
     }
   }
 
-  /// h_t[k] (valid after step t's forward).
-  @inlinable
-  public func hiddenState(step t: Int, cell k: Int) -> S {
-    precondition(t >= 0 && t < maxSteps && k >= 0 && k < cells)
-    return buffer[hidden + t * cells + k]
-  }
-
-  /// c_t[k] (valid after step t's forward).
-  @inlinable
-  public func cellState(step t: Int, cell k: Int) -> S {
-    precondition(t >= 0 && t < maxSteps && k >= 0 && k < cells)
-    return buffer[cell + t * cells + k]
-  }
-
   /// h₀[k] and c₀[k], the state the next sequence starts from.
   @inlinable
   public func initialState(cell k: Int) -> (hidden: S, cell: S) {

@@ -14,8 +14,9 @@
 /// Contract shared by every conforming type:
 /// - Parameters occupy `parameterRange` of the vector, laid out as `tensors`
 ///   says; gradients use the same layout.
-/// - `forward` computes one row from `inputs` values and writes only that
-///   row of the workspace; rows are independent.
+/// - `forward` computes one row from `inputs` values (or bytes, read as
+///   byte/255) and writes only that row of the workspace; rows are
+///   independent.
 /// - `backward` covers rows 0..<batch, which must have been run through
 ///   `forward` with the same parameters. It reads dL/d(output) from
 ///   `workspace.outputGradient` and adds (+=) dL/dθ, summed over the rows,
@@ -59,6 +60,19 @@ public protocol Network: Sendable {
     params: [S], input: [S], inputOffset: Int, rows: Int, firstRow: Int,
     workspace: inout NetworkWorkspace<S>)
 
+  /// Forward for `rows` consecutive rows of bytes: input row r is
+  /// `bytes[inputOffset + r·inputs ..< inputOffset + (r+1)·inputs]`, each
+  /// byte b read as the value S(b)/255 (an image's pixels in [0, 1]), into
+  /// workspace rows `firstRow ..< firstRow + rows`. Every row's result
+  /// equals what the float `forward` gives on the input S(b)/255, bit for
+  /// bit, and `backward` needs nothing more from the caller. The default
+  /// converts the rows into the workspace's own buffer, then runs the float
+  /// forward; an `AtariNet` converts into its input rows itself (no second
+  /// copy). Allocates nothing.
+  func forward<S: NNScalar>(
+    params: [S], bytes: [UInt8], inputOffset: Int, rows: Int, firstRow: Int,
+    workspace: inout NetworkWorkspace<S>)
+
   /// Backward over rows 0..<batch (see the protocol's contract).
   func backward<S: NNScalar>(
     params: [S], batch: Int, workspace: inout NetworkWorkspace<S>, gradients: inout [S])
@@ -75,6 +89,29 @@ extension Network {
       forward(params: params, input: input, inputOffset: inputOffset + r * inputs, row: firstRow + r,
               workspace: &workspace)
     }
+  }
+
+  /// byte/255 into the workspace's conversion buffer, then the float
+  /// K-row forward (see the requirement).
+  @inlinable
+  public func forward<S: NNScalar>(
+    params: [S], bytes: [UInt8], inputOffset: Int, rows: Int, firstRow: Int,
+    workspace: inout NetworkWorkspace<S>
+  ) {
+    precondition(rows >= 0 && rows * inputs <= workspace.convertedInput.count,
+                 "TinyNN: \(rows) byte rows do not fit this workspace's conversion buffer")
+    Kernels.convertBytes(bytes, from: inputOffset, to: &workspace.convertedInput, at: 0, count: rows * inputs)
+    forward(params: params, input: workspace.convertedInput, inputOffset: 0, rows: rows, firstRow: firstRow,
+            workspace: &workspace)
+  }
+
+  /// One row of bytes (`inputs` of them from `inputOffset`) into workspace
+  /// row `row`: the byte forward with rows = 1.
+  @inlinable
+  public func forward<S: NNScalar>(
+    params: [S], bytes: [UInt8], inputOffset: Int, row: Int, workspace: inout NetworkWorkspace<S>
+  ) {
+    forward(params: params, bytes: bytes, inputOffset: inputOffset, rows: 1, firstRow: row, workspace: &workspace)
   }
 
   /// `rows` consecutive input rows into workspace rows 0..<rows.

@@ -17,6 +17,12 @@
 /// The caller writes dL/d(output) for rows 0..<batch into `outputGradient`
 /// (`maxBatch × outputs`, row-major) before `backward`; `backward` only
 /// reads it, so rows not rewritten keep their old values.
+///
+/// Internal extras: a network's own scratch after the layers, in
+/// `activations` (an `AtariNet`'s packed weights) and in `deltas` (its
+/// deltas re-laid for the convolution kernels), and `convertedInput`, the
+/// rows the default byte forward converts into before it runs the float
+/// forward.
 public struct NetworkWorkspace<S: NNScalar>: Sendable {
   /// Rows this workspace can hold.
   public let maxBatch: Int
@@ -27,12 +33,21 @@ public struct NetworkWorkspace<S: NNScalar>: Sendable {
   @usableFromInline let layerOffsets: [Int]
   @usableFromInline var _activations: [S]
   @usableFromInline var deltas: [S]
+  /// Start of the network's scratch in `_activations` and in `deltas`
+  /// (after every layer).
+  @usableFromInline let scratchOffset: Int
+  /// `maxBatch × inputs` (or empty): where `forward(params:bytes:…)`'s
+  /// default puts byte/255 before calling the float forward.
+  @usableFromInline var convertedInput: [S]
   /// dL/d(output), `maxBatch × outputs` row-major; written by the caller.
   /// Do not resize it.
   public var outputGradient: [S]
 
+  /// `scratch` scalars after the layers in `_activations`, `deltaScratch`
+  /// after them in `deltas`, for the network's kernels; `convertedInput`
+  /// false for a network that reads bytes itself.
   @inlinable
-  init(widths: [Int], maxBatch: Int) {
+  init(widths: [Int], maxBatch: Int, scratch: Int = 0, deltaScratch: Int = 0, convertedInput: Bool = true) {
     precondition(maxBatch >= 1, "TinyNN: maxBatch must be at least 1")
     self.maxBatch = maxBatch
     self.widths = widths
@@ -44,8 +59,10 @@ public struct NetworkWorkspace<S: NNScalar>: Sendable {
       total += maxBatch * w
     }
     layerOffsets = offsets
-    _activations = Array(repeating: 0, count: total)
-    deltas = Array(repeating: 0, count: total)
+    scratchOffset = total
+    _activations = Array(repeating: 0, count: total + scratch)
+    deltas = Array(repeating: 0, count: total + deltaScratch)
+    self.convertedInput = Array(repeating: 0, count: convertedInput ? maxBatch * widths[0] : 0)
     outputGradient = Array(repeating: 0, count: maxBatch * widths[widths.count - 1])
   }
 

@@ -3,8 +3,9 @@
 //
 // A3C-LSTM (Mnih et al. 2016) puts an LSTM between the feed-forward torso
 // and the policy and value outputs. This is that network over the same flat
-// parameter vector as every other: the torso is any `Network` (an `MLP`, or
-// MinAtar's `ConvNet`) whose linear output goes through `torsoActivation`
+// parameter vector as every other: the torso is any `Network` (an `MLP`,
+// MinAtar's `ConvNet`, or the paper's `AtariNet` with `hidden: []` and 256
+// outputs) whose linear output goes through `torsoActivation`
 // into the LSTM; the head is a linear `MLP` from h_t to the outputs.
 //
 // It is not a `Network`: a `Network`'s rows are independent, here step t
@@ -72,6 +73,24 @@ public struct RecurrentNetwork<Torso: Network>: Sendable {
     params: [S], input: [S], inputOffset: Int = 0, step: Int, workspace: inout RecurrentWorkspace<S>
   ) {
     torso.forward(params: params, input: input, inputOffset: inputOffset, row: step, workspace: &workspace.torso)
+    forwardAfterTorso(params: params, step: step, workspace: &workspace)
+  }
+
+  /// Step `step` from a row of bytes (`inputs` of them from `inputOffset`,
+  /// each read as byte/255 — an `AtariNet` torso's frames): as the float
+  /// step on that input, bit for bit. Allocates nothing.
+  @inlinable
+  public func forward<S: NNScalar>(
+    params: [S], bytes: [UInt8], inputOffset: Int = 0, step: Int, workspace: inout RecurrentWorkspace<S>
+  ) {
+    torso.forward(params: params, bytes: bytes, inputOffset: inputOffset, rows: 1, firstRow: step,
+                  workspace: &workspace.torso)
+    forwardAfterTorso(params: params, step: step, workspace: &workspace)
+  }
+
+  /// The LSTM and the head for step `step`, whose torso row is done.
+  @inlinable
+  func forwardAfterTorso<S: NNScalar>(params: [S], step: Int, workspace: inout RecurrentWorkspace<S>) {
     Kernels.lstmTakeInput(workspace.torso.activations, from: workspace.torso.outputOffset(row: step), step: step,
                           activation: torsoActivation, workspace: &workspace.lstm)
     Kernels.lstmForwardStep(lstm, params: params, step: step, workspace: &workspace.lstm)

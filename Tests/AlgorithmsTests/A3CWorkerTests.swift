@@ -1,16 +1,18 @@
 import Algorithms
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 import Testing
 
-/// Runs one worker of `kind` in this process (no fork) against a private
-/// segment (with a target region θ⁻ = θ when the algorithm has one).
-func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
-                        hyper: Hyperparameters = Hyperparameters())
+/// Runs one worker of `kind` with `hyper` on `env` in this process (no
+/// fork) against a private segment whose θ is `theta` applied to the
+/// algorithm's own initial θ (that θ itself if nil), with θ⁻ = θ when the
+/// algorithm has a target network.
+func runInProcessWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: EnvSpec, env: any Environment,
+                        tMax: UInt64, seed: UInt64, theta: (([Float]) -> [Float])? = nil)
   throws -> (SharedSegment, [EpisodeRecord])
 {
-  let spec = EnvRegistry.spec("CartPole-v1")!
   let algo = AlgorithmFactory.make(kind, hyperparameters: hyper, spec: spec)
   let name = "/hogwild-rl-test.\(kind.rawValue).\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
   let seg = try SharedSegment.create(
@@ -21,7 +23,8 @@ func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   try SharedSegment.unlink(name: name)
   seg.header.tMax = tMax
   seg.header.layers = algo.layers
-  seg.parameters.write(algo.initialParameters(seed: seed))
+  let initial = algo.initialParameters(seed: seed)
+  seg.parameters.write(theta?(initial) ?? initial)
   if algo.targetParameterCount > 0 { seg.targetParameters.copy(from: seg.parameters) }
   try seg.initializeLock()
   seg.publish()
@@ -29,7 +32,7 @@ func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
   var link = WorkerLink(segment: seg, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
                         rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon),
                         delay: .none, seed: seed)
-  algo.runWorker(link: &link, environment: EnvRegistry.make("CartPole-v1")!, seed: seed)
+  algo.runWorker(link: &link, environment: env, seed: seed)
   link.finish()
   var records: [EpisodeRecord] = []
   let ring = seg.episodeRing
@@ -37,6 +40,15 @@ func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
     if case .ready(let r) = ring.read(ticket: t) { records.append(r) }
   }
   return (seg, records)
+}
+
+/// One CartPole-v1 worker of `kind`.
+func runInProcessWorker(_ kind: AlgorithmKind, tMax: UInt64, seed: UInt64,
+                        hyper: Hyperparameters = Hyperparameters())
+  throws -> (SharedSegment, [EpisodeRecord])
+{
+  try runInProcessWorker(kind, hyper: hyper, spec: EnvRegistry.spec("CartPole-v1")!,
+                         env: EnvRegistry.make("CartPole-v1")!, tMax: tMax, seed: seed)
 }
 
 @Suite(.serialized) struct A3CWorkerTests {

@@ -30,38 +30,6 @@ private struct EndOnActionOne: Environment {
   mutating func restore(_ state: EnvState, elapsedSteps: Int) throws(EnvStateError) { self.elapsedSteps = elapsedSteps }
 }
 
-/// Runs one worker of `kind` with `hyper` on `env` in this process against
-/// a private segment whose θ is `theta` (the algorithm's own initial θ if nil).
-/// Also used by RecurrentContinuousA3CTests.
-func runRecurrentWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: EnvSpec,
-                        env: any Environment, tMax: UInt64, seed: UInt64,
-                                theta: (([Float]) -> [Float])? = nil) throws -> (SharedSegment, [EpisodeRecord]) {
-  let algo = AlgorithmFactory.make(kind, hyperparameters: hyper, spec: spec)
-  let name = "/hogwild-rl-test.lstm.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-  let seg = try SharedSegment.create(
-    name: name,
-    layout: try SegmentLayout(parameterCount: algo.parameterCount, optimizerCount: algo.parameterCount,
-                              targetCount: 0, workerCount: 1, ringCapacity: 1 << 16, exchange: kind.isSynchronous))
-  try SharedSegment.unlink(name: name)
-  seg.header.tMax = tMax
-  seg.header.layers = algo.layers
-  let initial = algo.initialParameters(seed: seed)
-  seg.parameters.write(theta?(initial) ?? initial)
-  try seg.initializeLock()
-  seg.publish()
-  seg.header.state = .running
-  var link = WorkerLink(segment: seg, rank: 0, optimizer: hyper.optimizer, mode: hyper.updateMode,
-                        rmsAlpha: Float(hyper.rmsAlpha), rmsEpsilon: Float(hyper.rmsEpsilon), delay: .none, seed: seed)
-  algo.runWorker(link: &link, environment: env, seed: seed)
-  link.finish()
-  var records: [EpisodeRecord] = []
-  let ring = seg.episodeRing
-  for t in 0..<ring.published {
-    if case .ready(let r) = ring.read(ticket: t) { records.append(r) }
-  }
-  return (seg, records)
-}
-
 @Suite(.serialized) struct RecurrentActorCriticTests {
   @Test func theLayerTableHasTheTorsoTheLSTMAndTheHead() {
     var h = Hyperparameters()
@@ -110,7 +78,7 @@ func runRecurrentWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: Env
     h.nSteps = 4
     h.learningRate = 0  // θ stays the hand-made one
     let algo = AlgorithmFactory.make(kind, hyperparameters: h, spec: EndOnActionOne.spec)
-    let (_, records) = try runRecurrentWorker(
+    let (_, records) = try runInProcessWorker(
       kind, hyper: h, spec: EndOnActionOne.spec, env: EndOnActionOne(), tMax: 3_000, seed: 3,
       theta: { Self.countingPolicy($0, layers: algo.layers) })
     #expect(records.count >= 400)
@@ -133,7 +101,7 @@ func runRecurrentWorker(_ kind: AlgorithmKind, hyper: Hyperparameters, spec: Env
     let spec = EnvRegistry.spec("CartPoleNoVel-v1")!
     var lasts: [Double] = []
     for seed: UInt64 in [1, 2, 3] {
-      let (_, records) = try runRecurrentWorker(.a3c, hyper: h, spec: spec, env: EnvRegistry.make("CartPoleNoVel-v1")!,
+      let (_, records) = try runInProcessWorker(.a3c, hyper: h, spec: spec, env: EnvRegistry.make("CartPoleNoVel-v1")!,
                                                 tMax: 400_000, seed: seed)
       #expect(records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100 < 30, "seed \(seed) started high")
       lasts.append(records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100)

@@ -80,7 +80,7 @@ private struct EndOnPositiveAction: Environment {
     h.learningRate = 0
     let spec = EndOnPositiveAction.spec
     let algo = AlgorithmFactory.make(.a3c, hyperparameters: h, spec: spec)
-    let (_, records) = try runRecurrentWorker(
+    let (_, records) = try runInProcessWorker(
       .a3c, hyper: h, spec: spec, env: EndOnPositiveAction(), tMax: 3_000, seed: 3,
       theta: { Self.countingPolicy($0, layers: algo.layers) })
     #expect(records.count >= 400)
@@ -98,7 +98,7 @@ private struct EndOnPositiveAction: Environment {
     h.nSteps = 5
     h.learningRate = 0.003
     h.entropyCoefficient = Hyperparameters.gaussianEntropyCoefficient
-    let (_, records) = try runRecurrentWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
+    let (_, records) = try runInProcessWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
                                               tMax: 60_000, seed: 5)
     let last = records.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     let first = records.prefix(100).map(\.episodeReturn).reduce(0, +) / 100
@@ -107,7 +107,7 @@ private struct EndOnPositiveAction: Environment {
     #expect(last > -2.5, "last-100 mean \(last)")
     // The feed-forward policy, same settings, cannot do better than −4.
     h.network = .mlp
-    let (_, mlp) = try runRecurrentWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
+    let (_, mlp) = try runInProcessWorker(.a3c, hyper: h, spec: RecallTheCue.spec, env: RecallTheCue(),
                                           tMax: 60_000, seed: 5)
     let mlpLast = mlp.suffix(100).map(\.episodeReturn).reduce(0, +) / 100
     print("recall mlp last \(mlpLast)")

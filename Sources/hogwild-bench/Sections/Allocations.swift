@@ -10,6 +10,7 @@ import Algorithms
 import CMallocCounter
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 import HogwildSys
 
@@ -38,10 +39,13 @@ func benchAllocations(_ bench: Bench) {
   bench.report.note("allocations per run, 50k/550k steps: " + counts.joined(separator: ", "))
   bench.report.note("zero allocations in steady state: \(f.stats.max == 0 ? "yes" : "NO")")
   // The other worker loops, one 550k − 50k pair each: the lockstep batch and
-  // its K-row passes, the value-based lockstep loops (QNLockstep.swift,
-  // OneStepQLockstep.swift), the continuous A3C, and the recurrent learners.
+  // its K-row passes, the value-based learners at K = 1 and K = 8, the
+  // continuous A3C (split networks, Gaussian head), and the recurrent
+  // networks.
   let loops: [(key: String, label: String, loop: WorkerLoop)] = [
     ("k8", "--envs-per-worker 8", WorkerLoop(envs: 8)),
+    ("qn", "--algo qn", WorkerLoop(algo: .qn)),
+    ("q1", "--algo q1", WorkerLoop(algo: .q1)),
     ("qn_k8", "--algo qn --envs-per-worker 8", WorkerLoop(envs: 8, algo: .qn)),
     ("q1_k8", "--algo q1 --envs-per-worker 8", WorkerLoop(envs: 8, algo: .q1)),
     ("sarsa1_k8", "--algo sarsa1 --envs-per-worker 8", WorkerLoop(envs: 8, algo: .sarsa1)),

@@ -1,6 +1,6 @@
-import Algorithms
 import Envs
 import Glibc
+import HogwildLink
 import HogwildSegment
 import Testing
 

@@ -1,5 +1,5 @@
-import Algorithms
 import Envs
+import HogwildLink
 import Testing
 
 @Suite struct DelayTests {
@@ -43,19 +43,5 @@ import Testing
       let d = Delay.parse(text)!
       #expect(Delay.parse(d.description) == d)
     }
-  }
-}
-
-@Suite struct LearningRateScheduleTests {
-  @Test func linearAnnealsToZeroAtTMax() {
-    let s = LearningRateSchedule.linear
-    #expect(s.rate(base: 0.01, step: 0, of: 100) == 0.01)
-    #expect(abs(s.rate(base: 0.01, step: 50, of: 100) - 0.005) < 1e-9)
-    #expect(s.rate(base: 0.01, step: 100, of: 100) == 0)
-    #expect(s.rate(base: 0.01, step: 150, of: 100) == 0)
-  }
-
-  @Test func constantStaysPut() {
-    #expect(LearningRateSchedule.constant.rate(base: 0.01, step: 99, of: 100) == 0.01)
   }
 }
