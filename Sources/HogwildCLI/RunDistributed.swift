@@ -3,7 +3,7 @@
 // settings, and what cannot go with them. Everything is checked here, before
 // anything exists; each failure is one line for exit 64.
 
-import Algorithms
+import HogwildLink
 import HogwildSegment
 import HogwildSys
 import Runtime

@@ -4,8 +4,8 @@
 // computed, as on one machine) and across nodes (updates the other nodes
 // made that a node had not seen until a sync merged them).
 
-import Algorithms
 import Formats
+import HogwildLink
 import HogwildSegment
 
 /// One node's figures, from its own slots (this node) or rank 0's node table.

@@ -1,8 +1,8 @@
 // RunConfig+Distributed.swift — the settings of one node of a
 // `run --distributed` (docs/DISTRIBUTED.md), and how config.json keeps them.
 
-import Algorithms
 import Formats
+import HogwildLink
 import HogwildSegment
 
 /// How this node takes part in a distributed run.

@@ -11,8 +11,8 @@
 //   - at the end asks for the stop, reports its workers gone and waits for
 //     the last sync before writing outputs (rank 0 only) and unlinking.
 
-import Algorithms
 import Formats
+import HogwildLink
 import HogwildSegment
 import HogwildSys
 
