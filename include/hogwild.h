@@ -407,8 +407,9 @@ enum {
   HW_COMM_FINISHED = 3,  /* the last sync is done; it left MPI */
   HW_COMM_FAILED = 4,    /* see hw_dist.error */
 };
-/* Stop words: a code in the low byte, a signal number in the next one; the
- * nodes agree on the largest word any of them asked for. */
+/* Stop words: code << 8 | signal number (0 unless HW_STOP_SIGNAL); the
+ * nodes agree on the largest word any of them asked for, so the most serious
+ * code wins. */
 enum {
   HW_STOP_NONE = 0,
   HW_STOP_T_MAX = 1,     /* T reached T_max */

@@ -299,6 +299,13 @@ enum RunCommand {
       lines.append("audit: lost fraction " + (a.overall.lostFraction.map { "\($0)" } ?? "-")
         + " (‖intended‖ \(fmt(a.overall.intendedNorm, 4)), ‖actual‖ \(fmt(a.overall.actualNorm, 4)))")
     }
+    if let d = s.distributed {
+      let reported = d.nodes.compactMap { $0 }
+      let remote = reported.isEmpty ? 0 : reported.map(\.remoteUpdatesPerSync).reduce(0, +) / Double(reported.count)
+      lines.append("distributed: \(d.settings.nodes) nodes, \(d.syncs) syncs (\(fmt(d.syncMillisecondsMean, 2)) ms, "
+        + "\(Int(d.bytesPerSync)) bytes each); across nodes \(fmt(remote, 1)) remote updates per sync"
+        + (d.finished ? "" : "; the last sync did not complete"))
+    }
     lines.append("output: \(s.outputDirectory)")
     print(lines.joined(separator: "\n"))
   }

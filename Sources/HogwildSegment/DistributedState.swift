@@ -48,8 +48,9 @@ public enum CommunicatorPhase: UInt32, Sendable, CustomStringConvertible {
   }
 }
 
-/// Why the nodes stop: a stop word of NOTES (i) (code in the low byte, a
-/// signal number in the next).
+/// Why the nodes stop: a stop word of NOTES (i) (the code in the second
+/// byte, so the largest word is the most serious stop; a signal number in
+/// the low byte).
 public enum DistributedStop: Equatable, Sendable {
   case tMax
   case targetReached
@@ -58,20 +59,20 @@ public enum DistributedStop: Equatable, Sendable {
 
   public var word: UInt32 {
     switch self {
-    case .tMax: UInt32(HW_STOP_T_MAX)
-    case .targetReached: UInt32(HW_STOP_TARGET)
-    case .signal(let s): UInt32(HW_STOP_SIGNAL) | UInt32(UInt8(clamping: s)) << 8
-    case .error: UInt32(HW_STOP_ERROR)
+    case .tMax: UInt32(HW_STOP_T_MAX) << 8
+    case .targetReached: UInt32(HW_STOP_TARGET) << 8
+    case .signal(let s): UInt32(HW_STOP_SIGNAL) << 8 | UInt32(UInt8(clamping: s))
+    case .error: UInt32(HW_STOP_ERROR) << 8
     }
   }
 
   /// nil for 0 (go on) and for codes this build does not know (read as an error).
   public init?(word: UInt32) {
-    switch word & 0xFF {
-    case UInt32(HW_STOP_NONE): return nil
+    guard word != 0 else { return nil }
+    switch word >> 8 {
     case UInt32(HW_STOP_T_MAX): self = .tMax
     case UInt32(HW_STOP_TARGET): self = .targetReached
-    case UInt32(HW_STOP_SIGNAL): self = .signal(Int32(word >> 8 & 0xFF))
+    case UInt32(HW_STOP_SIGNAL): self = .signal(Int32(word & 0xFF))
     default: self = .error
     }
   }

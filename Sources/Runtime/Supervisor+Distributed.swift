@@ -165,13 +165,18 @@ extension Supervisor {
     }
   }
 
-  /// summary.json's "distributed" object (rank 0, after the last sync).
-  func distributedSummary(_ segment: SharedSegment) -> DistributedSummary? {
-    guard let d = config.distributed, let state = segment.distributed else { return nil }
+  /// summary.json's "distributed" object (rank 0, after the last sync),
+  /// and the updates of every node in `updates` (U counts this node's).
+  func addDistributedSummary(_ summary: inout RunSummary, _ segment: SharedSegment) {
+    guard let d = config.distributed, let state = segment.distributed else { return }
     var nodes: [NodeStatistics?] = (0..<state.nodes).map { state.statistics(ofNode: $0) }
     // This node's own figures are live; the table's row is a sync old.
     nodes[d.node] = nil
-    return DistributedSummary(settings: d, state: state, slots: (0..<config.procs).map(segment.slot),
-                              nodes: nodes, finished: state.phase == .finished)
+    let s = DistributedSummary(settings: d, state: state, slots: (0..<config.procs).map(segment.slot),
+                               nodes: nodes, finished: state.phase == .finished)
+    summary.distributed = s
+    summary.updates = s.nodes.enumerated().reduce(summary.updates) { total, n in
+      n.offset == d.node ? total : total &+ (n.element?.updates ?? 0)
+    }
   }
 }

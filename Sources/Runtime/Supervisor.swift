@@ -242,7 +242,7 @@ public final class Supervisor {
 
     checkParametersFinite(segment)
     var summary = summarize(segment, outDir: outDir)
-    summary.distributed = distributedSummary(segment)
+    addDistributedSummary(&summary, segment)
     var writeFailure: String?
     do {
       // A non-finite θ is never checkpointed: the last good checkpoint stays.
