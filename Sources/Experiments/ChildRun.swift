@@ -15,8 +15,11 @@ enum ChildRun {
   /// it runs, the first SIGINT/SIGTERM/SIGHUP the sweep receives (see
   /// `StopSignals`) is sent on to it once; if it has not ended 30 s after
   /// that, it is killed.
-  static func run(_ args: [String], logPath: String) throws(Errno) -> ExitStatus {
-    let child = try ForkedChild.spawn(executable, arguments: args, standardOutput: .append(toFile: logPath),
+  /// With a `launcher` (sweep --mpirun: the mpirun path and its options),
+  /// `launcher executable args` runs instead.
+  static func run(_ args: [String], logPath: String, launcher: [String] = []) throws(Errno) -> ExitStatus {
+    let (program, arguments) = launcher.isEmpty ? (executable, args) : (launcher[0], Array(launcher.dropFirst()) + [executable] + args)
+    let child = try ForkedChild.spawn(program, arguments: arguments, standardOutput: .append(toFile: logPath),
                                       standardError: .standardOutput)
     var forwardedAt: UInt64?
     while true {

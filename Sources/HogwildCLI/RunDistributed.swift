@@ -14,7 +14,8 @@ extension RunCommand {
 
   /// Fills `c.distributed` for `--distributed` (or a resumed distributed
   /// run); refuses the sync flags without it.
-  static func settleDistributed(_ c: inout RunConfig, _ o: RunOptions, fresh: Bool) throws(UsageError) {
+  static func settleDistributed(_ c: inout RunConfig, _ o: RunOptions, fresh: Bool,
+                                launch assumed: MPILaunch? = nil) throws(UsageError) {
     let given: [(flag: String, set: Bool)] = [
       ("--sync-every", o.syncEvery != nil), ("--sync", o.syncMode != nil), ("--sync-rmsprop", o.syncRMSProp != nil),
     ]
@@ -42,7 +43,7 @@ extension RunCommand {
     }
 
     let launch: MPILaunch
-    switch MPILaunch.detect() {
+    switch assumed.map({ .success($0) }) ?? MPILaunch.detect() {
     case .failure(let e): throw UsageError("--distributed: \(e.message)")
     case .success(nil):
       throw UsageError("--distributed: not started by an MPI launcher (no OMPI_COMM_WORLD_RANK, PMI_RANK or "

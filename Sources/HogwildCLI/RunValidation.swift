@@ -18,8 +18,10 @@ extension RunCommand {
 
   /// Parses `args` over `base` (the defaults, or a resumed run's stored
   /// settings) and validates; nil after --help.
-  static func parseOptions(_ args: [String], base: RunConfig = RunConfig(),
-                           baseTarget: Double? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
+  /// `launch`: check a --distributed command line as if started by this
+  /// MPI launch (sweep --mpirun checks its runs before starting them).
+  static func parseOptions(_ args: [String], base: RunConfig = RunConfig(), baseTarget: Double? = nil,
+                           launch: MPILaunch? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
     var o = RunOptions()
     o.config = base
     // Which options were given: several defaults depend on the algorithm or
@@ -32,7 +34,7 @@ extension RunCommand {
     try settleEnvironment(&c, o)
     if fresh { applyEnvironmentDefaults(&c, given: given) }
     try checkCombinations(c, o, fresh: fresh, given: given)
-    try settleDistributed(&c, o, fresh: fresh)
+    try settleDistributed(&c, o, fresh: fresh, launch: launch)
     if let list = o.delayWorkersList { c.delayWorkers = Set(list) }
     if fresh { applyAlgorithmDefaults(&c, given: given) }
     switch o.target {
