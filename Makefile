@@ -11,7 +11,7 @@ endif
 SWIFTFLAGS ?=
 
 .PHONY: build run test bench soak sanitize tables study interop install clean lint \
-        atari atari-check atari-bench atari-fixture mpi mpi-bench
+        atari atari-check atari-bench atari-fixture mpi mpi-bench study-mpi
 
 build:
 	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
@@ -91,6 +91,12 @@ mpi:
 
 mpi-bench: mpi
 	./scripts/mpi_bench.sh "$(MPI_DIR)/hogwild-comm"
+
+# The learning comparisons of docs/DISTRIBUTED.md (sum against mean,
+# --sync-every 10/50/200 ms, 2 ranks against one machine; CartPole-v1 and
+# MinAtar Breakout) into study/distributed/. About 25 minutes on 2 vCPUs.
+study-mpi: build mpi
+	BIN=$(BIN) ./scripts/study_distributed.sh
 
 # Sustained faults: random worker kills, supervisor stops, a supervisor crash
 # and resume (about 2 minutes; not part of make test). See RELIABILITY.md.

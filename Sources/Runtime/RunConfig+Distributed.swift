@@ -8,7 +8,7 @@ import HogwildSegment
 /// How this node takes part in a distributed run.
 public struct DistributedSettings: Equatable, Sendable {
   /// `--sync-every`: time between two syncs of the nodes' θ, ns.
-  public var syncEveryNanoseconds: UInt64 = 50_000_000
+  public var syncEveryNanoseconds: UInt64 = 10_000_000
   /// `--sync`: sum (asynchronous SGD across nodes) or mean (local SGD).
   public var sync = SyncMode.sum
   /// `--sync-rmsprop`: the shared RMSProp statistics averaged at every sync, or per node.

@@ -41,7 +41,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* Records forwarded to rank 0 per sync (the rest wait for the next one). */
+/* Records a node forwards to rank 0 per sync, at most (the rest wait for
+ * the next one); less with many nodes, so that one sync's records from
+ * every node fit in rank 0's inbox (C.forward). */
 #define MAX_FORWARD 4096u
 
 struct report;
@@ -58,6 +60,7 @@ typedef struct comm {
   hw_episode_record *received; /* rank 0: every node's */
   int *counts, *displs;        /* rank 0: bytes per node, offsets */
   struct report *reports;      /* rank 0: one per node */
+  size_t forward;              /* records per node per sync (≤ MAX_FORWARD) */
 } comm;
 
 static comm C;
@@ -239,7 +242,7 @@ static int sync_once(uint64_t started, uint64_t previous_start, uint64_t *met) {
   uint32_t asked = hw_load_u32_relaxed(&d->stop_request);
   uint64_t t_now = hw_load_u64_relaxed(&h->T.value);
   uint64_t u_now = hw_load_u64_relaxed(&h->U.value);
-  size_t records = C.rank != 0 ? hwc_ring_take(&C.node, C.outbox, MAX_FORWARD, (uint32_t)C.rank, started) : 0;
+  size_t records = C.rank != 0 ? hwc_ring_take(&C.node, C.outbox, C.forward, (uint32_t)C.rank, started) : 0;
   hwc_region_delta(&C.theta);
   if (C.sync_g) hwc_region_delta(&C.g);
 
@@ -340,6 +343,10 @@ static int run(const char *name, int32_t supervisor, int *argc, char ***argv) {
     free(C.g.buf);
     C.g.buf = C.flat + h->params_count;
   }
+  C.forward = MAX_FORWARD;
+  if (size > 1 && d->inbox_capacity / 2 / (uint64_t)(size - 1) < C.forward)
+    C.forward = (size_t)(d->inbox_capacity / 2 / (uint64_t)(size - 1));
+  if (C.forward < 1) C.forward = 1;
   C.outbox = calloc(MAX_FORWARD, sizeof(hw_episode_record));
   if (!C.outbox) die("out of memory");
   if (rank == 0) {
