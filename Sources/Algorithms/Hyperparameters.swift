@@ -84,7 +84,7 @@ public struct Hyperparameters: Equatable, Sendable {
   /// steps, the order of the 50k–100k steps a3c's last 100 training episodes
   /// span once solved; tests add about 20 % env steps (forward passes only).
   /// The greedy policy of online Q-learning on CartPole is not steady (it
-  /// peaks soon after ε has annealed, then wanders, see docs/tuning-q.md),
+  /// peaks soon after ε has annealed, then wanders, see docs/TUNING-Q.md),
   /// so a sparser schedule averages over phases: qn at lr 0.002 reached 475
   /// in 8 of 8 seeds with 1000 and 2000, 3 of 8 with 5000, 1 of 8 with 10000.
   public var testEvery = 2_000
@@ -119,7 +119,7 @@ public struct Hyperparameters: Equatable, Sendable {
 
   /// The value-based methods' learning rate. Measured with the paper's ε
   /// mix, --procs 16, greedy tests every 2000 steps, 3M steps, constant
-  /// rate (docs/tuning-q.md): qn reached a test mean of 475 in 27 of 28
+  /// rate (docs/TUNING-Q.md): qn reached a test mean of 475 in 27 of 28
   /// runs at 0.002 (0.31M–0.63M steps), 11 of 12 at 0.003 and 11 of 12 at
   /// 0.001 (0.38M–1.02M); sarsa1 reached 400 in 8 of 8 at 0.002 (by 1.2M),
   /// 9 of 12 at 0.003 (runs that rise, then collapse).

@@ -36,7 +36,7 @@ public struct PolicyExport: Sendable {
 
   /// How a network's dense layers are named: hidden layers `torso.l`, the
   /// last (output) layer's columns split into heads. Keyed by the network's
-  /// name in the layer table (`NetworkBuilder.head`, `ContinuousA3C`).
+  /// name in the layer table (`NetworkBuilder.head`; the Gaussian head's split networks).
   struct NetworkRule: Sendable {
     var torso: String
     /// Head name and which output columns (of `outputs`) it takes.

@@ -86,11 +86,8 @@ public struct Convolution: Sendable, Equatable {
     precondition(params.count >= parameterOffset + parameterCount,
                  "TinyNN: parameter vector too short for the convolution")
     let limit = (6.0 / Double(patchSize)).squareRoot()
-    for k in 0..<(patchSize * filters) {
-      let u = Double(rng.next() >> 11) * 0x1.0p-53  // [0, 1)
-      params[parameterOffset + k] = S((2 * u - 1) * limit)
-    }
-    for k in 0..<filters { params[biasOffset + k] = 0 }
+    fillUniform(&params, weights: parameterOffset, weightCount: patchSize * filters, limit: limit,
+                bias: biasOffset, biasCount: filters, rng: &rng)
   }
 
   /// One row: `values[outputOffset ..< +outputCount]` = f(b + conv(x)) with x

@@ -41,10 +41,7 @@ public struct Linear: Sendable, Equatable {
     precondition(params.count >= parameterOffset + parameterCount,
                  "TinyNN: parameter vector too short for the dense layer")
     let limit = (6.0 / Double(inputs + outputs)).squareRoot()
-    for k in 0..<(inputs * outputs) {
-      let u = Double(rng.next() >> 11) * 0x1.0p-53  // [0, 1)
-      params[weightOffset + k] = S((2 * u - 1) * limit) * gain
-    }
-    for k in 0..<outputs { params[biasOffset + k] = 0 }
+    fillUniform(&params, weights: weightOffset, weightCount: inputs * outputs, limit: limit, gain: gain,
+                bias: biasOffset, biasCount: outputs, rng: &rng)
   }
 }

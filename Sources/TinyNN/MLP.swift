@@ -99,12 +99,8 @@ public struct MLP: Network {
       let n = widths[l], m = widths[l + 1]
       let limit = (6.0 / Double(n + m)).squareRoot()
       let gain: S = l == layerCount - 1 ? outputGain : 1
-      let w = weightOffsets[l], b = biasOffsets[l]
-      for k in 0..<(n * m) {
-        let u = Double(rng.next() >> 11) * 0x1.0p-53  // [0, 1)
-        params[w + k] = S((2 * u - 1) * limit) * gain
-      }
-      for k in 0..<m { params[b + k] = 0 }
+      fillUniform(&params, weights: weightOffsets[l], weightCount: n * m, limit: limit, gain: gain,
+                  bias: biasOffsets[l], biasCount: m, rng: &rng)
     }
   }
 

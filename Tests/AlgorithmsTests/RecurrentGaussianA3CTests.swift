@@ -1,4 +1,4 @@
-// RecurrentContinuousA3CTests.swift — continuous A3C with `--net lstm`:
+// RecurrentGaussianA3CTests.swift — continuous A3C with `--net lstm`:
 // θ's layout, the LSTM state carried across rollouts and reset at episode
 // starts (a hand-made counting policy on a Box action), and a short run on a
 // task that needs memory (recall a cue shown at the episode's start).
@@ -35,7 +35,7 @@ private struct EndOnPositiveAction: Environment {
   mutating func restore(_ state: EnvState, elapsedSteps: Int) throws(EnvStateError) { self.elapsedSteps = elapsedSteps }
 }
 
-@Suite(.serialized) struct RecurrentContinuousA3CTests {
+@Suite(.serialized) struct RecurrentGaussianA3CTests {
   @Test func theLayerTableHasTheTorsoTheLSTMAndOneGaussianHead() {
     var h = Hyperparameters()
     h.network = .lstm
