@@ -58,7 +58,7 @@ fi
 
 if [ -n "$DOCS" ]; then
   mkdir -p "$DOCS"
-  for f in cartpole/returns cartpole/staleness cartpole/staleness_across_nodes breakout/returns \
+  for f in cartpole/returns cartpole/staleness_across_nodes breakout/returns \
            breakout/staleness_across_nodes; do
     if [ -s "$OUT/$f.svg" ]; then cp "$OUT/$f.svg" "$DOCS/distributed-${f%%/*}-${f##*/}.svg"; fi
   done
