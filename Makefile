@@ -11,7 +11,7 @@ endif
 SWIFTFLAGS ?=
 
 .PHONY: build run test bench soak sanitize tables study interop install clean lint \
-        atari atari-check atari-bench atari-fixture
+        atari atari-check atari-bench atari-fixture mpi mpi-bench study-mpi
 
 build:
 	$(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS)
@@ -81,6 +81,24 @@ atari-bench: atari
 
 atari-fixture:
 	./scripts/make_atari_fixture.sh
+
+# Several nodes on MPI (docs/DISTRIBUTED.md; not needed by make run or make
+# test): builds hogwild-comm, the communicator `run --distributed` spawns on
+# each node, with mpicc (Open MPI or MPICH), next to the hogwild-rl binary.
+# Installs nothing: without MPI it names the Debian packages and fails.
+# mpi-bench measures sync time against θ size for P = 2, 3, 4 on loopback.
+MPI_DIR = $$($(SWIFT) build -c $(CONFIG) $(SWIFTFLAGS) --show-bin-path)
+mpi:
+	./scripts/build_mpi.sh "$(MPI_DIR)"
+
+mpi-bench: mpi
+	./scripts/mpi_bench.sh "$(MPI_DIR)/hogwild-comm"
+
+# The learning comparisons of docs/DISTRIBUTED.md (sum against mean,
+# --sync-every 10/50/200 ms, 2 ranks against one machine; CartPole-v1 and
+# MinAtar Breakout) into study/distributed/. About 25 minutes on 2 vCPUs.
+study-mpi: build mpi
+	BIN=$(BIN) ./scripts/study_distributed.sh
 
 # Sustained faults: random worker kills, supervisor stops, a supervisor crash
 # and resume (about 2 minutes; not part of make test). See RELIABILITY.md.

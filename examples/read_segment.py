@@ -31,7 +31,7 @@ import sys
 HW_MAGIC = 0x21444C4957474F48  # "HOGWILD!" as a little-endian uint64
 # The layout the formats below describe. When include/hogwild.h changes
 # HW_LAYOUT_VERSION, check every format against it before raising this.
-HW_LAYOUT_VERSION = 4
+HW_LAYOUT_VERSION = 5
 HEADER_SIZE = 4096             # sizeof(hw_header)
 SLOT_SIZE = 512                # sizeof(hw_worker_slot)
 
@@ -52,7 +52,7 @@ HEADER_FIELDS = [
     ("slots_offset", "Q"), ("lock_offset", "Q"),
     ("target_offset", "Q"), ("target_count", "Q"), ("target_version", "Q"),
     ("exchange_offset", "Q"), ("exchange_stride", "Q"),
-    ("reserved0", "Q"),
+    ("dist_offset", "Q"),
 ]
 HEADER = struct.Struct("<" + "".join(f for _, f in HEADER_FIELDS))
 assert HEADER.size == 320

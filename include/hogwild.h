@@ -19,8 +19,9 @@
  *     lock, the episode ring, one hw_worker_slot per worker, then A2C's
  *     gradient exchange rows (empty for the asynchronous methods), the
  *     audit's θ at its start and its per-worker sums (empty without
- *     --audit) and the staleness ring (empty without --stale-updates).
- *     All offsets are byte offsets from
+ *     --audit) and the staleness ring (empty without --stale-updates),
+ *     then, for run --distributed only (v5), hw_dist, its episode inbox and
+ *     its node table (NOTES (i)). All offsets are byte offsets from
  *     the start of the segment and are stored in the header, so readers never
  *     recompute them.
  * (c) Races by design. θ and the optimizer statistics are written with plain,
@@ -93,6 +94,40 @@
  *          through their `seq` (see hw_episode_record).
  *     The supervisor sets state DONE, then unlinks the name when the run ends
  *     (unless --keep-segment); a mapping made earlier stays readable.
+ * (i) Several nodes (run --distributed under mpirun; off: dist_offset = 0).
+ *     Every node (MPI rank) has its own segment and workers, exactly as
+ *     above; the supervisor never calls MPI. It spawns the node's
+ *     communicator (hogwild-comm, built by `make mpi` against MPI) after
+ *     publishing the segment and before forking workers; the communicator
+ *     attaches read-write by name, validates, fills `comm_pid`, and sets
+ *     `phase` ATTACHED after MPI_Init. It broadcasts rank 0's θ, g, T and U
+ *     to every node (each stores them into its own segment), keeps private
+ *     copies θ_ref, g_ref, T_ref, U_ref, and stores `phase` READY with
+ *     release order; only then does the supervisor fork its workers. Every
+ *     `sync_every_ns` it reads a snapshot s of θ, Δ = s − θ_ref, and
+ *     MPI_Allreduce(Δ, SUM) (ΔT, ΔU likewise, and the stop words with MAX);
+ *     θ_ref' = θ_ref + ΣΔ (sync_mode SUM) or θ_ref + ΣΔ/P (MEAN); then, per
+ *     float, θ ← θ_ref' + (θ − s): updates the workers made since the
+ *     snapshot survive, and after a sync with no such update every node's
+ *     θ equals θ_ref', the same bits everywhere. That store races with the
+ *     workers like any Hogwild! write (--update atomic: compare-and-swap;
+ *     locked: under the segment's mutex). T and U get ΣΔ − Δ with atomic
+ *     adds, so they count every node's steps and updates (T_max is global).
+ *     rmsprop_mode MEAN treats g like θ in MEAN mode (every node's g moves to
+ *     the nodes' mean); LOCAL leaves each node's g alone. Ranks > 0 forward
+ *     their new episode records and a hw_node_stats of their slots with
+ *     each sync (MPI_Gather); rank 0's communicator publishes the records
+ *     into its `inbox` (the episode-ring protocol, `node` set, end_mono_ns
+ *     translated to rank 0's clock) and the stats into its node table.
+ *     Stopping: a supervisor that wants to stop stores `stop_request`; the
+ *     next sync reduces it (MAX) into `stop_agreed` on every node, whose
+ *     supervisors then stop their workers and set `workers_stopped`; the
+ *     sync in which every node reports workers_stopped is the last one (so
+ *     the final θ holds every node's last update), after which the
+ *     communicator stores `phase` FINISHED and leaves MPI. On an MPI error
+ *     it writes `error`, stores FAILED and aborts the job (MPI has no
+ *     elastic recovery). If its supervisor dies it unlinks the segment's
+ *     name (unless state is DONE) and exits.
  */
 #ifndef HOGWILD_H
 #define HOGWILD_H
@@ -107,7 +142,7 @@ extern "C" {
 
 /* "HOGWILD!" read as a little-endian uint64. */
 #define HW_MAGIC 0x21444C4957474F48ULL
-#define HW_LAYOUT_VERSION 4u
+#define HW_LAYOUT_VERSION 5u
 #define HW_CACHE_LINE 64u
 #define HW_MAX_WORKERS 256u
 #define HW_MAX_LAYERS 32u
@@ -248,7 +283,8 @@ typedef struct hw_header {
                                 otherwise); rows start on cache lines */
   uint64_t exchange_stride;  /* floats per row (params_count rounded up to 16);
                                 0 for the asynchronous methods */
-  uint64_t reserved[1];      /* unused, zero */
+  uint64_t dist_offset;      /* v5: the hw_dist region of a distributed run
+                                (run --distributed, NOTES (i)); 0: none */
 
   /* --- counters, one cache line each (relaxed atomics) --- */
   hw_counter_line T;         /* global env steps: every worker adds its
@@ -291,7 +327,9 @@ typedef struct hw_episode_record {
                                 kind, from 0 */
   double ret;                /* undiscounted return */
   uint32_t kind;             /* HW_EPISODE_* */
-  uint32_t pad0;             /* unused, zero */
+  uint32_t node;             /* v5: the node (MPI rank) that played it: 0 in
+                                a node's own ring; set by the communicator in
+                                rank 0's inbox (NOTES (i)) */
   uint64_t pad[1];           /* unused, zero */
 } hw_episode_record;         /* 64 bytes */
 
@@ -351,6 +389,132 @@ typedef struct hw_worker_slot {
   double learning_rate;      /* learning rate of the last applied gradient */
 } hw_worker_slot;
 
+/* ---- a distributed run (v5; NOTES (i)) --------------------------------- */
+
+/* Ranks a distributed run may have, and the inbox's capacity (a power of two). */
+#define HW_MAX_NODES 1024u
+#define HW_INBOX_CAPACITY 32768u
+
+/* hw_dist.sync_mode (run --sync). */
+enum { HW_SYNC_SUM = 1, HW_SYNC_MEAN = 2 };
+/* hw_dist.rmsprop_mode (run --sync-rmsprop). */
+enum { HW_SYNC_RMSPROP_LOCAL = 0, HW_SYNC_RMSPROP_MEAN = 1 };
+/* hw_dist.phase: the communicator's progress. */
+enum {
+  HW_COMM_STARTING = 0,  /* spawned, not yet attached */
+  HW_COMM_ATTACHED = 1,  /* attached and inside MPI */
+  HW_COMM_READY = 2,     /* rank 0's θ, g, T, U are in this segment */
+  HW_COMM_FINISHED = 3,  /* the last sync is done; it left MPI */
+  HW_COMM_FAILED = 4,    /* see hw_dist.error */
+};
+/* Stop words: code << 8 | signal number (0 unless HW_STOP_SIGNAL); the
+ * nodes agree on the largest word any of them asked for, so the most serious
+ * code wins. */
+enum {
+  HW_STOP_NONE = 0,
+  HW_STOP_T_MAX = 1,     /* T reached T_max */
+  HW_STOP_TARGET = 2,    /* rank 0's last-100 mean reached the target */
+  HW_STOP_SIGNAL = 3,    /* a supervisor got SIGINT, SIGTERM or SIGHUP */
+  HW_STOP_ERROR = 4,     /* a node failed */
+};
+
+/* One node's figures as rank 0's communicator last received them (the node
+ * table; rank 0 fills every row, its own included, at every sync). Fields
+ * are relaxed atomics with one writer; `seq` is stored last with release
+ * order and re-checked by readers (a seqlock). */
+typedef struct hw_node_stats {
+  /* line 0 */
+  uint64_t seq;              /* the node's sync count + 1 when written; 0: never */
+  uint64_t steps;            /* Σ of the node's workers' t */
+  uint64_t updates;          /* Σ of their applied gradients */
+  uint64_t episodes;         /* Σ of their training episodes */
+  uint64_t test_episodes;
+  uint64_t test_steps;
+  uint64_t restarts;
+  uint64_t dropped_grads;
+  /* line 1: Σ of the slots' training sums (hw_worker_slot line 7) */
+  uint64_t train_grads;
+  double policy_loss_sum;
+  double value_loss_sum;
+  double entropy_sum;
+  double grad_norm_sum;
+  uint64_t clipped_grads;
+  double td_abs_sum;
+  double learning_rate;      /* mean over the node's workers */
+  /* line 2 */
+  double epsilon;            /* mean over workers that have one; NaN: none */
+  uint64_t staleness_sum;    /* within the node: Σ over its slots */
+  uint64_t staleness_max;
+  uint64_t syncs;            /* the node's hw_dist fields of the same names */
+  uint64_t remote_updates_total;
+  uint64_t local_updates_total;
+  uint64_t interval_ns_total;
+  uint64_t sync_ns_total;
+  /* lines 3–6 */
+  uint64_t staleness_hist[HW_STALENESS_BUCKETS]; /* within the node */
+  /* lines 7–10 */
+  uint64_t remote_hist[HW_STALENESS_BUCKETS];    /* across nodes (hw_dist) */
+  /* line 11 */
+  uint64_t procs;            /* the node's workers */
+  uint64_t sync_ns_max;
+  uint64_t pad[6];           /* unused, zero */
+} hw_node_stats;             /* 768 bytes */
+
+/* The distributed state of one node (at dist_offset). */
+typedef struct hw_dist {
+  /* line 0: creator (the supervisor), constant */
+  uint32_t node;             /* this node's rank in MPI_COMM_WORLD */
+  uint32_t nodes;            /* P: ranks in the job, 1 … HW_MAX_NODES */
+  uint64_t sync_every_ns;    /* --sync-every, ns */
+  uint32_t sync_mode;        /* HW_SYNC_* (--sync) */
+  uint32_t rmsprop_mode;     /* HW_SYNC_RMSPROP_* (--sync-rmsprop) */
+  uint64_t inbox_offset;     /* hw_episode_record[inbox_capacity]: the
+                                other nodes' episodes (used on rank 0) */
+  uint64_t inbox_capacity;   /* records; a power of two */
+  uint64_t nodes_offset;     /* hw_node_stats[nodes] (filled on rank 0) */
+  int32_t supervisor_pid;    /* the communicator's parent */
+  uint32_t pad0;             /* unused, zero */
+  uint64_t pad0b;            /* unused, zero */
+  /* line 1: the supervisor's requests (relaxed atomics) */
+  uint32_t stop_request;     /* stop word asked for; 0: go on */
+  uint32_t workers_stopped;  /* 1 once every worker of this node is reaped */
+  uint64_t pad1[7];          /* unused, zero */
+  /* line 2: the communicator (relaxed atomics) */
+  int32_t comm_pid;          /* its pid */
+  uint32_t phase;            /* HW_COMM_* */
+  uint32_t stop_agreed;      /* the stop word all nodes agreed on; 0: go on */
+  uint32_t pad2;             /* unused, zero */
+  uint64_t heartbeat_ns;     /* CLOCK_MONOTONIC of its last sign of life */
+  uint64_t syncs;            /* completed syncs (not the initial broadcast) */
+  uint64_t last_sync_ns;     /* the last sync's duration, ns: snapshot,
+                                collectives, add */
+  uint64_t last_sync_bytes;  /* payload bytes this node gave its collectives */
+  uint64_t last_sync_end_ns; /* CLOCK_MONOTONIC at the last sync's end */
+  uint64_t u_ref;            /* U after the last sync: U − u_ref = updates
+                                applied on this node since */
+  /* line 3 */
+  uint64_t sync_ns_total;    /* Σ of sync durations */
+  uint64_t sync_ns_max;
+  uint64_t bytes_total;      /* Σ of last_sync_bytes */
+  uint64_t remote_updates_last;  /* other nodes' updates the last sync merged
+                                    (made since the sync before: unseen here) */
+  uint64_t remote_updates_total; /* Σ over syncs */
+  uint64_t local_updates_total;  /* Σ over syncs of this node's updates since
+                                    the sync before */
+  uint64_t interval_ns_total;    /* Σ of the times between syncs */
+  uint64_t episodes_forwarded;   /* records sent to rank 0 (received, on rank 0) */
+  /* line 4 */
+  uint64_t inbox_head;       /* the inbox's next ticket (rank 0's communicator) */
+  uint64_t episodes_lost;    /* records lapped in this node's ring before the
+                                communicator forwarded them */
+  uint64_t pad4[6];          /* unused, zero */
+  /* lines 5–8 */
+  uint64_t remote_hist[HW_STALENESS_BUCKETS]; /* syncs per log2 bucket (as
+                                HW_STALENESS_BUCKETS) of remote_updates_last */
+  /* lines 9–10 */
+  char error[128];           /* why the communicator failed, NUL-terminated */
+} hw_dist;                   /* 704 bytes */
+
 /* Space reserved for the process-shared mutex (pthread_mutex_t is 40 bytes on
  * x86-64 glibc); a whole cache line of its own. */
 #define HW_LOCK_BYTES 64u
@@ -367,6 +531,8 @@ _Static_assert(sizeof(hw_study_line) == 64, "hw_study_line is one line");
 _Static_assert(offsetof(hw_header, stale_ticket) % 64 == 0, "ticket on its own line");
 _Static_assert(offsetof(hw_header, layers) == 576, "the layer table stays where v2 had it");
 _Static_assert(sizeof(hw_header) == 4096, "header is one page");
+_Static_assert(sizeof(hw_node_stats) == 768, "hw_node_stats is 12 lines");
+_Static_assert(sizeof(hw_dist) == 704, "hw_dist is 11 lines");
 _Static_assert(offsetof(hw_header, T) % 64 == 0, "T on its own line");
 _Static_assert(offsetof(hw_header, U) % 64 == 0, "U on its own line");
 _Static_assert(sizeof(hw_header) % 64 == 0, "header is whole lines");
@@ -401,6 +567,13 @@ static inline uint32_t hw_load_u32_relaxed(const uint32_t *p) {
 }
 static inline void hw_store_u32_relaxed(uint32_t *p, uint32_t v) {
   __atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+/* hw_dist.phase (NOTES (i)): READY publishes the broadcast θ. */
+static inline uint32_t hw_load_u32_acquire(const uint32_t *p) {
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void hw_store_u32_release(uint32_t *p, uint32_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 static inline int32_t hw_load_i32_relaxed(const int32_t *p) {
   return __atomic_load_n(p, __ATOMIC_RELAXED);

@@ -44,6 +44,12 @@ int hw_child_setup(pid_t supervisor) {
   return 0;
 }
 
+int hw_parent_death_signal(int sig, pid_t parent) {
+  if (prctl(PR_SET_PDEATHSIG, sig) != 0) return errno;
+  if (getppid() != parent) return ESRCH;
+  return 0;
+}
+
 int hw_wait_child(pid_t pid, int nohang, int *out_kind, int *out_code) {
   int status = 0;
   pid_t r;
@@ -181,6 +187,11 @@ int hw_install_stop_handlers(void) {
     sigaddset(&unblock, sigs[i]);
   }
   stop_signal = 0;
+  /* Output to a closed pipe (`run | head`, or mpirun closing a rank's
+   * output as it aborts the job) fails with EPIPE instead of killing the
+   * supervisor mid-shutdown, before its outputs and unlink. Children set
+   * SIGPIPE back to its default (hw_child_setup, posix_spawn). */
+  signal(SIGPIPE, SIG_IGN);
   /* A parent may have started us with these blocked (Foundation.Process
    * from a thread that blocks signals passes its mask on); a handler for a
    * blocked signal would never run. */
@@ -319,6 +330,7 @@ void hw_reset_stop_handlers(void) {
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   signal(SIGHUP, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL);
 }
 
 uint64_t hw_monotonic_ns(void) {

@@ -16,8 +16,12 @@ enum ChildRun {
   /// `StopSignals`) is sent on to it once; if it has not ended 30 s after
   /// that, it is killed. If the sweep itself is killed outright (SIGKILL),
   /// the child gets SIGTERM (its parent-death signal) and stops cleanly.
-  static func run(_ args: [String], logPath: String) throws(Errno) -> ExitStatus {
-    let child = try ForkedChild.spawnTied(executable, arguments: args, logPath: logPath)
+  /// With a `launcher` (sweep --mpirun: the mpirun path and its options),
+  /// `launcher executable args` runs instead.
+  static func run(_ args: [String], logPath: String, launcher: [String] = []) throws(Errno) -> ExitStatus {
+    let (program, arguments) = launcher.isEmpty
+      ? (executable, args) : (launcher[0], Array(launcher.dropFirst()) + [executable] + args)
+    let child = try ForkedChild.spawnTied(program, arguments: arguments, logPath: logPath)
     var forwardedAt: UInt64?
     while true {
       do {

@@ -152,6 +152,37 @@ enum SweepFigures {
     return grid(charts)
   }
 
+  /// The second level of a distributed run (sweep --mpirun): per
+  /// configuration, the share of syncs in each log2 bucket of the other
+  /// nodes' updates they merged — updates this node's workers had not seen.
+  static func stalenessAcrossNodes(_ configs: [SweepConfig], varying: [String], env: String) -> SVGDocument? {
+    let sums = configs.map { c -> [Double] in
+      var sum: [Double] = []
+      for r in c.rows { if let h = r.acrossNodesHistogram { add(h, to: &sum) } }
+      return sum
+    }
+    guard sums.contains(where: { !$0.isEmpty }) else { return nil }
+    let last = sums.map { h in h.lastIndex(where: { $0 > 0 }) ?? 0 }.max() ?? 0
+    let categories = (0...max(1, last)).map(Histogram.log2BucketLabel)
+    return grid(panels(configs, varying: varying, along: nil).map { panel in
+      let series = panel.lines.map { line -> BarChart.Series in
+        var h: [Double] = []
+        for r in line.configs.flatMap(\.rows) { if let rh = r.acrossNodesHistogram { add(rh, to: &h) } }
+        let total = h.reduce(0, +)
+        return BarChart.Series(name: line.label, values: categories.indices.map { b in
+          total > 0 ? 100 * (b < h.count ? h[b] : 0) / total : nil
+        })
+      }
+      var chart = BarChart(
+        title: "\(env): staleness across nodes",
+        subtitle: subtitle("updates the other nodes applied since the previous sync, merged by each sync (unseen here until then)", panel),
+        xLabel: "remote updates per sync (log2 buckets)", yLabel: "% of syncs (log scale)", categories: categories,
+        series: series)
+      chart.logScale = true
+      return chart.render()
+    })
+  }
+
   static func add(_ h: [Double], to sum: inout [Double]) {
     if sum.count < h.count { sum += [Double](repeating: 0, count: h.count - sum.count) }
     for (i, v) in h.enumerated() { sum[i] += v }

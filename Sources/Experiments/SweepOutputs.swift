@@ -43,6 +43,10 @@ struct SweepState {
       if let svg = SweepFigures.staleness(configs, varying: varying, env: env) {
         figures.append(("staleness.svg", "Staleness histograms, one panel per delay.", svg))
       }
+      if let svg = SweepFigures.stalenessAcrossNodes(configs, varying: varying, env: env) {
+        figures.append(("staleness_across_nodes.svg",
+                        "Staleness across nodes: the other nodes' updates each sync merged (distributed runs).", svg))
+      }
       if let t = plan.threshold, varying.contains("procs") {
         figures.append(("speedup.svg", "Speedup against workers (time to \(NumberText.compact(t)) with the fewest workers ÷ with N).",
                         SweepFigures.speedup(configs, varying: varying, env: env, threshold: t)))

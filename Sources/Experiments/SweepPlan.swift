@@ -46,9 +46,14 @@ public struct SweepPlan {
   public let threshold: Double?
   /// Whether runs stop at the threshold (--stop-at-target) instead of training for all of --t-max.
   public let stopAtTarget: Bool
+  /// sweep --mpirun: the mpirun path and its options; every run is then
+  /// `mpirun OPTIONS hogwild-rl run --distributed …` (empty: runs on one machine).
+  public let launcher: [String]
 
   public init(axes: [SweepAxis], dimensions: [(key: String, flag: String, values: [String])], seeds: [UInt64],
-              shared: [(flag: String, value: String)], out: String, threshold: Double?, stopAtTarget: Bool) {
+              shared: [(flag: String, value: String)], out: String, threshold: Double?, stopAtTarget: Bool,
+              launcher: [String] = []) {
+    self.launcher = launcher
     self.axes = axes
     self.dimensions = dimensions
     self.seeds = seeds
@@ -75,6 +80,7 @@ public struct SweepPlan {
     for s in shared { args += s.value.isEmpty ? [s.flag] : [s.flag, s.value] }
     let target = stopAtTarget ? threshold.map { "\($0)" } ?? "none" : "none"
     args += ["--target-return", target, "--out", directory(r)]
+    if !launcher.isEmpty { args.append("--distributed") }
     return args
   }
 
@@ -87,6 +93,8 @@ public struct SweepPlan {
     for s in shared { last[s.flag] = s.value }
     var pairs = last.keys.sorted().map { ($0, JSON.string(last[$0]!)) }
     if stopAtTarget { pairs.append(("--stop-at-target", .number(threshold))) }
+    // The launcher's options shape every run (ranks, transport): part of the experiment.
+    if !launcher.isEmpty { pairs.append(("--mpirun", .string(launcher.dropFirst().joined(separator: " ")))) }
     return .object(pairs)
   }
 

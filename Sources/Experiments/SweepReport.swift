@@ -54,6 +54,8 @@ struct SweepReport {
     head += ["final last-100 mean", "staleness mean", "staleness p99"]
     let audited = configs.contains { $0.rows.contains { $0.lostFraction != nil } }
     if audited { head.append("lost-update fraction") }
+    let distributed = configs.contains { $0.rows.contains { $0.distributed != nil } }
+    if distributed { head += ["remote updates per sync", "sync ms"] }
     var md = "## Results by configuration\n\nMean ± standard deviation over seeds"
     md += threshold == nil ? ".\n\n" : " (times to the threshold over the seeds that reached it).\n\n"
     md += "| " + head.joined(separator: " | ") + " |\n"
@@ -68,6 +70,7 @@ struct SweepReport {
       cells += [Stats(c.rows.map(\.finalMean)).text(1), Stats(c.rows.map(\.stalenessMean)).text(2),
                 Stats(c.rows.map(\.stalenessP99)).text(1)]
       if audited { cells.append(Stats(c.rows.map(\.lostFraction)).text(4)) }
+      if distributed { cells += [Stats(c.rows.map(\.acrossNodesMean)).text(1), Stats(c.rows.map(\.syncMilliseconds)).text(2)] }
       md += "| " + cells.joined(separator: " | ") + " |\n"
     }
     return md + "\n"

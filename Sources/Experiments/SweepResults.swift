@@ -21,9 +21,27 @@ struct SweepRow {
   var summary: JSON? { record.summary }
   var stepsPerSecond: Double? { summary?["steps_per_second"]?.doubleValue }
   var finalMean: Double? { summary?["mean_return_100"]?.doubleValue }
-  var stalenessMean: Double? { summary?["staleness"]?["mean"]?.doubleValue }
-  var stalenessP99: Double? { summary?["staleness"]?["p99"]?.doubleValue }
-  var stalenessHistogram: [Double]? { summary?["staleness"]?["histogram"]?.arrayValue?.compactMap(\.doubleValue) }
+  /// A distributed run's summary.json says what happened across nodes.
+  var distributed: JSON? { summary?["distributed"] }
+  /// Within a node: every node's workers for a distributed run, else the run's.
+  var withinNode: JSON? { distributed?["staleness_within_node"] ?? summary?["staleness"] }
+  var stalenessMean: Double? { withinNode?["mean"]?.doubleValue }
+  var stalenessP99: Double? { withinNode?["p99"]?.doubleValue }
+  var stalenessHistogram: [Double]? { withinNode?["histogram"]?.arrayValue?.compactMap(\.doubleValue) }
+  /// Across nodes: the other nodes' updates a sync merged, on average over nodes and syncs.
+  var acrossNodesMean: Double? { distributed?["staleness_across_nodes"]?["remote_updates_per_sync"]?.doubleValue }
+  /// Syncs per log2 bucket of the remote updates they merged, summed over nodes.
+  var acrossNodesHistogram: [Double]? {
+    guard let nodes = distributed?["per_node"]?.arrayValue else { return nil }
+    var sum: [Double] = []
+    for n in nodes {
+      guard let h = n["staleness_across_nodes"]?["histogram"]?.arrayValue?.compactMap(\.doubleValue) else { continue }
+      if sum.count < h.count { sum += [Double](repeating: 0, count: h.count - sum.count) }
+      for (i, v) in h.enumerated() { sum[i] += v }
+    }
+    return sum.isEmpty ? nil : sum
+  }
+  var syncMilliseconds: Double? { distributed?["sync_ms_mean"]?.doubleValue }
   /// summary.json's audit.lost_fraction (runs with --audit).
   var lostFraction: Double? { summary?["audit"]?["lost_fraction"]?.doubleValue }
 }
@@ -104,7 +122,7 @@ enum SweepResults {
       for key in columns {
         if let v = f.parts.first(where: { $0.key == key })?.value {
           values[key] = v
-        } else if let d = axes.first(where: { $0.key == key }), let c = f.record.config[d.configKey], c != .null {
+        } else if let d = axes.first(where: { $0.key == key }), let c = f.record.config.at(path: d.configKey), c != .null {
           values[key] = d.canonical(c.text)
         } else {
           values[key] = ""
@@ -141,16 +159,22 @@ enum SweepResults {
     "staleness_mean", "staleness_p99", "lost_update_fraction", "exit_reason", "run_dir",
   ]
 
+  /// The columns a sweep of distributed runs adds (sweep --mpirun): the
+  /// second level of staleness and the cost of a sync.
+  static let distributedHeader = ["staleness_across_nodes", "sync_ms"]
+
   /// results.csv: one row per run.
   static func csv(_ rows: [SweepRow], columns: [String]) -> String {
     func num(_ v: Double?, _ decimals: Int = 6) -> String { v.map { NumberText.compact($0, decimals: decimals) } ?? "" }
-    var out = (columns.map { $0.replacingHyphens } + csvHeader).joined(separator: ",") + "\n"
+    let distributed = rows.contains { $0.distributed != nil }
+    var out = (columns.map { $0.replacingHyphens } + csvHeader + (distributed ? distributedHeader : []))
+      .joined(separator: ",") + "\n"
     for r in rows {
       let fields = columns.map { r.values[$0] ?? "" } + [
         r.seed, num(r.stepsPerSecond, 0), num(r.crossing?.steps, 0), num(r.crossing?.seconds, 3),
         num(r.finalMean, 2), num(r.stalenessMean, 4), num(r.stalenessP99, 2), num(r.lostFraction, 6),
         r.record.exitReason, r.name,
-      ]
+      ] + (distributed ? [num(r.acrossNodesMean, 2), num(r.syncMilliseconds, 3)] : [])
       out += fields.map(csvField).joined(separator: ",") + "\n"
     }
     return out
@@ -160,6 +184,15 @@ enum SweepResults {
   static func csvField(_ s: String) -> String {
     guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
     return "\"" + s.replacingQuotes + "\""
+  }
+}
+
+extension JSON {
+  /// The value at a dotted path of object keys ("distributed.sync_every").
+  func at(path: String) -> JSON? {
+    var node: JSON? = self
+    for key in path.split(separator: ".") { node = node?[String(key)] }
+    return node
   }
 }
 

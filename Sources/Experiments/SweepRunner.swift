@@ -48,7 +48,7 @@ public enum SweepRunner {
       }
       printError("\(tag): running")
       let outcome = Result { () throws(Errno) -> ExitStatus in
-        try ChildRun.run(["run"] + plan.arguments(r), logPath: dir + "/run.log")
+        try ChildRun.run(["run"] + plan.arguments(r), logPath: dir + "/run.log", launcher: plan.launcher)
       }
       if let signal = StopSignals.received, case .success(.exited(128 + signal)) = outcome {
         printError("\(tag): stopped by signal \(signal); its outputs are in \(dir) (it runs again next time)")

@@ -67,6 +67,42 @@ enum DumpText {
       ])
     }
     out.append("\nworkers\n" + workers.render())
+    if let d = r["distributed"] { out.append(distributed(d, num)) }
+    return out.joined(separator: "\n")
+  }
+
+  /// The distributed section: this node, its syncs, staleness across nodes
+  /// and, on rank 0, every node's figures.
+  static func distributed(_ d: JSON, _ num: (JSON?, Int) -> String) -> String {
+    func s(_ k: String) -> String { d[k]?.text ?? "-" }
+    let since = d["since_last_sync"], across = d["staleness_across_nodes"]
+    var out = ["\ndistributed rank \(s("rank")) of \(s("nodes"))  communicator pid \(s("communicator_pid")) ("
+      + (d["communicator_alive"] == .bool(true) ? "alive" : "dead") + ", \(s("phase")))  sync \(s("sync")) every "
+      + "\(num(d["sync_every_ms"], 1)) ms  rmsprop \(s("sync_rmsprop"))"]
+    out.append("syncs   \(s("syncs"))  last \(num(d["last_sync_ms"], 3)) ms, \(s("last_sync_bytes")) bytes  "
+      + "mean \(num(d["sync_ms_mean"], 3)) ms  max \(num(d["sync_ms_max"], 3)) ms  total \(s("bytes_total")) bytes")
+    out.append("since the last sync: \(since?["updates"]?.text ?? "-") local updates, \(num(since?["ms"], 1)) ms "
+      + "(not yet seen by the other nodes)")
+    out.append("across nodes: the last sync merged \(across?["remote_updates_last"]?.text ?? "-") remote updates; "
+      + "per sync \(num(across?["remote_updates_per_sync"], 1)) remote, \(num(across?["local_updates_per_sync"], 1)) local, "
+      + "every \(num(across?["interval_ms"], 1)) ms")
+    out.append("episodes forwarded \(s("episodes_forwarded"))  lost \(s("episodes_lost"))  stop requested "
+      + "\(s("stop_requested"))  agreed \(s("stop_agreed"))" + (d["error"].map { $0 == .null ? "" : "  error: \($0.text)" } ?? ""))
+    if let nodes = d["per_node"]?.arrayValue, !nodes.isEmpty {
+      var t = TextTable(["NODE", "PROCS", "STEPS", "UPDATES", "EPISODES", "SYNCS", "SYNC_MS", "STALE_IN", "REMOTE/SYNC"],
+                        numeric: [0, 1, 2, 3, 4, 5, 6, 7, 8])
+      for n in nodes {
+        guard n["reported"] != .bool(false) else {
+          t.add([n["rank"]?.text ?? "", "-", "-", "-", "-", "-", "-", "-", "-"])
+          continue
+        }
+        t.add([n["rank"]?.text ?? "", n["procs"]?.text ?? "", n["steps"]?.text ?? "", n["updates"]?.text ?? "",
+               n["episodes"]?.text ?? "", n["syncs"]?.text ?? "", num(n["sync_ms_mean"], 3),
+               num(n["staleness_within_node"]?["mean"], 2),
+               num(n["staleness_across_nodes"]?["remote_updates_per_sync"], 1)])
+      }
+      out.append("nodes (as their last sync reported)\n" + t.render())
+    }
     return out.joined(separator: "\n")
   }
 

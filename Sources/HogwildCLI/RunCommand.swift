@@ -27,6 +27,11 @@ struct RunOptions {
   var configFile: String?
   /// --no-tuned.
   var noTuned = false
+  /// --distributed and its settings, as given (checked in RunDistributed.swift).
+  var distributed = false
+  var syncEvery: UInt64?
+  var syncMode: SyncMode?
+  var syncRMSProp: RMSPropSync?
 }
 
 enum RunCommand {
@@ -255,6 +260,21 @@ enum RunCommand {
       .init("--eval-episodes", "n", "Episodes per mode of each --eval-every evaluation, 1 to 10000.", default: "\(d.evalEpisodes)") { o, v throws(UsageError) in
         o.config.evalEpisodes = try ValueParsers.integer("--eval-episodes", v, 1...10_000)
       },
+      .init("--distributed", nil, "Run as one node of several, under an MPI launcher (mpirun -np P hogwild-rl run --distributed …, one rank per node): each node trains its own segment with its own --procs workers, and hogwild-comm (built by 'make mpi') keeps the nodes' θ close with MPI collectives every --sync-every. T and T_max count every node's steps; rank 0 writes the outputs. See docs/DISTRIBUTED.md.") { o, _ in
+        o.distributed = true
+      },
+      .init("--sync-every", "d", "--distributed: time between two syncs of the nodes' θ (1ms to 1h).", default: Delay.format(DistributedSettings().syncEveryNanoseconds)) { o, v throws(UsageError) in
+        guard let ns = Delay.parseDuration(v), DistributedSettings.syncEveryRange.contains(ns) else {
+          throw ValueParsers.fail("--sync-every", "a duration from 1ms to 1h, such as 50ms or 1s", v)
+        }
+        o.syncEvery = ns
+      },
+      .init("--sync", "sum|mean", "--distributed: sum applies every node's updates on every node (asynchronous SGD across nodes, the paper's A3C); mean averages the nodes' changes (local SGD, periodic averaging).", default: DistributedSettings().sync.rawValue) { o, v throws(UsageError) in
+        o.syncMode = try ValueParsers.choice("--sync", v, SyncMode.self)
+      },
+      .init("--sync-rmsprop", "mean|local", "--distributed with --optimizer shared-rmsprop: the RMSProp statistics g move to the nodes' mean at every sync (mean), or each node keeps its own (local).", default: DistributedSettings().rmsprop.rawValue) { o, v throws(UsageError) in
+        o.syncRMSProp = try ValueParsers.choice("--sync-rmsprop", v, RMSPropSync.self)
+      },
       .init("--resume", "dir", "Continue the run in dir from dir/checkpoint.bin (same env, network and algorithm settings); outputs go to dir.") { o, v throws(UsageError) in
         guard !v.isEmpty else { throw ValueParsers.fail("--resume", "a run directory", v) }
         var dir = v
@@ -278,6 +298,12 @@ enum RunCommand {
     } catch {
       return CLI.usageFailure(error.message)
     }
+    // --distributed: this process (mpirun's) only waits; the supervisor
+    // runs as its child in a process group of its own (RankLauncher).
+    if config.distributed != nil {
+      if !RankLauncher.isSupervisor { return RankLauncher.runSupervisor(arguments: ["run"] + args) }
+      guard RankLauncher.adoptParentDeath() else { return 1 }
+    }
     // What the environment's probe left behind (a plugin that forked in
     // hw_env_create, a factory's detached subprocess) came to us: end it.
     ChildSubreaper.endAdopted()
@@ -287,15 +313,18 @@ enum RunCommand {
       }
     }
     let summary: RunSummary
+    // The other ranks' lines say whose they are (mpirun interleaves them).
+    let who = config.distributed.map { $0.node > 0 ? "rank \($0.node): " : "" } ?? ""
     do {
-      let supervisor = try Supervisor(config: config) { CLI.printError($0) }
+      let supervisor = try Supervisor(config: config) { CLI.printError(who + $0) }
       summary = try supervisor.run()
     } catch {
-      if error.exitCode == 64 { return CLI.usageFailure(error.description) }
-      CLI.printError("error: \(error)")
+      if error.exitCode == 64 { return CLI.usageFailure(who + error.description) }
+      CLI.printError(who + "error: \(error)")
       return error.exitCode
     }
-    printSummary(summary)
+    // Rank 0 reports for every node.
+    if config.writesOutputs { printSummary(summary) }
     return summary.exitReason.exitCode
   }
 
@@ -313,6 +342,13 @@ enum RunCommand {
     if let a = s.audit {
       lines.append("audit: lost fraction " + (a.overall.lostFraction.map { "\($0)" } ?? "-")
         + " (‖intended‖ \(fmt(a.overall.intendedNorm, 4)), ‖actual‖ \(fmt(a.overall.actualNorm, 4)))")
+    }
+    if let d = s.distributed {
+      let reported = d.nodes.compactMap { $0 }
+      let remote = reported.isEmpty ? 0 : reported.map(\.remoteUpdatesPerSync).reduce(0, +) / Double(reported.count)
+      lines.append("distributed: \(d.settings.nodes) nodes, \(d.syncs) syncs (\(fmt(d.syncMillisecondsMean, 2)) ms, "
+        + "\(Int(d.bytesPerSync)) bytes each); across nodes \(fmt(remote, 1)) remote updates per sync"
+        + (d.finished ? "" : "; the last sync did not complete"))
     }
     lines.append("output: \(s.outputDirectory)")
     print(lines.joined(separator: "\n"))

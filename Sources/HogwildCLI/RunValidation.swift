@@ -18,8 +18,10 @@ extension RunCommand {
 
   /// Parses `args` over `base` (the defaults, or a resumed run's stored
   /// settings) and validates; nil after --help.
-  static func parseOptions(_ args: [String], base: RunConfig = RunConfig(),
-                           baseTarget: Double? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
+  /// `launch`: check a --distributed command line as if started by this
+  /// MPI launch (sweep --mpirun checks its runs before starting them).
+  static func parseOptions(_ args: [String], base: RunConfig = RunConfig(), baseTarget: Double? = nil,
+                           launch: MPILaunch? = nil) throws(UsageError) -> (config: RunConfig, resume: String?)? {
     // The command line alone first: --help, --config, --no-tuned, --resume.
     var flags = RunOptions()
     flags.config = base
@@ -56,6 +58,7 @@ extension RunCommand {
       throw UsageError(error.message + " (with the tuned settings of \(TunedSettings.page): "
         + layers.tuned.joined(separator: " ") + "; --no-tuned leaves them out)")
     }
+    try settleDistributed(&c, o, fresh: fresh, launch: launch)
     if let list = o.delayWorkersList { c.delayWorkers = Set(list) }
     if fresh { applyAlgorithmDefaults(&c, given: settled) }
     switch o.target {

@@ -90,7 +90,71 @@ enum SegmentReport {
       ("stale_updates", .int(Int64(h.staleUpdates))),
       ("audit", AuditSummary(segment: seg)?.json ?? .null),
       ("workers", .array(workers)),
+    ] + (seg.distributed.map { [("distributed", distributedJSON($0, updates: h.globalUpdates.load(), now: now))] } ?? []))
+  }
+
+  /// A distributed run's node: its place in the job, its communicator, the
+  /// syncs and their cost, and the staleness across nodes (NOTES (i)).
+  static func distributedJSON(_ d: DistributedState, updates: UInt64, now: UInt64) -> JSON {
+    let syncs = d.syncs
+    func perSync(_ v: UInt64) -> Double { syncs > 0 ? Double(v) / Double(syncs) : 0 }
+    let end = d.lastSyncEnd
+    let stop = { (s: DistributedStop?) -> JSON in s.map { .string(Self.stopName($0)) } ?? .null }
+    var nodes: [JSON] = []
+    if d.node == 0 {
+      for r in 0..<d.nodes {
+        guard let n = d.statistics(ofNode: r) else {
+          nodes.append(.object([("rank", .int(Int64(r))), ("reported", .bool(false))]))
+          continue
+        }
+        nodes.append(NodeFigures(node: r, n).json)
+      }
+    }
+    return .object([
+      ("rank", .int(Int64(d.node))),
+      ("nodes", .int(Int64(d.nodes))),
+      ("communicator_pid", .int(Int64(d.communicatorPID))),
+      ("communicator_alive", .bool(ProcessProbe.isAlive(d.communicatorPID))),
+      ("phase", .string(d.phase?.description ?? "unknown")),
+      ("sync", .string(d.syncMode?.rawValue ?? "unknown")),
+      ("sync_every_ms", .double(Double(d.syncEveryNanoseconds) / 1e6)),
+      ("sync_rmsprop", .string(d.rmspropSync.rawValue)),
+      ("syncs", .uint(syncs)),
+      ("last_sync_ms", .double(Double(d.lastSyncNanoseconds) / 1e6)),
+      ("last_sync_bytes", .uint(d.lastSyncBytes)),
+      ("sync_ms_mean", .double(perSync(d.syncNanosecondsTotal) / 1e6)),
+      ("sync_ms_max", .double(Double(d.syncNanosecondsMax) / 1e6)),
+      ("bytes_total", .uint(d.bytesTotal)),
+      // Across nodes: what this node has applied that the others have not
+      // seen yet, and what the last sync brought from them.
+      ("since_last_sync", .object([
+        ("updates", .uint(updates &- d.updatesAtLastSync)),
+        ("ms", end == 0 ? .null : .double(Double(now &- end) / 1e6)),
+      ])),
+      ("staleness_across_nodes", .object([
+        ("remote_updates_last", .uint(d.remoteUpdatesLast)),
+        ("remote_updates_per_sync", .double(perSync(d.remoteUpdatesTotal))),
+        ("local_updates_per_sync", .double(perSync(d.localUpdatesTotal))),
+        ("interval_ms", .double(perSync(d.intervalNanosecondsTotal) / 1e6)),
+        ("histogram", .array(d.remoteHistogram.map(JSON.uint))),
+      ])),
+      ("episodes_forwarded", .uint(d.episodesForwarded)),
+      ("episodes_lost", .uint(d.episodesLost)),
+      ("stop_requested", stop(d.stopRequest)),
+      ("stop_agreed", stop(d.stopAgreed)),
+      ("workers_stopped", .bool(d.workersStopped)),
+      ("error", d.error.isEmpty ? .null : .string(d.error)),
+      ("per_node", d.node == 0 ? .array(nodes) : .null),
     ])
+  }
+
+  static func stopName(_ s: DistributedStop) -> String {
+    switch s {
+    case .tMax: "t_max"
+    case .targetReached: "target_reached"
+    case .signal(let n): "signal \(n)"
+    case .error: "error"
+    }
   }
 
   /// How many leading θ values the report lists (`parameters.first`).

@@ -21,12 +21,14 @@ struct SweepOptions {
   var target: Double??
   var stopAtTarget = false
   var dryRun = false
+  /// --mpirun: the mpirun path and its options.
+  var mpirun: [String] = []
 }
 
 enum SweepCommand {
   /// `run` flags a sweep sets itself (or that cannot be shared by its runs).
   static let ownFlags: Set<String> = ["--seed", "--out", "--resume", "--segment", "--keep-segment",
-                                      "--target-return", "--quiet"]
+                                      "--target-return", "--quiet", "--distributed"]
 
   static var table: OptionTable<SweepOptions> {
     OptionTable<SweepOptions>(
@@ -108,6 +110,13 @@ enum SweepCommand {
       .init("--dry-run", nil, "List the runs (finished or to run) and their command lines; run nothing.") { o, _ in
         o.dryRun = true
       },
+      .init("--mpirun", "options", "Run every configuration on several nodes: each run is 'mpirun OPTIONS hogwild-rl run --distributed …' (mpirun from PATH or $MPIRUN; OPTIONS split at spaces, e.g. \"-np 2 --oversubscribe --bind-to none\"). --sync and --sync-every become sweepable; results.csv and report.md add the staleness across nodes and the sync time, and staleness_across_nodes.svg its histograms.") { o, v throws(UsageError) in
+        let options = v.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let mpirun = CurrentProcess.environment("MPIRUN").flatMap({ $0.isEmpty ? nil : $0 }) ?? findOnPath("mpirun") else {
+          throw UsageError("--mpirun: no mpirun on PATH (apt-get install openmpi-bin libopenmpi-dev) and $MPIRUN is not set")
+        }
+        o.mpirun = [mpirun] + options
+      },
     ]
     let dimFlags = Set(dims.map(\.flag))
     for r in runSpecs where !dimFlags.contains(r.name) && !ownFlags.contains(r.name) {
@@ -167,9 +176,11 @@ enum SweepCommand {
       throw UsageError("--stop-at-target: there is no threshold (\(env) has none and --target-return is none or not given)")
     }
     let plan = SweepPlan(axes: SweepDimension.all.map(\.axis), dimensions: dimensions, seeds: o.seeds, shared: o.shared, out: out,
-                         threshold: threshold, stopAtTarget: o.stopAtTarget)
+                         threshold: threshold, stopAtTarget: o.stopAtTarget, launcher: o.mpirun)
+    // Each run's command line as `run` will see it (under mpirun: as rank 0 of 2).
+    let launch = o.mpirun.isEmpty ? nil : MPILaunch(rank: 0, size: 2, launcher: "sweep --mpirun")
     for r in plan.runs {
-      do { _ = try RunCommand.parseOptions(plan.arguments(r)) } catch {
+      do { _ = try RunCommand.parseOptions(plan.arguments(r), launch: launch) } catch {
         throw UsageError("\(r.name): \(error.message)")
       }
     }
@@ -192,7 +203,7 @@ enum SweepCommand {
     if dryRun {
       for r in runs {
         let done = (try? RunRecord.load(plan.directory(r)))?.isFinished ?? false
-        print((done ? "finished  " : "to run    ") + (["hogwild-rl", "run"] + plan.arguments(r)).map(shellQuoted).joined(separator: " "))
+        print((done ? "finished  " : "to run    ") + (plan.launcher + ["hogwild-rl", "run"] + plan.arguments(r)).map(shellQuoted).joined(separator: " "))
       }
       return 0
     }
@@ -209,6 +220,15 @@ enum SweepCommand {
     if let diff = SweepPlan.difference(settings, plan.settings) {
       throw UsageError("--out \(plan.out) holds a sweep with other run options (\(diff)); use the same options or another --out")
     }
+  }
+
+  /// The first executable `name` in $PATH.
+  static func findOnPath(_ name: String) -> String? {
+    for dir in (CurrentProcess.environment("PATH") ?? "").split(separator: ":") where !dir.isEmpty {
+      let path = "\(dir)/\(name)"
+      if FileSystem.isExecutableFile(path) { return path }
+    }
+    return nil
   }
 
   /// `s` quoted for a POSIX shell when it needs to be.

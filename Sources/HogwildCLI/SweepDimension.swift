@@ -49,6 +49,10 @@ struct SweepDimension {
       .init("optimizer", "--optimizer", config: "optimizer"),
       .init("n-steps", "--n-steps", config: "n_steps", canonical: integer),
       .init("stale-updates", "--stale-updates", config: "stale_updates", canonical: integer),
+      // --distributed runs (sweep --mpirun): config.json keeps these in "distributed".
+      .init("sync", "--sync", config: "distributed.sync"),
+      .init("sync-every", "--sync-every", config: "distributed.sync_every",
+            canonical: { Delay.parseDuration($0).map(Delay.format) ?? $0 }),
     ]
   }
 

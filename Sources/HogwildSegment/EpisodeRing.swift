@@ -35,9 +35,11 @@ public struct EpisodeRecord: Equatable, Sendable {
   /// Undiscounted return.
   public var episodeReturn: Double
   public var kind: EpisodeKind
+  /// The node (MPI rank of a `run --distributed`) that played it; 0 otherwise.
+  public var node: Int
 
   public init(globalStep: UInt64, endNanoseconds: UInt64, worker: Int, episode: UInt64,
-              length: Int, episodeReturn: Double, kind: EpisodeKind = .training) {
+              length: Int, episodeReturn: Double, kind: EpisodeKind = .training, node: Int = 0) {
     self.globalStep = globalStep
     self.endNanoseconds = endNanoseconds
     self.worker = worker
@@ -45,6 +47,7 @@ public struct EpisodeRecord: Equatable, Sendable {
     self.length = length
     self.episodeReturn = episodeReturn
     self.kind = kind
+    self.node = node
   }
 }
 
@@ -55,6 +58,7 @@ public struct EpisodeRing {
   @usableFromInline let head: SharedCounter
 
   init(records: UnsafeMutablePointer<hw_episode_record>, capacity: Int, head: SharedCounter) {
+    precondition(capacity > 0 && capacity & (capacity - 1) == 0, "ring capacity is a power of two")
     self.records = records
     self.capacity = capacity
     self.head = head
@@ -76,6 +80,7 @@ public struct EpisodeRing {
     rec.pointee.episode = r.episode
     rec.pointee.ret = r.episodeReturn
     rec.pointee.kind = r.kind.rawValue
+    rec.pointee.node = UInt32(clamping: r.node)
     hw_store_u64_release(rec.pointer(to: \.seq)!, ticket + 1)
   }
 
@@ -99,7 +104,8 @@ public struct EpisodeRing {
       worker: Int(rec.pointee.worker), episode: rec.pointee.episode,
       length: Int(rec.pointee.length), episodeReturn: rec.pointee.ret,
       // An unknown kind (a newer writer) is not a test of ours: training.
-      kind: EpisodeKind(rawValue: rec.pointee.kind) ?? .training)
+      kind: EpisodeKind(rawValue: rec.pointee.kind) ?? .training,
+      node: Int(rec.pointee.node))
     return hw_load_u64_acquire(seqPtr) == before ? .ready(r) : .overwritten
   }
 

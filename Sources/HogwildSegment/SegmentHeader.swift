@@ -95,6 +95,21 @@ public struct SegmentHeader {
       ("audit_sums", h.study.audit_sums_offset, times(times(UInt64(h.procs), h.study.audit_stride), 8)),
       ("staleness_ring", h.study.stale_ring_offset,
        h.study.stale_k > 0 ? times(times(h.study.stale_k &+ 1, h.study.stale_stride), 4) : 0),
+    ] + distributedRegions
+  }
+
+  /// A distributed run's regions (none otherwise; the validator checked
+  /// them against the segment's size when it was attached).
+  var distributedRegions: [(name: String, offset: UInt64, bytes: UInt64)] {
+    let offset = geometry.dist_offset
+    guard offset > 0 else { return [] }
+    let d = (UnsafeMutableRawPointer(p) + Int(offset)).assumingMemoryBound(to: hw_dist.self).pointee
+    let (inbox, o1) = d.inbox_capacity.multipliedReportingOverflow(by: UInt64(SegmentLayout.recordSize))
+    let (nodes, o2) = UInt64(d.nodes).multipliedReportingOverflow(by: UInt64(SegmentLayout.nodeStatsSize))
+    return [
+      ("distributed", offset, UInt64(SegmentLayout.distributedSize)),
+      ("episode_inbox", d.inbox_offset, o1 ? .max : inbox),
+      ("node_table", d.nodes_offset, o2 ? .max : nodes),
     ]
   }
 

@@ -23,6 +23,8 @@ public struct SegmentLayout: Equatable, Sendable {
   public var hasAudit: Bool
   /// K of `run --stale-updates` (0: no staleness ring).
   public var staleUpdates: Int
+  /// P, the nodes of a `run --distributed` (0: not distributed, no `hw_dist`).
+  public var distributedNodes: Int
 
   public private(set) var parametersOffset = 0
   public private(set) var targetOffset = 0
@@ -43,6 +45,11 @@ public struct SegmentLayout: Equatable, Sendable {
   public private(set) var staleRingOffset = 0
   /// Floats per snapshot: θ's size rounded up to whole cache lines (0: no ring).
   public private(set) var staleStride = 0
+  /// A distributed run's `hw_dist` (0: none), its episode inbox and its node table.
+  public private(set) var distributedOffset = 0
+  public private(set) var inboxOffset = 0
+  public private(set) var inboxCapacity = 0
+  public private(set) var nodeTableOffset = 0
   public private(set) var totalSize = 0
 
   public static let headerSize = MemoryLayout<hw_header>.size
@@ -52,20 +59,27 @@ public struct SegmentLayout: Equatable, Sendable {
   public static let maxLayers = Int(HW_MAX_LAYERS)
   public static let maxHyperparameters = Int(HW_MAX_HPARAMS)
   public static let defaultRingCapacity = Int(HW_RING_CAPACITY)
+  public static let maxNodes = Int(HW_MAX_NODES)
+  public static let distributedSize = MemoryLayout<hw_dist>.size
+  public static let nodeStatsSize = MemoryLayout<hw_node_stats>.size
 
   /// Lays out a segment for `parameterCount` floats of θ, `optimizerCount`
   /// floats of shared optimizer statistics, `targetCount` floats of θ⁻ and
   /// `workerCount` slots (and, with `exchange`, one gradient row per worker;
   /// with `audit`, the audit's regions; with `staleUpdates` K > 0, a ring of
-  /// K + 1 snapshots of θ).
+  /// K + 1 snapshots of θ; with `distributedNodes` P > 0, a distributed
+  /// run's state, inbox and a node table of P rows).
   public init(parameterCount: Int, optimizerCount: Int, targetCount: Int = 0, workerCount: Int,
               ringCapacity: Int = SegmentLayout.defaultRingCapacity, exchange: Bool = false,
-              audit: Bool = false, staleUpdates: Int = 0) throws(SegmentError) {
+              audit: Bool = false, staleUpdates: Int = 0, distributedNodes: Int = 0) throws(SegmentError) {
     guard parameterCount >= 0, optimizerCount >= 0, targetCount >= 0, staleUpdates >= 0 else {
       throw .layoutTooLarge("negative count")
     }
     guard workerCount >= 1, workerCount <= Self.maxWorkers else {
       throw .layoutTooLarge("\(workerCount) workers (at most \(Self.maxWorkers))")
+    }
+    guard distributedNodes >= 0, distributedNodes <= Self.maxNodes else {
+      throw .layoutTooLarge("\(distributedNodes) nodes (at most \(Self.maxNodes))")
     }
     guard ringCapacity > 0, ringCapacity & (ringCapacity - 1) == 0 else {
       throw .layoutTooLarge("ring capacity \(ringCapacity) is not a power of two")
@@ -78,6 +92,7 @@ public struct SegmentLayout: Equatable, Sendable {
     self.hasExchange = exchange
     self.hasAudit = audit
     self.staleUpdates = staleUpdates
+    self.distributedNodes = distributedNodes
 
     var cursor = Self.headerSize
     func region(_ bytes: Int) throws(SegmentError) -> Int {
@@ -114,6 +129,12 @@ public struct SegmentLayout: Equatable, Sendable {
       staleRingOffset = try region(try Self.product(try Self.product(slots, staleStride), 4))
     } else {
       staleRingOffset = try Self.align(cursor)
+    }
+    if distributedNodes > 0 {
+      distributedOffset = try region(Self.distributedSize)
+      inboxCapacity = Int(HW_INBOX_CAPACITY)
+      inboxOffset = try region(try Self.product(inboxCapacity, Self.recordSize))
+      nodeTableOffset = try region(try Self.product(distributedNodes, Self.nodeStatsSize))
     }
     totalSize = try Self.align(cursor)
   }

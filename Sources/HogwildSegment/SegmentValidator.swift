@@ -113,6 +113,23 @@ public enum SegmentValidator {
       guard !o else { throw .regionOutOfBounds(name: name, region: "staleness ring") }
       try inside("staleness ring", offset: study.stale_ring_offset, count: floats, unit: 4)
     }
+    let distOffset = h.pointee.dist_offset
+    if distOffset > 0 {
+      try inside("distributed state", offset: distOffset, count: 1, unit: UInt64(SegmentLayout.distributedSize))
+      guard distOffset % 64 == 0 else { throw .corruptHeader(name: name, field: "dist_offset") }
+      let d = (base + Int(distOffset)).assumingMemoryBound(to: hw_dist.self).pointee
+      guard d.nodes >= 1, d.nodes <= HW_MAX_NODES else { throw .corruptHeader(name: name, field: "dist.nodes") }
+      guard d.node < d.nodes else { throw .corruptHeader(name: name, field: "dist.node") }
+      let inbox = d.inbox_capacity
+      guard inbox > 0, inbox & (inbox - 1) == 0, inbox <= 1 << 24 else {
+        throw .corruptHeader(name: name, field: "dist.inbox_capacity")
+      }
+      try inside("episode inbox", offset: d.inbox_offset, count: inbox, unit: UInt64(SegmentLayout.recordSize))
+      try inside("node table", offset: d.nodes_offset, count: UInt64(d.nodes), unit: UInt64(SegmentLayout.nodeStatsSize))
+      guard d.inbox_offset % 64 == 0, d.nodes_offset % 64 == 0 else {
+        throw .corruptHeader(name: name, field: "dist.inbox_offset")
+      }
+    }
     // 7. Every layer lies inside θ.
     let layers = SegmentHeader(h).layers
     for layer in layers {

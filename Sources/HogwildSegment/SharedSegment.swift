@@ -196,6 +196,14 @@ public final class SharedSegment {
       sync: h.pointer(to: \.sync)!)
   }
 
+  /// A distributed run's state, inbox and node table; nil unless the
+  /// segment belongs to a `run --distributed`.
+  public var distributed: DistributedState? {
+    let h = headerPointer
+    guard h.pointee.dist_offset > 0 else { return nil }
+    return DistributedState(base: base, offset: Int(h.pointee.dist_offset))
+  }
+
   /// The episode ring through which workers publish finished episodes.
   public var episodeRing: EpisodeRing {
     let h = headerPointer
@@ -292,6 +300,14 @@ public final class SharedSegment {
     h.pointee.study.stale_k = UInt64(layout.staleUpdates)
     h.pointee.study.stale_ring_offset = UInt64(layout.staleRingOffset)
     h.pointee.study.stale_stride = UInt64(layout.staleStride)
+    if layout.distributedNodes > 0 {
+      h.pointee.dist_offset = UInt64(layout.distributedOffset)
+      let d = (base + layout.distributedOffset).assumingMemoryBound(to: hw_dist.self)
+      d.pointee.nodes = UInt32(layout.distributedNodes)
+      d.pointee.inbox_offset = UInt64(layout.inboxOffset)
+      d.pointee.inbox_capacity = UInt64(layout.inboxCapacity)
+      d.pointee.nodes_offset = UInt64(layout.nodeTableOffset)
+    }
     h.pointee.created_unix_ns = WallClock.now
     h.pointee.created_mono_ns = MonotonicClock.now
     trusted = h.pointee

@@ -39,6 +39,19 @@ public enum CurrentProcess {
     getenv(name).map { String(cString: $0) }
   }
 
+  /// Sets environment variable `name` for this process and what it starts.
+  public static func setEnvironment(_ name: String, _ value: String) {
+    setenv(name, value, 1)
+  }
+
+  /// Receive SIGTERM when the parent dies (a stop request, with the stop
+  /// handlers installed); throws ESRCH if `parent`, the expected parent, is
+  /// already gone.
+  public static func terminateOnParentDeath(parent: Int32) throws(Errno) {
+    let rc = hw_parent_death_signal(SIGTERM, parent)
+    guard rc == 0 else { throw Errno(rc) }
+  }
+
   /// CPUs online now (at least 1).
   public static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 

@@ -83,9 +83,12 @@ extension ForkedChild {
   /// Starts `executable` with `arguments` (argv[1…]) by posix_spawn, stdin
   /// from /dev/null, this process's environment, no signal blocked and
   /// SIGINT, SIGTERM, SIGHUP and SIGPIPE at their defaults — as from a shell.
-  /// It stays in this process's group, so a Ctrl-C at the terminal reaches it too.
+  /// It stays in this process's group, so a Ctrl-C at the terminal reaches it too —
+  /// unless `newProcessGroup`: then it leads a group of its own, and signals
+  /// sent to this process's group (a terminal's Ctrl-C, mpirun's SIGTERM to a
+  /// rank) pass it by.
   public static func spawn(_ executable: String, arguments: [String], standardOutput: ChildOutput = .inherit,
-                           standardError: ChildOutput = .inherit) throws(Errno) -> ForkedChild {
+                           standardError: ChildOutput = .inherit, newProcessGroup: Bool = false) throws(Errno) -> ForkedChild {
     var attr = posix_spawnattr_t()
     posix_spawnattr_init(&attr)
     defer { posix_spawnattr_destroy(&attr) }
@@ -96,7 +99,12 @@ extension ForkedChild {
     sigemptyset(&defaults)
     for s in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, s) }
     posix_spawnattr_setsigdefault(&attr, &defaults)
-    posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+    if newProcessGroup {
+      posix_spawnattr_setpgroup(&attr, 0)
+      flags |= POSIX_SPAWN_SETPGROUP
+    }
+    posix_spawnattr_setflags(&attr, Int16(flags))
 
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)

@@ -13,16 +13,21 @@ public final class MetricsWriter {
   /// False when appending to a file an older build started without the
   /// `kind` column: its rows keep that file's six columns.
   public let writesKind: Bool
+  /// A distributed run's file: a last column `node`, the rank that played the episode.
+  public let writesNode: Bool
   private let file: BufferedFile
 
-  public init(path: String, append: Bool = false) throws(OutputError) {
+  public init(path: String, append: Bool = false, nodeColumn: Bool = false) throws(OutputError) {
     self.path = path
     file = try BufferedFile(path: path, mode: append ? .appendReadable : .truncate)
     if !append || file.position == 0 {
-      file.write(Self.header)
+      file.write(nodeColumn ? Self.header.dropLast() + ",node\n" : Self.header)
       writesKind = true
+      writesNode = nodeColumn
     } else {
-      writesKind = file.firstLine().hasSuffix(",kind")
+      let first = file.firstLine()
+      writesKind = first.hasSuffix(",kind") || first.hasSuffix(",kind,node")
+      writesNode = first.hasSuffix(",node")
     }
   }
 
@@ -32,7 +37,8 @@ public final class MetricsWriter {
     let retText = ret == ret.rounded() && abs(ret) < 1e15 ? String(Int64(ret)) : "\(ret)"
     let wall = (wallSeconds * 1000).rounded() / 1000
     let kind = writesKind ? ",\(r.kind)" : ""
-    file.write("\(r.globalStep),\(wall),\(r.worker),\(r.episode),\(retText),\(r.length)\(kind)\n")
+    let node = writesNode ? ",\(r.node)" : ""
+    file.write("\(r.globalStep),\(wall),\(r.worker),\(r.episode),\(retText),\(r.length)\(kind)\(node)\n")
   }
 
   /// Pushes buffered rows to the kernel (once a second and at the end):

@@ -170,6 +170,12 @@ extension RunConfig {
     // Runs from before --eval-every evaluated nothing.
     if j["eval_every"] != nil { evalEvery = UInt64(try integer("eval_every", 0...1e15)) }
     if j["eval_episodes"] != nil { evalEpisodes = try integer("eval_episodes", 1...10_000) }
+    // A distributed run's job shape and sync settings (this node's rank
+    // comes from the launcher when it resumes).
+    if let d = j["distributed"] {
+      guard let settings = DistributedSettings(json: d) else { throw ConfigError("config: 'distributed' is malformed") }
+      distributed = settings
+    }
   }
 
   /// The Atari protocol's settings stored with a plugin environment (always
@@ -203,8 +209,15 @@ extension RunConfig {
   /// a resume a stream of its own (mixed with the step the run resumed at),
   /// so a resumed run does not replay the first run's episodes.
   public var workerSeed: UInt64 {
-    guard let t = resume?.checkpoint.globalSteps, t > 0 else { return seed }
-    var mix = SplitMix64(seed: seed ^ (t &* 0x9E37_79B9_7F4A_7C15))
+    var base = seed
+    if let t = resume?.checkpoint.globalSteps, t > 0 {
+      var mix = SplitMix64(seed: seed ^ (t &* 0x9E37_79B9_7F4A_7C15))
+      base = mix.next()
+    }
+    // Each node of a distributed run draws streams of its own (rank 0 keeps
+    // the seed's, so one node trains as a run without --distributed does).
+    guard let node = distributed?.node, node > 0 else { return base }
+    var mix = SplitMix64(seed: base ^ (UInt64(node) &* 0xD1B5_4A32_D192_ED03))
     return mix.next()
   }
 }

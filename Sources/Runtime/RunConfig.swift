@@ -77,6 +77,8 @@ public struct RunConfig: Sendable {
   /// Where the settings came from, for the run's first line (tuned for the
   /// environment, a --config file, the defaults); not a setting itself.
   public var settingsNote: String?
+  /// `--distributed`: this process is one node of an MPI job (nil: a run on one machine).
+  public var distributed: DistributedSettings?
 
   public init() {}
 
@@ -166,6 +168,6 @@ public struct RunConfig: Sendable {
       ("tensorboard", .bool(tensorboard)),
       ("eval_every", .uint(evalEvery)),
       ("eval_episodes", .int(Int64(evalEpisodes))),
-    ] + atariJSON + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []))
+    ] + atariJSON + (resume.map { [("resumed_at_step", JSON.uint($0.checkpoint.globalSteps))] } ?? []) + distributedJSON)
   }
 }

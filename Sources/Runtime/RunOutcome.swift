@@ -59,6 +59,8 @@ public struct RunSummary: Sendable {
   public var lostEpisodeRecords: UInt64
   /// What `--audit` found (nil without it).
   public var audit: AuditSummary?
+  /// A distributed run's job, syncs and two levels of staleness (nil without --distributed).
+  public var distributed: DistributedSummary? = nil
   public var exitReason: ExitReason
   public var segmentName: String
   public var outputDirectory: String
@@ -93,6 +95,7 @@ public struct RunSummary: Sendable {
     ]
     if let audit { fields.append(("audit", audit.json)) }
     if let evaluation { fields.append(("eval", evaluation)) }
+    if let distributed { fields.append(("distributed", distributed.json)) }
     fields += [
       ("exit_reason", .string(exitReason.name)),
     ]

@@ -58,7 +58,9 @@ extension Supervisor {
   /// yet published) segment; the windows, episode counts and "solved" into
   /// the supervisor.
   func restoreFromCheckpoint(_ segment: SharedSegment) {
-    guard let c = config.resume?.checkpoint else { return }
+    // A distributed run's ranks above 0 get θ, g, T and U from rank 0's
+    // broadcast; the checkpoint's ranks and windows are rank 0's.
+    guard let c = config.resume?.checkpoint, config.writesOutputs else { return }
     let h = segment.header
     segment.parameters.write(c.parameters)
     if segment.optimizerStatistics.count == c.optimizerStatistics.count {

@@ -93,6 +93,14 @@ public final class Supervisor {
   /// summary of a run whose segment went bad).
   var totals = RunTotals()
 
+  // A distributed run (Supervisor+Distributed.swift).
+  /// This node's communicator (nil without --distributed).
+  var communicator: Communicator?
+  /// The next ticket of rank 0's inbox of other nodes' episodes.
+  var inboxTicket: UInt64 = 0
+  /// Each other node's last train.csv reading and its steps then.
+  var nodeReadings: [Int: (reading: TrainingReading, steps: UInt64)] = [:]
+
   /// Trains until T_max, the target return, a signal or a failure, then
   /// writes every output and cleans up. Throws only if the run could not
   /// start; once workers exist, problems end the run with a reason instead.
@@ -113,13 +121,17 @@ public final class Supervisor {
         optimizerCount: config.hyperparameters.optimizer.usesSharedStatistics ? algorithm.parameterCount : 0,
         targetCount: algorithm.targetParameterCount,
         workerCount: config.procs, exchange: algorithm.usesGradientExchange,
-        audit: config.audit, staleUpdates: config.staleUpdates)
+        audit: config.audit, staleUpdates: config.staleUpdates,
+        distributedNodes: config.distributed?.nodes ?? 0)
     } catch { throw .usage(error.description) }
     let segment = try createSegment(layout)
     let segmentName = segment.name
     let outDir = config.outputDirectory ?? config.defaultOutputDirectory(unixTime: WallClock.unixSeconds)
+    // A distributed run's ranks above 0 write nothing: rank 0 writes for all.
+    let writes = config.writesOutputs
+    func output(_ file: String) -> String { writes ? outDir + "/" + file : "/dev/null" }
     do {
-      try OutputFiles.makeDirectory(outDir)
+      if writes { try OutputFiles.makeDirectory(outDir) }
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .usage("--out: \(error)")
@@ -138,11 +150,14 @@ public final class Supervisor {
     let metrics: MetricsWriter
     let trainingLog: TrainingLogWriter
     do {
-      metrics = try MetricsWriter(path: outDir + "/metrics.csv", append: config.resume != nil)
-      trainingLog = try TrainingLogWriter(path: outDir + "/train.csv", append: config.resume != nil)
-      try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
-      if config.tensorboard { tensorBoard = try openTensorBoard(outDir) }
-      evaluation = try startEvaluations(steps: config.resume?.checkpoint.globalSteps ?? 0, outDir: outDir)
+      let nodeColumn = config.distributed != nil
+      metrics = try MetricsWriter(path: output("metrics.csv"), append: config.resume != nil, nodeColumn: nodeColumn)
+      trainingLog = try TrainingLogWriter(path: output("train.csv"), append: config.resume != nil, nodeColumn: nodeColumn)
+      if writes {
+        try OutputFiles.writeAtomically(outDir + "/config.json", text: config.json.serialized(indent: true) + "\n")
+        if config.tensorboard { tensorBoard = try openTensorBoard(outDir) }
+        evaluation = try startEvaluations(steps: config.resume?.checkpoint.globalSteps ?? 0, outDir: outDir)
+      }
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .runtime(error.description)
@@ -150,6 +165,7 @@ public final class Supervisor {
 
     // 2. Fill and publish the segment, then fork.
     fill(segment)
+    prepareDistributed(segment)
     restoreFromCheckpoint(segment)
     // θ⁻ starts as a copy of θ (also after a resume: checkpoints carry no θ⁻).
     if segment.targetParameters.count > 0 { segment.targetParameters.copy(from: segment.parameters) }
@@ -174,6 +190,13 @@ public final class Supervisor {
         + (spec.protocolLine.map { "; protocol: " + $0 } ?? ""))
     }
 
+    // --distributed: rank 0's θ, g, T and U before any worker reads them.
+    do { try startCommunicator(segment) } catch {
+      StopSignals.reset()
+      try? SharedSegment.unlink(name: segmentName)
+      throw error
+    }
+
     startNanoseconds = MonotonicClock.now
     startNanoseconds -= resumedWallNanoseconds(before: startNanoseconds)
     tensorBoard?.runStartUnix = Double(WallClock.now) / 1e9 - Double(MonotonicClock.now &- startNanoseconds) / 1e9
@@ -194,16 +217,18 @@ public final class Supervisor {
     totals = RunTotals(segment: segment, procs: config.procs)
     func logTraining(at now: UInt64) {
       let reading = TrainingReading(segment: segment, nanoseconds: now)
-      let row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
+      var row = TrainingRow(from: lastReading, to: reading, start: startNanoseconds)
+      row.node = config.distributed?.node
       trainingLog.append(row)
       if let tensorBoard {
         // The overall audit figure only (summary.json's per-layer ones are not plotted).
         let theta = segment.parameters
         let lost = segment.audit?.figures(theta: theta, offset: 0, count: theta.count).lostFraction
-        tensorBoard.row(row, nanoseconds: now, lostFraction: lost)
-        tensorBoard.flush()
+        tensorBoard.row(row, nanoseconds: now, lostFraction: lost, tagPrefix: config.distributed.map { "node\($0.node)/" } ?? "")
       }
       lastReading = reading
+      if writes { logOtherNodes(segment, at: now, into: trainingLog) }
+      tensorBoard?.flush()
     }
     while reason == nil {
       MonotonicClock.sleep(nanoseconds: Self.pollNanoseconds)
@@ -212,6 +237,7 @@ public final class Supervisor {
       checkSignal()
       reap(segment, blocking: false)
       watchHeartbeats(segment)
+      watchCommunicator()
       if reason == nil, children.allSatisfy({ !$0.running }) {
         if header.globalSteps.load() >= config.tMax {
           reason = .tMax
@@ -243,12 +269,15 @@ public final class Supervisor {
         {
           logTraining(at: now)
         }
-        maybeCheckpoint(segment, outDir: outDir)
-        evaluationTick(segment, outDir: outDir)
+        if writes {
+          maybeCheckpoint(segment, outDir: outDir)
+          evaluationTick(segment, outDir: outDir)
+        }
       }
     }
 
     // 4. Shut down.
+    requestDistributedStop(segment)
     header.state = .stopping
     let deadline = MonotonicClock.now + (segmentDamage == nil ? Self.shutdownGraceNanoseconds : 0)
     while children.contains(where: \.running), MonotonicClock.now < deadline {
@@ -266,7 +295,10 @@ public final class Supervisor {
     _ = checkSegment(segment)
     let intact = segmentDamage == nil
     if intact {
+      // --distributed: the last sync brings every node's final updates and episodes.
+      finishCommunicator(segment, metrics: metrics)
       drain(segment, into: metrics, final: true)
+      releaseSegmentName(segmentName)
       logTraining(at: MonotonicClock.now)
       totals = RunTotals(segment: segment, procs: config.procs)
       report(&progress, segment, now: MonotonicClock.now)
@@ -279,21 +311,26 @@ public final class Supervisor {
     StopSignals.reset()
 
     if intact { checkParametersFinite(segment) }
-    let summary = summarize(segment, outDir: outDir)
+    var summary = summarize(segment, outDir: outDir)
+    if intact { addDistributedSummary(&summary, segment) }
     // Every output is tried, and every one that could not be written is named.
     var failed: [OutputError] = [metrics.failure, trainingLog.failure, tensorBoard?.writer.failure].compactMap { $0 }
     // A non-finite θ is never checkpointed, nor a θ lost with its segment:
     // the last good checkpoint stays.
-    if intact, nonFiniteLayer(segment) == nil {
+    // A distributed run's ranks above 0 write nothing: rank 0 writes for all.
+    if writes, intact, nonFiniteLayer(segment) == nil {
       do { try OutputFiles.writeAtomically(outDir + "/checkpoint.bin", bytes: makeCheckpoint(segment).encoded()) } catch {
         failed.append(error)
       }
     }
-    do { try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n") } catch {
-      failed.append(error)
+    if writes {
+      do { try OutputFiles.writeAtomically(outDir + "/summary.json", text: summary.json.serialized(indent: true) + "\n") } catch {
+        failed.append(error)
+      }
     }
     header.state = .done
     if !config.keepSegment || !intact { try? SharedSegment.unlink(name: segmentName) }
+    endCommunicator()
     withExtendedLifetime(directoryLock) {}
     if !failed.isEmpty {
       let what = "could not write " + failed.map { "\($0.path) (\($0.errno))" }.joined(separator: ", ")
@@ -310,7 +347,7 @@ public final class Supervisor {
   /// without --segment the name is ours to choose.
   func createSegment(_ layout: SegmentLayout) throws(RunError) -> SharedSegment {
     let base = "/hogwild-rl.\(CurrentProcess.id)"
-    let candidates = config.segmentName.map { [$0] } ?? [base] + (1...64).map { "\(base).\($0)" }
+    let candidates = config.segmentName.map { [config.segmentName(forRequested: $0)] } ?? [base] + (1...64).map { "\(base).\($0)" }
     for name in candidates {
       let normalized: String
       do { normalized = try SharedSegment.normalizedName(name) } catch { throw .usage("--segment: \(error)") }
@@ -408,6 +445,10 @@ public final class Supervisor {
 
   /// Moves finished episodes from the ring to metrics.csv, in ticket order.
   func drain(_ segment: SharedSegment, into metrics: MetricsWriter, final: Bool = false) {
+    // A distributed run's ranks above 0 neither write nor score episodes:
+    // their communicator forwards them to rank 0, which drains its inbox.
+    guard config.writesOutputs else { return }
+    drainInbox(segment, into: metrics, final: final)
     let ring = segment.episodeRing
     while nextTicket < ring.published {
       switch ring.read(ticket: nextTicket) {
@@ -515,6 +556,10 @@ public final class Supervisor {
   /// marked exited): any other end, status 0 included (an environment that
   /// calls exit), is a failure.
   func reap(_ segment: SharedSegment, blocking: Bool) {
+    // A stop signal sent to the whole process group (mpirun's SIGTERM to a
+    // rank) reaches the workers too: note it first, so their deaths by it
+    // read as the stop they are, not as failures to restart.
+    checkSignal()
     for i in children.indices where children[i].running {
       let status: ExitStatus
       do {
@@ -532,6 +577,8 @@ public final class Supervisor {
       guard !c.killedBySupervisor, segmentDamage == nil else { continue }
       let slot = segment.slot(c.rank)
       if status.isSuccess, slot.status == .exited { continue }
+      // Killed by the stop signal itself (sent to the whole process group): a stop, not a failure.
+      if case .signal(let s)? = reason, status == .signaled(s) { continue }
       slot.status = .failed
       let what: String
       switch status {

@@ -41,6 +41,7 @@ public final class TensorBoardLog {
   var lastTestEpisodeStep: Int64 = -1
   var lastRowStep: Int64 = -1
   var lastEvaluationStep: Int64 = -1
+  var lastPrefixedRowStep: [String: Int64] = [:]
 
   /// - Parameters:
   ///   - realtimeNanoseconds, monotonicNanoseconds: the two clocks read at one moment.
@@ -76,12 +77,21 @@ public final class TensorBoardLog {
   /// loss is losses/td_error); losses/grad_norm and clipped_fraction with
   /// gradients, for every algorithm; charts/epsilon only for the Q family;
   /// lost_fraction only with --audit.
-  public func row(_ row: TrainingRow, nanoseconds: UInt64, lostFraction: Double?) {
+  /// `tagPrefix` (a distributed run's `node<r>/`) goes before every tag;
+  /// each prefix keeps its own increasing steps.
+  public func row(_ row: TrainingRow, nanoseconds: UInt64, lostFraction: Double?, tagPrefix: String = "") {
     let wall = wallTime(nanoseconds)
-    let step = Self.step(row.globalSteps, after: &lastRowStep)
+    let step: Int64
+    if tagPrefix.isEmpty {
+      step = Self.step(row.globalSteps, after: &lastRowStep)
+    } else {
+      var last = lastPrefixedRowStep[tagPrefix] ?? -1
+      step = Self.step(row.globalSteps, after: &last)
+      lastPrefixedRowStep[tagPrefix] = last
+    }
     func point(_ tag: String, _ value: Double?) {
       guard let value, value.isFinite else { return }
-      writer.add(.scalar(wallTime: wall, step: step, tag: tag, value: Float(value)))
+      writer.add(.scalar(wallTime: wall, step: step, tag: tagPrefix + tag, value: Float(value)))
     }
     point(Tag.stepsPerSecond, row.stepsPerSecond)
     let actorCritic = !row.epsilon.isFinite

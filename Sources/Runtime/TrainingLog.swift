@@ -59,6 +59,9 @@ public struct TrainingRow: Sendable {
   public var learningRate: Double
   public var epsilon: Double
   public var staleness: StalenessSummary
+  /// The node (rank) the row is about, in a distributed run's train.csv
+  /// (its last column); nil otherwise.
+  public var node: Int?
 
   /// The row for the interval from `a` to `b`; `start` is the run's start.
   public init(from a: TrainingReading, to b: TrainingReading, start: UInt64) {
@@ -93,6 +96,7 @@ public struct TrainingRow: Sendable {
     cells.append(m.map { number($0.tdError) } ?? "")
     cells.append(number(staleness.mean))
     cells.append(number(staleness.p99))
+    if let node { cells.append("\(node)") }
     return cells.joined(separator: ",") + "\n"
   }
 }
@@ -102,10 +106,11 @@ public final class TrainingLogWriter {
   public let path: String
   private let file: BufferedFile
 
-  public init(path: String, append: Bool = false) throws(OutputError) {
+  /// - Parameter nodeColumn: a distributed run's file, whose rows end with the node.
+  public init(path: String, append: Bool = false, nodeColumn: Bool = false) throws(OutputError) {
     self.path = path
     file = try BufferedFile(path: path, mode: append ? .append : .truncate)
-    if file.position == 0 { file.write(TrainingRow.header) }
+    if file.position == 0 { file.write(nodeColumn ? TrainingRow.header.dropLast() + ",node\n" : TrainingRow.header) }
   }
 
   public func append(_ row: TrainingRow) {

@@ -47,9 +47,9 @@ final class CLIProcess {
   ///   reproduce a launcher that passes a blocked mask on).
   /// - Parameter environment: variables to set (or replace) in the child's
   ///   environment, e.g. PYTHONPATH for a fixture module.
-  /// - Parameter executable: what to run (default: the built hogwild-rl).
+  /// - Parameter executable: what to start instead of `hogwild-rl` (mpirun).
   init(_ args: [String], scratch: URL, blocking: [Int32] = [], environment: [String: String] = [:],
-       executable: String = Harness.binary) throws {
+       executable: String? = nil) throws {
     let tag = UUID().uuidString
     outPath = scratch.appendingPathComponent("stdout-\(tag).txt").path
     errPath = scratch.appendingPathComponent("stderr-\(tag).txt").path
@@ -75,7 +75,7 @@ final class CLIProcess {
     posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
 
-    let binary = executable
+    let binary = executable ?? Harness.binary
     let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + args).map { strdup($0) } + [nil]
     defer { for a in argv { free(a) } }
     var child: pid_t = 0

@@ -34,6 +34,11 @@ int hw_fork(pid_t *out_pid);
  * Returns ESRCH if the parent is gone. */
 int hw_child_setup(pid_t supervisor);
 
+/* Asks for `sig` when the parent dies (PR_SET_PDEATHSIG), then checks the
+ * parent is still `parent` (ESRCH if it died before the prctl). Signal
+ * dispositions are left alone. */
+int hw_parent_death_signal(int sig, pid_t parent);
+
 /* How a child ended. */
 enum { HW_CHILD_RUNNING = 0, HW_CHILD_EXITED = 1, HW_CHILD_SIGNALED = 2 };
 
@@ -61,11 +66,12 @@ void hw_exit_now(int code) __attribute__((noreturn));
 /* ---- signals ---------------------------------------------------------- */
 
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that only record the
- * signal (no SA_RESTART, so sleeps return early). */
+ * signal (no SA_RESTART, so sleeps return early), and ignores SIGPIPE (a
+ * write to a closed pipe fails with EPIPE instead). */
 int hw_install_stop_handlers(void);
 /* The first stop signal received since installation, or 0. */
 int hw_stop_signal(void);
-/* Restores default dispositions for the stop signals. */
+/* Restores default dispositions for the stop signals and SIGPIPE. */
 void hw_reset_stop_handlers(void);
 /* Blocks (1) or unblocks (0) SIGINT, SIGTERM and SIGHUP: a run blocks them
  * while it creates its segment and files, so a signal then waits for the
