@@ -27,13 +27,15 @@ public enum SegmentValidator {
     var copy = base.loadUnaligned(as: hw_header.self)
     guard copy.magic == HW_MAGIC else { throw .badMagic(name: name, found: copy.magic) }
     try withUnsafeMutablePointer(to: &copy) { (h) throws(SegmentError) in
-      try check(h, mapped: bytes.count, name: name)
+      try check(h, image: base, mapped: bytes.count, name: name)
     }
     return copy
   }
 
-  /// Steps 3 to 7 on a header (a copy) for an object of `mapped` bytes.
-  static func check(_ h: UnsafeMutablePointer<hw_header>, mapped: Int, name: String) throws(SegmentError) {
+  /// Steps 3 to 7 on a header (a copy) for an object of `mapped` bytes at
+  /// `image` (read only for the distributed state, once it is known in bounds).
+  static func check(_ h: UnsafeMutablePointer<hw_header>, image base: UnsafeRawPointer, mapped: Int,
+                    name: String) throws(SegmentError) {
     let hsize = SegmentLayout.headerSize
     // 3. It is our layout.
     let version = h.pointee.layout_version
