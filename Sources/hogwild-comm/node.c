@@ -49,7 +49,10 @@ int hwc_node_attach(hwc_node *n, const char *name, char *why, size_t why_len) {
   n->name = name;
   void *base = NULL;
   size_t size = 0;
-  int rc = hw_shm_attach(name, 1, &base, &size);
+  hw_shm_facts facts;
+  /* Opened as every reader opens a segment: a regular file of ours, not a
+   * FIFO or a symlink, fully allocated (hw_shm_attach checks). */
+  int rc = hw_shm_attach(name, 1, &base, &size, &facts);
   if (rc != 0) {
     snprintf(why, why_len, "cannot attach segment %s: %s", name, strerror(rc));
     return rc;
