@@ -330,7 +330,8 @@ void hw_reset_stop_handlers(void) {
   signal(SIGINT, SIG_DFL);
   signal(SIGTERM, SIG_DFL);
   signal(SIGHUP, SIG_DFL);
-  signal(SIGPIPE, SIG_DFL);
+  /* SIGPIPE stays ignored (hw_ignore_output_signals): the summary printed
+   * after the handlers are gone may meet a closed pipe too. */
 }
 
 uint64_t hw_monotonic_ns(void) {

@@ -305,7 +305,8 @@ extension RunCommand {
   /// `--env`'s value, checked for its form only.
   static func parseEnvSource(_ v: String) throws(UsageError) -> EnvSource {
     do throws(EnvSourceError) { return try EnvSource(parsing: v) } catch {
-      let prefixed = ["plugin:", "gym:", "py:"].contains { v.hasPrefix($0) }
+      // An ALE/ id of the wrong form gets the ALE form in the reply.
+      let prefixed = ["plugin:", "gym:", "py:", "ALE/"].contains { v.hasPrefix($0) }
       if !prefixed, !v.isEmpty, !v.contains(where: \.isWhitespace) { throw unknownEnvironment(v) }
       throw UsageError("--env \(v): \(error.message)")
     }

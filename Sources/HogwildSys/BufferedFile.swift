@@ -34,8 +34,17 @@ public final class BufferedFile {
   /// Records dropped because failed flushes had retained too much.
   public private(set) var droppedRecords = 0
 
+  /// The sink a distributed run's ranks above 0 write their rows to (rank 0
+  /// writes every node's): accepted, never opened, everything dropped.
+  public static let discardPath = "/dev/null"
+
   public init(path: String, mode: Mode) throws(OutputError) {
     self.path = path
+    if path == Self.discardPath {
+      fd = -1
+      committed = 0
+      return
+    }
     var flags = O_CLOEXEC | O_CREAT
     switch mode {
     case .truncate: flags |= O_WRONLY | O_TRUNC
@@ -55,7 +64,7 @@ public final class BufferedFile {
 
   deinit {
     flush()
-    close(fd)
+    if fd >= 0 { close(fd) }
   }
 
   /// The file's size including records not yet flushed.
@@ -79,6 +88,10 @@ public final class BufferedFile {
   /// write the file is truncated back and the records kept for next time.
   public func flush() {
     guard !pending.isEmpty else { return }
+    guard fd >= 0 else {
+      pending.removeAll(keepingCapacity: true)
+      return
+    }
     do {
       try writeAll(fd, pending)
       committed += pending.count
@@ -92,6 +105,7 @@ public final class BufferedFile {
 
   /// The first line (without its newline, at most `limit` bytes).
   public func firstLine(limit: Int = 4096) -> String {
+    guard fd >= 0 else { return "" }
     var line = [UInt8](repeating: 0, count: limit)
     let n = line.withUnsafeMutableBytes { pread(fd, $0.baseAddress, limit, 0) }
     guard n > 0 else { return "" }

@@ -129,16 +129,17 @@ public final class Supervisor {
     let outDir = config.outputDirectory ?? config.defaultOutputDirectory(unixTime: WallClock.unixSeconds)
     // A distributed run's ranks above 0 write nothing: rank 0 writes for all.
     let writes = config.writesOutputs
-    func output(_ file: String) -> String { writes ? outDir + "/" + file : "/dev/null" }
+    func output(_ file: String) -> String { writes ? outDir + "/" + file : BufferedFile.discardPath }
     do {
       if writes { try OutputFiles.makeDirectory(outDir) }
     } catch {
       try? SharedSegment.unlink(name: segmentName)
       throw .usage("--out: \(error)")
     }
-    // One run per directory (taken before any file in it is touched).
-    let directoryLock: DirectoryLock
-    do { directoryLock = try DirectoryLock(directory: outDir) } catch {
+    // One run per directory (taken before any file in it is touched); a
+    // distributed run's ranks above 0 touch none (rank 0 holds it for all).
+    var directoryLock: DirectoryLock?
+    do { if writes { directoryLock = try DirectoryLock(directory: outDir) } } catch {
       try? SharedSegment.unlink(name: segmentName)
       switch error {
       case .held(let path):
@@ -261,7 +262,7 @@ public final class Supervisor {
         report(&progress, segment, now: now)
         // Orphans of killed reapers (a Python environment process) were
         // re-parented to us: end them.
-        ChildSubreaper.endAdopted(keeping: children.map(\.reaper.pid))
+        ChildSubreaper.endAdopted(keeping: ownChildren)
       }
       if segmentDamage == nil {
         if now - lastReading.nanoseconds >= config.logEveryNanoseconds
@@ -291,7 +292,7 @@ public final class Supervisor {
       killWorker(children[i], in: segment)
     }
     reap(segment, blocking: true)
-    ChildSubreaper.endAdopted()
+    ChildSubreaper.endAdopted(keeping: ownChildren)
     _ = checkSegment(segment)
     let intact = segmentDamage == nil
     if intact {
@@ -340,6 +341,13 @@ public final class Supervisor {
       return failedSummary
     }
     return summary
+  }
+
+  /// Every process this supervisor started itself: the workers' reapers, the
+  /// communicator, the evaluator. Any other child was adopted (an orphan of
+  /// an environment's process) and is ended by `ChildSubreaper.endAdopted`.
+  var ownChildren: [Int32] {
+    children.map(\.reaper.pid) + [communicator?.process.pid, evaluation?.running?.child.pid].compactMap { $0 }
   }
 
   /// Creates the segment: --segment's name (taken: a usage error), or

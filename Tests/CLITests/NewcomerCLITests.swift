@@ -153,8 +153,10 @@ extension CLITests {
 
   @Test func aShortRunStillHasAHundredRowsOfStatistics() throws {
     let s = try Scratch()
-    let r = try Harness.run(["run", "--procs", "2", "--t-max", "200k", "--target-return", "none", "--quiet",
-                             "--out", s.path("short")], in: s.url, timeout: 60)
+    // 2M steps: a few seconds, long enough for the supervisor's 5 ms polls to
+    // see every 1% of T_max (a 0.2 s run has only 40 polls).
+    let r = try Harness.run(["run", "--procs", "2", "--t-max", "2M", "--target-return", "none", "--quiet",
+                             "--out", s.path("short")], in: s.url, timeout: 120)
     #expect(r.exitCode == 0, "\(r)")
     let rows = try String(contentsOf: s.file("short/train.csv"), encoding: .utf8).split(separator: "\n").count - 1
     #expect(rows >= 90, "\(rows) rows in train.csv")

@@ -131,7 +131,9 @@ import Testing
     let s = try Scratch()
     let t = Tagged()
     let spec = try run(["envs", "--env", "py:hogwild_fixture_envs:duck_corridor", "--json"], t, in: s)
-    #expect(spec.exitCode == 0 && spec.stdout.contains("\"discrete\"") && spec.stdout.contains("[8]"), "\(spec)")
+    let listed = try JSONSerialization.jsonObject(with: Data(spec.stdout.utf8)) as? [[String: Any]]
+    let shape = (listed?.first?["observation_shape"] as? [Any])?.compactMap { ($0 as? NSNumber)?.intValue }
+    #expect(spec.exitCode == 0 && spec.stdout.contains("\"discrete\"") && shape == [8], "\(spec)")
     let r = try run(["run", "--env", "py:hogwild_fixture_envs:duck_corridor", "--procs", "2", "--t-max", "30000", "--seed", "5",
                      "--quiet", "--out", s.path("duck")], t, in: s)
     #expect(r.exitCode == 0, "\(r)")
