@@ -258,6 +258,7 @@ enum MPI {
     let r = job.wait(timeout: stopped.timeIntervalSince(job.start) + 20)
     #expect(!r.timedOut && r.exitCode != 0, "\(r)")
     try expectNothingLeft(s, segment: seg, pids: supervisors + communicators)
+    try #require(FileManager.default.fileExists(atPath: s.path("out/summary.json")), "no summary.json: \(r)")
     let summary = try Harness.json(at: s.file("out/summary.json"))
     #expect(summary["exit_reason"] as? String == "signal", "\(summary)")
   }
