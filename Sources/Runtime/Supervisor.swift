@@ -309,7 +309,6 @@ public final class Supervisor {
     // The run's wall time ends with training; a final evaluation is not in it.
     trainingEndNanoseconds = MonotonicClock.now
     finishEvaluations(segment, outDir: outDir)
-    StopSignals.reset()
 
     if intact { checkParametersFinite(segment) }
     var summary = summarize(segment, outDir: outDir)
@@ -333,6 +332,10 @@ public final class Supervisor {
     if !config.keepSegment || !intact { try? SharedSegment.unlink(name: segmentName) }
     endCommunicator()
     withExtendedLifetime(directoryLock) {}
+    // Only now: a signal while the outputs were written (a distributed
+    // rank's waiter dying under mpirun sends SIGTERM) must not end the
+    // process half-way through them.
+    StopSignals.reset()
     if !failed.isEmpty {
       let what = "could not write " + failed.map { "\($0.path) (\($0.errno))" }.joined(separator: ", ")
       log("error: \(what)")
