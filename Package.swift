@@ -46,28 +46,28 @@ let package = Package(
     // Dense networks with manual backprop, policy/value losses, optimizers.
     .target(name: "TinyNN", swiftSettings: hostCPU),
     // Gymnasium-compatible environments and the seeded RNG.
-    .target(name: "Envs", swiftSettings: hostCPU),
+    .target(name: "BuiltInEnvs", swiftSettings: hostCPU),
     // Where an environment comes from (`--env`): the built-in ids, C plugins
     // (include/hogwild_env.h) and Python environments over the bridge
     // (include/hogwild_bridge.h).
-    .target(name: "EnvSources", dependencies: ["Envs", "CEnvHost", "HogwildSys"], swiftSettings: hostCPU),
+    .target(name: "EnvSources", dependencies: ["BuiltInEnvs", "CEnvHost", "HogwildSys"], swiftSettings: hostCPU),
     // A worker's connection to the segment: θ reads and gradient pushes,
     // step counts, episodes, θ⁻, the delay, A2C's rounds, heartbeat.
-    .target(name: "HogwildLink", dependencies: ["Envs", "HogwildSegment", "HogwildSys"], swiftSettings: hostCPU),
+    .target(name: "HogwildLink", dependencies: ["BuiltInEnvs", "HogwildSegment", "HogwildSys"], swiftSettings: hostCPU),
     // One readable file per algorithm: its loop and its learner.
-    .target(name: "Algorithms", dependencies: ["TinyNN", "Envs", "HogwildSegment", "HogwildLink"], swiftSettings: hostCPU),
+    .target(name: "Algorithms", dependencies: ["TinyNN", "BuiltInEnvs", "HogwildSegment", "HogwildLink"], swiftSettings: hostCPU),
     // File formats, pure Swift and no dependencies: JSON, checkpoint.bin,
     // the policy export (safetensors, npz), TensorBoard events.
     .target(name: "Formats", swiftSettings: hostCPU),
     // Supervisor, worker processes, delay, metrics, checkpoints.
-    .target(name: "Runtime", dependencies: ["Algorithms", "HogwildLink", "Envs", "EnvSources", "TinyNN", "HogwildSegment", "HogwildSys", "Formats"],
+    .target(name: "Runtime", dependencies: ["Algorithms", "HogwildLink", "BuiltInEnvs", "EnvSources", "TinyNN", "HogwildSegment", "HogwildSys", "Formats"],
             swiftSettings: hostCPU),
     // Runs of runs: `sweep`'s grid, child runs, run directories read back,
     // results, report and figures, learning curves.
     .target(name: "Experiments", dependencies: ["Runtime", "Algorithms", "Formats", "HogwildSys", "Plot"], swiftSettings: hostCPU),
     // Command-line parsing and subcommands (a library so tests can drive it).
     .target(name: "HogwildCLI",
-            dependencies: ["Runtime", "Experiments", "Algorithms", "HogwildLink", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot", "CTunedSettings"],
+            dependencies: ["Runtime", "Experiments", "Algorithms", "HogwildLink", "BuiltInEnvs", "EnvSources", "HogwildSegment", "HogwildSys", "Formats", "Plot", "CTunedSettings"],
             swiftSettings: hostCPU),
     // A small SVG writer for `plot` and `sweep`'s figures: axes, ticks,
     // line plots with bands, grouped bars. No dependencies.
@@ -77,7 +77,7 @@ let package = Package(
     // subprocess for the end-to-end figures).
     .executableTarget(
       name: "hogwild-bench",
-      dependencies: ["Algorithms", "HogwildLink", "TinyNN", "Envs", "EnvSources", "HogwildSegment", "HogwildSys", "CMallocCounter"],
+      dependencies: ["Algorithms", "HogwildLink", "TinyNN", "BuiltInEnvs", "EnvSources", "HogwildSegment", "HogwildSys", "CMallocCounter"],
       swiftSettings: hostCPU),
     // Counts malloc/calloc/realloc/memalign calls; linked only into
     // hogwild-bench, whose definitions interpose glibc's for the process.
@@ -85,12 +85,12 @@ let package = Package(
 
     .testTarget(name: "HogwildSegmentTests", dependencies: ["HogwildSegment", "CHogwild"]),
     .testTarget(name: "TinyNNTests", dependencies: ["TinyNN"]),
-    .testTarget(name: "EnvsTests", dependencies: ["Envs"], exclude: ["Fixtures"]),
-    .testTarget(name: "HogwildLinkTests", dependencies: ["HogwildLink", "HogwildSegment", "Envs"]),
-    .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "HogwildLink", "TinyNN", "Envs"]),
-    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Formats", "Algorithms", "HogwildSegment", "Envs"], exclude: ["Fixtures"]),
+    .testTarget(name: "BuiltInEnvsTests", dependencies: ["BuiltInEnvs"], exclude: ["Fixtures"]),
+    .testTarget(name: "HogwildLinkTests", dependencies: ["HogwildLink", "HogwildSegment", "BuiltInEnvs"]),
+    .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms", "HogwildLink", "TinyNN", "BuiltInEnvs"]),
+    .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Formats", "Algorithms", "HogwildSegment", "BuiltInEnvs"], exclude: ["Fixtures"]),
     .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Formats", "Algorithms", "Envs", "EnvSources", "TinyNN", "HogwildSegment"], exclude: ["Fixtures"]),
+    .testTarget(name: "CLITests", dependencies: ["HogwildCLI", "Runtime", "Formats", "Algorithms", "BuiltInEnvs", "EnvSources", "TinyNN", "HogwildSegment"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

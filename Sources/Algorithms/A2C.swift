@@ -16,7 +16,7 @@
 // The learner is A3C's (ActorCriticLearner, A3C.swift), feed-forward or
 // recurrent; this loop makes every shared-memory call.
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import HogwildSegment
 

@@ -19,7 +19,7 @@
 // K-row forward pass per step, and one gradient over the K·n rows
 // (RolloutBuffer.swift says how episodes that end inside a rollout are cut).
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import TinyNN
 

@@ -4,7 +4,7 @@
 // (PolicyHead.swift). θ's shape comes from the network; a worker builds its
 // learner (ActorCriticLearner, A3C.swift) and runs the loop.
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import HogwildSegment
 

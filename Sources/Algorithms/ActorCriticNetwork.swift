@@ -11,7 +11,7 @@
 //   (`--net lstm`); its rows are one sequence, step after step.
 // What the policy's outputs mean is the `PolicyHead`'s business.
 
-import Envs
+import BuiltInEnvs
 import HogwildSegment
 import TinyNN
 

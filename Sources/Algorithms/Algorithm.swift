@@ -1,7 +1,7 @@
 // Algorithm.swift — what the runtime needs from a learning algorithm: the
 // shape of θ, its initial values, and a worker loop.
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import TinyNN
 import HogwildSegment

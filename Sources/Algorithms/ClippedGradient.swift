@@ -5,7 +5,7 @@
 // finite, wait the worker's --delay, apply lock-free, record the statistics.
 // A2C clips the same way and then meets the others at its barrier instead.
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import HogwildSegment
 import TinyNN

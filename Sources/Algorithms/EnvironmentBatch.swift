@@ -2,7 +2,7 @@
 // (`--envs-per-worker K`), with their observations side by side so that one
 // K-row forward pass serves the whole step.
 
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// K environments, their observations as K consecutive rows of one array

@@ -2,7 +2,7 @@
 // without learning: `eval`'s episodes and the value-based methods' greedy
 // test episodes share this loop.
 
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// Plays episodes of one network. Owns its buffers, so playing allocates

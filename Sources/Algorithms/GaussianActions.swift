@@ -7,7 +7,7 @@
 // learn through this one type: the same draws in the same order, the same
 // clipping to the bounds, the same loss.
 
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// D action dimensions with their bounds; outputs 0..<D of a row are μ,

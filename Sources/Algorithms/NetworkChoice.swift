@@ -1,7 +1,7 @@
 // NetworkChoice.swift — which network an algorithm trains (`--net`), and
 // building it for an environment.
 
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// The network family of a run.

@@ -1,7 +1,7 @@
 // NetworkSetup.swift — what every algorithm does the same way with its
 // network: describe θ for the segment's layer table, draw θ's initial values.
 
-import Envs
+import BuiltInEnvs
 import HogwildSegment
 import TinyNN
 

@@ -24,7 +24,7 @@
 // action one step ahead (a′ on s′), so an episode's first action is chosen
 // before the episode's first step, on θ′ as the last update left it.
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import TinyNN
 

@@ -2,7 +2,7 @@
 // (`hogwild-rl eval`): the algorithm's network is rebuilt from the run's
 // settings and driven by a local θ; no segment, no gradients.
 
-import Envs
+import BuiltInEnvs
 import HogwildSegment
 import TinyNN
 

@@ -4,7 +4,7 @@
 // GaussianActions.swift). The head keeps what it needs of each rollout row
 // (the action index, or the unclipped sample) for the loss.
 
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// π over one row of network outputs. Allocates nothing after `prepare`.

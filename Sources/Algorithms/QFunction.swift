@@ -4,7 +4,7 @@
 // ends with: the TD loss on the action taken in each row, one gradient
 // over the rows. Local computation only; the loops make the shared calls.
 
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// One worker's Q-network state: θ′, its copy of θ⁻, dθ, the workspaces,

@@ -6,7 +6,7 @@
 /// ε for one worker: annealed linearly from 1 to a final ε over the first
 /// `annealSteps` global steps, then constant. Each worker draws its final ε
 /// from {0.1, 0.01, 0.5} with probabilities {0.4, 0.3, 0.3} (the paper).
-import Envs
+import BuiltInEnvs
 
 public struct EpsilonSchedule: Equatable, Sendable {
   public var final: Float

@@ -18,7 +18,7 @@
 // ε-greedy draw (the worker's one ε), one gradient over the K·n rows
 // (RolloutBuffer.swift says how episodes that end inside a rollout are cut).
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import TinyNN
 

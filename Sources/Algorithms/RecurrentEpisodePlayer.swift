@@ -2,7 +2,7 @@
 // a fixed θ (`eval`): the LSTM state starts at zero with the episode and is
 // carried from each step to the next, as in training.
 
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// Plays episodes of one recurrent actor-critic network. Owns its buffers,

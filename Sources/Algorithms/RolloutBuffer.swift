@@ -11,7 +11,7 @@
 // environment's episode — the whole game, in game score — goes on to its
 // end, and only that end resets the environment and is reported.
 
-import Envs
+import BuiltInEnvs
 
 /// How a step left an environment's episode.
 enum EpisodeEnd: Equatable {

@@ -9,7 +9,7 @@
 // snapshot of θ: no gradient, no update, its steps counted apart from t and T,
 // published through the episode ring with kind `test`.
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import TinyNN
 

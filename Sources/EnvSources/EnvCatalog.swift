@@ -1,7 +1,7 @@
 // EnvCatalog.swift — from an `--env` source to a spec (probing plugins and
 // Python environments once per process) and to environments to step.
 
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 /// An environment source whose spec is known: what a run, `eval`, `envs` or

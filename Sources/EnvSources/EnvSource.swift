@@ -2,7 +2,7 @@
 // Gymnasium id or a Python factory. Parsing checks the form only; probing
 // (EnvCatalog) learns the spec.
 
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 /// Where an environment comes from.

@@ -3,7 +3,7 @@
 // function pointers. The runtime, not the plugin, applies the time limit.
 
 import CEnvHost
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 /// One environment made by a plugin. Copies share the plugin's environment

@@ -3,7 +3,7 @@
 // forked child; this file checks what came back and turns it into an EnvSpec.
 
 import CEnvHost
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 enum PluginProbe {

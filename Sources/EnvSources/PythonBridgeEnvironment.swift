@@ -3,7 +3,7 @@
 // of include/hogwild_bridge.h: one fixed-size request and answer per step.
 
 import CEnvHost
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 /// A Python environment behind the bridge. Copies share the one Python

@@ -3,7 +3,7 @@
 // mode makes the environment, prints a few `key value` lines and exits.
 
 import CEnvHost
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 enum PythonProbe {

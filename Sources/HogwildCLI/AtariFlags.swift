@@ -3,7 +3,7 @@
 // how they become the ALE plugin's settings.
 
 import EnvSources
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 /// `--sticky-actions`, `--full-action-space`, `--no-life-loss-terminal`,

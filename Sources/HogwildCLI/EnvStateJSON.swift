@@ -4,7 +4,7 @@
 // values (which JSON cannot hold) become the strings "NaN", "Infinity" and
 // "-Infinity".
 
-import Envs
+import BuiltInEnvs
 import Formats
 import Runtime
 

@@ -2,7 +2,7 @@
 // its spaces, time limit and solved threshold.
 
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Formats
 import Runtime
 

@@ -1,7 +1,7 @@
 // ReplayActions.swift — `replay --actions`: a comma-separated list read
 // against the environment's action space.
 
-import Envs
+import BuiltInEnvs
 import Formats
 import Runtime
 

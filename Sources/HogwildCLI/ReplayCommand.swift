@@ -4,7 +4,7 @@
 // implementation or debug one.
 
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Formats
 import HogwildSys
 import Runtime

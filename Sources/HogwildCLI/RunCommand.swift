@@ -3,7 +3,7 @@
 
 import Algorithms
 import EnvSources
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import HogwildSegment
 import HogwildSys

@@ -2,7 +2,7 @@
 // with only run-length and logging flags allowed to differ.
 
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Runtime
 
 extension RunCommand {

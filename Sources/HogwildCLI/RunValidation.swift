@@ -7,7 +7,7 @@
 
 import Algorithms
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Runtime
 
 extension RunCommand {

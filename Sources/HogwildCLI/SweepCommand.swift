@@ -3,7 +3,7 @@
 // writes results.csv, report.md and SVG figures from the finished runs.
 // Finished runs are skipped, so an interrupted sweep continues where it stopped.
 
-import Envs
+import BuiltInEnvs
 import Experiments
 import Formats
 import HogwildSegment

@@ -5,7 +5,7 @@
 // leaves them out.
 
 import CTunedSettings
-import Envs
+import BuiltInEnvs
 import EnvSources
 import Formats
 

@@ -1,7 +1,7 @@
 // Delay.swift — the wall-clock delay a worker waits between reading θ and
 // writing its gradient (`--delay`), to make stragglers and stale gradients.
 
-import Envs
+import BuiltInEnvs
 import Glibc
 
 /// A distribution of delays, in nanoseconds.

@@ -1,7 +1,7 @@
 // DelayWait.swift — a worker's `--delay`: the wall-clock wait between
 // reading θ and writing its gradient, drawn from its own random stream.
 
-import Envs
+import BuiltInEnvs
 import HogwildSegment
 import HogwildSys
 

@@ -3,7 +3,7 @@
 // checkpoint left in its slot; saved back after every rollout so the next
 // checkpoint carries it.
 
-import Envs
+import BuiltInEnvs
 import HogwildSegment
 
 /// One worker's training random numbers across restarts and resumes.

@@ -14,7 +14,7 @@
 //   TrainingRandomState the training RNG across restarts and resumes
 //   Heartbeat           the slot's sign of life (MonotonicClock)
 
-import Envs
+import BuiltInEnvs
 import HogwildSegment
 
 /// One worker's connection to the shared segment.

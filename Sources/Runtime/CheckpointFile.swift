@@ -3,7 +3,7 @@
 // `run --resume` and `eval`.
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Formats
 import HogwildSegment
 import HogwildSys

@@ -3,7 +3,7 @@
 // environment's spaces are known to `eval` and `--resume` without a probe,
 // and a changed environment can be refused.
 
-import Envs
+import BuiltInEnvs
 import Formats
 
 extension EnvSpec {

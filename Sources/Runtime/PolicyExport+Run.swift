@@ -2,7 +2,7 @@
 // read from its settings.
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Formats
 import TinyNN
 

@@ -2,7 +2,7 @@
 
 import Algorithms
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Formats
 import HogwildLink
 import HogwildSegment

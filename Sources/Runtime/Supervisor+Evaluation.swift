@@ -8,7 +8,7 @@
 
 import Algorithms
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Formats
 import HogwildSegment
 import HogwildSys
@@ -181,7 +181,7 @@ extension Supervisor {
     // Workers first: during training the evaluator takes what CPU is left.
     if yielding { CurrentProcess.lowerPriority(by: 10) }
     let policy: Policy
-    let env: any Envs.Environment
+    let env: any BuiltInEnvs.Environment
     do {
       policy = try Policy(kind: config.algorithm, hyperparameters: config.hyperparameters, spec: config.envSpec,
                           parameters: parameters)

@@ -13,7 +13,7 @@
 //     unlinked. No zombie, no /dev/shm entry, whatever ended the run.
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Formats
 import HogwildLink
 import HogwildSegment

@@ -4,7 +4,7 @@
 
 import Algorithms
 import EnvSources
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import HogwildSegment
 import HogwildSys

@@ -10,7 +10,7 @@
 // learning episode).
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Foundation
 import HogwildSegment
 import Testing

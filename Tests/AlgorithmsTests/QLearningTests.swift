@@ -1,5 +1,5 @@
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildSegment
 import Testing

@@ -4,7 +4,7 @@
 // feed-forward policy cannot solve.
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildSegment
 import Testing

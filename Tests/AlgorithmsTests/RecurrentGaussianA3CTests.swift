@@ -4,7 +4,7 @@
 // task that needs memory (recall a cue shown at the episode's start).
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildSegment
 import Testing

@@ -3,7 +3,7 @@
 // nothing in training (θ, T, the training episodes).
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import HogwildSegment
 import Testing
 

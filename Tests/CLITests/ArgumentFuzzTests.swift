@@ -1,7 +1,7 @@
 import Algorithms
 import HogwildCLI
 import Runtime
-import Envs
+import BuiltInEnvs
 import Testing
 
 /// Property tests of the argument parser: thousands of random command lines

@@ -17,7 +17,7 @@
 // eval and resume.
 
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Formats
 import Foundation
 import Glibc

@@ -1,7 +1,7 @@
 // EnvsCLITests.swift — `hogwild-rl envs` lists every registered environment,
 // as a table and as JSON, and the other subcommands know about the new ones.
 
-import Envs
+import BuiltInEnvs
 import Formats
 import Foundation
 import Testing

@@ -1,10 +1,10 @@
-// MinAtarTrace.swift — the MinAtar reference traces recorded for the Envs tests
-// (Tests/EnvsTests/Fixtures/minatar_*.txt, from minatar 1.0.15 with sticky actions
+// MinAtarTrace.swift — the MinAtar reference traces recorded for the BuiltInEnvs tests
+// (Tests/BuiltInEnvsTests/Fixtures/minatar_*.txt, from minatar 1.0.15 with sticky actions
 // off), read as `replay` takes and prints them: each segment's initial state as a
 // JSON object with MinAtar's attribute names, and per step the action, reward,
 // terminal flag, state and observation hash. For games whose state is integers,
 // flags and 10×10 maps (Breakout, Space Invaders); the CLI tests cannot import the
-// EnvsTests target, so this is a small reader of its own.
+// BuiltInEnvsTests target, so this is a small reader of its own.
 
 import Formats
 import Foundation
@@ -41,7 +41,7 @@ struct MinAtarTraceSegment {
 /// rest integers.
 func loadMinAtarTrace(_ file: String, flags: Set<String>) throws -> [MinAtarTraceSegment] {
   let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("EnvsTests/Fixtures/" + file)
+    .appendingPathComponent("BuiltInEnvsTests/Fixtures/" + file)
   var names: [String] = []
   var segments: [MinAtarTraceSegment] = []
   func state(_ values: ArraySlice<Substring>) throws -> [String: JSON] {

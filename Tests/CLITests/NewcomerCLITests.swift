@@ -5,7 +5,7 @@
 // (see CLIHarness), except the tuned table's own checks.
 
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Foundation
 import Glibc
 import HogwildCLI

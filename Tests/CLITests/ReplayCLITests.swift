@@ -1,5 +1,5 @@
 // ReplayCLITests.swift — `hogwild-rl replay` end to end: it reproduces the
-// Gymnasium trajectories recorded for the Envs tests bit for bit, prints
+// Gymnasium trajectories recorded for the BuiltInEnvs tests bit for bit, prints
 // numbers that parse back exactly, stops at the episode's end, and refuses
 // bad input with one line and exit status 64.
 
@@ -8,7 +8,7 @@ import Foundation
 import Testing
 import Runtime
 
-/// One step of a recorded Gymnasium trajectory (Tests/EnvsTests/Fixtures).
+/// One step of a recorded Gymnasium trajectory (Tests/BuiltInEnvsTests/Fixtures).
 struct FixtureStep {
   var t: Int
   /// The action exactly as recorded (an integer, or a float32 in hex).
@@ -34,7 +34,7 @@ struct UnexpectedFixtureLine: Error { var line: String }
 /// (no `sizes` line, no elapsed column) or make_classic_control_fixture.py.
 func loadFixtureEpisodes(_ file: String) throws -> [FixtureEpisode] {
   let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("EnvsTests/Fixtures/" + file)
+    .appendingPathComponent("BuiltInEnvsTests/Fixtures/" + file)
   var stateSize = 4, observationSize = 4
   var episodes: [FixtureEpisode] = []
   for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {

@@ -1,4 +1,4 @@
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import Testing
 

@@ -1,7 +1,7 @@
 // TargetSyncTests.swift — when θ⁻ ← θ is due: exactly one worker's step
 // addition crosses each multiple of the interval.
 
-import Envs
+import BuiltInEnvs
 import HogwildLink
 import Testing
 

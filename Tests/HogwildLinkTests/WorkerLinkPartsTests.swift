@@ -2,7 +2,7 @@
 // θ reads and writes (the refresh in passing, staleness), θ⁻ (copied once
 // per interval, re-read only when new), T and t, and episodes in the ring.
 
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildLink
 import HogwildSegment

@@ -1,4 +1,4 @@
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildLink
 import HogwildSegment

@@ -1,7 +1,7 @@
 import Formats
 import HogwildSegment
 import Runtime
-import Envs
+import BuiltInEnvs
 import Testing
 
 /// The checkpoint reader faces files from disk: random bytes, truncations

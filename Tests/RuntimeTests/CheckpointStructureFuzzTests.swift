@@ -1,5 +1,5 @@
 import Algorithms
-import Envs
+import BuiltInEnvs
 import Formats
 import Foundation
 import Glibc

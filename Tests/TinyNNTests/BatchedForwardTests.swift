@@ -34,7 +34,7 @@ private func compareBatched<S: NNScalar>(_ net: some Network, _: S.Type, rows: I
   }
 }
 
-/// A tiny deterministic generator (the tests must not depend on Envs).
+/// A tiny deterministic generator (the tests must not depend on BuiltInEnvs).
 struct SplitMixForTests: RandomNumberGenerator {
   var state: UInt64
   init(seed: UInt64) { state = seed }

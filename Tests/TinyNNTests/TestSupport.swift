@@ -5,7 +5,7 @@
 import Testing
 import TinyNN
 
-/// SplitMix64, local to the tests (the project's RNG lives in Envs).
+/// SplitMix64, local to the tests (the project's RNG lives in BuiltInEnvs).
 struct TestRNG: RandomNumberGenerator {
   var state: UInt64
   init(seed: UInt64) { state = seed }

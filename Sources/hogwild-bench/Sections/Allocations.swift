@@ -9,7 +9,7 @@
 import Algorithms
 import CMallocCounter
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildLink
 import HogwildSegment

@@ -10,7 +10,7 @@
 // `apply(_:learningRate:refreshing:)` until the state becomes `stopping`,
 // counting applies in their own (cache-line padded) slot.
 
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildSegment
 import HogwildSys

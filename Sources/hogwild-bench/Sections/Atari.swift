@@ -12,7 +12,7 @@
 import Algorithms
 import CMallocCounter
 import EnvSources
-import Envs
+import BuiltInEnvs
 import Glibc
 import HogwildLink
 import HogwildSegment
@@ -146,6 +146,44 @@ func benchAtari(_ bench: Bench) {
   }
   bench.report.add("atari.e2e.n2", "run --env ALE/Pong-v5 --procs 2 --t-max \(tMax), agent steps/s", unit: "steps/s",
                    samples: sps)
+
+  // The same network in PyTorch, one thread, measured now beside ours.
+  func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+  let ours = [5, 20].map { n in (n, 1e6 / (median(forwardMicros) + median(backwardMicros[n]!))) }
+  torchAtariComparison(bench, ours: ours)
+}
+
+/// scripts/torch_atari_rate.py with --python (or $HOGWILD_PYTHON) when that
+/// Python has torch: its network-alone steps/s at n = 5 and 20 beside ours
+/// (forward + backward + clip, from the figures above).
+private func torchAtariComparison(_ bench: Bench, ours: [(n: Int, stepsPerSecond: Double)]) {
+  let script = "scripts/torch_atari_rate.py"
+  guard let python = bench.options.python ?? CurrentProcess.environment("HOGWILD_PYTHON") else {
+    bench.report.note("PyTorch: skipped (no --python PATH or $HOGWILD_PYTHON with torch)")
+    return
+  }
+  guard FileSystem.exists(script) else {
+    bench.report.note("PyTorch: skipped (\(script) not found: run make bench from the project's folder)")
+    return
+  }
+  let steps = bench.options.quick ? 200 : 1_000
+  guard let run = try? CapturedRun.run([python, script, "\(steps)"], timeoutNanoseconds: 600_000_000_000,
+                                        outputCapacity: 4096, errorCapacity: 4096),
+        run.status.isSuccess
+  else {
+    bench.report.note("PyTorch: skipped (\(python) \(script) did not run; does that Python have torch?)")
+    return
+  }
+  for line in run.output.split(separator: "\n") {
+    let text = String(line)
+    guard let n = jsonField(text, "n").map(Int.init), let rate = jsonField(text, "steps_per_second"),
+          let mine = ours.first(where: { $0.n == n })?.stepsPerSecond
+    else { continue }
+    bench.report.add("atari.torch_sps_n\(n)", "PyTorch, same network, one thread, n = \(n), steps/s (network alone)",
+                     unit: "steps/s", samples: [rate])
+    bench.report.add("atari.speedup_vs_torch_n\(n)", "hogwild-rl's network ÷ PyTorch's, n = \(n)", unit: "×",
+                     samples: [mine / rate], decimals: 1)
+  }
 }
 
 /// CPU seconds and heap allocations of one in-process A3C worker on

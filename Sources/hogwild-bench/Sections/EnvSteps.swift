@@ -1,6 +1,6 @@
 // 1. Env step rate: random actions, reset on done, one core.
 
-import Envs
+import BuiltInEnvs
 
 func benchEnvSteps(_ bench: Bench) {
   bench.report.section("1. environment steps (random actions, reset on done, 1 core)")

@@ -4,7 +4,7 @@
 
 import Algorithms
 import CMallocCounter
-import Envs
+import BuiltInEnvs
 import TinyNN
 
 /// The A3C network for CartPole-v1: 4 → 64 → 64 → (2 logits + 1 value).

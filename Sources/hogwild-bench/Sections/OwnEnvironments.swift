@@ -12,7 +12,7 @@
 // per step), and `run --env gym:CartPole-v1` at --procs 1 and 2.
 
 import EnvSources
-import Envs
+import BuiltInEnvs
 import HogwildSys
 
 func benchOwnEnvironments(_ bench: Bench) {

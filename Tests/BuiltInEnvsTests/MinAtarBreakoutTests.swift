@@ -2,7 +2,7 @@
 // after reset the game is deterministic, so every recorded step must match exactly.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 func breakoutState(_ f: RecordedFields) -> BreakoutState {
   BreakoutState(ballX: f.int("ball_x"), ballY: f.int("ball_y"), ballDir: f.int("ball_dir"), pos: f.int("pos"),

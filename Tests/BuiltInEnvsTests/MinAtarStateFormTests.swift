@@ -4,7 +4,7 @@
 // with one line naming the field, leaving the environment as it was.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 /// `state` with `key` set to `value` (added at the end if missing), or removed when nil.
 func replacing(_ state: EnvState, _ key: String, with value: EnvState?) -> EnvState {

@@ -3,7 +3,7 @@
 // list-removal quirks), and the spawns' distribution from Xoshiro256.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 func seaquestState(_ f: RecordedFields) -> SeaquestState {
   func bullets(_ name: String) -> [SeaquestBullet] {

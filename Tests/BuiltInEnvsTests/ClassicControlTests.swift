@@ -4,7 +4,7 @@
 
 import Foundation
 import Testing
-import Envs
+import BuiltInEnvs
 
 @Suite struct AcrobotTests {
   @Test func specValues() {

@@ -3,7 +3,7 @@
 // the wrong form is refused with a message and changes nothing.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 @Suite struct EnvStateTests {
   @Test func equalityComparesRealsByTheirBits() {

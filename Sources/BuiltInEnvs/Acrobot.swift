@@ -4,7 +4,7 @@
 // noise), wrapped by gym.make in TimeLimit(500). One step is one classic RK4
 // step of 0.2 s over the four float64 state values; every expression keeps the
 // reference's evaluation order and constant folding, so with Glibc sin/cos a
-// trajectory matches Gymnasium bit for bit (Tests/EnvsTests/AcrobotTests.swift
+// trajectory matches Gymnasium bit for bit (Tests/BuiltInEnvsTests/AcrobotTests.swift
 // checks recorded episodes).
 
 #if canImport(Glibc)

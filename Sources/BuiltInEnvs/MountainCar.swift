@@ -4,7 +4,7 @@
 // TimeLimit(200). The state is two float64 values; the velocity update forms
 // its bracketed sum before adding it (Python's `+=`), and `cos` is Glibc's,
 // which is what Python's math.cos calls — so trajectories match Gymnasium bit
-// for bit (Tests/EnvsTests/MountainCarTests.swift checks recorded episodes).
+// for bit (Tests/BuiltInEnvsTests/MountainCarTests.swift checks recorded episodes).
 
 #if canImport(Glibc)
 import Glibc

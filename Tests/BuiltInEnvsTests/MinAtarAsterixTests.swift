@@ -2,7 +2,7 @@
 // the reference's spawn draws replayed, and the spawns' distribution from Xoshiro256.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 func asterixState(_ f: RecordedFields) -> AsterixState {
   AsterixState(

@@ -57,7 +57,7 @@ struct TrajectoryFixture {
   var boxActions: Bool
   var trajectories: [Trajectory]
 
-  /// The file `name` in Tests/EnvsTests/Fixtures.
+  /// The file `name` in Tests/BuiltInEnvsTests/Fixtures.
   static func url(_ name: String) -> URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name)
   }

@@ -3,7 +3,7 @@
 
 import Foundation
 import Testing
-import Envs
+import BuiltInEnvs
 
 func loadCartPoleFixture() throws -> [Trajectory] {
   try TrajectoryFixture.load(envID: "CartPole-v1").trajectories

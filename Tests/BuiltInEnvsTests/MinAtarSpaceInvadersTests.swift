@@ -2,7 +2,7 @@
 // 1.0.15. The game draws no random numbers, so every step must match exactly.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 func spaceInvadersState(_ f: RecordedFields) -> SpaceInvadersState {
   SpaceInvadersState(

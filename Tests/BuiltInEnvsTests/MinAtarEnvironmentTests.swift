@@ -3,7 +3,7 @@
 // no time limit, and each environment's own random stream.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 @Suite struct MinAtarEnvironmentTests {
   /// (game name, channels, minimal action set) as the fixtures recorded them from

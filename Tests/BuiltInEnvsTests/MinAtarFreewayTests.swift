@@ -2,7 +2,7 @@
 // the reference's car-speed draws replayed, and the draws' distribution from Xoshiro256.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 func freewayState(_ f: RecordedFields) -> FreewayState {
   FreewayState(cars: f.entities("cars").map { c in FreewayCar(x: c![0], y: c![1], timer: c![2], speed: c![3]) },

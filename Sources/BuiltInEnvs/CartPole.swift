@@ -4,7 +4,7 @@
 // by gym.make in TimeLimit(500)). The state is four float64 values and every
 // floating-point expression below keeps the reference's evaluation order, so that
 // with Glibc `sin`/`cos` a trajectory matches Gymnasium bit for bit (checked by
-// Tests/EnvsTests/CartPoleTests.swift against recorded Gymnasium episodes).
+// Tests/BuiltInEnvsTests/CartPoleTests.swift against recorded Gymnasium episodes).
 //
 // Time limit: like Gymnasium's TimeLimit, `truncated` is true whenever the step
 // count since reset has reached 500, even if the same step also terminated

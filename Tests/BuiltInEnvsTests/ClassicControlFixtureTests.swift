@@ -4,7 +4,7 @@
 // Environment protocol (restore, step, internalState) as `replay` uses it.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 let classicControlIDs = ["Acrobot-v1", "MountainCar-v0", "Pendulum-v1"]
 

@@ -4,7 +4,7 @@
 
 import Foundation
 import Testing
-import Envs
+import BuiltInEnvs
 
 /// One draw the reference game made, in order.
 enum RecordedDraw: Equatable {

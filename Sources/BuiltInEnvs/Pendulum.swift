@@ -5,7 +5,7 @@
 // box, and NumPy 2 keeps float32 arithmetic for a float32 scalar combined with
 // a Python float: the torque terms 3·u and 0.001·u² are therefore computed in
 // Float and only then widened, as in the reference. With Glibc sin/cos a
-// trajectory matches Gymnasium bit for bit (Tests/EnvsTests/PendulumTests.swift
+// trajectory matches Gymnasium bit for bit (Tests/BuiltInEnvsTests/PendulumTests.swift
 // checks recorded episodes).
 
 #if canImport(Glibc)

@@ -2,7 +2,7 @@
 // recorded from the reference is accepted, off-grid ones are refused by name.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 @Suite struct MinAtarStateValidationTests {
   @Test func everyRecordedStateIsValid() throws {

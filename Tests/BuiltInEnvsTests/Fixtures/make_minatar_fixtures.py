@@ -5,7 +5,7 @@ The project never runs Python; this script only documents how the fixtures were 
 Regenerate (outside the repo's build) with:
 
     python3 -m venv /tmp/minvenv && /tmp/minvenv/bin/pip install minatar==1.0.15 numpy
-    cd Tests/EnvsTests/Fixtures && /tmp/minvenv/bin/python make_minatar_fixtures.py
+    cd Tests/BuiltInEnvsTests/Fixtures && /tmp/minvenv/bin/python make_minatar_fixtures.py
 
 Every trace comes from minatar.Environment(game, sticky_action_prob=0.0) with the
 default difficulty ramping. The game's numpy RandomState is wrapped so that every

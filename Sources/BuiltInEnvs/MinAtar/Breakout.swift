@@ -4,7 +4,7 @@
 // three rows of bricks: +1 per brick, a fresh wall once all are gone, and the
 // episode ends when the ball reaches the bottom row past the paddle. After reset
 // (one draw: which side the ball starts on) the dynamics are deterministic; the
-// port matches the reference bit for bit (Tests/EnvsTests/MinAtarBreakoutTests.swift).
+// port matches the reference bit for bit (Tests/BuiltInEnvsTests/MinAtarBreakoutTests.swift).
 
 /// The complete state of MinAtar Breakout. Field names follow the reference's
 /// attributes (`ball_x` → `ballX`, …).

@@ -3,7 +3,7 @@
 // rewards and time limit.
 
 import Testing
-import Envs
+import BuiltInEnvs
 
 @Suite struct PartialObservationTests {
   /// Steps the full and the partial environment side by side from one seed and
