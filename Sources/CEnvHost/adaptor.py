@@ -287,7 +287,9 @@ def serve(source, fd):
                       reward=float(reward), index=index or 0)
             elif command == RESET:
                 seed = struct.unpack_from("<Q", block, 80)[0]
-                result = env.reset(seed=seed)
+                # Folded to 32 bits: environments on numpy's legacy RandomState
+                # (minatar's) refuse seeds of 2**32 and above.
+                result = env.reset(seed=(seed ^ (seed >> 32)) & 0xFFFFFFFF)
                 index = writer(result[0] if isinstance(result, tuple) else result)
                 reply(seq, flags=OBSERVATION_INDEX if index is not None else 0, index=index or 0)
             elif command == HELLO:
