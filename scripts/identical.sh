@@ -41,11 +41,15 @@ EOF
 record() {
   local bin=$1 dir=$2
   mkdir -p "$dir"
+  # A binary with tuned settings per environment (docs/TUNED.md) runs the plain defaults, as
+  # binaries from before them did.
+  local plain=""
+  if "$bin" run --help 2>/dev/null | grep -q -- --no-tuned; then plain="--no-tuned"; fi
   cases | while IFS='|' read -r name flags; do
     local out="$dir/$name"
     rm -rf "$out"
     # shellcheck disable=SC2086
-    "$bin" run --procs 1 --seed 3 --quiet --target-return none --checkpoint-every 0 $flags --out "$out" \
+    "$bin" run --procs 1 --seed 3 --quiet --target-return none --checkpoint-every 0 $plain $flags --out "$out" \
       </dev/null >/dev/null 2>"$dir/$name.err" || { echo "$name: run failed"; cat "$dir/$name.err"; continue; }
     # metrics.csv without the wall-clock column (its header names it wall_seconds).
     python3 - "$out/metrics.csv" >"$dir/$name.metrics" <<'PY'
