@@ -9,8 +9,9 @@ import HogwildSegment
 public struct DistributedSettings: Equatable, Sendable {
   /// `--sync-every`: time between two syncs of the nodes' θ, ns.
   public var syncEveryNanoseconds: UInt64 = 10_000_000
-  /// `--sync`: sum (asynchronous SGD across nodes) or mean (local SGD).
-  public var sync = SyncMode.sum
+  /// `--sync`: mean (local SGD, the default: robust as nodes are added) or sum
+  /// (asynchronous SGD across nodes; see docs/DISTRIBUTED.md for when it collapses).
+  public var sync = SyncMode.mean
   /// `--sync-rmsprop`: the shared RMSProp statistics averaged at every sync, or per node.
   public var rmsprop = RMSPropSync.mean
   /// This node's MPI rank and the job's size (from the launcher; not stored).
