@@ -57,7 +57,9 @@ import Testing
 
   @Test func aMalformedDistributedEntryIsRefused() throws {
     var c = RunConfig()
-    c.distributed = DistributedSettings()
+    var d = DistributedSettings()
+    d.sync = .sum  // (a value found once in the file: the RMSProp setting is "mean")
+    c.distributed = d
     let text = c.json.serialized(indent: true).replacingOccurrences(of: "\"sum\"", with: "\"median\"")
     #expect(throws: ConfigError.self) { try RunConfig(configText: text) }
   }
