@@ -28,6 +28,17 @@ extension RunCommand {
     var flagsGiven: Set<String> = []
     guard try table.parse(args, into: &flags, given: &flagsGiven) else { return nil }
     let layers = try settingLayers(args, flags, given: flagsGiven)
+    // The recurrent learner steps one environment per worker: asking for
+    // --net lstm leaves out a tuned --envs-per-worker (the Atari entry's 8).
+    var tunedArgs = layers.tuned
+    var note = layers.note
+    if flagsGiven.contains("--net"), flags.config.hyperparameters.network == .lstm,
+      let i = tunedArgs.firstIndex(of: "--envs-per-worker"), i + 1 < tunedArgs.count
+    {
+      let dropped = " --envs-per-worker " + tunedArgs[i + 1]
+      tunedArgs.removeSubrange(i...(i + 1))
+      if let n = note, let r = n.firstRange(of: dropped) { note = String(n[..<r.lowerBound] + n[r.upperBound...]) }
+    }
     var o = RunOptions()
     o.config = base
     // Which options were given: several defaults depend on the algorithm or
@@ -36,7 +47,7 @@ extension RunCommand {
     // budget keeps the env's solved threshold as the target).
     var tuned: Set<String> = []
     var given: Set<String> = []
-    do { _ = try table.parse(layers.tuned, into: &o, given: &tuned) } catch {
+    do { _ = try table.parse(tunedArgs, into: &o, given: &tuned) } catch {
       throw UsageError("tuned settings (\(TunedSettings.page)): \(error.message)")
     }
     if let file = flags.configFile {
@@ -46,7 +57,7 @@ extension RunCommand {
     }
     _ = try table.parse(args, into: &o, given: &given)
     var c = o.config
-    c.settingsNote = layers.note
+    c.settingsNote = note
     // A resumed run keeps its stored settings: defaults apply to new runs only.
     let fresh = o.resumeDirectory == nil
     let settled = given.union(tuned)
@@ -56,7 +67,7 @@ extension RunCommand {
       // A refusal a tuned setting took part in names the way out.
       guard !tuned.isEmpty else { throw error }
       throw UsageError(error.message + " (with the tuned settings of \(TunedSettings.page): "
-        + layers.tuned.joined(separator: " ") + "; --no-tuned leaves them out)")
+        + tunedArgs.joined(separator: " ") + "; --no-tuned leaves them out)")
     }
     try settleDistributed(&c, o, fresh: fresh, launch: launch)
     if let list = o.delayWorkersList { c.delayWorkers = Set(list) }

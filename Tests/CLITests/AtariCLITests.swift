@@ -140,6 +140,20 @@ extension CLITests {
     }
   }
 
+  /// The tuned Atari entry's 8 environments per worker do not apply to
+  /// --net lstm (one environment per worker): A3C-LSTM runs with no other flag.
+  @Test(.enabled(if: ALE.plugin != nil, "\(ALE.missing)"))
+  func lstmOnAtariLeavesOutTheTunedEnvironmentsPerWorker() throws {
+    let s = try Scratch()
+    let r = try Harness.run(["run", "--env", "ALE/Pong-v5", "--net", "lstm", "--procs", "1", "--t-max", "300",
+                             "--target-return", "none", "--out", s.path("lstm")], in: s.url, timeout: 120)
+    #expect(r.exitCode == 0, "\(r)")
+    let first = r.stderrLines.first ?? ""
+    #expect(first.contains("tuned for ALE/*-v5") && !first.contains("--envs-per-worker"), "\(first)")
+    let config = try Harness.json(at: s.file("lstm/config.json"))
+    #expect(Harness.int(config["envs_per_worker"]) == 1 && config["net"] as? String == "lstm", "\(config)")
+  }
+
   @Test func aMissingBuildSaysWhichCommandToRun() throws {
     // The binary alone, away from the hogwild-ale/ folder `make atari` fills.
     let s = try Scratch()
