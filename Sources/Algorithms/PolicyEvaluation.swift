@@ -137,18 +137,28 @@ public struct Policy {
       defer { env = boxed as! E }
       return recurrent(&boxed, parameters, &rng, greedy, maxSteps)
     }
-    return play(network, &env, rng: &rng, greedy: greedy || valueBased, maxSteps: maxSteps)
+    // The network's concrete type (and `play` generic over nothing else), so
+    // that its forward pass is the specialized one the workers run: through
+    // the existential, or beside a generic environment, it is generic code
+    // ~50× slower (an Atari step took 54 ms).
+    let g = greedy || valueBased
+    var boxed: any Environment = env
+    defer { env = boxed as! E }
+    switch network {
+    case let net as AtariNet: return play(net, &boxed, rng: &rng, greedy: g, maxSteps: maxSteps)
+    case let net as ConvNet: return play(net, &boxed, rng: &rng, greedy: g, maxSteps: maxSteps)
+    case let net as MLP: return play(net, &boxed, rng: &rng, greedy: g, maxSteps: maxSteps)
+    default: return play(network, &boxed, rng: &rng, greedy: g, maxSteps: maxSteps)
+    }
   }
 
   /// One episode with the concrete network type (opened from `network`).
-  func play<Net: Network, E: Environment>(_ net: Net, _ env: inout E, rng: inout Xoshiro256,
-                                          greedy: Bool, maxSteps: Int) -> (return: Double, length: Int, cut: Bool) {
+  func play<Net: Network>(_ net: Net, _ env: inout any Environment, rng: inout Xoshiro256,
+                          greedy: Bool, maxSteps: Int) -> (return: Double, length: Int, cut: Bool) {
     var player = EpisodePlayer(network: net, actionCount: actionCount, observationSize: env.spec.observationSize,
                                observationBytes: env.spec.observationIsBytes)
-    var boxed: any Environment = env
-    defer { env = boxed as! E }
     // Never abandoned: keepGoing is always true.
-    let (r, length) = player.play(&boxed, parameters: parameters, rng: &rng, greedy: greedy, maxSteps: maxSteps)!
+    let (r, length) = player.play(&env, parameters: parameters, rng: &rng, greedy: greedy, maxSteps: maxSteps)!
     return (r, length, player.cut)
   }
 
