@@ -5,6 +5,7 @@
  * anything else runs, so the few process calls the supervisor needs live here.
  */
 #include "hogwild_sys.h"
+#include "exec_outcome.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -311,19 +312,23 @@ int hw_spawn_tied(const char *path, char *const argv[], const char *out_path, in
     _exit(127);
   }
   close(x[1]);
+  int failed = hw_exec_outcome(x[0], pid);
+  if (failed) return failed;
+  *out_pid = pid;
+  return 0;
+}
+
+int hw_exec_outcome(int fd, pid_t pid) {
   int exec_errno = 0;
   ssize_t got;
   do {
-    got = read(x[0], &exec_errno, sizeof exec_errno);
+    got = read(fd, &exec_errno, sizeof exec_errno);
   } while (got < 0 && errno == EINTR);
-  close(x[0]);
-  if (got == (ssize_t)sizeof exec_errno) {
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    return exec_errno ? exec_errno : ENOEXEC;
-  }
-  *out_pid = pid;
-  return 0;
+  close(fd);
+  if (got != (ssize_t)sizeof exec_errno) return 0;
+  int status;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  return exec_errno ? exec_errno : ENOEXEC;
 }
 
 void hw_reset_stop_handlers(void) {

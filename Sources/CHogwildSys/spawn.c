@@ -4,6 +4,7 @@
  * every child we exec needs.
  */
 #include "hogwild_sys.h"
+#include "exec_outcome.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -107,18 +108,11 @@ int hw_run_capture(char *const argv[], uint64_t timeout_ns, char *out, size_t ou
   close(o[1]);
   close(e[1]);
   close(x[1]);
-  int exec_errno = 0;
-  ssize_t got;
-  do {
-    got = read(x[0], &exec_errno, sizeof exec_errno);
-  } while (got < 0 && errno == EINTR);
-  close(x[0]);
-  if (got == (ssize_t)sizeof exec_errno) {
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  int failed = hw_exec_outcome(x[0], pid);
+  if (failed) {
     close(o[0]);
     close(e[0]);
-    return exec_errno ? exec_errno : ENOEXEC;
+    return failed;
   }
   uint64_t deadline = hw_monotonic_ns() + timeout_ns;
   int open_out = 1, open_err = 1, timed_out = 0, ended = 0;
